@@ -1,0 +1,89 @@
+package io.trunkline.api.v1alpha1.trunk;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+
+/** An upstream carrier (ITSP) a trunk sends calls to. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Carrier {
+
+  @Required
+  @Size(max = 63)
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @JsonPropertyDescription(
+      "Name of the carrier within the trunk, referenced by RoutePolicies; a DNS label.")
+  private String name;
+
+  @Required
+  @Size(max = 253)
+  @Pattern("^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]{1,5})?$")
+  @JsonPropertyDescription(
+      "Where the carrier takes SIP: a host name or IPv4 address, with an optional port"
+          + " (default 5060, or 5061 for TLS).")
+  private String address;
+
+  @Default("UDP")
+  @JsonPropertyDescription("Transport towards the carrier.")
+  private SipTransport transport;
+
+  @Default("1")
+  @Min(1)
+  @Max(100)
+  @JsonPropertyDescription(
+      "Failover order: calls go to the lowest priority whose carriers are up; a higher value is"
+          + " tried when those fail.")
+  private Integer priority;
+
+  @Default("100")
+  @Min(0)
+  @Max(1000)
+  @JsonPropertyDescription(
+      "Share of calls among carriers of the same priority (0 takes calls only on failover).")
+  private Integer weight;
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getAddress() {
+    return address;
+  }
+
+  public void setAddress(String address) {
+    this.address = address;
+  }
+
+  public SipTransport getTransport() {
+    return transport;
+  }
+
+  public void setTransport(SipTransport transport) {
+    this.transport = transport;
+  }
+
+  public Integer getPriority() {
+    return priority;
+  }
+
+  public void setPriority(Integer priority) {
+    this.priority = priority;
+  }
+
+  public Integer getWeight() {
+    return weight;
+  }
+
+  public void setWeight(Integer weight) {
+    this.weight = weight;
+  }
+}

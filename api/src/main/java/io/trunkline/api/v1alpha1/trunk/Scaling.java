@@ -1,0 +1,59 @@
+package io.trunkline.api.v1alpha1.trunk;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** Bounds of a trunk's SIP proxy pool, scaled on concurrent sessions. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <= self.maxReplicas",
+    message = "minReplicas must not exceed maxReplicas")
+public class Scaling {
+
+  @Default("1")
+  @Min(1)
+  @Max(100)
+  @JsonPropertyDescription("Fewest proxy replicas, kept even when the trunk is idle.")
+  private Integer minReplicas;
+
+  @Default("1")
+  @Min(1)
+  @Max(100)
+  @JsonPropertyDescription("Most proxy replicas the autoscaler may run.")
+  private Integer maxReplicas;
+
+  @Default("200")
+  @Min(1)
+  @Max(100_000)
+  @JsonPropertyDescription("Concurrent sessions one proxy replica is sized for.")
+  private Integer sessionsPerReplica;
+
+  public Integer getMinReplicas() {
+    return minReplicas;
+  }
+
+  public void setMinReplicas(Integer minReplicas) {
+    this.minReplicas = minReplicas;
+  }
+
+  public Integer getMaxReplicas() {
+    return maxReplicas;
+  }
+
+  public void setMaxReplicas(Integer maxReplicas) {
+    this.maxReplicas = maxReplicas;
+  }
+
+  public Integer getSessionsPerReplica() {
+    return sessionsPerReplica;
+  }
+
+  public void setSessionsPerReplica(Integer sessionsPerReplica) {
+    this.sessionsPerReplica = sessionsPerReplica;
+  }
+}

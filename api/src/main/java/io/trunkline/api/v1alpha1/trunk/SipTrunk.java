@@ -1,0 +1,19 @@
+package io.trunkline.api.v1alpha1.trunk;
+
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+import io.trunkline.api.v1alpha1.Trunkline;
+
+/**
+ * A SIP trunk cluster: a bundle of channels (one channel carries one concurrent call) towards one
+ * or more upstream carriers, served by its own pools of SIP proxies and media relays.
+ */
+@Group(Trunkline.GROUP)
+@Version(Trunkline.VERSION)
+@ShortNames("trunk")
+@Categories(Trunkline.CATEGORY)
+public class SipTrunk extends CustomResource<SipTrunkSpec, SipTrunkStatus> implements Namespaced {}

@@ -1,0 +1,86 @@
+package io.trunkline.api.v1alpha1.trunk;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a SipTrunk should carry and how it is served. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SipTrunkSpec {
+
+  @Required
+  @Min(1)
+  @Max(100_000)
+  @JsonPropertyDescription(
+      "Channels of the trunk: the most concurrent calls it carries. A call beyond them is"
+          + " refused with 503 Service Unavailable and a Retry-After.")
+  private Integer channels;
+
+  @Min(1)
+  @Max(10_000)
+  @JsonPropertyDescription(
+      "Most new calls per second the trunk accepts, so that a retry storm cannot flood the"
+          + " carriers. Unset means no limit beyond the channels.")
+  private Integer callsPerSecond;
+
+  @Required
+  @Size(min = 1, max = 16)
+  @ValidationRule(
+      value = "self.all(c, self.exists_one(d, d.name == c.name))",
+      message = "carrier names must be unique within a trunk")
+  @JsonPropertyDescription(
+      "Upstream carriers (ITSPs) the trunk sends calls to, in failover order of their priority.")
+  private List<Carrier> carriers = new ArrayList<>();
+
+  @JsonPropertyDescription("DSCP marks of the trunk's signalling and media packets.")
+  private Qos qos;
+
+  @JsonPropertyDescription("Bounds of the SIP proxy pool and the load that sizes it.")
+  private Scaling scaling;
+
+  public Integer getChannels() {
+    return channels;
+  }
+
+  public void setChannels(Integer channels) {
+    this.channels = channels;
+  }
+
+  public Integer getCallsPerSecond() {
+    return callsPerSecond;
+  }
+
+  public void setCallsPerSecond(Integer callsPerSecond) {
+    this.callsPerSecond = callsPerSecond;
+  }
+
+  public List<Carrier> getCarriers() {
+    return carriers;
+  }
+
+  public void setCarriers(List<Carrier> carriers) {
+    this.carriers = carriers;
+  }
+
+  public Qos getQos() {
+    return qos;
+  }
+
+  public void setQos(Qos qos) {
+    this.qos = qos;
+  }
+
+  public Scaling getScaling() {
+    return scaling;
+  }
+
+  public void setScaling(Scaling scaling) {
+    this.scaling = scaling;
+  }
+}

@@ -1,0 +1,49 @@
+package io.trunkline.testing.net;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+/** Free ports on the loopback interface, for tests that start servers and peers. */
+public final class LoopbackPorts {
+
+  private LoopbackPorts() {}
+
+  /**
+   * A port free for both UDP and TCP on {@code address}, since SIP listens on both (RFC 3261
+   * §18.2.1). The kernel picks it; another process could take it before the caller binds, which on
+   * a test machine is rare enough to accept.
+   */
+  public static int freePort(String address) {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback(address), 0))) {
+        int port = udp.getLocalPort();
+        try (ServerSocket tcp = new ServerSocket()) {
+          tcp.bind(new InetSocketAddress(loopback(address), port));
+          return port;
+        } catch (IOException takenForTcp) {
+          // the UDP port is free but its TCP twin is not: ask for another
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    throw new IllegalStateException("no port free for both UDP and TCP on " + address);
+  }
+
+  /** Refuses anything outside 127.0.0.0/8: tests never send traffic off this machine. */
+  public static InetAddress loopback(String address) {
+    try {
+      InetAddress inet = InetAddress.getByName(address);
+      if (!inet.isLoopbackAddress()) {
+        throw new IllegalArgumentException(address + " is not a loopback address");
+      }
+      return inet;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
