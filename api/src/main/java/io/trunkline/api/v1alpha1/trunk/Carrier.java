@@ -47,6 +47,12 @@ public class Carrier {
       "Share of calls among carriers of the same priority (0 takes calls only on failover).")
   private Integer weight;
 
+  @Size(max = 253)
+  @JsonPropertyDescription(
+      "Name of a Secret with keys username and password the trunk answers this carrier's"
+          + " 401/407 challenges with.")
+  private String credentialsSecret;
+
   public String getName() {
     return name;
   }
@@ -85,5 +91,13 @@ public class Carrier {
 
   public void setWeight(Integer weight) {
     this.weight = weight;
+  }
+
+  public String getCredentialsSecret() {
+    return credentialsSecret;
+  }
+
+  public void setCredentialsSecret(String credentialsSecret) {
+    this.credentialsSecret = credentialsSecret;
   }
 }

@@ -33,6 +33,20 @@ public class Scaling {
   @JsonPropertyDescription("Concurrent sessions one proxy replica is sized for.")
   private Integer sessionsPerReplica;
 
+  @Default("Operator")
+  @JsonPropertyDescription(
+      "Operator scales the proxy pool itself from the proxies' session counts; HPA renders a"
+          + " HorizontalPodAutoscaler on the same metric instead.")
+  private ScalingMode mode;
+
+  @Default("300")
+  @Min(0)
+  @Max(3600)
+  @JsonPropertyDescription(
+      "Seconds the pool must have been oversized before it shrinks, so a lull does not cost"
+          + " capacity the next burst needs.")
+  private Integer scaleDownStabilizationSeconds;
+
   public Integer getMinReplicas() {
     return minReplicas;
   }
@@ -55,5 +69,21 @@ public class Scaling {
 
   public void setSessionsPerReplica(Integer sessionsPerReplica) {
     this.sessionsPerReplica = sessionsPerReplica;
+  }
+
+  public ScalingMode getMode() {
+    return mode;
+  }
+
+  public void setMode(ScalingMode mode) {
+    this.mode = mode;
+  }
+
+  public Integer getScaleDownStabilizationSeconds() {
+    return scaleDownStabilizationSeconds;
+  }
+
+  public void setScaleDownStabilizationSeconds(Integer scaleDownStabilizationSeconds) {
+    this.scaleDownStabilizationSeconds = scaleDownStabilizationSeconds;
   }
 }

@@ -1,5 +1,6 @@
 package io.trunkline.api.v1alpha1.trunk;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -16,4 +17,24 @@ import io.trunkline.api.v1alpha1.Trunkline;
 @Version(Trunkline.VERSION)
 @ShortNames("trunk")
 @Categories(Trunkline.CATEGORY)
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Proxies",
+    jsonPath = ".status.proxyReplicas",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Channels",
+    jsonPath = ".status.channelUse",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Carriers Up",
+    jsonPath = ".status.carriersUp",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
 public class SipTrunk extends CustomResource<SipTrunkSpec, SipTrunkStatus> implements Namespaced {}

@@ -2,6 +2,7 @@ package io.trunkline.api.v1alpha1.trunk;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
@@ -44,6 +45,32 @@ public class SipTrunkSpec {
   @JsonPropertyDescription("Bounds of the SIP proxy pool and the load that sizes it.")
   private Scaling scaling;
 
+  @JsonPropertyDescription("Where the trunk's proxies take SIP.")
+  private SipListener sip;
+
+  @JsonPropertyDescription("How the trunk carries RTP.")
+  private Media media;
+
+  @Size(max = 8)
+  @JsonPropertyDescription(
+      "Zones (values of the topology.kubernetes.io/zone node label) the pools spread over and"
+          + " fail over between. Empty: spread over the zones the nodes have.")
+  private List<String> zones;
+
+  @JsonPropertyDescription("How fast the trunk moves from a failing carrier to the next.")
+  private Failover failover;
+
+  @JsonPropertyDescription("How the trunk recognises its PBX. Unset: only SipLines may call.")
+  private PbxAdmission pbx;
+
+  @Default("14400")
+  @Min(60)
+  @Max(86400)
+  @JsonPropertyDescription(
+      "Longest call in seconds; a dialog whose BYE never comes is released after it, so lost"
+          + " BYEs cannot leak channels.")
+  private Integer maxCallDurationSeconds;
+
   public Integer getChannels() {
     return channels;
   }
@@ -82,5 +109,53 @@ public class SipTrunkSpec {
 
   public void setScaling(Scaling scaling) {
     this.scaling = scaling;
+  }
+
+  public SipListener getSip() {
+    return sip;
+  }
+
+  public void setSip(SipListener sip) {
+    this.sip = sip;
+  }
+
+  public Media getMedia() {
+    return media;
+  }
+
+  public void setMedia(Media media) {
+    this.media = media;
+  }
+
+  public List<String> getZones() {
+    return zones;
+  }
+
+  public void setZones(List<String> zones) {
+    this.zones = zones;
+  }
+
+  public Failover getFailover() {
+    return failover;
+  }
+
+  public void setFailover(Failover failover) {
+    this.failover = failover;
+  }
+
+  public PbxAdmission getPbx() {
+    return pbx;
+  }
+
+  public void setPbx(PbxAdmission pbx) {
+    this.pbx = pbx;
+  }
+
+  public Integer getMaxCallDurationSeconds() {
+    return maxCallDurationSeconds;
+  }
+
+  public void setMaxCallDurationSeconds(Integer maxCallDurationSeconds) {
+    this.maxCallDurationSeconds = maxCallDurationSeconds;
   }
 }

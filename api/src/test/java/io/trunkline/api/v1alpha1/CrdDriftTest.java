@@ -1,4 +1,4 @@
-package io.trunkline.api.v1alpha1.trunk;
+package io.trunkline.api.v1alpha1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

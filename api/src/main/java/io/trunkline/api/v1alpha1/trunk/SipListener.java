@@ -1,0 +1,95 @@
+package io.trunkline.api.v1alpha1.trunk;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/** Where a trunk's proxies take SIP from PBXs, phones and carriers. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!self.transports.exists(t, t == 'TLS') || has(self.tlsSecret)",
+    message = "tlsSecret is required when transports include TLS")
+@ValidationRule(value = "self.port != self.tlsPort", message = "port and tlsPort must differ")
+public class SipListener {
+
+  @Default("5060")
+  @Min(1)
+  @Max(65535)
+  @ValidationRule(
+      value = "self == oldSelf",
+      message = "port is immutable: phones and carriers keep sending to the old one")
+  @JsonPropertyDescription("Port for SIP over UDP and TCP (RFC 3261 §18: the same port for both).")
+  private Integer port;
+
+  @Default("5061")
+  @Min(1)
+  @Max(65535)
+  @JsonPropertyDescription("Port for SIP over TLS (SIPS).")
+  private Integer tlsPort;
+
+  @Default("[\"UDP\",\"TCP\"]")
+  @Size(min = 1, max = 3)
+  @ValidationRule(
+      value = "self.all(t, self.exists_one(u, u == t))",
+      message = "each transport may be listed once")
+  @JsonPropertyDescription("Transports the proxies listen on.")
+  private List<SipTransport> transports;
+
+  @Size(max = 253)
+  @JsonPropertyDescription(
+      "Name of a kubernetes.io/tls Secret holding the certificate and key for TLS.")
+  private String tlsSecret;
+
+  @Size(max = 253)
+  @Pattern("^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$")
+  @JsonPropertyDescription(
+      "Host name or address peers reach the trunk at, written into Via, Record-Route and"
+          + " Contact. Defaults to the address of the trunk's Service.")
+  private String advertisedAddress;
+
+  public Integer getPort() {
+    return port;
+  }
+
+  public void setPort(Integer port) {
+    this.port = port;
+  }
+
+  public Integer getTlsPort() {
+    return tlsPort;
+  }
+
+  public void setTlsPort(Integer tlsPort) {
+    this.tlsPort = tlsPort;
+  }
+
+  public List<SipTransport> getTransports() {
+    return transports;
+  }
+
+  public void setTransports(List<SipTransport> transports) {
+    this.transports = transports;
+  }
+
+  public String getTlsSecret() {
+    return tlsSecret;
+  }
+
+  public void setTlsSecret(String tlsSecret) {
+    this.tlsSecret = tlsSecret;
+  }
+
+  public String getAdvertisedAddress() {
+    return advertisedAddress;
+  }
+
+  public void setAdvertisedAddress(String advertisedAddress) {
+    this.advertisedAddress = advertisedAddress;
+  }
+}

@@ -1,0 +1,235 @@
+package io.trunkline.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubeapitest.junit.KubeConfig;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.trunkline.api.v1alpha1.line.SipLine;
+import io.trunkline.api.v1alpha1.route.RoutePolicy;
+import io.trunkline.api.v1alpha1.route.RouteRule;
+import io.trunkline.api.v1alpha1.trunk.Carrier;
+import io.trunkline.api.v1alpha1.trunk.MediaMode;
+import io.trunkline.api.v1alpha1.trunk.ScalingMode;
+import io.trunkline.api.v1alpha1.trunk.SipTransport;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.api.v1alpha1.trunk.SipTrunkStatus;
+import io.trunkline.testing.kube.ApiServerResources;
+import io.trunkline.testing.kube.TestBinaries;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The CRDs as committed in crds/, served by a real kube-apiserver: what users apply is accepted
+ * with its defaults, and what breaks the schema (OpenAPI or CEL) is refused with a message that
+ * names the field.
+ */
+@EnableKubeAPIServer(kubeAPIVersion = TestBinaries.KUBERNETES_VERSION)
+class CrdApiServerTest {
+
+  private static final String TRUNK = "{channels: 20, carriers: [{name: a, address: 127.0.0.1}]}";
+
+  @KubeConfig static String kubeConfig;
+
+  private static KubernetesClient client;
+  private String namespace;
+
+  @BeforeAll
+  static void installCrds() {
+    client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfig)).build();
+    assertThat(ApiServerResources.installCrds(client)).hasSize(3);
+  }
+
+  @AfterAll
+  static void closeClient() {
+    client.close();
+  }
+
+  @BeforeEach
+  void freshNamespace() {
+    namespace = ApiServerResources.freshNamespace(client);
+  }
+
+  @Test
+  void acceptsATrunkAndFillsItsDefaults() {
+    create("SipTrunk", "acme", TRUNK);
+
+    SipTrunk stored =
+        client.resources(SipTrunk.class).inNamespace(namespace).withName("acme").get();
+
+    assertThat(stored.getSpec().getChannels()).isEqualTo(20);
+    Carrier carrier = stored.getSpec().getCarriers().get(0);
+    assertThat(carrier.getTransport()).isEqualTo(SipTransport.UDP);
+    assertThat(carrier.getPriority()).isEqualTo(1);
+    assertThat(carrier.getWeight()).isEqualTo(100);
+    assertThat(stored.getSpec().getMaxCallDurationSeconds()).isEqualTo(14400);
+    // Nested defaults apply once the user writes the object, even empty (structural defaulting).
+    assertThat(stored.getSpec().getQos()).isNull();
+    create(
+        "SipTrunk",
+        "acme-full",
+        "{channels: 20, carriers: [{name: a, address: 127.0.0.1}],"
+            + " qos: {}, sip: {}, media: {}, scaling: {}, failover: {}}");
+    SipTrunk full =
+        client.resources(SipTrunk.class).inNamespace(namespace).withName("acme-full").get();
+    assertThat(full.getSpec().getQos().getSignallingDscp()).isEqualTo(24);
+    assertThat(full.getSpec().getQos().getMediaDscp()).isEqualTo(46);
+    assertThat(full.getSpec().getSip().getPort()).isEqualTo(5060);
+    assertThat(full.getSpec().getSip().getTransports())
+        .containsExactly(SipTransport.UDP, SipTransport.TCP);
+    assertThat(full.getSpec().getMedia().getMode()).isEqualTo(MediaMode.Relay);
+    assertThat(full.getSpec().getMedia().getPortMin()).isEqualTo(20000);
+    assertThat(full.getSpec().getScaling().getMode()).isEqualTo(ScalingMode.Operator);
+    assertThat(full.getSpec().getScaling().getSessionsPerReplica()).isEqualTo(200);
+    assertThat(full.getSpec().getFailover().getInviteTimeoutMillis()).isEqualTo(2000);
+  }
+
+  @Test
+  void acceptsALineAndAPolicyAndFillsTheirDefaults() {
+    create(
+        "SipLine",
+        "alice",
+        "{trunk: acme, number: \"+4930123456\", username: alice, credentialsSecret: alice-sip}");
+    create(
+        "RoutePolicy",
+        "outbound",
+        "{trunks: [acme], rules: [{name: germany, match: {prefixes: [\"+49\"]}, route: [{carrier: a}]},"
+            + " {name: international, match: {prefixes: [\"+\"]}, reject: {}}]}");
+
+    SipLine line = client.resources(SipLine.class).inNamespace(namespace).withName("alice").get();
+    RoutePolicy policy =
+        client.resources(RoutePolicy.class).inNamespace(namespace).withName("outbound").get();
+
+    assertThat(line.getSpec().getChannels()).isEqualTo(1);
+    assertThat(policy.getSpec().getTimeZone()).isEqualTo("UTC");
+    List<RouteRule> rules = policy.getSpec().getRules();
+    assertThat(rules.get(0).getRoute().get(0).getPriority()).isEqualTo(1);
+    assertThat(rules.get(0).getRoute().get(0).getWeight()).isEqualTo(100);
+    assertThat(rules.get(1).getReject().getStatus()).isEqualTo(403);
+  }
+
+  @Test
+  void statusIsASubresource() {
+    create("SipTrunk", "acme", TRUNK);
+    SipTrunk created =
+        client.resources(SipTrunk.class).inNamespace(namespace).withName("acme").get();
+    SipTrunkStatus status = new SipTrunkStatus();
+    status.setObservedGeneration(created.getMetadata().getGeneration());
+    status.setChannelUse("0/20");
+    status.setConditions(
+        List.of(
+            new ConditionBuilder()
+                .withType("Ready")
+                .withStatus("True")
+                .withReason("PoolsReady")
+                .withMessage("proxies and relays are running")
+                .withLastTransitionTime("2026-11-21T12:00:00Z")
+                .build()));
+    created.setStatus(status);
+
+    client.resource(created).inNamespace(namespace).updateStatus();
+    SipTrunk edited =
+        client.resources(SipTrunk.class).inNamespace(namespace).withName("acme").get();
+    edited.getSpec().setChannels(30);
+    edited.setStatus(null);
+    SipTrunk afterSpecEdit = client.resource(edited).inNamespace(namespace).update();
+
+    assertThat(afterSpecEdit.getSpec().getChannels()).isEqualTo(30);
+    assertThat(afterSpecEdit.getMetadata().getGeneration()).isEqualTo(2);
+    assertThat(afterSpecEdit.getStatus().getObservedGeneration()).isEqualTo(1);
+    assertThat(afterSpecEdit.getStatus().getChannelUse()).isEqualTo("0/20");
+    assertThat(afterSpecEdit.getStatus().getConditions())
+        .singleElement()
+        .satisfies(c -> assertThat(c.getReason()).isEqualTo("PoolsReady"));
+  }
+
+  @Test
+  void theSipPortIsImmutable() {
+    create(
+        "SipTrunk", "acme", "{channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {}}");
+    SipTrunk stored =
+        client.resources(SipTrunk.class).inNamespace(namespace).withName("acme").get();
+    stored.getSpec().getSip().setPort(5070);
+
+    KubernetesClientException refused =
+        catchThrowableOfType(
+            KubernetesClientException.class,
+            () -> client.resource(stored).inNamespace(namespace).update());
+
+    assertThat(refused).isNotNull();
+    assertThat(refused.getStatus().getMessage())
+        .contains("spec.sip.port")
+        .contains("port is immutable");
+  }
+
+  /**
+   * Each row is a resource that breaks one rule, written as a user would in YAML; the API server
+   * must refuse it and name the field. Rows marked CEL test rules that cross fields or items.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          channels below one          | SipTrunk | {channels: 0, carriers: [{name: a, address: 127.0.0.1}]} | spec.channels | should be greater than or equal to 1
+          channels missing            | SipTrunk | {carriers: [{name: a, address: 127.0.0.1}]}              | spec.channels | Required value
+          carriers missing            | SipTrunk | {channels: 20}                                           | spec.carriers | Required value
+          carriers empty              | SipTrunk | {channels: 20, carriers: []}                             | spec.carriers | should have at least 1 items
+          carrier name not a label    | SipTrunk | {channels: 20, carriers: [{name: Carrier_A, address: 127.0.0.1}]}          | spec.carriers[0].name      | should match
+          carrier address with a path | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1/x}]}                | spec.carriers[0].address   | should match
+          unknown transport           | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1, transport: SCTP}]} | spec.carriers[0].transport | Unsupported value
+          media DSCP above 63         | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], qos: {mediaDscp: 64}}      | spec.qos.mediaDscp      | should be less than or equal to 63
+          signalling DSCP negative    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], qos: {signallingDscp: -1}} | spec.qos.signallingDscp | should be greater than or equal to 0
+          SIP port out of range       | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {port: 70000}}        | spec.sip.port           | should be less than or equal to 65535
+          CEL scaling bounds          | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], scaling: {minReplicas: 5, maxReplicas: 2}} | spec.scaling | minReplicas must not exceed maxReplicas
+          CEL unique carriers         | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}, {name: a, address: 127.0.0.2}]} | spec.carriers | carrier names must be unique within a trunk
+          CEL TLS needs a certificate | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {transports: [UDP, TLS]}} | spec.sip | tlsSecret is required when transports include TLS
+          CEL RTP ports start even    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], media: {portMin: 20001}}       | spec.media | portMin must be even
+          CEL PBX admission empty     | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], pbx: {}}                       | spec.pbx | admit the PBX by sources, by credentialsSecret, or both
+          line number not E.164       | SipLine  | {trunk: acme, number: "030123456", username: alice, credentialsSecret: s}   | spec.number   | should match
+          line without trunk          | SipLine  | {number: "+4930123456", username: alice, credentialsSecret: s}              | spec.trunk    | Required value
+          line with nine channels     | SipLine  | {trunk: acme, number: "+4930123456", username: alice, credentialsSecret: s, channels: 9} | spec.channels | should be less than or equal to 8
+          policy without trunks       | RoutePolicy | {trunks: [], rules: [{name: r, match: {prefixes: ["+"]}, reject: {}}]} | spec.trunks | should have at least 1 items
+          reject with a 200           | RoutePolicy | {trunks: [acme], rules: [{name: r, match: {prefixes: ["+"]}, reject: {status: 200}}]} | spec.rules[0].reject.status | status must be one of
+          CEL route and reject        | RoutePolicy | {trunks: [acme], rules: [{name: r, match: {prefixes: ["+"]}, route: [{carrier: a}], reject: {}}]} | spec.rules[0] | a rule either routes (route) or rejects (reject)
+          CEL match on nothing        | RoutePolicy | {trunks: [acme], rules: [{name: r, match: {}, reject: {}}]} | spec.rules[0].match | match on prefixes, a pattern, or both
+          CEL time window backwards   | RoutePolicy | {trunks: [acme], rules: [{name: r, match: {prefixes: ["+"], timeWindows: [{start: "18:00", end: "08:00"}]}, reject: {}}]} | spec.rules[0].match.timeWindows[0] | start must be before end
+          CEL rule names repeated     | RoutePolicy | {trunks: [acme], rules: [{name: r, match: {prefixes: ["+"]}, reject: {}}, {name: r, match: {prefixes: ["+1"]}, reject: {}}]} | spec.rules | rule names must be unique within a policy
+          """)
+  void refusesAnInvalidResourceNamingTheField(
+      String rule, String kind, String spec, String field, String message) {
+    KubernetesClientException refused =
+        catchThrowableOfType(KubernetesClientException.class, () -> create(kind, "broken", spec));
+
+    assertThat(refused).as(rule + " was accepted").isNotNull();
+    assertThat(refused.getCode()).isEqualTo(422);
+    assertThat(refused.getStatus().getMessage()).contains(field).contains(message);
+    assertThat(refused.getStatus().getDetails().getCauses())
+        .extracting(StatusCause::getField)
+        .contains(field);
+  }
+
+  private void create(String kind, String name, String spec) {
+    String manifest =
+        """
+        apiVersion: trunkline.io/v1alpha1
+        kind: %s
+        metadata:
+          name: %s
+        spec: %s
+        """
+            .formatted(kind, name, spec);
+    client.resource(manifest).inNamespace(namespace).create();
+  }
+}
