@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.trunkline.api.v1alpha1.Defaults;
 
 /** Who a line is and which trunk serves it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -40,7 +41,7 @@ public class SipLineSpec {
           + " password (RFC 3261 §22).")
   private String credentialsSecret;
 
-  @Default("1")
+  @Default("" + Defaults.LINE_CHANNELS)
   @Min(1)
   @Max(8)
   @JsonPropertyDescription(

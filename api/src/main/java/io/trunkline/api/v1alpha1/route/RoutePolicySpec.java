@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.trunkline.api.v1alpha1.Defaults;
 import java.util.List;
 
 /** Which trunks a policy applies to and its rules, tried longest match first. */
@@ -19,7 +20,7 @@ public class RoutePolicySpec {
       "Names of the SipTrunks, in the same namespace, whose calls this policy routes.")
   private List<String> trunks;
 
-  @Default("UTC")
+  @Default(Defaults.TIME_ZONE)
   @Size(max = 64)
   @Pattern("^[A-Za-z0-9_+/-]+$")
   @JsonPropertyDescription(

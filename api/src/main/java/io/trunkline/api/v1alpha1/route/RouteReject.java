@@ -5,12 +5,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.trunkline.api.v1alpha1.Defaults;
 
 /** How a rule refuses calls. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RouteReject {
 
-  @Default("403")
+  @Default("" + Defaults.REJECT_STATUS)
   @ValidationRule(
       value = "self in [403, 404, 480, 484, 486, 488, 503, 603]",
       message = "status must be one of 403, 404, 480, 484, 486, 488, 503, 603")

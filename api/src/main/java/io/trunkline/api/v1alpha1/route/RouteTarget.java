@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.trunkline.api.v1alpha1.Defaults;
 
 /** A carrier of the trunk that carries matching calls. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -19,13 +20,13 @@ public class RouteTarget {
   @JsonPropertyDescription("Name of a carrier of the trunk (spec.carriers[].name).")
   private String carrier;
 
-  @Default("1")
+  @Default("" + Defaults.PRIORITY)
   @Min(1)
   @Max(100)
   @JsonPropertyDescription("Failover order within the rule: lower first.")
   private Integer priority;
 
-  @Default("100")
+  @Default("" + Defaults.WEIGHT)
   @Min(0)
   @Max(1000)
   @JsonPropertyDescription("Share of calls among targets of the same priority.")

@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.trunkline.api.v1alpha1.Defaults;
 
 /** An upstream carrier (ITSP) a trunk sends calls to. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -32,7 +33,7 @@ public class Carrier {
   @JsonPropertyDescription("Transport towards the carrier.")
   private SipTransport transport;
 
-  @Default("1")
+  @Default("" + Defaults.PRIORITY)
   @Min(1)
   @Max(100)
   @JsonPropertyDescription(
@@ -40,7 +41,7 @@ public class Carrier {
           + " tried when those fail.")
   private Integer priority;
 
-  @Default("100")
+  @Default("" + Defaults.WEIGHT)
   @Min(0)
   @Max(1000)
   @JsonPropertyDescription(

@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.trunkline.api.v1alpha1.Defaults;
 
 /** How a trunk carries RTP: through its relays, or straight between the ends. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -28,13 +29,13 @@ public class Media {
       "Run relays on the node's network, since Services cannot publish RTP port ranges.")
   private Boolean hostNetwork;
 
-  @Default("20000")
+  @Default("" + Defaults.RTP_PORT_MIN)
   @Min(1024)
   @Max(65534)
   @JsonPropertyDescription("First port of each relay's RTP/RTCP range; even.")
   private Integer portMin;
 
-  @Default("29999")
+  @Default("" + Defaults.RTP_PORT_MAX)
   @Min(1025)
   @Max(65535)
   @JsonPropertyDescription("Last port of each relay's RTP/RTCP range.")

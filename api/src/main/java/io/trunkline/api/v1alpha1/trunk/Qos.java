@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.trunkline.api.v1alpha1.Defaults;
 
 /**
  * DSCP marks (RFC 2474) of a trunk's packets. The defaults follow RFC 4594 §4: CS3 for call
@@ -13,13 +14,13 @@ import io.fabric8.generator.annotation.Min;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Qos {
 
-  @Default("24")
+  @Default("" + Defaults.SIGNALLING_DSCP)
   @Min(0)
   @Max(63)
   @JsonPropertyDescription("DSCP of SIP packets, 0-63. Default 24 (CS3, RFC 4594 call signalling).")
   private Integer signallingDscp;
 
-  @Default("46")
+  @Default("" + Defaults.MEDIA_DSCP)
   @Min(0)
   @Max(63)
   @JsonPropertyDescription(

@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.trunkline.api.v1alpha1.Defaults;
 
 /** Bounds of a trunk's SIP proxy pool, scaled on concurrent sessions. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -15,19 +16,19 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "minReplicas must not exceed maxReplicas")
 public class Scaling {
 
-  @Default("1")
+  @Default("" + Defaults.MIN_REPLICAS)
   @Min(1)
   @Max(100)
   @JsonPropertyDescription("Fewest proxy replicas, kept even when the trunk is idle.")
   private Integer minReplicas;
 
-  @Default("1")
+  @Default("" + Defaults.MAX_REPLICAS)
   @Min(1)
   @Max(100)
   @JsonPropertyDescription("Most proxy replicas the autoscaler may run.")
   private Integer maxReplicas;
 
-  @Default("200")
+  @Default("" + Defaults.SESSIONS_PER_REPLICA)
   @Min(1)
   @Max(100_000)
   @JsonPropertyDescription("Concurrent sessions one proxy replica is sized for.")
@@ -39,7 +40,7 @@ public class Scaling {
           + " HorizontalPodAutoscaler on the same metric instead.")
   private ScalingMode mode;
 
-  @Default("300")
+  @Default("" + Defaults.SCALE_DOWN_STABILIZATION_SECONDS)
   @Min(0)
   @Max(3600)
   @JsonPropertyDescription(

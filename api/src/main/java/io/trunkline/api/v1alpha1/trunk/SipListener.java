@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.trunkline.api.v1alpha1.Defaults;
 import java.util.List;
 
 /** Where a trunk's proxies take SIP from PBXs, phones and carriers. */
@@ -18,7 +19,7 @@ import java.util.List;
 @ValidationRule(value = "self.port != self.tlsPort", message = "port and tlsPort must differ")
 public class SipListener {
 
-  @Default("5060")
+  @Default("" + Defaults.SIP_PORT)
   @Min(1)
   @Max(65535)
   @ValidationRule(
@@ -27,7 +28,7 @@ public class SipListener {
   @JsonPropertyDescription("Port for SIP over UDP and TCP (RFC 3261 §18: the same port for both).")
   private Integer port;
 
-  @Default("5061")
+  @Default("" + Defaults.SIPS_PORT)
   @Min(1)
   @Max(65535)
   @JsonPropertyDescription("Port for SIP over TLS (SIPS).")

@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.trunkline.api.v1alpha1.Defaults;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,7 +64,7 @@ public class SipTrunkSpec {
   @JsonPropertyDescription("How the trunk recognises its PBX. Unset: only SipLines may call.")
   private PbxAdmission pbx;
 
-  @Default("14400")
+  @Default("" + Defaults.MAX_CALL_DURATION_SECONDS)
   @Min(60)
   @Max(86400)
   @JsonPropertyDescription(

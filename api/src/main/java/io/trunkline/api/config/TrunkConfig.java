@@ -1,0 +1,131 @@
+package io.trunkline.api.config;
+
+import java.util.List;
+
+/**
+ * The data plane's view of one trunk: everything a proxy or relay needs to carry its calls,
+ * compiled from SipTrunk, SipLine and RoutePolicy resources by {@link TrunkCompiler}. Immutable; a
+ * proxy swaps the whole snapshot at once, and live dialogs keep the one they started with. Holds no
+ * secrets: credentials travel separately ({@link TrunkCredentials}).
+ *
+ * @param version content hash; equal versions mean equal snapshots
+ */
+public record TrunkConfig(
+    String version,
+    String namespace,
+    String trunk,
+    Listener listener,
+    Quota quota,
+    Qos qos,
+    Media media,
+    Failover failover,
+    List<String> zones,
+    List<Carrier> carriers,
+    Pbx pbx,
+    List<Line> lines,
+    List<Route> routes,
+    long maxCallDurationSeconds) {
+
+  public TrunkConfig {
+    zones = List.copyOf(zones);
+    carriers = List.copyOf(carriers);
+    lines = List.copyOf(lines);
+    routes = List.copyOf(routes);
+  }
+
+  /** Returns this snapshot stamped with a version. */
+  TrunkConfig withVersion(String newVersion) {
+    return new TrunkConfig(
+        newVersion,
+        namespace,
+        trunk,
+        listener,
+        quota,
+        qos,
+        media,
+        failover,
+        zones,
+        carriers,
+        pbx,
+        lines,
+        routes,
+        maxCallDurationSeconds);
+  }
+
+  /** Where the proxies listen, and the address they write into Via, Record-Route and Contact. */
+  public record Listener(
+      int port, int tlsPort, List<String> transports, String tlsSecret, String advertisedAddress) {
+    public Listener {
+      transports = List.copyOf(transports);
+    }
+  }
+
+  /** Channels (concurrent dialogs) and new calls per second; 0 calls per second: no limit. */
+  public record Quota(int channels, int callsPerSecond) {}
+
+  /** DSCP values, 0-63 (RFC 2474). */
+  public record Qos(int signallingDscp, int mediaDscp) {}
+
+  /** Whether relays anchor media, and each relay's RTP/RTCP port range. */
+  public record Media(boolean relay, int portMin, int portMax) {}
+
+  /** How fast a carrier is given up and declared down or up. */
+  public record Failover(
+      int inviteTimeoutMillis, int probeIntervalSeconds, int downAfter, int upAfter) {}
+
+  /** An upstream carrier; {@code authenticates} when the trunk holds credentials for it. */
+  public record Carrier(
+      String name,
+      String host,
+      int port,
+      String transport,
+      int priority,
+      int weight,
+      boolean authenticates) {}
+
+  /** How the PBX is recognised: source networks and/or digest credentials. */
+  public record Pbx(List<String> sources, boolean digest) {
+    public Pbx {
+      sources = List.copyOf(sources);
+    }
+  }
+
+  /** A line: a registrable identity with its number and channels. */
+  public record Line(
+      String name, String number, String username, int channels, String displayName) {}
+
+  /**
+   * A routing rule, as the proxy evaluates it: longest matching prefix first, then the order given
+   * here (policy name, then rule order).
+   */
+  public record Route(
+      String policy,
+      String rule,
+      List<String> prefixes,
+      String pattern,
+      List<String> fromLines,
+      String timeZone,
+      List<TimeWindow> timeWindows,
+      List<Target> targets,
+      Reject reject) {
+    public Route {
+      prefixes = List.copyOf(prefixes);
+      fromLines = List.copyOf(fromLines);
+      timeWindows = List.copyOf(timeWindows);
+      targets = List.copyOf(targets);
+    }
+  }
+
+  /** Days (MONDAY...) and minutes of the day, end exclusive. */
+  public record TimeWindow(List<String> days, int startMinute, int endMinute) {
+    public TimeWindow {
+      days = List.copyOf(days);
+    }
+  }
+
+  /** A carrier a route sends calls to. */
+  public record Target(String carrier, int priority, int weight) {}
+
+  /** The final response a rejecting route answers with. */
+  public record Reject(int status, String reason) {}
+}

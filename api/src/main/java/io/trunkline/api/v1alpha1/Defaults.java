@@ -1,0 +1,37 @@
+package io.trunkline.api.v1alpha1;
+
+/**
+ * Defaults of optional fields, in one place for both readers of the resources: the API server
+ * applies them from the CRD schema (the model's {@code @Default("" + Defaults.X)}, a constant
+ * expression), and the compiler applies them in standalone mode, where no API server defaults.
+ */
+public final class Defaults {
+
+  public static final int SIP_PORT = 5060;
+  public static final int SIPS_PORT = 5061;
+
+  /** RFC 4594 §4.2: CS3 for call signalling. */
+  public static final int SIGNALLING_DSCP = 24;
+
+  /** RFC 4594 §4.2 and RFC 3246: EF for real-time media. */
+  public static final int MEDIA_DSCP = 46;
+
+  public static final int RTP_PORT_MIN = 20000;
+  public static final int RTP_PORT_MAX = 29999;
+  public static final int INVITE_TIMEOUT_MILLIS = 2000;
+  public static final int PROBE_INTERVAL_SECONDS = 10;
+  public static final int DOWN_AFTER = 3;
+  public static final int UP_AFTER = 2;
+  public static final int MAX_CALL_DURATION_SECONDS = 14400;
+  public static final int PRIORITY = 1;
+  public static final int WEIGHT = 100;
+  public static final int LINE_CHANNELS = 1;
+  public static final int REJECT_STATUS = 403;
+  public static final String TIME_ZONE = "UTC";
+  public static final int MIN_REPLICAS = 1;
+  public static final int MAX_REPLICAS = 1;
+  public static final int SESSIONS_PER_REPLICA = 200;
+  public static final int SCALE_DOWN_STABILIZATION_SECONDS = 300;
+
+  private Defaults() {}
+}

@@ -1,0 +1,289 @@
+package io.trunkline.api.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.trunkline.api.v1alpha1.line.SipLine;
+import io.trunkline.api.v1alpha1.route.RoutePolicy;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class TrunkCompilerTest {
+
+  private static final KubernetesSerialization YAML = new KubernetesSerialization();
+
+  private final Map<String, String> secrets = new HashMap<>();
+
+  private static final String TRUNK =
+      """
+      apiVersion: trunkline.io/v1alpha1
+      kind: SipTrunk
+      metadata: {name: acme, namespace: office}
+      spec:
+        channels: 20
+        carriers:
+        - {name: carrier-a, address: "sip.carrier-a.example:5080"}
+        - {name: carrier-b, address: sips.carrier-b.example, transport: TLS, priority: 2}
+      """;
+
+  @Test
+  void appliesTheSchemaDefaultsWhenNoApiServerDid() {
+    TrunkConfig config = compile(trunk(TRUNK), List.of(), List.of()).config();
+
+    assertThat(config.listener())
+        .isEqualTo(new TrunkConfig.Listener(5060, 5061, List.of("UDP", "TCP"), null, null));
+    assertThat(config.qos()).isEqualTo(new TrunkConfig.Qos(24, 46));
+    assertThat(config.media()).isEqualTo(new TrunkConfig.Media(true, 20000, 29999));
+    assertThat(config.failover()).isEqualTo(new TrunkConfig.Failover(2000, 10, 3, 2));
+    assertThat(config.quota()).isEqualTo(new TrunkConfig.Quota(20, 0));
+    assertThat(config.maxCallDurationSeconds()).isEqualTo(14400);
+    assertThat(config.carriers())
+        .containsExactly(
+            new TrunkConfig.Carrier(
+                "carrier-a", "sip.carrier-a.example", 5080, "UDP", 1, 100, false),
+            new TrunkConfig.Carrier(
+                "carrier-b", "sips.carrier-b.example", 5061, "TLS", 2, 100, false));
+  }
+
+  @Test
+  void takesTheTrunksLinesAndStoresOnlyDigestHashes() {
+    secrets.put("alice-sip/password", "Circle Of Life");
+    secrets.put("bob-sip/password", "hunter2");
+
+    Compilation compilation =
+        compile(
+            trunk(TRUNK),
+            List.of(
+                line("alice", "acme", "+4930100", "alice", "alice-sip"),
+                line("bob", "other-trunk", "+4930200", "bob", "bob-sip")),
+            List.of());
+
+    assertThat(compilation.problems()).isEmpty();
+    assertThat(compilation.config().lines())
+        .containsExactly(new TrunkConfig.Line("alice", "+4930100", "alice", 1, null));
+    TrunkCredentials.DigestSecret alice = compilation.credentials().lines().get("alice");
+    assertThat(alice.ha1Md5()).isEqualTo(Digest.hex("MD5", "alice:acme:Circle Of Life"));
+    assertThat(alice.ha1Sha256()).isEqualTo(Digest.hex("SHA-256", "alice:acme:Circle Of Life"));
+    assertThat(TrunkConfigJson.write(compilation)).doesNotContain("Circle Of Life");
+  }
+
+  @Test
+  void leavesOutALineWhoseNumberIsTakenOrWhosePasswordIsMissing() {
+    secrets.put("s/password", "pw");
+
+    Compilation compilation =
+        compile(
+            trunk(TRUNK),
+            List.of(
+                line("alice", "acme", "+4930100", "alice", "s"),
+                line("alice-2", "acme", "+4930100", "alice2", "s"),
+                line("carol", "acme", "+4930300", "carol", "missing")),
+            List.of());
+
+    assertThat(compilation.blocked()).isFalse();
+    assertThat(compilation.config().lines())
+        .extracting(TrunkConfig.Line::name)
+        .containsExactly("alice");
+    assertThat(compilation.problems())
+        .containsExactly(
+            new Problem(
+                "SipLine",
+                "alice-2",
+                Problem.DUPLICATE_LINE,
+                "number +4930100 already belongs to line alice"),
+            new Problem(
+                "SipLine",
+                "carol",
+                Problem.CREDENTIALS_NOT_FOUND,
+                "Secret missing has no key password"));
+  }
+
+  @Test
+  void compilesRoutesOfPoliciesThatNameTheTrunk() {
+    Compilation compilation =
+        compile(
+            trunk(TRUNK),
+            List.of(),
+            List.of(
+                policy(
+                    """
+                    metadata: {name: outbound}
+                    spec:
+                      trunks: [acme]
+                      timeZone: Europe/Berlin
+                      rules:
+                      - name: germany
+                        match:
+                          prefixes: ["+49", "+49"]
+                          timeWindows: [{days: [Fri, Mon], start: "08:00", end: "18:30"}]
+                        route: [{carrier: carrier-a}, {carrier: carrier-b, priority: 2, weight: 10}]
+                      - name: international
+                        match: {prefixes: ["+"]}
+                        reject: {reason: International calls blocked}
+                    """),
+                policy(
+                    """
+                    metadata: {name: elsewhere}
+                    spec:
+                      trunks: [other-trunk]
+                      rules: [{name: all, match: {prefixes: ["+"]}, route: [{carrier: nowhere}]}]
+                    """)));
+
+    assertThat(compilation.problems()).isEmpty();
+    assertThat(compilation.config().routes())
+        .containsExactly(
+            new TrunkConfig.Route(
+                "outbound",
+                "germany",
+                List.of("+49"),
+                null,
+                List.of(),
+                "Europe/Berlin",
+                List.of(new TrunkConfig.TimeWindow(List.of("MONDAY", "FRIDAY"), 480, 1110)),
+                List.of(
+                    new TrunkConfig.Target("carrier-a", 1, 100),
+                    new TrunkConfig.Target("carrier-b", 2, 10)),
+                null),
+            new TrunkConfig.Route(
+                "outbound",
+                "international",
+                List.of("+"),
+                null,
+                List.of(),
+                "Europe/Berlin",
+                List.of(),
+                List.of(),
+                new TrunkConfig.Reject(403, "International calls blocked")));
+  }
+
+  @Test
+  void aBrokenRuleBlocksTheSnapshotAndNamesEveryFault() {
+    Compilation compilation =
+        compile(
+            trunk(TRUNK),
+            List.of(),
+            List.of(
+                policy(
+                    """
+                    metadata: {name: outbound}
+                    spec:
+                      trunks: [acme]
+                      timeZone: Mars/Olympus
+                      rules:
+                      - name: bad
+                        match: {prefixes: ["0049"], pattern: "(+49", fromLines: [ghost]}
+                        route: [{carrier: carrier-z}]
+                    """)));
+
+    assertThat(compilation.blocked()).isTrue();
+    assertThat(compilation.problems())
+        .extracting(Problem::kind, Problem::name, Problem::reason)
+        .containsOnly(
+            org.assertj.core.groups.Tuple.tuple("RoutePolicy", "outbound", Problem.INVALID_ROUTE));
+    assertThat(compilation.problems())
+        .extracting(Problem::message)
+        .containsExactly(
+            "timeZone Mars/Olympus is not an IANA time zone",
+            "rule bad: prefix 0049 is not + and up to 15 digits",
+            "rule bad: pattern does not compile: Dangling meta character '+'",
+            "rule bad: fromLines names ghost, not a line of the trunk",
+            "rule bad: carrier carrier-z is not a carrier of trunk acme");
+  }
+
+  @Test
+  void missingCarrierCredentialsOrABadPbxSourceBlockTheSnapshot() {
+    String trunkYaml =
+        TRUNK.replace(
+                "address: \"sip.carrier-a.example:5080\"}",
+                "address: \"sip.carrier-a.example:5080\", credentialsSecret: carrier-a-login}")
+            + "  pbx: {sources: [192.0.2.10/32, 192.0.2.0/33]}\n";
+
+    Compilation compilation = compile(trunk(trunkYaml), List.of(), List.of());
+
+    assertThat(compilation.blocked()).isTrue();
+    assertThat(compilation.problems())
+        .extracting(Problem::reason, Problem::message)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                Problem.CREDENTIALS_NOT_FOUND,
+                "carrier carrier-a: Secret carrier-a-login needs keys username and password"),
+            org.assertj.core.groups.Tuple.tuple(
+                Problem.INVALID_TRUNK,
+                "pbx.sources: 192.0.2.0/33 is not a CIDR such as 192.0.2.10/32"));
+  }
+
+  @Test
+  void carrierAndPbxCredentialsTravelInTheCredentials() {
+    secrets.put("carrier-a-login/username", "acme-trunk");
+    secrets.put("carrier-a-login/password", "s3cret");
+    secrets.put("pbx-login/username", "pbx");
+    secrets.put("pbx-login/password", "pbx-pw");
+    String trunkYaml =
+        TRUNK.replace(
+                "address: \"sip.carrier-a.example:5080\"}",
+                "address: \"sip.carrier-a.example:5080\", credentialsSecret: carrier-a-login}")
+            + "  pbx: {credentialsSecret: pbx-login}\n";
+
+    Compilation compilation = compile(trunk(trunkYaml), List.of(), List.of());
+
+    assertThat(compilation.problems()).isEmpty();
+    assertThat(compilation.config().carriers().get(0).authenticates()).isTrue();
+    assertThat(compilation.config().pbx()).isEqualTo(new TrunkConfig.Pbx(List.of(), true));
+    assertThat(compilation.credentials().carriers())
+        .containsExactly(
+            Map.entry("carrier-a", new TrunkCredentials.Login("acme-trunk", "s3cret")));
+    assertThat(compilation.credentials().pbx()).isEqualTo(Digest.secret("pbx", "acme", "pbx-pw"));
+    assertThat(TrunkConfigJson.write(compilation.config())).doesNotContain("s3cret", "pbx-pw");
+  }
+
+  @Test
+  void theVersionFollowsTheContentAndTheJsonRoundTrips() {
+    secrets.put("s/password", "pw");
+    SipLine alice = line("alice", "acme", "+4930100", "alice", "s");
+
+    TrunkConfig first = compile(trunk(TRUNK), List.of(alice), List.of()).config();
+    TrunkConfig again = compile(trunk(TRUNK), List.of(alice), List.of()).config();
+    TrunkConfig changed =
+        compile(
+                trunk(TRUNK),
+                List.of(alice, line("bob", "acme", "+4930200", "bob", "s")),
+                List.of())
+            .config();
+
+    assertThat(first.version()).hasSize(16).isEqualTo(again.version());
+    assertThat(changed.version()).isNotEqualTo(first.version());
+    assertThat(TrunkConfigJson.read(TrunkConfigJson.write(first), TrunkConfig.class))
+        .isEqualTo(first);
+  }
+
+  private Compilation compile(SipTrunk trunk, List<SipLine> lines, List<RoutePolicy> policies) {
+    return TrunkCompiler.compile(
+        trunk,
+        lines,
+        policies,
+        (secret, key) -> Optional.ofNullable(secrets.get(secret + "/" + key)));
+  }
+
+  private static SipTrunk trunk(String yaml) {
+    return YAML.unmarshal(yaml, SipTrunk.class);
+  }
+
+  private static SipLine line(
+      String name, String trunk, String number, String username, String secret) {
+    return YAML.unmarshal(
+        """
+        metadata: {name: %s}
+        spec: {trunk: %s, number: "%s", username: %s, credentialsSecret: %s}
+        """
+            .formatted(name, trunk, number, username, secret),
+        SipLine.class);
+  }
+
+  private static RoutePolicy policy(String yaml) {
+    return YAML.unmarshal(yaml, RoutePolicy.class);
+  }
+}
