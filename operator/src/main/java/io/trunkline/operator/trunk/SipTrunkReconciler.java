@@ -1,0 +1,161 @@
+package io.trunkline.operator.trunk;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.trunkline.api.config.Compilation;
+import io.trunkline.api.v1alpha1.line.SipLine;
+import io.trunkline.api.v1alpha1.route.RoutePolicy;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.operator.trunk.Dependents.CredentialsSecret;
+import io.trunkline.operator.trunk.Dependents.DataPlaneServiceAccount;
+import io.trunkline.operator.trunk.Dependents.HpaMode;
+import io.trunkline.operator.trunk.Dependents.PeersService;
+import io.trunkline.operator.trunk.Dependents.ProxyAutoscaler;
+import io.trunkline.operator.trunk.Dependents.ProxyDeployment;
+import io.trunkline.operator.trunk.Dependents.ProxyDisruptionBudget;
+import io.trunkline.operator.trunk.Dependents.RelayDeployment;
+import io.trunkline.operator.trunk.Dependents.RelayDisruptionBudget;
+import io.trunkline.operator.trunk.Dependents.RelayMode;
+import io.trunkline.operator.trunk.Dependents.SipService;
+import io.trunkline.operator.trunk.Dependents.SnapshotAvailable;
+import io.trunkline.operator.trunk.Dependents.SnapshotConfigMap;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a SipTrunk into its pools: snapshot and credentials, proxy and relay Deployments, Services,
+ * PodDisruptionBudgets and, in HPA mode, a HorizontalPodAutoscaler. SipLines, RoutePolicies and the
+ * Secrets they name are watched too, so a change to any of them recompiles the trunk's snapshot
+ * without touching its pods.
+ */
+@ControllerConfiguration(name = SipTrunkReconciler.NAME)
+@Workflow(
+    dependents = {
+      @Dependent(name = "service-account", type = DataPlaneServiceAccount.class),
+      @Dependent(
+          name = "snapshot",
+          type = SnapshotConfigMap.class,
+          reconcilePrecondition = SnapshotAvailable.class),
+      @Dependent(
+          name = "credentials",
+          type = CredentialsSecret.class,
+          reconcilePrecondition = SnapshotAvailable.class),
+      @Dependent(
+          name = "proxy",
+          type = ProxyDeployment.class,
+          dependsOn = {"service-account", "snapshot", "credentials"}),
+      @Dependent(
+          name = "relay",
+          type = RelayDeployment.class,
+          reconcilePrecondition = RelayMode.class,
+          dependsOn = {"service-account", "snapshot", "credentials"}),
+      @Dependent(name = "sip-service", type = SipService.class),
+      @Dependent(name = "peers-service", type = PeersService.class),
+      @Dependent(name = "proxy-budget", type = ProxyDisruptionBudget.class),
+      @Dependent(
+          name = "relay-budget",
+          type = RelayDisruptionBudget.class,
+          reconcilePrecondition = RelayMode.class),
+      @Dependent(
+          name = "autoscaler",
+          type = ProxyAutoscaler.class,
+          reconcilePrecondition = HpaMode.class,
+          dependsOn = "proxy")
+    })
+public class SipTrunkReconciler implements Reconciler<SipTrunk> {
+
+  public static final String NAME = "siptrunk";
+
+  /** How often a trunk is looked at again without any change, to refresh its scaling. */
+  static final Duration RESYNC = Duration.ofSeconds(30);
+
+  private final Clock clock;
+
+  public SipTrunkReconciler() {
+    this(Clock.systemUTC());
+  }
+
+  SipTrunkReconciler(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, SipTrunk>> prepareEventSources(EventSourceContext<SipTrunk> context) {
+    var lines =
+        InformerEventSourceConfiguration.from(SipLine.class, SipTrunk.class)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(
+                (SipLine line) ->
+                    line.getSpec() == null || line.getSpec().getTrunk() == null
+                        ? Set.of()
+                        : Set.of(
+                            new ResourceID(
+                                line.getSpec().getTrunk(), line.getMetadata().getNamespace())))
+            .build();
+    var policies =
+        InformerEventSourceConfiguration.from(RoutePolicy.class, SipTrunk.class)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(
+                (RoutePolicy policy) ->
+                    policy.getSpec() == null || policy.getSpec().getTrunks() == null
+                        ? Set.of()
+                        : policy.getSpec().getTrunks().stream()
+                            .map(t -> new ResourceID(t, policy.getMetadata().getNamespace()))
+                            .collect(Collectors.toSet()))
+            .build();
+    // Any Secret of the namespace may hold a line's or carrier's credentials; a change is rare,
+    // so it simply recompiles the namespace's trunks (the compiler reads only what they name).
+    var secrets =
+        InformerEventSourceConfiguration.from(Secret.class, SipTrunk.class)
+            .withName(TrunkSources.REFERENCED_SECRETS)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(
+                (Secret secret) ->
+                    context
+                        .getPrimaryCache()
+                        .list(secret.getMetadata().getNamespace())
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .build();
+    return List.of(
+        new InformerEventSource<>(lines, context),
+        new InformerEventSource<>(policies, context),
+        new InformerEventSource<>(secrets, context));
+  }
+
+  @Override
+  public UpdateControl<SipTrunk> reconcile(SipTrunk trunk, Context<SipTrunk> context) {
+    Compilation compilation = TrunkSources.compilation(trunk, context);
+    Optional<Deployment> proxy = deployment(context, TrunkPools.proxyName(trunk));
+    Optional<Deployment> relay = deployment(context, TrunkPools.relayName(trunk));
+    TrunkStatusAggregator aggregator =
+        new TrunkStatusAggregator(trunk, compilation, proxy, relay, clock);
+    aggregator.emitEvents(context.getClient());
+    UpdateControl<SipTrunk> control =
+        aggregator.changed()
+            ? UpdateControl.patchStatus(aggregator.patched())
+            : UpdateControl.<SipTrunk>noUpdate();
+    return control.rescheduleAfter(RESYNC);
+  }
+
+  private static Optional<Deployment> deployment(Context<SipTrunk> context, String name) {
+    return context.getSecondaryResources(Deployment.class).stream()
+        .filter(d -> name.equals(d.getMetadata().getName()))
+        .findFirst();
+  }
+}

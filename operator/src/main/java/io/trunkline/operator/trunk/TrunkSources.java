@@ -1,0 +1,63 @@
+package io.trunkline.operator.trunk;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.trunkline.api.config.Compilation;
+import io.trunkline.api.config.TrunkCompiler;
+import io.trunkline.api.v1alpha1.line.SipLine;
+import io.trunkline.api.v1alpha1.route.RoutePolicy;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * A trunk's compilation, made once per reconcile from the informer caches (lines, policies and the
+ * Secrets they reference) and shared by the dependents and the status.
+ */
+public final class TrunkSources {
+
+  /** Name of the event source over the Secrets that lines, carriers and the PBX reference. */
+  public static final String REFERENCED_SECRETS = "referenced-secrets";
+
+  private static final String KEY = TrunkSources.class.getName();
+
+  private TrunkSources() {}
+
+  public static Compilation compilation(SipTrunk trunk, Context<SipTrunk> context) {
+    var shared = context.managedWorkflowAndDependentResourceContext();
+    Optional<Compilation> done = shared.get(KEY, Compilation.class);
+    if (done.isPresent()) {
+      return done.get();
+    }
+    Compilation compilation =
+        TrunkCompiler.compile(
+            trunk,
+            context.getSecondaryResources(SipLine.class),
+            context.getSecondaryResources(RoutePolicy.class),
+            secrets(trunk, context));
+    shared.put(KEY, compilation);
+    return compilation;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static TrunkCompiler.SecretLookup secrets(SipTrunk trunk, Context<SipTrunk> context) {
+    var source =
+        (InformerEventSource<Secret, SipTrunk>)
+            context.eventSourceRetriever().getEventSourceFor(Secret.class, REFERENCED_SECRETS);
+    String namespace = trunk.getMetadata().getNamespace();
+    return (name, key) -> source.get(new ResourceID(name, namespace)).flatMap(s -> value(s, key));
+  }
+
+  /** A Secret's value whether written as data (base64) or stringData (not yet merged). */
+  static Optional<String> value(Secret secret, String key) {
+    if (secret.getData() != null && secret.getData().containsKey(key)) {
+      return Optional.of(
+          new String(
+              Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8));
+    }
+    return Optional.ofNullable(secret.getStringData()).map(d -> d.get(key));
+  }
+}

@@ -1,0 +1,152 @@
+package io.trunkline.operator.trunk;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.trunkline.api.config.Compilation;
+import io.trunkline.api.config.Problem;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.api.v1alpha1.trunk.SipTrunkStatus;
+import io.trunkline.operator.status.Conditions;
+import io.trunkline.operator.status.EventRecorder;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Works out a SipTrunk's status from its compilation and its pools: Ready plus SnapshotCurrent,
+ * with the counts behind `kubectl get siptrunks`. Only a status that differs is written, and an
+ * Event marks each condition that turns false.
+ */
+final class TrunkStatusAggregator {
+
+  static final String SNAPSHOT_CURRENT = "SnapshotCurrent";
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+  private final SipTrunk trunk;
+  private final SipTrunkStatus previous;
+  private final SipTrunkStatus next;
+  private final List<Condition> transitions;
+
+  TrunkStatusAggregator(
+      SipTrunk trunk,
+      Compilation compilation,
+      Optional<Deployment> proxy,
+      Optional<Deployment> relay,
+      Clock clock) {
+    this.trunk = trunk;
+    this.previous = trunk.getStatus() == null ? new SipTrunkStatus() : trunk.getStatus();
+    this.next = JSON.clone(previous);
+    long generation =
+        trunk.getMetadata().getGeneration() == null ? 0 : trunk.getMetadata().getGeneration();
+
+    int proxiesReady = ready(proxy);
+    int relaysReady = ready(relay);
+    boolean relayNeeded = TrunkPools.relayMode(trunk);
+    next.setObservedGeneration(generation);
+    next.setProxyReplicas(proxiesReady);
+    next.setRelayReplicas(relayNeeded ? relaysReady : null);
+    next.setDesiredProxyReplicas(
+        proxy.map(d -> d.getSpec().getReplicas()).orElse(Dependents.proxyReplicas(trunk)));
+    next.setSnapshotConfigMap(TrunkPools.configMapName(trunk));
+    if (!compilation.blocked()) {
+      next.setSnapshotVersion(compilation.config().version());
+      next.setLines(compilation.config().lines().size());
+    }
+    int channels = trunk.getSpec().getChannels();
+    next.setChannelUse(
+        (next.getSessions() == null ? 0 : Math.min(next.getSessions(), channels)) + "/" + channels);
+
+    List<Problem> trunkProblems =
+        compilation.problems().stream().filter(p -> "SipTrunk".equals(p.kind())).toList();
+    Condition snapshot =
+        compilation.blocked()
+            ? Conditions.of(
+                SNAPSHOT_CURRENT,
+                false,
+                trunkProblems.isEmpty() ? Problem.INVALID_ROUTE : trunkProblems.get(0).reason(),
+                "the last good snapshot stays in force: "
+                    + compilation.problems().stream()
+                        .map(p -> p.kind() + " " + p.name() + ": " + p.message())
+                        .collect(Collectors.joining("; ")))
+            : Conditions.of(
+                SNAPSHOT_CURRENT,
+                true,
+                "Compiled",
+                "snapshot "
+                    + compilation.config().version()
+                    + " with "
+                    + compilation.config().lines().size()
+                    + " lines and "
+                    + compilation.config().routes().size()
+                    + " routes");
+    boolean poolsReady = proxiesReady > 0 && (!relayNeeded || relaysReady > 0);
+    Condition ready;
+    if (!trunkProblems.isEmpty()) {
+      ready =
+          Conditions.of(
+              Conditions.READY, false, trunkProblems.get(0).reason(), snapshot.getMessage());
+    } else if (!poolsReady) {
+      ready =
+          Conditions.of(
+              Conditions.READY,
+              false,
+              "PoolsNotReady",
+              "ready proxies: "
+                  + proxiesReady
+                  + (relayNeeded ? ", ready relays: " + relaysReady : ""));
+    } else {
+      ready =
+          Conditions.of(
+              Conditions.READY,
+              true,
+              "PoolsReady",
+              proxiesReady
+                  + " proxies"
+                  + (relayNeeded ? " and " + relaysReady + " relays" : "")
+                  + " ready");
+    }
+    this.transitions =
+        List.of(ready, snapshot).stream()
+            .filter(c -> Conditions.changes(previous.getConditions(), c))
+            .toList();
+    List<Condition> conditions = previous.getConditions();
+    conditions = Conditions.set(conditions, ready, generation, clock);
+    conditions = Conditions.set(conditions, snapshot, generation, clock);
+    next.setConditions(conditions);
+  }
+
+  /** True when the status to write differs from the one stored. */
+  boolean changed() {
+    return !Objects.equals(JSON.asJson(previous), JSON.asJson(next));
+  }
+
+  SipTrunk patched() {
+    SipTrunk copy = new SipTrunk();
+    copy.setMetadata(trunk.getMetadata());
+    copy.setSpec(trunk.getSpec());
+    copy.setStatus(next);
+    return copy;
+  }
+
+  /** One Event per condition that changed to false, naming what is wrong. */
+  void emitEvents(KubernetesClient client) {
+    EventRecorder events = new EventRecorder(client, Clock.systemUTC());
+    for (Condition condition : transitions) {
+      if (Conditions.FALSE.equals(condition.getStatus())
+          && !"PoolsNotReady".equals(condition.getReason())) {
+        events.warning(trunk, condition.getReason(), condition.getMessage());
+      }
+    }
+  }
+
+  private static int ready(Optional<Deployment> deployment) {
+    return deployment
+        .map(Deployment::getStatus)
+        .map(s -> s.getReadyReplicas() == null ? 0 : s.getReadyReplicas())
+        .orElse(0);
+  }
+}

@@ -1,0 +1,302 @@
+package io.trunkline.operator.trunk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.trunkline.api.config.TrunkConfig;
+import io.trunkline.api.config.TrunkConfigJson;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.operator.KubeApiServerResource;
+import io.trunkline.operator.status.Conditions;
+import io.trunkline.testing.kube.ApiServerResources;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The trunk reconciler against a real kube-apiserver: what a SipTrunk becomes, and its status. */
+@QuarkusTest
+@QuarkusTestResource(value = KubeApiServerResource.class, restrictToAnnotatedClass = false)
+class SipTrunkReconcilerApiServerTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @Inject KubernetesClient client;
+
+  private String namespace;
+
+  @BeforeEach
+  void freshNamespace() {
+    namespace = ApiServerResources.freshNamespace(client);
+  }
+
+  @Test
+  void aTrunkBecomesItsPoolsWithOwnerReferences() {
+    apply(
+        """
+        apiVersion: trunkline.io/v1alpha1
+        kind: SipTrunk
+        metadata: {name: acme}
+        spec:
+          channels: 20
+          carriers: [{name: carrier-a, address: "127.0.0.1:5080"}]
+          zones: [zone-a, zone-b, zone-c]
+          scaling: {minReplicas: 2, maxReplicas: 6}
+        """);
+
+    Deployment proxy = awaitResource(Deployment.class, "acme-sip-proxy");
+    Deployment relay = awaitResource(Deployment.class, "acme-media-relay");
+    Service service = awaitResource(Service.class, "acme-sip");
+    Service peers = awaitResource(Service.class, "acme-sip-peers");
+    ConfigMap snapshot = awaitResource(ConfigMap.class, "acme-config");
+    awaitResource(Secret.class, "acme-credentials");
+    awaitResource(PodDisruptionBudget.class, "acme-sip-proxy");
+    awaitResource(PodDisruptionBudget.class, "acme-media-relay");
+
+    SipTrunk trunk = trunk("acme");
+    for (HasMetadata owned : new HasMetadata[] {proxy, relay, service, peers, snapshot}) {
+      assertThat(owned.getMetadata().getOwnerReferences())
+          .as(owned.getMetadata().getName())
+          .singleElement()
+          .satisfies(o -> assertThat(o.getUid()).isEqualTo(trunk.getMetadata().getUid()));
+    }
+    assertThat(proxy.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(relay.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(proxy.getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
+        .extracting(c -> c.getTopologyKey())
+        .containsExactly(TrunkPools.ZONE_KEY, TrunkPools.HOSTNAME_KEY);
+    assertThat(relay.getSpec().getTemplate().getSpec().getHostNetwork()).isTrue();
+    assertThat(service.getSpec().getPorts())
+        .extracting(p -> p.getName() + "/" + p.getProtocol() + "/" + p.getPort())
+        .containsExactly("sip-udp/UDP/5060", "sip-tcp/TCP/5060");
+    assertThat(peers.getSpec().getClusterIP()).isEqualTo("None");
+    TrunkConfig config =
+        TrunkConfigJson.read(snapshot.getData().get(TrunkPools.CONFIG_FILE), TrunkConfig.class);
+    assertThat(config.carriers())
+        .extracting(TrunkConfig.Carrier::name)
+        .containsExactly("carrier-a");
+    assertThat(config.zones()).containsExactly("zone-a", "zone-b", "zone-c");
+  }
+
+  @Test
+  void readyFollowsThePoolsAndThePrinterColumnsReadRight() {
+    apply(
+        """
+        apiVersion: trunkline.io/v1alpha1
+        kind: SipTrunk
+        metadata: {name: office}
+        spec:
+          channels: 5
+          carriers: [{name: carrier-a, address: 127.0.0.1}]
+        """);
+    awaitResource(Deployment.class, "office-sip-proxy");
+    await()
+        .atMost(WAIT)
+        .until(() -> reason(trunk("office"), Conditions.READY), "PoolsNotReady"::equals);
+
+    markReady("office-sip-proxy", 1);
+    markReady("office-media-relay", 1);
+
+    await()
+        .atMost(WAIT)
+        .until(() -> reason(trunk("office"), Conditions.READY), "PoolsReady"::equals);
+    SipTrunk trunk = trunk("office");
+    assertThat(trunk.getStatus().getProxyReplicas()).isEqualTo(1);
+    assertThat(trunk.getStatus().getRelayReplicas()).isEqualTo(1);
+    assertThat(trunk.getStatus().getChannelUse()).isEqualTo("0/5");
+    assertThat(trunk.getStatus().getObservedGeneration())
+        .isEqualTo(trunk.getMetadata().getGeneration());
+    assertThat(Conditions.isTrue(trunk.getStatus().getConditions(), "SnapshotCurrent")).isTrue();
+  }
+
+  @Test
+  void linesAndPoliciesChangeTheSnapshotNotThePods() {
+    apply(
+        """
+        apiVersion: trunkline.io/v1alpha1
+        kind: SipTrunk
+        metadata: {name: acme}
+        spec:
+          channels: 20
+          carriers: [{name: carrier-a, address: 127.0.0.1}]
+        """);
+    Deployment before = awaitResource(Deployment.class, "acme-sip-proxy");
+    apply(
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: alice-sip}
+        stringData: {password: "correct horse"}
+        """);
+    apply(
+        """
+        apiVersion: trunkline.io/v1alpha1
+        kind: SipLine
+        metadata: {name: alice}
+        spec: {trunk: acme, number: "+4930100", username: alice, credentialsSecret: alice-sip}
+        """);
+    apply(
+        """
+        apiVersion: trunkline.io/v1alpha1
+        kind: RoutePolicy
+        metadata: {name: outbound}
+        spec:
+          trunks: [acme]
+          rules: [{name: all, match: {prefixes: ["+"]}, route: [{carrier: carrier-a}]}]
+        """);
+
+    await()
+        .atMost(WAIT)
+        .until(() -> snapshot("acme").lines().size() == 1 && snapshot("acme").routes().size() == 1);
+    Deployment after =
+        client.apps().deployments().inNamespace(namespace).withName("acme-sip-proxy").get();
+    assertThat(after.getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
+    Secret credentials = client.secrets().inNamespace(namespace).withName("acme-credentials").get();
+    assertThat(TrunkSources.value(credentials, TrunkPools.CREDENTIALS_FILE).orElseThrow())
+        .contains("\"alice\"")
+        .doesNotContain("correct horse");
+  }
+
+  @Test
+  void aBrokenPolicyKeepsTheLastGoodSnapshotAndSaysWhy() {
+    apply(
+        """
+        apiVersion: trunkline.io/v1alpha1
+        kind: SipTrunk
+        metadata: {name: acme}
+        spec:
+          channels: 20
+          carriers: [{name: carrier-a, address: 127.0.0.1}]
+        """);
+    awaitResource(ConfigMap.class, "acme-config");
+    String good = snapshot("acme").version();
+
+    apply(
+        """
+        apiVersion: trunkline.io/v1alpha1
+        kind: RoutePolicy
+        metadata: {name: typo}
+        spec:
+          trunks: [acme]
+          rules: [{name: all, match: {prefixes: ["+"]}, route: [{carrier: carrier-b}]}]
+        """);
+
+    await()
+        .atMost(WAIT)
+        .until(() -> reason(trunk("acme"), "SnapshotCurrent"), "InvalidRoute"::equals);
+    assertThat(snapshot("acme").version()).isEqualTo(good);
+    assertThat(message(trunk("acme"), "SnapshotCurrent"))
+        .contains("RoutePolicy typo: rule all: carrier carrier-b is not a carrier of trunk acme");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client.v1().events().inNamespace(namespace).list().getItems().stream()
+                    .anyMatch(
+                        e ->
+                            "acme".equals(e.getInvolvedObject().getName())
+                                && "InvalidRoute".equals(e.getReason())));
+  }
+
+  @Test
+  void bypassRemovesTheRelaysAndHpaModeAddsAnAutoscaler() {
+    apply(
+        """
+        apiVersion: trunkline.io/v1alpha1
+        kind: SipTrunk
+        metadata: {name: acme}
+        spec:
+          channels: 20
+          carriers: [{name: carrier-a, address: 127.0.0.1}]
+        """);
+    awaitResource(Deployment.class, "acme-media-relay");
+
+    apply(
+        """
+        apiVersion: trunkline.io/v1alpha1
+        kind: SipTrunk
+        metadata: {name: acme}
+        spec:
+          channels: 20
+          carriers: [{name: carrier-a, address: 127.0.0.1}]
+          media: {mode: Bypass}
+          scaling: {mode: HPA, minReplicas: 2, maxReplicas: 8, sessionsPerReplica: 150}
+        """);
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client
+                        .apps()
+                        .deployments()
+                        .inNamespace(namespace)
+                        .withName("acme-media-relay")
+                        .get()
+                    == null);
+    HorizontalPodAutoscaler hpa = awaitResource(HorizontalPodAutoscaler.class, "acme-sip-proxy");
+    assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+    assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(8);
+    assertThat(hpa.getSpec().getMetrics().get(0).getPods().getMetric().getName())
+        .isEqualTo(TrunkPools.SESSIONS_METRIC);
+  }
+
+  private void apply(String yaml) {
+    client.resource(yaml).inNamespace(namespace).serverSideApply();
+  }
+
+  private SipTrunk trunk(String name) {
+    return client.resources(SipTrunk.class).inNamespace(namespace).withName(name).get();
+  }
+
+  private TrunkConfig snapshot(String trunk) {
+    ConfigMap map = client.configMaps().inNamespace(namespace).withName(trunk + "-config").get();
+    return TrunkConfigJson.read(map.getData().get(TrunkPools.CONFIG_FILE), TrunkConfig.class);
+  }
+
+  private <T extends HasMetadata> T awaitResource(Class<T> type, String name) {
+    Supplier<T> get = () -> client.resources(type).inNamespace(namespace).withName(name).get();
+    await().atMost(WAIT).until(() -> get.get() != null);
+    return get.get();
+  }
+
+  private void markReady(String deployment, int replicas) {
+    Deployment current =
+        client.apps().deployments().inNamespace(namespace).withName(deployment).get();
+    current.setStatus(
+        new DeploymentStatusBuilder()
+            .withReplicas(replicas)
+            .withReadyReplicas(replicas)
+            .withAvailableReplicas(replicas)
+            .withUpdatedReplicas(replicas)
+            .withObservedGeneration(current.getMetadata().getGeneration())
+            .build());
+    client.resource(current).inNamespace(namespace).updateStatus();
+  }
+
+  private static String reason(SipTrunk trunk, String type) {
+    return trunk == null || trunk.getStatus() == null
+        ? null
+        : Conditions.find(trunk.getStatus().getConditions(), type)
+            .map(c -> c.getReason())
+            .orElse(null);
+  }
+
+  private static String message(SipTrunk trunk, String type) {
+    return Conditions.find(trunk.getStatus().getConditions(), type)
+        .map(c -> c.getMessage())
+        .orElse(null);
+  }
+}
