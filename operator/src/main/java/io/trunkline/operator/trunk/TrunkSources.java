@@ -9,8 +9,6 @@ import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.route.RoutePolicy;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -48,16 +46,7 @@ public final class TrunkSources {
         (InformerEventSource<Secret, SipTrunk>)
             context.eventSourceRetriever().getEventSourceFor(Secret.class, REFERENCED_SECRETS);
     String namespace = trunk.getMetadata().getNamespace();
-    return (name, key) -> source.get(new ResourceID(name, namespace)).flatMap(s -> value(s, key));
-  }
-
-  /** A Secret's value whether written as data (base64) or stringData (not yet merged). */
-  static Optional<String> value(Secret secret, String key) {
-    if (secret.getData() != null && secret.getData().containsKey(key)) {
-      return Optional.of(
-          new String(
-              Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8));
-    }
-    return Optional.ofNullable(secret.getStringData()).map(d -> d.get(key));
+    return (name, key) ->
+        source.get(new ResourceID(name, namespace)).flatMap(s -> SecretValues.value(s, key));
   }
 }

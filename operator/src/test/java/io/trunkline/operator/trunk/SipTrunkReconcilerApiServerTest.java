@@ -164,7 +164,7 @@ class SipTrunkReconcilerApiServerTest {
         client.apps().deployments().inNamespace(namespace).withName("acme-sip-proxy").get();
     assertThat(after.getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
     Secret credentials = client.secrets().inNamespace(namespace).withName("acme-credentials").get();
-    assertThat(TrunkSources.value(credentials, TrunkPools.CREDENTIALS_FILE).orElseThrow())
+    assertThat(SecretValues.value(credentials, TrunkPools.CREDENTIALS_FILE).orElseThrow())
         .contains("\"alice\"")
         .doesNotContain("correct horse");
   }

@@ -1,0 +1,134 @@
+package io.trunkline.operator.line;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.trunkline.api.config.Problem;
+import io.trunkline.api.config.TrunkCompiler;
+import io.trunkline.api.v1alpha1.line.SipLine;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.operator.status.Conditions;
+import io.trunkline.operator.status.ReadyStatus;
+import io.trunkline.operator.trunk.SecretValues;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Tells whether a SipLine made it into its trunk's configuration: Ready, or why not (its trunk is
+ * missing, its password Secret is missing, its number or user name is taken). The trunk's own
+ * reconciler does the compiling that counts; this one only reports on the line.
+ */
+@ControllerConfiguration(name = SipLineReconciler.NAME)
+public class SipLineReconciler implements Reconciler<SipLine> {
+
+  public static final String NAME = "sipline";
+  private static final String SECRETS = "line-secrets";
+
+  private final Clock clock = Clock.systemUTC();
+
+  @Override
+  public List<EventSource<?, SipLine>> prepareEventSources(EventSourceContext<SipLine> context) {
+    var trunks =
+        InformerEventSourceConfiguration.from(SipTrunk.class, SipLine.class)
+            .withNamespacesInheritedFromController()
+            // A line names its trunk: look it up by name, not through an index built from the
+            // lines that happened to exist when the trunk last changed.
+            .withPrimaryToSecondaryMapper(
+                (SipLine line) ->
+                    Set.of(new ResourceID(trunkOf(line), line.getMetadata().getNamespace())))
+            .withSecondaryToPrimaryMapper(
+                (SipTrunk trunk) ->
+                    context
+                        .getPrimaryCache()
+                        .list(
+                            trunk.getMetadata().getNamespace(),
+                            l -> trunkOf(l).equals(trunk.getMetadata().getName()))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .build();
+    var secrets =
+        InformerEventSourceConfiguration.from(Secret.class, SipLine.class)
+            .withName(SECRETS)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(
+                (Secret secret) ->
+                    context
+                        .getPrimaryCache()
+                        .list(
+                            secret.getMetadata().getNamespace(),
+                            l ->
+                                l.getSpec() != null
+                                    && secret
+                                        .getMetadata()
+                                        .getName()
+                                        .equals(l.getSpec().getCredentialsSecret()))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .build();
+    return List.of(
+        new InformerEventSource<>(trunks, context), new InformerEventSource<>(secrets, context));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public UpdateControl<SipLine> reconcile(SipLine line, Context<SipLine> context) {
+    String namespace = line.getMetadata().getNamespace();
+    Optional<SipTrunk> trunk = context.getSecondaryResource(SipTrunk.class);
+    Condition ready;
+    if (trunk.isEmpty()) {
+      ready =
+          Conditions.of(
+              Conditions.READY,
+              false,
+              Problem.TRUNK_NOT_FOUND,
+              "SipTrunk " + trunkOf(line) + " does not exist in namespace " + namespace);
+    } else {
+      List<SipLine> siblings =
+          context.getPrimaryCache().list(namespace, l -> trunkOf(l).equals(trunkOf(line))).toList();
+      var secrets =
+          (InformerEventSource<Secret, SipLine>)
+              context.eventSourceRetriever().getEventSourceFor(Secret.class, SECRETS);
+      Optional<Problem> problem =
+          TrunkCompiler.compile(
+                  trunk.get(),
+                  siblings,
+                  List.of(),
+                  (name, key) ->
+                      secrets
+                          .get(new ResourceID(name, namespace))
+                          .flatMap(s -> SecretValues.value(s, key)))
+              .problems()
+              .stream()
+              .filter(
+                  p -> "SipLine".equals(p.kind()) && p.name().equals(line.getMetadata().getName()))
+              .findFirst();
+      ready =
+          problem
+              .map(p -> Conditions.of(Conditions.READY, false, p.reason(), p.message()))
+              .orElseGet(
+                  () ->
+                      Conditions.of(
+                          Conditions.READY,
+                          true,
+                          "Accepted",
+                          "in the configuration of SipTrunk " + trunkOf(line)));
+    }
+    return ReadyStatus.update(line, ready, context.getClient(), clock);
+  }
+
+  private static String trunkOf(SipLine line) {
+    return line.getSpec() == null ? "" : Objects.requireNonNullElse(line.getSpec().getTrunk(), "");
+  }
+}
