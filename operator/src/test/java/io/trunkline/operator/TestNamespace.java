@@ -3,14 +3,21 @@ package io.trunkline.operator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.trunkline.api.v1alpha1.ResourceStatus;
 import io.trunkline.operator.status.Conditions;
 import io.trunkline.testing.kube.ApiServerResources;
+import io.trunkline.testing.kube.TestBinaries;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /** A namespace of one test on the real API server, with what tests do in it. */
@@ -27,8 +34,50 @@ public final class TestNamespace {
     this.name = ApiServerResources.freshNamespace(client);
   }
 
+  /** A trunk with one carrier on loopback, plus {@code extraSpec} (indented YAML lines). */
+  public static String trunkManifest(String name, String extraSpec) {
+    return """
+        apiVersion: trunkline.io/v1alpha1
+        kind: SipTrunk
+        metadata: {name: %s}
+        spec:
+          channels: 20
+          carriers: [{name: carrier-a, address: "127.0.0.1:5080"}]
+        %s"""
+        .formatted(name, extraSpec.indent(2));
+  }
+
   public String name() {
     return name;
+  }
+
+  /**
+   * Runs the real kubectl (built by tools/build-test-binaries.sh) in this namespace against the
+   * test's API server, bounded in time, and returns what it printed.
+   */
+  public String kubectl(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(TestBinaries.binaryFolder().resolve("kubectl").toString());
+    command.add("--kubeconfig=" + System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE));
+    command.add("--namespace=" + name);
+    command.addAll(List.of(args));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("kubectl did not finish: " + command);
+      }
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException("kubectl failed: " + output);
+      }
+      return output;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Applies a manifest the way kubectl apply --server-side does. */

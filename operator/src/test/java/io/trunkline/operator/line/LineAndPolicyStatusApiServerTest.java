@@ -23,15 +23,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = KubeApiServerResource.class, restrictToAnnotatedClass = false)
 class LineAndPolicyStatusApiServerTest {
 
-  private static final String TRUNK =
-      """
-      apiVersion: trunkline.io/v1alpha1
-      kind: SipTrunk
-      metadata: {name: acme}
-      spec:
-        channels: 20
-        carriers: [{name: carrier-a, address: 127.0.0.1}]
-      """;
+  private static final String TRUNK = TestNamespace.trunkManifest("acme", "");
 
   @Inject KubernetesClient client;
 
@@ -86,15 +78,7 @@ class LineAndPolicyStatusApiServerTest {
 
   @Test
   void aPolicyNamingAMissingTrunkOrAnUnknownCarrierSaysWhichUntilFixed() {
-    ns.apply(
-        """
-        apiVersion: trunkline.io/v1alpha1
-        kind: RoutePolicy
-        metadata: {name: outbound}
-        spec:
-          trunks: [acme]
-          rules: [{name: all, match: {prefixes: ["+"]}, route: [{carrier: carrier-b}]}]
-        """);
+    policy("carrier-b");
     assertThat(ns.awaitReady(RoutePolicy.class, "outbound", Problem.TRUNK_NOT_FOUND).getMessage())
         .isEqualTo("no SipTrunk acme in namespace " + ns.name());
 
@@ -104,6 +88,12 @@ class LineAndPolicyStatusApiServerTest {
         .isEqualTo("trunk acme: rule all: carrier carrier-b is not a carrier of trunk acme");
     ns.awaitEvent("outbound", Problem.INVALID_ROUTE);
 
+    policy("carrier-a");
+
+    ns.awaitReady(RoutePolicy.class, "outbound", "Accepted");
+  }
+
+  private void policy(String carrier) {
     ns.apply(
         """
         apiVersion: trunkline.io/v1alpha1
@@ -111,10 +101,9 @@ class LineAndPolicyStatusApiServerTest {
         metadata: {name: outbound}
         spec:
           trunks: [acme]
-          rules: [{name: all, match: {prefixes: ["+"]}, route: [{carrier: carrier-a}]}]
-        """);
-
-    ns.awaitReady(RoutePolicy.class, "outbound", "Accepted");
+          rules: [{name: all, match: {prefixes: ["+"]}, route: [{carrier: %s}]}]
+        """
+            .formatted(carrier));
   }
 
   private void line(String name, String number, String user, String secret) {

@@ -18,11 +18,10 @@ import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.operator.KubeApiServerResource;
+import io.trunkline.operator.TestNamespace;
 import io.trunkline.operator.status.Conditions;
-import io.trunkline.testing.kube.ApiServerResources;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,30 +30,24 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = KubeApiServerResource.class, restrictToAnnotatedClass = false)
 class SipTrunkReconcilerApiServerTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = TestNamespace.WAIT;
 
   @Inject KubernetesClient client;
 
+  private TestNamespace ns;
   private String namespace;
 
   @BeforeEach
   void freshNamespace() {
-    namespace = ApiServerResources.freshNamespace(client);
+    ns = new TestNamespace(client);
+    namespace = ns.name();
   }
 
   @Test
   void aTrunkBecomesItsPoolsWithOwnerReferences() {
     apply(
-        """
-        apiVersion: trunkline.io/v1alpha1
-        kind: SipTrunk
-        metadata: {name: acme}
-        spec:
-          channels: 20
-          carriers: [{name: carrier-a, address: "127.0.0.1:5080"}]
-          zones: [zone-a, zone-b, zone-c]
-          scaling: {minReplicas: 2, maxReplicas: 6}
-        """);
+        TestNamespace.trunkManifest(
+            "acme", "zones: [zone-a, zone-b, zone-c]\nscaling: {minReplicas: 2, maxReplicas: 6}"));
 
     Deployment proxy = awaitResource(Deployment.class, "acme-sip-proxy");
     Deployment relay = awaitResource(Deployment.class, "acme-media-relay");
@@ -92,15 +85,7 @@ class SipTrunkReconcilerApiServerTest {
 
   @Test
   void readyFollowsThePoolsAndThePrinterColumnsReadRight() {
-    apply(
-        """
-        apiVersion: trunkline.io/v1alpha1
-        kind: SipTrunk
-        metadata: {name: office}
-        spec:
-          channels: 5
-          carriers: [{name: carrier-a, address: 127.0.0.1}]
-        """);
+    apply(TestNamespace.trunkManifest("office", "").replace("channels: 20", "channels: 5"));
     awaitResource(Deployment.class, "office-sip-proxy");
     await()
         .atMost(WAIT)
@@ -119,19 +104,16 @@ class SipTrunkReconcilerApiServerTest {
     assertThat(trunk.getStatus().getObservedGeneration())
         .isEqualTo(trunk.getMetadata().getGeneration());
     assertThat(Conditions.isTrue(trunk.getStatus().getConditions(), "SnapshotCurrent")).isTrue();
+    String table = ns.kubectl("get", "siptrunks");
+    assertThat(table.lines().findFirst().orElseThrow().split("\\s{2,}"))
+        .containsExactly("NAME", "AGE", "CARRIERS UP", "CHANNELS", "READY", "PROXIES");
+    assertThat(table.lines().skip(1).findFirst().orElseThrow())
+        .matches("office\\s+\\S+\\s+0/5\\s+True\\s+1\\s*");
   }
 
   @Test
   void linesAndPoliciesChangeTheSnapshotNotThePods() {
-    apply(
-        """
-        apiVersion: trunkline.io/v1alpha1
-        kind: SipTrunk
-        metadata: {name: acme}
-        spec:
-          channels: 20
-          carriers: [{name: carrier-a, address: 127.0.0.1}]
-        """);
+    apply(TestNamespace.trunkManifest("acme", ""));
     Deployment before = awaitResource(Deployment.class, "acme-sip-proxy");
     apply(
         """
@@ -171,15 +153,7 @@ class SipTrunkReconcilerApiServerTest {
 
   @Test
   void aBrokenPolicyKeepsTheLastGoodSnapshotAndSaysWhy() {
-    apply(
-        """
-        apiVersion: trunkline.io/v1alpha1
-        kind: SipTrunk
-        metadata: {name: acme}
-        spec:
-          channels: 20
-          carriers: [{name: carrier-a, address: 127.0.0.1}]
-        """);
+    apply(TestNamespace.trunkManifest("acme", ""));
     awaitResource(ConfigMap.class, "acme-config");
     String good = snapshot("acme").version();
 
@@ -199,41 +173,19 @@ class SipTrunkReconcilerApiServerTest {
     assertThat(snapshot("acme").version()).isEqualTo(good);
     assertThat(message(trunk("acme"), "SnapshotCurrent"))
         .contains("RoutePolicy typo: rule all: carrier carrier-b is not a carrier of trunk acme");
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                client.v1().events().inNamespace(namespace).list().getItems().stream()
-                    .anyMatch(
-                        e ->
-                            "acme".equals(e.getInvolvedObject().getName())
-                                && "InvalidRoute".equals(e.getReason())));
+    ns.awaitEvent("acme", "InvalidRoute");
   }
 
   @Test
   void bypassRemovesTheRelaysAndHpaModeAddsAnAutoscaler() {
-    apply(
-        """
-        apiVersion: trunkline.io/v1alpha1
-        kind: SipTrunk
-        metadata: {name: acme}
-        spec:
-          channels: 20
-          carriers: [{name: carrier-a, address: 127.0.0.1}]
-        """);
+    apply(TestNamespace.trunkManifest("acme", ""));
     awaitResource(Deployment.class, "acme-media-relay");
 
     apply(
-        """
-        apiVersion: trunkline.io/v1alpha1
-        kind: SipTrunk
-        metadata: {name: acme}
-        spec:
-          channels: 20
-          carriers: [{name: carrier-a, address: 127.0.0.1}]
-          media: {mode: Bypass}
-          scaling: {mode: HPA, minReplicas: 2, maxReplicas: 8, sessionsPerReplica: 150}
-        """);
+        TestNamespace.trunkManifest(
+            "acme",
+            "media: {mode: Bypass}\n"
+                + "scaling: {mode: HPA, minReplicas: 2, maxReplicas: 8, sessionsPerReplica: 150}"));
 
     await()
         .atMost(WAIT)
@@ -254,7 +206,7 @@ class SipTrunkReconcilerApiServerTest {
   }
 
   private void apply(String yaml) {
-    client.resource(yaml).inNamespace(namespace).serverSideApply();
+    ns.apply(yaml);
   }
 
   private SipTrunk trunk(String name) {
@@ -267,9 +219,7 @@ class SipTrunkReconcilerApiServerTest {
   }
 
   private <T extends HasMetadata> T awaitResource(Class<T> type, String name) {
-    Supplier<T> get = () -> client.resources(type).inNamespace(namespace).withName(name).get();
-    await().atMost(WAIT).until(() -> get.get() != null);
-    return get.get();
+    return ns.await(type, name);
   }
 
   private void markReady(String deployment, int replicas) {
