@@ -15,7 +15,6 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.trunkline.api.config.Compilation;
-import io.trunkline.api.v1alpha1.Defaults;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -82,7 +81,7 @@ final class Dependents {
       extends CRUDKubernetesDependentResource<Deployment, SipTrunk> {
     @Override
     protected Deployment desired(SipTrunk trunk, Context<SipTrunk> context) {
-      Integer replicas = TrunkPools.hpaMode(trunk) ? null : proxyReplicas(trunk);
+      Integer replicas = TrunkPools.hpaMode(trunk) ? null : TrunkScaling.replicas(context);
       return TrunkPools.proxyDeployment(trunk, settings(), replicas);
     }
   }
@@ -176,14 +175,5 @@ final class Dependents {
     return context.getSecondaryResources(type).stream()
         .filter(r -> name.equals(r.getMetadata().getName()))
         .findFirst();
-  }
-
-  /** Operator mode: the autoscaler's choice from the trunk's status, held within the bounds. */
-  static int proxyReplicas(SipTrunk trunk) {
-    var scaling = TrunkPools.scaling(trunk);
-    int min = scaling.getMinReplicas() != null ? scaling.getMinReplicas() : Defaults.MIN_REPLICAS;
-    int max = scaling.getMaxReplicas() != null ? scaling.getMaxReplicas() : Defaults.MAX_REPLICAS;
-    Integer wanted = trunk.getStatus() == null ? null : trunk.getStatus().getDesiredProxyReplicas();
-    return Math.max(min, Math.min(max, wanted == null ? min : wanted));
   }
 }

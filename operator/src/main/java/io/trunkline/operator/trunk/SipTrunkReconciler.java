@@ -11,12 +11,17 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.CacheKeyMapper;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import io.trunkline.api.config.Compilation;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.route.RoutePolicy;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.operator.scaling.SessionCount;
+import io.trunkline.operator.scaling.SessionScraper;
 import io.trunkline.operator.trunk.Dependents.CredentialsSecret;
 import io.trunkline.operator.trunk.Dependents.DataPlaneServiceAccount;
 import io.trunkline.operator.trunk.Dependents.HpaMode;
@@ -36,6 +41,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Turns a SipTrunk into its pools: snapshot and credentials, proxy and relay Deployments, Services,
@@ -45,6 +51,8 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration(name = SipTrunkReconciler.NAME)
 @Workflow(
+    // Explicit: the scaling decision is made before the proxy Deployment is applied.
+    explicitInvocation = true,
     dependents = {
       @Dependent(name = "service-account", type = DataPlaneServiceAccount.class),
       @Dependent(
@@ -80,19 +88,13 @@ import java.util.stream.Collectors;
 public class SipTrunkReconciler implements Reconciler<SipTrunk> {
 
   public static final String NAME = "siptrunk";
+  private static final String SESSIONS = "sessions";
 
   /** How often a trunk is looked at again without any change, to refresh its scaling. */
   static final Duration RESYNC = Duration.ofSeconds(30);
 
-  private final Clock clock;
-
-  public SipTrunkReconciler() {
-    this(Clock.systemUTC());
-  }
-
-  SipTrunkReconciler(Clock clock) {
-    this.clock = clock;
-  }
+  private final Clock clock = Clock.systemUTC();
+  private final TrunkScaling scaling = new TrunkScaling(clock);
 
   @Override
   public List<EventSource<?, SipTrunk>> prepareEventSources(EventSourceContext<SipTrunk> context) {
@@ -132,25 +134,51 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
                         .map(ResourceID::fromResource)
                         .collect(Collectors.toSet()))
             .build();
+    var sessions =
+        new PerResourcePollingConfigurationBuilder<SessionCount, SipTrunk>(
+                new SessionScraper(context.getClient()), sessionPollPeriod())
+            .withName(SESSIONS)
+            .withCacheKeyMapper(CacheKeyMapper.singleResourceCacheKeyMapper())
+            .build();
     return List.of(
         new InformerEventSource<>(lines, context),
         new InformerEventSource<>(policies, context),
-        new InformerEventSource<>(secrets, context));
+        new InformerEventSource<>(secrets, context),
+        new PerResourcePollingEventSource<>(SessionCount.class, context, sessions));
   }
 
   @Override
   public UpdateControl<SipTrunk> reconcile(SipTrunk trunk, Context<SipTrunk> context) {
     Compilation compilation = TrunkSources.compilation(trunk, context);
+    Optional<SessionCount> sessions = context.getSecondaryResource(SessionCount.class);
+    TrunkScaling.Decision scale =
+        scaling.decide(trunk, deployment(context, TrunkPools.proxyName(trunk)), sessions, context);
+    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+
     Optional<Deployment> proxy = deployment(context, TrunkPools.proxyName(trunk));
     Optional<Deployment> relay = deployment(context, TrunkPools.relayName(trunk));
     TrunkStatusAggregator aggregator =
-        new TrunkStatusAggregator(trunk, compilation, proxy, relay, clock);
+        new TrunkStatusAggregator(
+            trunk, compilation, proxy, relay, sessions, scale.replicas(), clock);
     aggregator.emitEvents(context.getClient());
     UpdateControl<SipTrunk> control =
         aggregator.changed()
             ? UpdateControl.patchStatus(aggregator.patched())
             : UpdateControl.<SipTrunk>noUpdate();
-    return control.rescheduleAfter(RESYNC);
+    Duration next =
+        scale
+            .reviewIn()
+            .filter(d -> d.compareTo(RESYNC) < 0)
+            .map(d -> d.plusMillis(100))
+            .orElse(RESYNC);
+    return control.rescheduleAfter(next.isNegative() ? Duration.ZERO : next);
+  }
+
+  /** How often each trunk's proxies are asked for their sessions. */
+  private static Duration sessionPollPeriod() {
+    return ConfigProvider.getConfig()
+        .getOptionalValue("trunkline.autoscaler.poll-period", Duration.class)
+        .orElse(Duration.ofSeconds(15));
   }
 
   private static Optional<Deployment> deployment(Context<SipTrunk> context, String name) {

@@ -570,6 +570,8 @@ public final class TrunkPools {
         .withName(name)
         .withNewValueFrom()
         .withNewFieldRef()
+        // The API server fills in v1; saying it keeps every apply from seeing a difference.
+        .withApiVersion("v1")
         .withFieldPath(fieldPath)
         .endFieldRef()
         .endValueFrom()

@@ -8,6 +8,7 @@ import io.trunkline.api.config.Compilation;
 import io.trunkline.api.config.Problem;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.api.v1alpha1.trunk.SipTrunkStatus;
+import io.trunkline.operator.scaling.SessionCount;
 import io.trunkline.operator.status.Conditions;
 import io.trunkline.operator.status.EventRecorder;
 import java.time.Clock;
@@ -36,6 +37,8 @@ final class TrunkStatusAggregator {
       Compilation compilation,
       Optional<Deployment> proxy,
       Optional<Deployment> relay,
+      Optional<SessionCount> sessions,
+      int desiredReplicas,
       Clock clock) {
     this.trunk = trunk;
     this.previous = trunk.getStatus() == null ? new SipTrunkStatus() : trunk.getStatus();
@@ -50,7 +53,10 @@ final class TrunkStatusAggregator {
     next.setProxyReplicas(proxiesReady);
     next.setRelayReplicas(relayNeeded ? relaysReady : null);
     next.setDesiredProxyReplicas(
-        proxy.map(d -> d.getSpec().getReplicas()).orElse(Dependents.proxyReplicas(trunk)));
+        TrunkPools.hpaMode(trunk)
+            ? proxy.map(d -> d.getSpec().getReplicas()).orElse(null)
+            : desiredReplicas);
+    sessions.filter(SessionCount::complete).ifPresent(s -> next.setSessions(s.sessions()));
     next.setSnapshotConfigMap(TrunkPools.configMapName(trunk));
     if (!compilation.blocked()) {
       next.setSnapshotVersion(compilation.config().version());

@@ -1,0 +1,164 @@
+package io.trunkline.operator.scaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.operator.KubeApiServerResource;
+import io.trunkline.operator.TestNamespace;
+import io.trunkline.operator.trunk.TrunkPools;
+import io.trunkline.testing.net.LoopbackPorts;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Operator scaling mode end to end: proxy pods (objects in the API server, since there is no
+ * kubelet) whose metrics endpoints are local HTTP servers on 127.0.0.x, read by the operator, which
+ * sizes the proxy Deployment.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KubeApiServerResource.class, restrictToAnnotatedClass = false)
+class AutoscalerApiServerTest {
+
+  private static final String[] POD_ADDRESSES = {"127.0.0.2", "127.0.0.3"};
+
+  @Inject KubernetesClient client;
+
+  private TestNamespace ns;
+  private final List<HttpServer> servers = new ArrayList<>();
+  private final List<AtomicInteger> sessions = new ArrayList<>();
+
+  @BeforeEach
+  void freshNamespace() {
+    ns = new TestNamespace(client);
+  }
+
+  @AfterEach
+  void stopPods() {
+    servers.forEach(s -> s.stop(0));
+  }
+
+  @Test
+  void scalesUpOnSessionsWithinBoundsAndDownAfterTheWindow() throws IOException {
+    ns.apply(
+        TestNamespace.trunkManifest(
+            "acme",
+            "scaling: {minReplicas: 1, maxReplicas: 4, sessionsPerReplica: 100,"
+                + " scaleDownStabilizationSeconds: 3}"));
+    ns.await(Deployment.class, "acme-sip-proxy");
+    SipTrunk trunk = ns.get(SipTrunk.class, "acme");
+    for (String address : POD_ADDRESSES) {
+      proxyPod(trunk, address);
+    }
+
+    setSessions(150, 150);
+    awaitReplicas(3);
+    assertThat(ns.get(SipTrunk.class, "acme").getStatus().getSessions()).isEqualTo(300);
+
+    setSessions(900, 900);
+    awaitReplicas(4);
+    assertThat(ns.get(SipTrunk.class, "acme").getStatus().getDesiredProxyReplicas()).isEqualTo(4);
+
+    setSessions(10, 10);
+    // The operator has seen the drop, yet within the 3 s window the pool keeps its size.
+    await()
+        .atMost(TestNamespace.WAIT)
+        .until(
+            () ->
+                Integer.valueOf(20)
+                    .equals(ns.get(SipTrunk.class, "acme").getStatus().getSessions()));
+    assertThat(replicas()).isEqualTo(4);
+    awaitReplicas(1);
+    assertThat(ns.get(SipTrunk.class, "acme").getStatus().getChannelUse()).isEqualTo("20/20");
+  }
+
+  private void awaitReplicas(int expected) {
+    await()
+        .atMost(TestNamespace.WAIT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> replicas() == expected);
+  }
+
+  private int replicas() {
+    return ns.get(Deployment.class, "acme-sip-proxy").getSpec().getReplicas();
+  }
+
+  private void setSessions(int... perPod) {
+    for (int i = 0; i < perPod.length; i++) {
+      sessions.get(i).set(perPod[i]);
+    }
+  }
+
+  /** A ready proxy pod at {@code address} whose /q/metrics serves a settable session gauge. */
+  private void proxyPod(SipTrunk trunk, String address) throws IOException {
+    int port = LoopbackPorts.freePort(address);
+    AtomicInteger gauge = new AtomicInteger();
+    HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
+    server.createContext(
+        "/q/metrics",
+        exchange -> {
+          byte[] body =
+              ("# TYPE trunkline_sessions gauge\ntrunkline_sessions{trunk=\"acme\"} "
+                      + gauge.get()
+                      + ".0\n")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    server.start();
+    servers.add(server);
+    sessions.add(gauge);
+
+    Pod pod =
+        client
+            .pods()
+            .inNamespace(ns.name())
+            .resource(
+                new PodBuilder()
+                    .withNewMetadata()
+                    .withName("acme-sip-proxy-" + address.replace('.', '-'))
+                    .withLabels(TrunkPools.labels(trunk, TrunkPools.PROXY))
+                    .endMetadata()
+                    .withNewSpec()
+                    .addNewContainer()
+                    .withName(TrunkPools.PROXY)
+                    .withImage("sip-proxy")
+                    .addNewPort()
+                    .withName("http")
+                    .withContainerPort(port)
+                    .endPort()
+                    .endContainer()
+                    .endSpec()
+                    .build())
+            .create();
+    pod.setStatus(
+        new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+            .withPhase("Running")
+            .withPodIP(address)
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus("True")
+            .endCondition()
+            .build());
+    client.pods().inNamespace(ns.name()).resource(pod).updateStatus();
+  }
+}
