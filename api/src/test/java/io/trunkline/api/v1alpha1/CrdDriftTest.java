@@ -49,5 +49,8 @@ class CrdDriftTest {
     assertThat(committed)
         .as("crds/%s is out of date: run ./mvnw -pl api -Pupdate-crds process-classes", file)
         .isEqualTo(generated);
+    Path chartCopy =
+        TestBinaries.repositoryRoot().resolve("charts/trunkline-operator/crds").resolve(file);
+    assertThat(chartCopy).as("the chart installs what crds/ holds").hasContent(committed);
   }
 }

@@ -70,10 +70,11 @@ class AutoscalerApiServerTest {
 
     setSessions(150, 150);
     awaitReplicas(3);
-    assertThat(ns.get(SipTrunk.class, "acme").getStatus().getSessions()).isEqualTo(300);
+    awaitSessions(300);
 
     setSessions(900, 900);
     awaitReplicas(4);
+    awaitSessions(1800);
     assertThat(ns.get(SipTrunk.class, "acme").getStatus().getDesiredProxyReplicas()).isEqualTo(4);
 
     setSessions(10, 10);
@@ -94,6 +95,16 @@ class AutoscalerApiServerTest {
         .atMost(TestNamespace.WAIT)
         .pollInterval(Duration.ofMillis(200))
         .until(() -> replicas() == expected);
+  }
+
+  /** The status is written after the Deployment, so it is awaited on its own. */
+  private void awaitSessions(int expected) {
+    await()
+        .atMost(TestNamespace.WAIT)
+        .until(
+            () ->
+                Integer.valueOf(expected)
+                    .equals(ns.get(SipTrunk.class, "acme").getStatus().getSessions()));
   }
 
   private int replicas() {
