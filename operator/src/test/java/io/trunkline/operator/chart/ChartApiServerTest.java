@@ -1,0 +1,106 @@
+package io.trunkline.operator.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
+import io.fabric8.kubeapitest.junit.KubeConfig;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.trunkline.testing.kube.TestBinaries;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The chart as a platform team uses it: the real helm against a real kube-apiserver. */
+@EnableKubeAPIServer(kubeAPIVersion = TestBinaries.KUBERNETES_VERSION)
+class ChartApiServerTest {
+
+  private static final Path CHART =
+      TestBinaries.repositoryRoot().resolve("charts/trunkline-operator");
+
+  @KubeConfig static String kubeConfig;
+
+  @TempDir Path work;
+
+  @Test
+  void lintsCleanly() throws Exception {
+    assertThat(helm("lint", "--strict", CHART.toString())).contains("0 chart(s) failed");
+  }
+
+  @Test
+  void installsCrdsRbacAndAnOperatorThatRunsAsNonRoot() throws Exception {
+    Path kubeconfigFile = Files.writeString(work.resolve("kubeconfig"), kubeConfig);
+
+    String out =
+        helm(
+            "install",
+            "trunkline",
+            CHART.toString(),
+            "--namespace",
+            "trunkline-system",
+            "--create-namespace",
+            "--set",
+            "watchNamespaces={telephony}",
+            "--kubeconfig",
+            kubeconfigFile.toString());
+
+    assertThat(out).contains("STATUS: deployed").contains("kubectl get trunkline");
+    try (KubernetesClient client =
+        new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfig)).build()) {
+      assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems())
+          .extracting(c -> c.getMetadata().getName())
+          .contains(
+              "siptrunks.trunkline.io", "siplines.trunkline.io", "routepolicies.trunkline.io");
+      assertThat(
+              client
+                  .rbac()
+                  .clusterRoles()
+                  .withName("trunkline-trunkline-operator")
+                  .get()
+                  .getRules())
+          .isNotEmpty();
+      Deployment operator =
+          client
+              .apps()
+              .deployments()
+              .inNamespace("trunkline-system")
+              .withName("trunkline-trunkline-operator")
+              .get();
+      assertThat(operator.getSpec().getReplicas()).isEqualTo(2);
+      var pod = operator.getSpec().getTemplate().getSpec();
+      assertThat(pod.getServiceAccountName()).isEqualTo("trunkline-operator");
+      assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+      var container = pod.getContainers().get(0);
+      assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+      assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+      assertThat(container.getEnv())
+          .anySatisfy(
+              e -> {
+                assertThat(e.getName()).isEqualTo("TRUNKLINE_WATCHED_NAMESPACES");
+                assertThat(e.getValue()).isEqualTo("telephony");
+              });
+    }
+  }
+
+  private String helm(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(TestBinaries.binaryFolder().resolve("helm").toString());
+    command.addAll(List.of(args));
+    Process helm =
+        new ProcessBuilder(command).redirectErrorStream(true).directory(work.toFile()).start();
+    helm.getOutputStream().close();
+    byte[] out = helm.getInputStream().readAllBytes();
+    assertThat(helm.waitFor(120, TimeUnit.SECONDS)).as("helm finished").isTrue();
+    String text = new String(out, StandardCharsets.UTF_8);
+    assertThat(helm.exitValue()).as(text).isZero();
+    return text;
+  }
+}
