@@ -19,6 +19,7 @@ import io.trunkline.operator.status.Conditions;
 import io.trunkline.operator.status.ReadyStatus;
 import io.trunkline.operator.trunk.SecretValues;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,6 +36,7 @@ public class SipLineReconciler implements Reconciler<SipLine> {
 
   public static final String NAME = "sipline";
   private static final String SECRETS = "line-secrets";
+  private static final Duration CACHE_LAG = Duration.ofSeconds(1);
 
   private final Clock clock = Clock.systemUTC();
 
@@ -114,6 +116,12 @@ public class SipLineReconciler implements Reconciler<SipLine> {
               .filter(
                   p -> "SipLine".equals(p.kind()) && p.name().equals(line.getMetadata().getName()))
               .findFirst();
+      if (problem.map(p -> Problem.CREDENTIALS_NOT_FOUND.equals(p.reason())).orElse(false)
+          && secretExists(context, namespace, line.getSpec().getCredentialsSecret())) {
+        // Applied together with its Secret, the line can beat the Secret into the cache: look
+        // again shortly rather than report a missing Secret that exists.
+        return UpdateControl.<SipLine>noUpdate().rescheduleAfter(CACHE_LAG);
+      }
       ready =
           problem
               .map(p -> Conditions.of(Conditions.READY, false, p.reason(), p.message()))
@@ -126,6 +134,10 @@ public class SipLineReconciler implements Reconciler<SipLine> {
                           "in the configuration of SipTrunk " + trunkOf(line)));
     }
     return ReadyStatus.update(line, ready, context.getClient(), clock);
+  }
+
+  private static boolean secretExists(Context<SipLine> context, String namespace, String name) {
+    return context.getClient().secrets().inNamespace(namespace).withName(name).get() != null;
   }
 
   private static String trunkOf(SipLine line) {

@@ -1,0 +1,198 @@
+package io.trunkline.bench;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.trunkline.api.config.TrunkConfig;
+import io.trunkline.api.config.TrunkConfigJson;
+import io.trunkline.testing.kube.ApiServerResources;
+import io.trunkline.testing.kube.TestBinaries;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Applies 1,000 SipLines (with their Secrets) across 10 SipTrunks to a real kube-apiserver, with
+ * the operator running as its own JVM, and reports the time until every trunk's snapshot holds all
+ * its lines and the operator's peak resident memory.
+ *
+ * <p>Usage: {@code bench/operator-scale.sh [trunks] [lines-per-trunk]}.
+ */
+public final class OperatorScaleBench {
+
+  private static final Duration LIMIT = Duration.ofMinutes(10);
+
+  private OperatorScaleBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int trunks = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    int linesPerTrunk = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+    Path operatorJar =
+        TestBinaries.repositoryRoot().resolve("operator/target/quarkus-app/quarkus-run.jar");
+    if (!Files.exists(operatorJar)) {
+      throw new IllegalStateException(
+          "build the operator first: ./mvnw -pl operator -am package -DskipTests");
+    }
+    KubeAPIServer server =
+        new KubeAPIServer(
+            KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withApiServerVersion(TestBinaries.KUBERNETES_VERSION)
+                .build());
+    server.start();
+    Path kubeconfig = Files.createTempFile("bench-kubeconfig", ".yaml");
+    Process operator = null;
+    try (KubernetesClient client =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml()))
+            .build()) {
+      Files.writeString(kubeconfig, server.getKubeConfigYaml());
+      ApiServerResources.installCrds(client);
+      String namespace = ApiServerResources.freshNamespace(client);
+      operator = startOperator(operatorJar, kubeconfig);
+
+      long start = System.nanoTime();
+      apply(client, namespace, trunks, linesPerTrunk);
+      long applied = System.nanoTime();
+      awaitSnapshots(client, namespace, trunks, linesPerTrunk);
+      long done = System.nanoTime();
+
+      long peakKiB = peakResidentKiB(operator.pid());
+      System.out.printf(
+          "operator-scale: %d lines across %d trunks%n"
+              + "  applied in          %6.1f s%n"
+              + "  all snapshots after %6.1f s (from the first apply)%n"
+              + "  operator peak RSS   %6.0f MiB%n",
+          trunks * linesPerTrunk,
+          trunks,
+          (applied - start) / 1e9,
+          (done - start) / 1e9,
+          peakKiB / 1024.0);
+    } finally {
+      if (operator != null) {
+        operator.destroy();
+        operator.waitFor();
+      }
+      server.stop();
+      Files.deleteIfExists(kubeconfig);
+    }
+  }
+
+  private static Process startOperator(Path jar, Path kubeconfig) throws IOException {
+    Path log = Files.createTempFile("bench-operator", ".log");
+    System.out.println("operator log: " + log);
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx512m",
+            "-Dkubeconfig=" + kubeconfig,
+            "-Dquarkus.http.port=0",
+            "-Dquarkus.operator-sdk.activate-leader-election-for-profiles=none",
+            "-jar",
+            jar.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  private static void apply(KubernetesClient client, String namespace, int trunks, int lines)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> work = new ArrayList<>();
+      for (int t = 0; t < trunks; t++) {
+        String trunk = "trunk-" + t;
+        client
+            .resource(
+                """
+                apiVersion: trunkline.io/v1alpha1
+                kind: SipTrunk
+                metadata: {name: %s}
+                spec:
+                  channels: 200
+                  carriers: [{name: carrier-a, address: 127.0.0.1}]
+                """
+                    .formatted(trunk))
+            .inNamespace(namespace)
+            .create();
+        for (int l = 0; l < lines; l++) {
+          String line = trunk + "-line-" + l;
+          String number = "+49301%02d%04d".formatted(t, l);
+          work.add(
+              pool.submit(
+                  () -> {
+                    client
+                        .resource(
+                            """
+                            apiVersion: v1
+                            kind: Secret
+                            metadata: {name: %s-sip}
+                            stringData: {password: "bench-%s"}
+                            """
+                                .formatted(line, line))
+                        .inNamespace(namespace)
+                        .create();
+                    client
+                        .resource(
+                            """
+                            apiVersion: trunkline.io/v1alpha1
+                            kind: SipLine
+                            metadata: {name: %s}
+                            spec: {trunk: %s, number: "%s", username: %s, credentialsSecret: %s-sip}
+                            """
+                                .formatted(line, trunk, number, line, line))
+                        .inNamespace(namespace)
+                        .create();
+                  }));
+        }
+      }
+      for (Future<?> future : work) {
+        future.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static void awaitSnapshots(
+      KubernetesClient client, String namespace, int trunks, int lines)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + LIMIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      int complete = 0;
+      for (int t = 0; t < trunks; t++) {
+        ConfigMap map =
+            client.configMaps().inNamespace(namespace).withName("trunk-" + t + "-config").get();
+        if (map != null
+            && TrunkConfigJson.read(map.getData().get("trunk.json"), TrunkConfig.class)
+                    .lines()
+                    .size()
+                == lines) {
+          complete++;
+        }
+      }
+      if (complete == trunks) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("snapshots incomplete after " + LIMIT);
+  }
+
+  /** VmHWM: the most resident memory the process ever held (Linux). */
+  private static long peakResidentKiB(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IllegalStateException("no VmHWM for " + pid);
+  }
+}
