@@ -21,17 +21,24 @@ dir="$cache/k8s/${K8S_VERSION}-${os}-${arch}"
 
 log() { echo "[test-binaries] $*"; }
 
-# Reads a binary's version text whole: `grep -q` on a live pipe would SIGPIPE the binary and,
-# under pipefail, turn a match into a failure.
-reports() { local out; out="$("$@" 2>/dev/null)" || return 1; echo "$out"; }
+# Compares a binary's version text whole, without pipes: `grep -q` on a pipe may close it early,
+# SIGPIPE the writer and, under pipefail, turn a match into a failure.
+reports() { # binary-and-args... -- expected-substring
+  local args=() out
+  while [[ $1 != -- ]]; do args+=("$1"); shift; done
+  out="$("${args[@]}" 2>/dev/null)" || return 1
+  [[ $out == *"$2"* ]]
+}
 
 have_pinned() {
   [[ -x "$dir/kube-apiserver" && -x "$dir/kubectl" && -x "$dir/etcd" && -x "$dir/helm" ]] || return 1
-  reports "$dir/kube-apiserver" --version | grep -qx "Kubernetes v${K8S_VERSION}" || return 1
-  reports "$dir/kubectl" version --client | grep -q "Client Version: v${K8S_VERSION}$" || return 1
-  reports "$dir/etcd" --version | grep -q "^etcd Version: ${ETCD_VERSION}$" || return 1
-  reports "$dir/helm" version --short | grep -q "^v${HELM_VERSION}" || return 1
+  reports "$dir/kube-apiserver" --version -- "Kubernetes v${K8S_VERSION}" || return 1
+  reports "$dir/kubectl" version --client -- "Client Version: v${K8S_VERSION}" || return 1
+  reports "$dir/etcd" --version -- "etcd Version: ${ETCD_VERSION}" || return 1
+  reports "$dir/helm" version --short -- "v${HELM_VERSION}" || return 1
 }
+
+first_line() { local out; out="$("$@" 2>&1)" || true; echo "${out%%$'\n'*}"; }
 
 if have_pinned; then
   log "up to date in $dir (kube-apiserver/kubectl v$K8S_VERSION, etcd v$ETCD_VERSION, helm v$HELM_VERSION)"
@@ -73,13 +80,13 @@ GOBIN="$dir" go install -trimpath -ldflags "$helm_ldflags" "helm.sh/helm/v3/cmd/
 
 if ! have_pinned; then
   log "built binaries do not report the pinned versions:" >&2
-  "$dir/kube-apiserver" --version >&2 || true
-  "$dir/etcd" --version >&2 || true
-  "$dir/helm" version --short >&2 || true
+  first_line "$dir/kube-apiserver" --version >&2
+  first_line "$dir/etcd" --version >&2
+  first_line "$dir/helm" version --short >&2
   exit 1
 fi
 log "built in $((SECONDS - start)) s into $dir:"
-"$dir/kube-apiserver" --version
-"$dir/kubectl" version --client | head -1
-"$dir/etcd" --version | head -1
-"$dir/helm" version --short
+first_line "$dir/kube-apiserver" --version
+first_line "$dir/kubectl" version --client
+first_line "$dir/etcd" --version
+first_line "$dir/helm" version --short
