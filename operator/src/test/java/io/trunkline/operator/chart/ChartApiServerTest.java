@@ -2,6 +2,7 @@ package io.trunkline.operator.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubeapitest.junit.EnableKubeAPIServer;
 import io.fabric8.kubeapitest.junit.KubeConfig;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -16,6 +17,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +91,58 @@ class ChartApiServerTest {
                 assertThat(e.getValue()).isEqualTo("telephony");
               });
     }
+  }
+
+  @Test
+  void rendersAlertsAndADashboardOnTheDocumentedMetrics() throws Exception {
+    String rendered =
+        helm(
+            "template",
+            "trunkline",
+            CHART.toString(),
+            "--set",
+            "metrics.prometheusRule.enabled=true",
+            "--set",
+            "metrics.serviceMonitor.enabled=true",
+            "--set",
+            "metrics.grafanaDashboard.enabled=true");
+    String documented = Files.readString(TestBinaries.repositoryRoot().resolve("docs/metrics.md"));
+    Matcher metric = Pattern.compile("trunkline_[a-z_]+").matcher(rendered);
+    List<String> used = new ArrayList<>();
+    while (metric.find()) {
+      used.add(metric.group().replaceAll("_bucket$", ""));
+    }
+
+    assertThat(rendered)
+        .contains("alert: TrunklineTrunkNearChannelQuota", "alert: TrunklineCarrierDown")
+        .contains("alert: TrunklineHighRejectRate", "alert: TrunklineRelayPacketLoss")
+        .contains("kind: ServiceMonitor", "kind: PodMonitor", "grafana_dashboard: \"1\"");
+    assertThat(used)
+        .isNotEmpty()
+        .allSatisfy(name -> assertThat(documented).contains("`" + name + "`"));
+    var dashboard =
+        new ObjectMapper()
+            .readTree(Files.readString(CHART.resolve("dashboards/trunkline-trunks.json")));
+    assertThat(dashboard.get("panels")).hasSizeGreaterThanOrEqualTo(7);
+  }
+
+  @Test
+  void refusesValuesOutsideItsSchema() throws Exception {
+    Process helm =
+        new ProcessBuilder(
+                TestBinaries.binaryFolder().resolve("helm").toString(),
+                "template",
+                "trunkline",
+                CHART.toString(),
+                "--set",
+                "replicas=0")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(helm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(helm.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(helm.exitValue()).isNotZero();
+    assertThat(out).contains("/replicas").contains("minimum");
   }
 
   private String helm(String... args) throws IOException, InterruptedException {
