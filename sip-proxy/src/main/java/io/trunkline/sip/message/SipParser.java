@@ -1,0 +1,82 @@
+package io.trunkline.sip.message;
+
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.parser.StringMsgParser;
+import java.text.ParseException;
+import java.util.Optional;
+
+/**
+ * Parses one SIP message with JAIN-SIP's parser, within limits, and never throws: bad input is a
+ * {@link ParseResult.Malformed}, with a 400 Bad Request when one can be addressed.
+ */
+public final class SipParser {
+
+  /** Default limit of one message: a UDP datagram of SIP should stay under the path MTU. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 65_535;
+
+  /** Default limit of header lines, well above real traffic and below abuse. */
+  public static final int DEFAULT_MAX_HEADERS = 128;
+
+  private final int maxMessageBytes;
+  private final int maxHeaders;
+
+  public SipParser() {
+    this(DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_HEADERS);
+  }
+
+  public SipParser(int maxMessageBytes, int maxHeaders) {
+    this.maxMessageBytes = maxMessageBytes;
+    this.maxHeaders = maxHeaders;
+  }
+
+  public ParseResult parse(byte[] bytes) {
+    if (bytes.length > maxMessageBytes) {
+      return new ParseResult.Malformed(
+          "message of " + bytes.length + " bytes exceeds " + maxMessageBytes, Optional.empty());
+    }
+    RawHeaders raw = RawHeaders.scan(bytes);
+    if (raw.headerCount() > maxHeaders) {
+      return malformed(raw, "more than " + maxHeaders + " header lines");
+    }
+    SIPMessage message;
+    try {
+      // StringMsgParser keeps state between lines, so one per message; it is cheap to make.
+      message = new StringMsgParser().parseSIPMessage(bytes, true, false, null);
+    } catch (ParseException | RuntimeException e) {
+      // JAIN-SIP signals some syntax errors with unchecked exceptions; none may escape.
+      return malformed(raw, "unparsable: " + e.getMessage());
+    }
+    if (message == null) {
+      return new ParseResult.Malformed("empty message", Optional.empty());
+    }
+    String missing = missingMandatoryHeader(message);
+    if (missing != null) {
+      return malformed(raw, "missing " + missing);
+    }
+    return new ParseResult.Parsed(message);
+  }
+
+  /** RFC 3261 §8.1.1: every request and response carries these. */
+  private static String missingMandatoryHeader(SIPMessage message) {
+    if (message.getTopmostVia() == null) {
+      return "Via";
+    }
+    if (message.getCallId() == null) {
+      return "Call-ID";
+    }
+    if (message.getCSeq() == null) {
+      return "CSeq";
+    }
+    if (message.getFrom() == null) {
+      return "From";
+    }
+    if (message.getTo() == null) {
+      return "To";
+    }
+    return null;
+  }
+
+  private static ParseResult malformed(RawHeaders raw, String reason) {
+    return new ParseResult.Malformed(reason, raw.badRequest(reason));
+  }
+}

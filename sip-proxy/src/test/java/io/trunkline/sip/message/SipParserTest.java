@@ -1,0 +1,95 @@
+package io.trunkline.sip.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gov.nist.javax.sip.message.SIPRequest;
+import io.trunkline.sip.SampleMessages;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class SipParserTest {
+
+  private final SipParser parser = new SipParser(4096, 20);
+
+  @Test
+  void parsesARequestIntoJainSipsModel() {
+    ParseResult result = parser.parse(bytes(SampleMessages.INVITE));
+
+    assertThat(result).isInstanceOf(ParseResult.Parsed.class);
+    SIPRequest request = (SIPRequest) ((ParseResult.Parsed) result).message();
+    assertThat(request.getMethod()).isEqualTo("INVITE");
+    assertThat(request.getCallId().getCallId()).isEqualTo("3848276298220188511@127.0.0.2");
+    assertThat(request.getTopmostVia().getBranch()).isEqualTo("z9hG4bK-74bf9");
+  }
+
+  @Test
+  void answersABrokenRequestWith400CopyingItsAddressingHeaders() {
+    ParseResult result =
+        parser.parse(bytes(SampleMessages.INVITE.replace("CSeq: 1 INVITE", "CSeq: one INVITE")));
+
+    String reply = badRequest(result);
+    assertThat(reply)
+        .startsWith("SIP/2.0 400 Bad Request\r\n")
+        .contains("Via: SIP/2.0/UDP 127.0.0.2:5070;branch=z9hG4bK-74bf9\r\n")
+        .contains("From: <sip:alice@127.0.0.2>;tag=9fxced76sl\r\n")
+        .contains("Call-ID: 3848276298220188511@127.0.0.2\r\n")
+        .contains("CSeq: one INVITE\r\n")
+        .contains("Warning: 399 trunkline \"")
+        .endsWith("Content-Length: 0\r\n\r\n");
+  }
+
+  @Test
+  void answersARequestWithoutCSeqWhenItCanStillBeAddressed() {
+    ParseResult result =
+        parser.parse(bytes(SampleMessages.INVITE.replace("CSeq: 1 INVITE\r\n", "")));
+
+    assertThat(result).isInstanceOf(ParseResult.Malformed.class);
+    assertThat(((ParseResult.Malformed) result).reason()).isEqualTo("missing CSeq");
+    // Without a CSeq there is nothing to copy into the 400: it cannot be matched, so drop.
+    assertThat(((ParseResult.Malformed) result).badRequest()).isEmpty();
+  }
+
+  @Test
+  void dropsGarbageBrokenAcksAndResponsesSilently() {
+    assertThat(silentDrop(parser.parse(bytes("\u0000\u00ff\u0013 not sip at all\r\n\r\n"))))
+        .isTrue();
+    assertThat(
+            silentDrop(
+                parser.parse(
+                    bytes(
+                        SampleMessages.INVITE
+                            .replace("INVITE sip", "ACK sip")
+                            .replace("CSeq: 1 INVITE", "CSeq: x ACK")))))
+        .isTrue();
+    assertThat(silentDrop(parser.parse(bytes("SIP/2.0 200 OK\r\nVia: garbage\r\n\r\n")))).isTrue();
+  }
+
+  @Test
+  void refusesMessagesBeyondItsLimits() {
+    ParseResult tooLong = parser.parse(new byte[4097]);
+    StringBuilder manyHeaders =
+        new StringBuilder(SampleMessages.INVITE.replace("Content-Length: 0\r\n\r\n", ""));
+    for (int i = 0; i < 20; i++) {
+      manyHeaders.append("X-Filler-").append(i).append(": x\r\n");
+    }
+    ParseResult tooMany = parser.parse(bytes(manyHeaders + "Content-Length: 0\r\n\r\n"));
+
+    assertThat(((ParseResult.Malformed) tooLong).reason()).contains("exceeds 4096");
+    assertThat(((ParseResult.Malformed) tooMany).reason()).isEqualTo("more than 20 header lines");
+    assertThat(badRequest(tooMany)).startsWith("SIP/2.0 400 Bad Request");
+  }
+
+  private static boolean silentDrop(ParseResult result) {
+    return result instanceof ParseResult.Malformed m && m.badRequest().isEmpty();
+  }
+
+  private static String badRequest(ParseResult result) {
+    assertThat(result).isInstanceOf(ParseResult.Malformed.class);
+    return new String(
+        ((ParseResult.Malformed) result).badRequest().orElseThrow(), StandardCharsets.ISO_8859_1);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.ISO_8859_1);
+  }
+}

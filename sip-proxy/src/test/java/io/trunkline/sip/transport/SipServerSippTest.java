@@ -1,0 +1,137 @@
+package io.trunkline.sip.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trunkline.sip.SampleMessages;
+import io.trunkline.sip.proxy.SipProxyCore;
+import io.trunkline.testing.net.LoopbackPorts;
+import io.trunkline.testing.sipp.Sipp;
+import io.trunkline.testing.sipp.SippResult;
+import io.trunkline.testing.sipp.SippTransport;
+import io.trunkline.testing.wire.Tshark;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SIP transports against the real sipp on loopback, and against hostile datagrams. */
+class SipServerSippTest {
+
+  private static final String ADDRESS = "127.0.0.1";
+
+  @TempDir Path work;
+
+  private SipServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    int port = LoopbackPorts.freePort(ADDRESS);
+    server = SipServer.start(new InetSocketAddress(ADDRESS, port), new SipProxyCore(), 24);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void answersOptionsProbesOverUdp() {
+    SippResult probes = probe(SippTransport.UDP, 20);
+
+    assertThat(probes.allCallsSucceeded()).as(probes.toString()).isTrue();
+    assertThat(probes.statistics().successfulCalls()).isEqualTo(20);
+    assertThat(server.stats().receivedCount()).isEqualTo(20);
+  }
+
+  @Test
+  void answersOptionsProbesOverTcp() {
+    SippResult probes = probe(SippTransport.TCP, 10);
+
+    assertThat(probes.allCallsSucceeded()).as(probes.toString()).isTrue();
+    assertThat(probes.statistics().successfulCalls()).isEqualTo(10);
+  }
+
+  @Test
+  void marksSignallingWithTheTrunksDscpOnTheWire() {
+    int port = server.udpAddress().getPort();
+    List<String> packets;
+    try (Tshark tshark =
+        Tshark.capture("udp src port " + port, 5, Duration.ofSeconds(20), "ip.dsfield.dscp")) {
+      assertThat(probe(SippTransport.UDP, 5).allCallsSucceeded()).isTrue();
+      packets = tshark.packets();
+    }
+
+    // Every response the proxy sent carried CS3 (24), the server's configured mark.
+    assertThat(packets).hasSize(5).containsOnly("24");
+  }
+
+  @Test
+  void survivesGarbageAndAnswersBrokenRequestsWith400() throws Exception {
+    try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(ADDRESS, 0))) {
+      socket.setSoTimeout(5_000);
+      send(socket, new byte[] {0, (byte) 0xff, 0x13, 0x37});
+      send(socket, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      send(socket, new byte[70_000 / 2]);
+      send(
+          socket,
+          SampleMessages.INVITE
+              .replace("CSeq: 1 INVITE", "CSeq: one INVITE")
+              .getBytes(StandardCharsets.ISO_8859_1));
+
+      DatagramPacket reply = new DatagramPacket(new byte[4096], 4096);
+      socket.receive(reply);
+      String text = new String(reply.getData(), 0, reply.getLength(), StandardCharsets.ISO_8859_1);
+      assertThat(text)
+          .startsWith("SIP/2.0 400 Bad Request")
+          .contains("Call-ID: 3848276298220188511@127.0.0.2");
+    }
+
+    SippResult probes = probe(SippTransport.UDP, 5);
+
+    assertThat(probes.allCallsSucceeded()).as("still serving after garbage: " + probes).isTrue();
+    assertThat(server.stats().malformedCount()).isEqualTo(3);
+    assertThat(server.stats().badRequestsSentCount()).isEqualTo(1);
+    assertThat(server.stats().keepAliveCount()).isEqualTo(1);
+  }
+
+  @Test
+  void answersMethodsItDoesNotRouteYetWith501() throws Exception {
+    try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(ADDRESS, 0))) {
+      socket.setSoTimeout(5_000);
+      send(socket, SampleMessages.INVITE.getBytes(StandardCharsets.ISO_8859_1));
+
+      DatagramPacket reply = new DatagramPacket(new byte[4096], 4096);
+      socket.receive(reply);
+      String text = new String(reply.getData(), 0, reply.getLength(), StandardCharsets.ISO_8859_1);
+      assertThat(text)
+          .startsWith("SIP/2.0 501 Not Implemented")
+          .containsPattern("To: <sip:\\+4930123456@127.0.0.1>;tag=");
+    }
+  }
+
+  private SippResult probe(SippTransport transport, int probes) {
+    InetSocketAddress target =
+        transport == SippTransport.UDP ? server.udpAddress() : server.tcpAddress();
+    return Sipp.bundled("options")
+        .named("options-" + transport)
+        .local(ADDRESS, 0)
+        .remote(ADDRESS, target.getPort())
+        .transport(transport)
+        .calls(probes)
+        .rate(50)
+        .timeout(Duration.ofSeconds(30))
+        .start(work)
+        .await();
+  }
+
+  private void send(DatagramSocket socket, byte[] bytes) throws Exception {
+    socket.send(new DatagramPacket(bytes, bytes.length, server.udpAddress()));
+  }
+}
