@@ -1,0 +1,47 @@
+package io.trunkline.sip.auth;
+
+import io.trunkline.api.config.Digest;
+import io.trunkline.api.config.TrunkCredentials.DigestSecret;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The digest algorithms SIP uses: MD5 (RFC 3261 §22.4) and SHA-256 (RFC 8760). */
+public enum DigestAlgorithm {
+  SHA_256("SHA-256", "SHA-256"),
+  MD5("MD5", "MD5");
+
+  private final String token;
+  private final String javaName;
+
+  DigestAlgorithm(String token, String javaName) {
+    this.token = token;
+    this.javaName = javaName;
+  }
+
+  /** The name in the algorithm parameter of challenges and credentials. */
+  public String token() {
+    return token;
+  }
+
+  String hash(String text) {
+    return Digest.hex(javaName, text);
+  }
+
+  /** The HA1 stored for this algorithm. */
+  String ha1(DigestSecret secret) {
+    return this == MD5 ? secret.ha1Md5() : secret.ha1Sha256();
+  }
+
+  /** RFC 2617 §3.2.1: no algorithm parameter means MD5. */
+  static Optional<DigestAlgorithm> of(String token) {
+    if (token == null) {
+      return Optional.of(MD5);
+    }
+    for (DigestAlgorithm algorithm : values()) {
+      if (algorithm.token.equals(token.toUpperCase(Locale.ROOT))) {
+        return Optional.of(algorithm);
+      }
+    }
+    return Optional.empty();
+  }
+}

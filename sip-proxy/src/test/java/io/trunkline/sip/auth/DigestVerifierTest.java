@@ -1,0 +1,135 @@
+package io.trunkline.sip.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trunkline.api.config.Digest;
+import io.trunkline.api.config.TrunkCredentials.DigestSecret;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class DigestVerifierTest {
+
+  private static final byte[] KEY = "shared-by-the-replicas-of-a-pool".getBytes();
+  private final AtomicReference<Instant> now =
+      new AtomicReference<>(Instant.parse("2026-11-21T09:00:00Z"));
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return now.get();
+        }
+      };
+  private final DigestVerifier verifier =
+      new DigestVerifier("acme", new NonceFactory(KEY, clock, Duration.ofMinutes(5)));
+  private final DigestSecret alice = Digest.secret("alice", "acme", "correct horse");
+
+  /** RFC 2617 §3.5's worked example (MD5, qop=auth). */
+  @Test
+  void matchesRfc2617sExample() {
+    DigestCredentials credentials =
+        DigestCredentials.parse(
+                "Digest username=\"Mufasa\", realm=\"testrealm@host.com\","
+                    + " nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", uri=\"/dir/index.html\","
+                    + " qop=auth, nc=00000001, cnonce=\"0a4f113b\","
+                    + " response=\"6629fae49393a05397450978507c4ef1\", opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"")
+            .orElseThrow();
+    String ha1 = Digest.hex("MD5", "Mufasa:testrealm@host.com:Circle Of Life");
+
+    assertThat(DigestVerifier.expectedResponse(DigestAlgorithm.MD5, ha1, "GET", credentials))
+        .isEqualTo(credentials.get("response"));
+  }
+
+  /** RFC 7616 §3.9.1's SHA-256 example, the algorithm RFC 8760 brings to SIP. */
+  @Test
+  void matchesRfc7616sSha256Example() {
+    DigestCredentials credentials =
+        DigestCredentials.parse(
+                "Digest username=\"Mufasa\", realm=\"http-auth@example.org\", uri=\"/dir/index.html\","
+                    + " algorithm=SHA-256, nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\","
+                    + " nc=00000001, cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\", qop=auth,"
+                    + " response=\"753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1\"")
+            .orElseThrow();
+    String ha1 = Digest.hex("SHA-256", "Mufasa:http-auth@example.org:Circle of Life");
+
+    assertThat(DigestVerifier.expectedResponse(DigestAlgorithm.SHA_256, ha1, "GET", credentials))
+        .isEqualTo(credentials.get("response"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(DigestAlgorithm.class)
+  void acceptsAPhoneThatAnswersTheChallenge(DigestAlgorithm algorithm) {
+    DigestCredentials answer = phoneAnswers(algorithm, "alice", "correct horse");
+
+    assertThat(verifier.verify("REGISTER", answer, alice)).isEqualTo(DigestVerifier.Verdict.OK);
+  }
+
+  @Test
+  void refusesAWrongPasswordAnotherUserAndAForgedNonce() {
+    assertThat(
+            verifier.verify(
+                "REGISTER", phoneAnswers(DigestAlgorithm.MD5, "alice", "hunter2"), alice))
+        .isEqualTo(DigestVerifier.Verdict.WRONG);
+    assertThat(
+            verifier.verify(
+                "REGISTER", phoneAnswers(DigestAlgorithm.MD5, "mallory", "correct horse"), alice))
+        .isEqualTo(DigestVerifier.Verdict.WRONG);
+    DigestVerifier otherKey =
+        new DigestVerifier("acme", NonceFactory.random(clock, Duration.ofMinutes(5)));
+    assertThat(
+            otherKey.verify(
+                "REGISTER", phoneAnswers(DigestAlgorithm.MD5, "alice", "correct horse"), alice))
+        .isEqualTo(DigestVerifier.Verdict.WRONG);
+  }
+
+  @Test
+  void aRightAnswerOnAnExpiredNonceIsStaleNotWrong() {
+    DigestCredentials answer = phoneAnswers(DigestAlgorithm.SHA_256, "alice", "correct horse");
+    now.set(now.get().plus(Duration.ofMinutes(6)));
+
+    assertThat(verifier.verify("REGISTER", answer, alice)).isEqualTo(DigestVerifier.Verdict.STALE);
+    assertThat(verifier.challenges(true)).allSatisfy(c -> assertThat(c).endsWith("stale=true"));
+  }
+
+  @Test
+  void offersSha256BeforeMd5() {
+    assertThat(verifier.challenges(false))
+        .extracting(c -> c.replaceAll(".*algorithm=([A-Z0-9-]+).*", "$1"))
+        .containsExactly("SHA-256", "MD5");
+  }
+
+  /**
+   * What a phone does with the first challenge of {@code algorithm}: RFC 2617 §3.2.2 with qop=auth.
+   */
+  private DigestCredentials phoneAnswers(DigestAlgorithm algorithm, String user, String password) {
+    String challenge =
+        verifier.challenges(false).stream()
+            .filter(c -> c.contains("algorithm=" + algorithm.token()))
+            .findFirst()
+            .orElseThrow();
+    String nonce = challenge.replaceAll(".*nonce=\"([^\"]+)\".*", "$1");
+    String uri = "sip:127.0.0.1";
+    String ha1 = algorithm.hash(user + ":acme:" + password);
+    String ha2 = algorithm.hash("REGISTER:" + uri);
+    String response = algorithm.hash(ha1 + ":" + nonce + ":00000001:c0ffee:auth:" + ha2);
+    return DigestCredentials.parse(
+            "Digest username=\"%s\", realm=\"acme\", nonce=\"%s\", uri=\"%s\", response=\"%s\", algorithm=%s, qop=auth, nc=00000001, cnonce=\"c0ffee\""
+                .formatted(user, nonce, uri, response, algorithm.token()))
+        .orElseThrow();
+  }
+}
