@@ -1,0 +1,91 @@
+package io.trunkline.sip.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.trunkline.api.config.Compilation;
+import io.trunkline.api.config.TrunkCompiler;
+import io.trunkline.api.config.TrunkConfigJson;
+import io.trunkline.api.v1alpha1.line.SipLine;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SnapshotWatcherTest {
+
+  private static final KubernetesSerialization YAML = new KubernetesSerialization();
+  private static final Duration PERIOD = Duration.ofMillis(50);
+
+  @TempDir Path dir;
+
+  @Test
+  void swapsToAChangedSnapshotAndKeepsTheLastGoodOneOverABrokenChange() throws Exception {
+    Compilation first = compile(0);
+    write(first);
+
+    try (SnapshotWatcher watcher = SnapshotWatcher.start(config(), credentials(), PERIOD)) {
+      Snapshot started = watcher.current();
+      assertThat(started.config().version()).isEqualTo(first.config().version());
+
+      Compilation second = compile(1);
+      write(second);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> watcher.current().config().version().equals(second.config().version()));
+      assertThat(watcher.current().credentials().lines()).containsKey("line-0");
+      // A dialog that took the first snapshot still holds it, whole.
+      assertThat(started.config().lines()).isEmpty();
+
+      Files.writeString(config(), "{ not json");
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> watcher.refusedReloads() == 1);
+      assertThat(watcher.current().config().version()).isEqualTo(second.config().version());
+    }
+  }
+
+  @Test
+  void refusesToStartWithoutAUsableSnapshot() throws Exception {
+    Files.writeString(config(), "{}");
+    Files.writeString(credentials(), "{}");
+
+    assertThatThrownBy(() -> SnapshotWatcher.start(config(), credentials(), PERIOD))
+        .hasMessageContaining("not a TrunkConfig");
+  }
+
+  private Compilation compile(int lines) {
+    SipTrunk trunk =
+        YAML.unmarshal(
+            "metadata: {name: acme, namespace: office}\n"
+                + "spec: {channels: 5, carriers: [{name: a, address: 127.0.0.1}]}",
+            SipTrunk.class);
+    List<SipLine> sipLines =
+        java.util.stream.IntStream.range(0, lines)
+            .mapToObj(
+                i ->
+                    YAML.unmarshal(
+                        "metadata: {name: line-%d}\nspec: {trunk: acme, number: \"+4930100%d\", username: line-%d, credentialsSecret: s}"
+                            .formatted(i, i, i),
+                        SipLine.class))
+            .toList();
+    return TrunkCompiler.compile(trunk, sipLines, List.of(), (s, k) -> Optional.of("pw"));
+  }
+
+  private void write(Compilation compilation) throws Exception {
+    Files.writeString(credentials(), TrunkConfigJson.write(compilation.credentials()));
+    Files.writeString(config(), TrunkConfigJson.write(compilation.config()));
+  }
+
+  private Path config() {
+    return dir.resolve("trunk.json");
+  }
+
+  private Path credentials() {
+    return dir.resolve("credentials.json");
+  }
+}
