@@ -19,14 +19,8 @@ import javax.sip.message.Response;
  */
 public final class SipProxyCore implements SipRequestHandler {
 
-  static final List<String> ALLOW =
-      List.of(
-          Request.INVITE,
-          Request.ACK,
-          Request.CANCEL,
-          Request.BYE,
-          Request.OPTIONS,
-          Request.REGISTER);
+  /** The methods answered today (RFC 3261 §20.5: Allow lists what is supported). */
+  static final List<String> ALLOW = List.of(Request.OPTIONS);
 
   private static final HeaderFactoryImpl HEADERS = new HeaderFactoryImpl();
 

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 
 /**
@@ -39,7 +40,7 @@ final class SipInboundHandler extends SimpleChannelInboundHandler<InboundMessage
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     // One bad exchange must not take the socket down for everyone else.
     LOG.log(System.Logger.Level.WARNING, "SIP handling failed on " + ctx.channel(), cause);
-    if (ctx.channel() instanceof io.netty.channel.socket.SocketChannel) {
+    if (ctx.channel() instanceof SocketChannel) {
       ctx.close();
     }
   }
