@@ -61,7 +61,7 @@ class AutoscalerApiServerTest {
         TestNamespace.trunkManifest(
             "acme",
             "scaling: {minReplicas: 1, maxReplicas: 4, sessionsPerReplica: 100,"
-                + " scaleDownStabilizationSeconds: 3}"));
+                + " scaleDownStabilizationSeconds: 6}"));
     ns.await(Deployment.class, "acme-sip-proxy");
     SipTrunk trunk = ns.get(SipTrunk.class, "acme");
     for (String address : POD_ADDRESSES) {
@@ -78,7 +78,7 @@ class AutoscalerApiServerTest {
     assertThat(ns.get(SipTrunk.class, "acme").getStatus().getDesiredProxyReplicas()).isEqualTo(4);
 
     setSessions(10, 10);
-    // The operator has seen the drop, yet within the 3 s window the pool keeps its size.
+    // The operator has seen the drop, yet within the 6 s window the pool keeps its size.
     await()
         .atMost(TestNamespace.WAIT)
         .until(
