@@ -94,7 +94,6 @@ public final class OperatorScaleBench {
             "-Xmx512m",
             "-Dkubeconfig=" + kubeconfig,
             "-Dquarkus.http.port=0",
-            "-Dquarkus.operator-sdk.activate-leader-election-for-profiles=none",
             "-jar",
             jar.toString())
         .redirectErrorStream(true)
