@@ -1,5 +1,7 @@
 package io.trunkline.api.config;
 
+import static java.util.Objects.requireNonNullElse;
+
 import io.trunkline.api.config.TrunkCredentials.DigestSecret;
 import io.trunkline.api.config.TrunkCredentials.Login;
 import io.trunkline.api.v1alpha1.Defaults;
@@ -117,63 +119,42 @@ public final class TrunkCompiler {
               "",
               trunk.getMetadata().getNamespace(),
               trunkName,
-              listener(),
-              new TrunkConfig.Quota(spec.getChannels(), or(spec.getCallsPerSecond(), 0)),
+              listener(spec),
+              new TrunkConfig.Quota(
+                  spec.getChannels(), requireNonNullElse(spec.getCallsPerSecond(), 0)),
               qos(),
-              media(),
+              media(spec),
               failover(),
-              List.copyOf(new LinkedHashSet<>(or(spec.getZones(), List.of()))),
+              List.copyOf(new LinkedHashSet<>(requireNonNullElse(spec.getZones(), List.of()))),
               carriers,
               pbx,
               compiledLines,
               routes,
-              or(spec.getMaxCallDurationSeconds(), Defaults.MAX_CALL_DURATION_SECONDS));
+              requireNonNullElse(
+                  spec.getMaxCallDurationSeconds(), Defaults.MAX_CALL_DURATION_SECONDS));
       return new Compilation(TrunkConfigJson.stamp(config), credentials, problems);
     }
 
-    private TrunkConfig.Listener listener() {
-      SipListener sip = or(spec.getSip(), new SipListener());
-      List<String> transports =
-          or(sip.getTransports(), List.of(SipTransport.UDP, SipTransport.TCP)).stream()
-              .map(Enum::name)
-              .distinct()
-              .toList();
-      return new TrunkConfig.Listener(
-          or(sip.getPort(), Defaults.SIP_PORT),
-          or(sip.getTlsPort(), Defaults.SIPS_PORT),
-          transports,
-          sip.getTlsSecret(),
-          sip.getAdvertisedAddress());
-    }
-
     private TrunkConfig.Qos qos() {
-      Qos qos = or(spec.getQos(), new Qos());
+      Qos qos = requireNonNullElse(spec.getQos(), new Qos());
       return new TrunkConfig.Qos(
-          or(qos.getSignallingDscp(), Defaults.SIGNALLING_DSCP),
-          or(qos.getMediaDscp(), Defaults.MEDIA_DSCP));
-    }
-
-    private TrunkConfig.Media media() {
-      Media media = or(spec.getMedia(), new Media());
-      return new TrunkConfig.Media(
-          or(media.getMode(), MediaMode.Relay) == MediaMode.Relay,
-          or(media.getPortMin(), Defaults.RTP_PORT_MIN),
-          or(media.getPortMax(), Defaults.RTP_PORT_MAX));
+          requireNonNullElse(qos.getSignallingDscp(), Defaults.SIGNALLING_DSCP),
+          requireNonNullElse(qos.getMediaDscp(), Defaults.MEDIA_DSCP));
     }
 
     private TrunkConfig.Failover failover() {
-      Failover failover = or(spec.getFailover(), new Failover());
+      Failover failover = requireNonNullElse(spec.getFailover(), new Failover());
       return new TrunkConfig.Failover(
-          or(failover.getInviteTimeoutMillis(), Defaults.INVITE_TIMEOUT_MILLIS),
-          or(failover.getProbeIntervalSeconds(), Defaults.PROBE_INTERVAL_SECONDS),
-          or(failover.getDownAfter(), Defaults.DOWN_AFTER),
-          or(failover.getUpAfter(), Defaults.UP_AFTER));
+          requireNonNullElse(failover.getInviteTimeoutMillis(), Defaults.INVITE_TIMEOUT_MILLIS),
+          requireNonNullElse(failover.getProbeIntervalSeconds(), Defaults.PROBE_INTERVAL_SECONDS),
+          requireNonNullElse(failover.getDownAfter(), Defaults.DOWN_AFTER),
+          requireNonNullElse(failover.getUpAfter(), Defaults.UP_AFTER));
     }
 
     private List<TrunkConfig.Carrier> carriers(Map<String, Login> logins) {
       List<TrunkConfig.Carrier> carriers = new ArrayList<>();
-      for (Carrier carrier : or(spec.getCarriers(), List.<Carrier>of())) {
-        SipTransport transport = or(carrier.getTransport(), SipTransport.UDP);
+      for (Carrier carrier : requireNonNullElse(spec.getCarriers(), List.<Carrier>of())) {
+        SipTransport transport = requireNonNullElse(carrier.getTransport(), SipTransport.UDP);
         String address = carrier.getAddress();
         int colon = address.lastIndexOf(':');
         String host = colon < 0 ? address : address.substring(0, colon);
@@ -210,8 +191,8 @@ public final class TrunkCompiler {
                 host,
                 port,
                 transport.name(),
-                or(carrier.getPriority(), Defaults.PRIORITY),
-                or(carrier.getWeight(), Defaults.WEIGHT),
+                requireNonNullElse(carrier.getPriority(), Defaults.PRIORITY),
+                requireNonNullElse(carrier.getWeight(), Defaults.WEIGHT),
                 authenticates));
       }
       return carriers;
@@ -223,7 +204,7 @@ public final class TrunkCompiler {
         return null;
       }
       List<String> sources = new ArrayList<>();
-      for (String source : or(pbx.getSources(), List.<String>of())) {
+      for (String source : requireNonNullElse(pbx.getSources(), List.<String>of())) {
         if (Cidr.parse(source).isEmpty()) {
           blockTrunk("pbx.sources: " + source + " is not a CIDR such as 192.0.2.10/32");
         } else if (!sources.contains(source)) {
@@ -286,7 +267,7 @@ public final class TrunkCompiler {
                 name,
                 lineSpec.getNumber(),
                 lineSpec.getUsername(),
-                or(lineSpec.getChannels(), Defaults.LINE_CHANNELS),
+                requireNonNullElse(lineSpec.getChannels(), Defaults.LINE_CHANNELS),
                 lineSpec.getDisplayName()));
       }
       return compiled;
@@ -297,17 +278,19 @@ public final class TrunkCompiler {
       List<TrunkConfig.Route> routes = new ArrayList<>();
       for (RoutePolicy policy : byName(policies, p -> p.getMetadata().getName())) {
         if (policy.getSpec() == null
-            || !or(policy.getSpec().getTrunks(), List.<String>of()).contains(trunkName)) {
+            || !requireNonNullElse(policy.getSpec().getTrunks(), List.<String>of())
+                .contains(trunkName)) {
           continue;
         }
         String policyName = policy.getMetadata().getName();
-        String timeZone = or(policy.getSpec().getTimeZone(), Defaults.TIME_ZONE);
+        String timeZone = requireNonNullElse(policy.getSpec().getTimeZone(), Defaults.TIME_ZONE);
         try {
           ZoneId.of(timeZone);
         } catch (DateTimeException e) {
           routeProblem(policyName, "timeZone " + timeZone + " is not an IANA time zone");
         }
-        for (RouteRule rule : or(policy.getSpec().getRules(), List.<RouteRule>of())) {
+        for (RouteRule rule :
+            requireNonNullElse(policy.getSpec().getRules(), List.<RouteRule>of())) {
           route(policyName, timeZone, rule, carriers, lines).ifPresent(routes::add);
         }
       }
@@ -318,8 +301,9 @@ public final class TrunkCompiler {
         String policy, String timeZone, RouteRule rule, Set<String> carriers, Set<String> lines) {
       String where = "rule " + rule.getName() + ": ";
       int before = problems.size();
-      RouteMatch match = or(rule.getMatch(), new RouteMatch());
-      List<String> prefixes = List.copyOf(new LinkedHashSet<>(or(match.getPrefixes(), List.of())));
+      RouteMatch match = requireNonNullElse(rule.getMatch(), new RouteMatch());
+      List<String> prefixes =
+          List.copyOf(new LinkedHashSet<>(requireNonNullElse(match.getPrefixes(), List.of())));
       for (String prefix : prefixes) {
         if (!E164_PREFIX.matcher(prefix).matches()) {
           routeProblem(policy, where + "prefix " + prefix + " is not + and up to 15 digits");
@@ -333,14 +317,14 @@ public final class TrunkCompiler {
         }
       }
       List<String> fromLines =
-          List.copyOf(new LinkedHashSet<>(or(match.getFromLines(), List.of())));
+          List.copyOf(new LinkedHashSet<>(requireNonNullElse(match.getFromLines(), List.of())));
       for (String line : fromLines) {
         if (!lines.contains(line)) {
           routeProblem(policy, where + "fromLines names " + line + ", not a line of the trunk");
         }
       }
       List<TrunkConfig.Target> targets = new ArrayList<>();
-      for (RouteTarget target : or(rule.getRoute(), List.<RouteTarget>of())) {
+      for (RouteTarget target : requireNonNullElse(rule.getRoute(), List.<RouteTarget>of())) {
         if (!carriers.contains(target.getCarrier())) {
           routeProblem(
               policy,
@@ -349,8 +333,8 @@ public final class TrunkCompiler {
         targets.add(
             new TrunkConfig.Target(
                 target.getCarrier(),
-                or(target.getPriority(), Defaults.PRIORITY),
-                or(target.getWeight(), Defaults.WEIGHT)));
+                requireNonNullElse(target.getPriority(), Defaults.PRIORITY),
+                requireNonNullElse(target.getWeight(), Defaults.WEIGHT)));
       }
       if (problems.size() > before) {
         return Optional.empty();
@@ -359,7 +343,7 @@ public final class TrunkCompiler {
           rule.getReject() == null
               ? null
               : new TrunkConfig.Reject(
-                  or(rule.getReject().getStatus(), Defaults.REJECT_STATUS),
+                  requireNonNullElse(rule.getReject().getStatus(), Defaults.REJECT_STATUS),
                   rule.getReject().getReason());
       return Optional.of(
           new TrunkConfig.Route(
@@ -369,7 +353,7 @@ public final class TrunkCompiler {
               match.getPattern(),
               fromLines,
               timeZone,
-              or(match.getTimeWindows(), List.<TimeWindow>of()).stream()
+              requireNonNullElse(match.getTimeWindows(), List.<TimeWindow>of()).stream()
                   .map(TrunkCompiler::timeWindow)
                   .toList(),
               targets,
@@ -391,6 +375,35 @@ public final class TrunkCompiler {
     }
   }
 
+  /**
+   * Where a trunk's proxies listen, with the schema's defaults: shared with the operator, which
+   * opens the same ports on the pods and Services.
+   */
+  public static TrunkConfig.Listener listener(SipTrunkSpec spec) {
+    SipListener sip = requireNonNullElse(spec.getSip(), new SipListener());
+    List<String> transports =
+        requireNonNullElse(sip.getTransports(), List.of(SipTransport.UDP, SipTransport.TCP))
+            .stream()
+            .map(Enum::name)
+            .distinct()
+            .toList();
+    return new TrunkConfig.Listener(
+        requireNonNullElse(sip.getPort(), Defaults.SIP_PORT),
+        requireNonNullElse(sip.getTlsPort(), Defaults.SIPS_PORT),
+        transports,
+        sip.getTlsSecret(),
+        sip.getAdvertisedAddress());
+  }
+
+  /** How a trunk carries media, with the schema's defaults; shared with the operator. */
+  public static TrunkConfig.Media media(SipTrunkSpec spec) {
+    Media media = requireNonNullElse(spec.getMedia(), new Media());
+    return new TrunkConfig.Media(
+        requireNonNullElse(media.getMode(), MediaMode.Relay) == MediaMode.Relay,
+        requireNonNullElse(media.getPortMin(), Defaults.RTP_PORT_MIN),
+        requireNonNullElse(media.getPortMax(), Defaults.RTP_PORT_MAX));
+  }
+
   private static TrunkConfig.TimeWindow timeWindow(TimeWindow window) {
     List<String> days =
         (window.getDays() == null || window.getDays().isEmpty()
@@ -410,9 +423,5 @@ public final class TrunkCompiler {
 
   private static <T> List<T> byName(Collection<T> resources, Function<T, String> name) {
     return resources.stream().filter(Objects::nonNull).sorted(Comparator.comparing(name)).toList();
-  }
-
-  private static <T> T or(T value, T fallback) {
-    return value != null ? value : fallback;
   }
 }

@@ -152,11 +152,17 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
     Compilation compilation = TrunkSources.compilation(trunk, context);
     Optional<SessionCount> sessions = context.getSecondaryResource(SessionCount.class);
     TrunkScaling.Decision scale =
-        scaling.decide(trunk, deployment(context, TrunkPools.proxyName(trunk)), sessions, context);
+        scaling.decide(
+            trunk,
+            Dependents.existing(context, Deployment.class, TrunkPools.proxyName(trunk)),
+            sessions,
+            context);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
-    Optional<Deployment> proxy = deployment(context, TrunkPools.proxyName(trunk));
-    Optional<Deployment> relay = deployment(context, TrunkPools.relayName(trunk));
+    Optional<Deployment> proxy =
+        Dependents.existing(context, Deployment.class, TrunkPools.proxyName(trunk));
+    Optional<Deployment> relay =
+        Dependents.existing(context, Deployment.class, TrunkPools.relayName(trunk));
     TrunkStatusAggregator aggregator =
         new TrunkStatusAggregator(
             trunk, compilation, proxy, relay, sessions, scale.replicas(), clock);
@@ -179,11 +185,5 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
     return ConfigProvider.getConfig()
         .getOptionalValue("trunkline.autoscaler.poll-period", Duration.class)
         .orElse(Duration.ofSeconds(15));
-  }
-
-  private static Optional<Deployment> deployment(Context<SipTrunk> context, String name) {
-    return context.getSecondaryResources(Deployment.class).stream()
-        .filter(d -> name.equals(d.getMetadata().getName()))
-        .findFirst();
   }
 }

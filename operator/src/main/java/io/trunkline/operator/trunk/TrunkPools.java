@@ -1,5 +1,7 @@
 package io.trunkline.operator.trunk;
 
+import static java.util.Objects.requireNonNullElse;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -39,18 +41,19 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.api.config.TrunkCredentials;
 import io.trunkline.api.v1alpha1.Defaults;
 import io.trunkline.api.v1alpha1.trunk.Media;
-import io.trunkline.api.v1alpha1.trunk.MediaMode;
 import io.trunkline.api.v1alpha1.trunk.Scaling;
 import io.trunkline.api.v1alpha1.trunk.ScalingMode;
-import io.trunkline.api.v1alpha1.trunk.SipListener;
 import io.trunkline.api.v1alpha1.trunk.SipTransport;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.operator.scaling.SessionAutoscaler;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -186,13 +189,13 @@ public final class TrunkPools {
    */
   public static Deployment proxyDeployment(
       SipTrunk trunk, PoolSettings settings, Integer replicas) {
-    SipListener sip = listener(trunk);
-    boolean tls = transports(sip).contains(SipTransport.TLS);
+    TrunkConfig.Listener sip = listener(trunk);
+    boolean tls = sip.transports().contains(SipTransport.TLS.name());
     List<ContainerPort> ports = new ArrayList<>();
-    ports.add(port("sip-udp", sipPort(sip), "UDP"));
-    ports.add(port("sip-tcp", sipPort(sip), "TCP"));
+    ports.add(port("sip-udp", sip.port(), "UDP"));
+    ports.add(port("sip-tcp", sip.port(), "TCP"));
     if (tls) {
-      ports.add(port("sips", tlsPort(sip), "TCP"));
+      ports.add(port("sips", sip.tlsPort(), "TCP"));
     }
     ports.add(port("http", HTTP_PORT, "TCP"));
     List<VolumeMount> mounts = new ArrayList<>(configMounts());
@@ -208,7 +211,7 @@ public final class TrunkPools {
           new VolumeBuilder()
               .withName("tls")
               .withNewSecret()
-              .withSecretName(sip.getTlsSecret())
+              .withSecretName(sip.tlsSecret())
               .endSecret()
               .build());
     }
@@ -253,10 +256,11 @@ public final class TrunkPools {
    * ranges) two relays of a trunk must not share a node, or their port ranges would collide.
    */
   public static Deployment relayDeployment(SipTrunk trunk, PoolSettings settings) {
-    Media media = media(trunk);
-    boolean hostNetwork = !Boolean.FALSE.equals(media.getHostNetwork());
-    int portMin = or(media.getPortMin(), Defaults.RTP_PORT_MIN);
-    int portMax = or(media.getPortMax(), Defaults.RTP_PORT_MAX);
+    TrunkConfig.Media media = TrunkCompiler.media(trunk.getSpec());
+    Media spec = trunk.getSpec().getMedia();
+    boolean hostNetwork = spec == null || !Boolean.FALSE.equals(spec.getHostNetwork());
+    int portMin = media.portMin();
+    int portMax = media.portMax();
     Container container =
         dataPlaneContainer(RELAY, settings.relayImage())
             .withPorts(port("http", HTTP_PORT, "TCP"))
@@ -317,7 +321,23 @@ public final class TrunkPools {
         trunk.getSpec().getZones() == null
             ? 0
             : (int) trunk.getSpec().getZones().stream().distinct().count();
-    return Math.max(Math.max(zones, 1), or(scaling(trunk).getMinReplicas(), Defaults.MIN_REPLICAS));
+    return Math.max(Math.max(zones, 1), scalingBounds(trunk).minReplicas());
+  }
+
+  /**
+   * The proxy pool's scaling bounds with the schema's defaults, for the HPA and the operator's
+   * autoscaler alike.
+   */
+  static SessionAutoscaler.Bounds scalingBounds(SipTrunk trunk) {
+    Scaling scaling = scaling(trunk);
+    return new SessionAutoscaler.Bounds(
+        requireNonNullElse(scaling.getMinReplicas(), Defaults.MIN_REPLICAS),
+        requireNonNullElse(scaling.getMaxReplicas(), Defaults.MAX_REPLICAS),
+        requireNonNullElse(scaling.getSessionsPerReplica(), Defaults.SESSIONS_PER_REPLICA),
+        Duration.ofSeconds(
+            requireNonNullElse(
+                scaling.getScaleDownStabilizationSeconds(),
+                Defaults.SCALE_DOWN_STABILIZATION_SECONDS)));
   }
 
   /** The trunk's stable SIP address: what PBXs, phones and carriers send to. */
@@ -362,7 +382,7 @@ public final class TrunkPools {
 
   /** HPA mode: scale the proxy pool on the proxies' own concurrent-session gauge. */
   public static HorizontalPodAutoscaler autoscaler(SipTrunk trunk) {
-    Scaling scaling = scaling(trunk);
+    SessionAutoscaler.Bounds bounds = scalingBounds(trunk);
     return new HorizontalPodAutoscalerBuilder()
         .withMetadata(meta(trunk, proxyName(trunk), labels(trunk, PROXY)))
         .withNewSpec()
@@ -371,8 +391,8 @@ public final class TrunkPools {
         .withKind("Deployment")
         .withName(proxyName(trunk))
         .endScaleTargetRef()
-        .withMinReplicas(or(scaling.getMinReplicas(), Defaults.MIN_REPLICAS))
-        .withMaxReplicas(or(scaling.getMaxReplicas(), Defaults.MAX_REPLICAS))
+        .withMinReplicas(bounds.minReplicas())
+        .withMaxReplicas(bounds.maxReplicas())
         .addNewMetric()
         .withType("Pods")
         .withNewPods()
@@ -381,19 +401,13 @@ public final class TrunkPools {
         .endMetric()
         .withNewTarget()
         .withType("AverageValue")
-        .withAverageValue(
-            new Quantity(
-                Integer.toString(
-                    or(scaling.getSessionsPerReplica(), Defaults.SESSIONS_PER_REPLICA))))
+        .withAverageValue(new Quantity(Integer.toString(bounds.sessionsPerReplica())))
         .endTarget()
         .endPods()
         .endMetric()
         .withNewBehavior()
         .withNewScaleDown()
-        .withStabilizationWindowSeconds(
-            or(
-                scaling.getScaleDownStabilizationSeconds(),
-                Defaults.SCALE_DOWN_STABILIZATION_SECONDS))
+        .withStabilizationWindowSeconds((int) bounds.stabilization().toSeconds())
         .endScaleDown()
         .endBehavior()
         .endSpec()
@@ -405,7 +419,7 @@ public final class TrunkPools {
   }
 
   public static boolean relayMode(SipTrunk trunk) {
-    return media(trunk).getMode() != MediaMode.Bypass;
+    return TrunkCompiler.media(trunk.getSpec()).relay();
   }
 
   /**
@@ -413,7 +427,7 @@ public final class TrunkPools {
    * Service's cluster DNS name, never a pod IP (a pod can die mid-dialog).
    */
   static String advertisedAddress(SipTrunk trunk) {
-    String configured = listener(trunk).getAdvertisedAddress();
+    String configured = listener(trunk).advertisedAddress();
     return configured != null
         ? configured
         : serviceName(trunk) + "." + trunk.getMetadata().getNamespace() + ".svc";
@@ -529,17 +543,16 @@ public final class TrunkPools {
   }
 
   private static List<ServicePort> servicePorts(SipTrunk trunk) {
-    SipListener sip = listener(trunk);
+    TrunkConfig.Listener sip = listener(trunk);
     List<ServicePort> ports = new ArrayList<>();
-    List<SipTransport> transports = transports(sip);
-    if (transports.contains(SipTransport.UDP)) {
-      ports.add(servicePort("sip-udp", sipPort(sip), "UDP", "sip-udp"));
+    if (sip.transports().contains(SipTransport.UDP.name())) {
+      ports.add(servicePort("sip-udp", sip.port(), "UDP", "sip-udp"));
     }
-    if (transports.contains(SipTransport.TCP)) {
-      ports.add(servicePort("sip-tcp", sipPort(sip), "TCP", "sip-tcp"));
+    if (sip.transports().contains(SipTransport.TCP.name())) {
+      ports.add(servicePort("sip-tcp", sip.port(), "TCP", "sip-tcp"));
     }
-    if (transports.contains(SipTransport.TLS)) {
-      ports.add(servicePort("sips", tlsPort(sip), "TCP", "sips"));
+    if (sip.transports().contains(SipTransport.TLS.name())) {
+      ports.add(servicePort("sips", sip.tlsPort(), "TCP", "sips"));
     }
     return ports;
   }
@@ -586,31 +599,11 @@ public final class TrunkPools {
         .build();
   }
 
-  private static SipListener listener(SipTrunk trunk) {
-    return or(trunk.getSpec().getSip(), new SipListener());
-  }
-
-  private static List<SipTransport> transports(SipListener sip) {
-    return or(sip.getTransports(), List.of(SipTransport.UDP, SipTransport.TCP));
-  }
-
-  private static int sipPort(SipListener sip) {
-    return or(sip.getPort(), Defaults.SIP_PORT);
-  }
-
-  private static int tlsPort(SipListener sip) {
-    return or(sip.getTlsPort(), Defaults.SIPS_PORT);
-  }
-
-  private static Media media(SipTrunk trunk) {
-    return or(trunk.getSpec().getMedia(), new Media());
+  private static TrunkConfig.Listener listener(SipTrunk trunk) {
+    return TrunkCompiler.listener(trunk.getSpec());
   }
 
   static Scaling scaling(SipTrunk trunk) {
-    return or(trunk.getSpec().getScaling(), new Scaling());
-  }
-
-  private static <T> T or(T value, T fallback) {
-    return value != null ? value : fallback;
+    return requireNonNullElse(trunk.getSpec().getScaling(), new Scaling());
   }
 }

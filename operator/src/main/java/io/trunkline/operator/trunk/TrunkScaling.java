@@ -3,8 +3,6 @@ package io.trunkline.operator.trunk;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.trunkline.api.v1alpha1.Defaults;
-import io.trunkline.api.v1alpha1.trunk.Scaling;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.operator.scaling.SessionAutoscaler;
 import io.trunkline.operator.scaling.SessionCount;
@@ -38,16 +36,7 @@ final class TrunkScaling {
       Optional<Deployment> proxy,
       Optional<SessionCount> sessions,
       Context<SipTrunk> context) {
-    Scaling scaling = TrunkPools.scaling(trunk);
-    var bounds =
-        new SessionAutoscaler.Bounds(
-            or(scaling.getMinReplicas(), Defaults.MIN_REPLICAS),
-            or(scaling.getMaxReplicas(), Defaults.MAX_REPLICAS),
-            or(scaling.getSessionsPerReplica(), Defaults.SESSIONS_PER_REPLICA),
-            Duration.ofSeconds(
-                or(
-                    scaling.getScaleDownStabilizationSeconds(),
-                    Defaults.SCALE_DOWN_STABILIZATION_SECONDS)));
+    SessionAutoscaler.Bounds bounds = TrunkPools.scalingBounds(trunk);
     int current =
         proxy
             .map(d -> d.getSpec().getReplicas())
@@ -71,9 +60,5 @@ final class TrunkScaling {
 
   static int replicas(Context<SipTrunk> context) {
     return context.managedWorkflowAndDependentResourceContext().getMandatory(KEY, Integer.class);
-  }
-
-  private static <T> T or(T value, T fallback) {
-    return value != null ? value : fallback;
   }
 }

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.trunkline.api.config.SecretValues;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;

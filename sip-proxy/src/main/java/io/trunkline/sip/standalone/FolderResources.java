@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.trunkline.api.config.SecretValues;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.route.RoutePolicy;
@@ -11,11 +12,9 @@ import io.trunkline.api.v1alpha1.trunk.Carrier;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,19 +72,10 @@ public record FolderResources(
     }
   }
 
-  /** Reads a Secret key whether it was written as stringData or data (base64). */
+  /** The folder's Secrets, read as the API server would hand them to the operator. */
   public TrunkCompiler.SecretLookup secretLookup() {
     return (name, key) ->
-        Optional.ofNullable(secrets.get(name))
-            .flatMap(
-                s -> {
-                  if (s.getStringData() != null && s.getStringData().containsKey(key)) {
-                    return Optional.of(s.getStringData().get(key));
-                  }
-                  return Optional.ofNullable(s.getData())
-                      .map(d -> d.get(key))
-                      .map(v -> new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
-                });
+        Optional.ofNullable(secrets.get(name)).flatMap(s -> SecretValues.value(s, key));
   }
 
   /** What the CRD schema would refuse and the compiler cannot do without, named by field. */

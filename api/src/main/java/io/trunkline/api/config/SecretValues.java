@@ -1,11 +1,11 @@
-package io.trunkline.operator.trunk;
+package io.trunkline.api.config;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
 
-/** Reads keys of Secrets as users write them. */
+/** Reads keys of Secrets as users write them: shared by the operator and standalone mode. */
 public final class SecretValues {
 
   private SecretValues() {}
