@@ -10,14 +10,11 @@ import io.trunkline.api.v1alpha1.ResourceStatus;
 import io.trunkline.operator.status.Conditions;
 import io.trunkline.testing.kube.ApiServerResources;
 import io.trunkline.testing.kube.TestBinaries;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.trunkline.testing.process.Commands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /** A namespace of one test on the real API server, with what tests do in it. */
@@ -61,23 +58,11 @@ public final class TestNamespace {
     command.add("--kubeconfig=" + System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE));
     command.add("--namespace=" + name);
     command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("kubectl did not finish: " + command);
-      }
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (process.exitValue() != 0) {
-        throw new IllegalStateException("kubectl failed: " + output);
-      }
-      return output;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    Commands.Result result = Commands.run(WAIT, command);
+    if (result.exitCode() != 0) {
+      throw new IllegalStateException("kubectl failed: " + result.output());
     }
+    return result.output();
   }
 
   /** Applies a manifest the way kubectl apply --server-side does. */

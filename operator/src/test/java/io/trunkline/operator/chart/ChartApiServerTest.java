@@ -10,13 +10,12 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.trunkline.testing.kube.TestBinaries;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.trunkline.testing.process.Commands;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -127,35 +126,24 @@ class ChartApiServerTest {
   }
 
   @Test
-  void refusesValuesOutsideItsSchema() throws Exception {
-    Process helm =
-        new ProcessBuilder(
-                TestBinaries.binaryFolder().resolve("helm").toString(),
-                "template",
-                "trunkline",
-                CHART.toString(),
-                "--set",
-                "replicas=0")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(helm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(helm.waitFor(60, TimeUnit.SECONDS)).isTrue();
+  void refusesValuesOutsideItsSchema() {
+    Commands.Result refused =
+        helmRun("template", "trunkline", CHART.toString(), "--set", "replicas=0");
 
-    assertThat(helm.exitValue()).isNotZero();
-    assertThat(out).contains("/replicas").contains("minimum");
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.output()).contains("/replicas").contains("minimum");
   }
 
-  private String helm(String... args) throws IOException, InterruptedException {
+  private String helm(String... args) {
+    Commands.Result result = helmRun(args);
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    return result.output();
+  }
+
+  private static Commands.Result helmRun(String... args) {
     List<String> command = new ArrayList<>();
     command.add(TestBinaries.binaryFolder().resolve("helm").toString());
     command.addAll(List.of(args));
-    Process helm =
-        new ProcessBuilder(command).redirectErrorStream(true).directory(work.toFile()).start();
-    helm.getOutputStream().close();
-    byte[] out = helm.getInputStream().readAllBytes();
-    assertThat(helm.waitFor(120, TimeUnit.SECONDS)).as("helm finished").isTrue();
-    String text = new String(out, StandardCharsets.UTF_8);
-    assertThat(helm.exitValue()).as(text).isZero();
-    return text;
+    return Commands.run(Duration.ofSeconds(120), command);
   }
 }

@@ -8,15 +8,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.trunkline.testing.kube.TestBinaries;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
+import io.trunkline.testing.process.Commands;
+import io.trunkline.testing.process.Executables;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,13 +100,12 @@ class ArgoHealthTest {
             + "\nlocal h = dofile(\""
             + GITOPS.resolve("health.lua")
             + "\")\nio.write(h.status .. \"|\" .. h.message)\n");
-    Process lua =
-        new ProcessBuilder(interpreter(), runner.toString()).redirectErrorStream(true).start();
-    byte[] out = lua.getInputStream().readAllBytes();
-    assertThat(lua.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    String text = new String(out, StandardCharsets.UTF_8);
-    assertThat(lua.exitValue()).as(text).isZero();
-    return text;
+    Commands.Result lua =
+        Commands.run(
+            Duration.ofSeconds(30),
+            List.of(Executables.require("lua5.4", "lua5.4", "lua"), runner.toString()));
+    assertThat(lua.exitCode()).as(lua.output()).isZero();
+    return lua.output();
   }
 
   /** A JSON value as a Lua table constructor. */
@@ -135,18 +133,5 @@ class ArgoHealthTest {
 
   private static String quote(String text) {
     return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  /** lua5.4 from Debian (apt-get install lua5.4); .ci/run installs it. */
-  private static String interpreter() {
-    for (String name : List.of("lua5.4", "lua")) {
-      for (String dir :
-          Objects.requireNonNullElse(System.getenv("PATH"), "").split(File.pathSeparator)) {
-        if (Files.isExecutable(Path.of(dir, name))) {
-          return Path.of(dir, name).toString();
-        }
-      }
-    }
-    throw new IllegalStateException("no Lua interpreter: apt-get install -y lua5.4");
   }
 }

@@ -9,14 +9,13 @@ import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.trunkline.operator.KubeApiServerResource;
 import io.trunkline.testing.kube.TestBinaries;
+import io.trunkline.testing.process.Commands;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Renders the chart's RBAC with the real helm, applies it, and runs the operator as the chart's
@@ -83,20 +82,10 @@ public class ChartRbacResource extends KubeApiServerResource {
             TestBinaries.repositoryRoot().resolve("charts/trunkline-operator").toString(),
             "--namespace",
             NAMESPACE);
-    try {
-      Process helm =
-          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      byte[] out = helm.getInputStream().readAllBytes();
-      if (!helm.waitFor(60, TimeUnit.SECONDS) || helm.exitValue() != 0) {
-        throw new IllegalStateException(
-            "helm template failed: " + new String(out, StandardCharsets.UTF_8));
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    Commands.Result result = Commands.run(Duration.ofSeconds(60), command);
+    if (result.exitCode() != 0) {
+      throw new IllegalStateException("helm template failed: " + result.output());
     }
+    return result.output().getBytes(StandardCharsets.UTF_8);
   }
 }

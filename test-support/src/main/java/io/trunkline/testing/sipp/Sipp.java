@@ -1,7 +1,7 @@
 package io.trunkline.testing.sipp;
 
 import io.trunkline.testing.net.LoopbackPorts;
-import java.io.File;
+import io.trunkline.testing.process.Executables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -240,17 +240,14 @@ public final class Sipp {
       }
       return configured;
     }
-    String path = Objects.requireNonNullElse(environment.get("PATH"), "");
-    for (String dir : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, "sipp");
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    throw new IllegalStateException(
-        "sipp not found on the PATH: install the Debian package sip-tester"
-            + " (apt-get install -y sip-tester) or set "
-            + SIPP_ENV
-            + "=/path/to/sipp");
+    return Executables.onPath(environment.get("PATH"), "sipp")
+        .map(Path::toString)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "sipp not found on the PATH: install the Debian package sip-tester"
+                        + " (apt-get install -y sip-tester) or set "
+                        + SIPP_ENV
+                        + "=/path/to/sipp"));
   }
 }

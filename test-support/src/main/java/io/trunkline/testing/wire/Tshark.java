@@ -1,7 +1,7 @@
 package io.trunkline.testing.wire;
 
+import io.trunkline.testing.process.Executables;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,7 +38,7 @@ public final class Tshark implements AutoCloseable {
     List<String> command =
         new ArrayList<>(
             List.of(
-                binary(),
+                Executables.require("tshark", "tshark"),
                 "-i",
                 "lo",
                 "-f",
@@ -112,16 +111,5 @@ public final class Tshark implements AutoCloseable {
     } catch (IOException ignored) {
       // the process ended
     }
-  }
-
-  private static String binary() {
-    for (String dir :
-        Objects.requireNonNullElse(System.getenv("PATH"), "").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, "tshark");
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    throw new IllegalStateException("tshark not found on the PATH: apt-get install -y tshark");
   }
 }
