@@ -20,14 +20,16 @@ public final class DigestVerifier {
   }
 
   /**
-   * WWW-Authenticate (or Proxy-Authenticate) values to send, SHA-256 first: RFC 8760 §2.4 has the
-   * client take the first algorithm it supports.
+   * WWW-Authenticate (or Proxy-Authenticate) values to send, MD5 first. RFC 8760 §2.4 has the
+   * client take the topmost algorithm it supports, so the order is the server's preference; MD5
+   * leads because most deployed phones (and sipp) stop at a first challenge they cannot answer
+   * (docs/decisions/0010). Clients that prefer SHA-256 find it second.
    */
   public List<String> challenges(boolean stale) {
     String nonce = nonces.issue(realm);
     return List.of(
-        challenge(DigestAlgorithm.SHA_256, nonce, stale),
-        challenge(DigestAlgorithm.MD5, nonce, stale));
+        challenge(DigestAlgorithm.MD5, nonce, stale),
+        challenge(DigestAlgorithm.SHA_256, nonce, stale));
   }
 
   /** Checks credentials for a request with {@code method}; {@code secret} is the claimed user's. */

@@ -1,5 +1,7 @@
 package io.trunkline.sip.standalone;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import io.trunkline.api.config.Compilation;
@@ -7,11 +9,17 @@ import io.trunkline.api.config.Problem;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
-import io.trunkline.sip.proxy.SipProxyCore;
+import io.trunkline.sip.config.Snapshot;
+import io.trunkline.sip.metrics.ProxyMetrics;
+import io.trunkline.sip.proxy.SipProxy;
+import io.trunkline.sip.quota.InMemoryChannelQuota;
+import io.trunkline.sip.registrar.InMemoryLocationStore;
 import io.trunkline.sip.transport.SipServer;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -22,10 +30,12 @@ import java.util.concurrent.CountDownLatch;
 public final class Standalone implements AutoCloseable {
 
   private final SipServer server;
+  private final SipProxy proxy;
   private final TrunkConfig config;
 
-  private Standalone(SipServer server, TrunkConfig config) {
+  private Standalone(SipServer server, SipProxy proxy, TrunkConfig config) {
     this.server = server;
+    this.proxy = proxy;
     this.config = config;
   }
 
@@ -63,7 +73,33 @@ public final class Standalone implements AutoCloseable {
     TrunkConfig config = compilation.config();
     InetSocketAddress address =
         bind != null ? bind : new InetSocketAddress(config.listener().port());
-    SipServer server = SipServer.start(address, new SipProxyCore(), config.qos().signallingDscp());
+    Snapshot snapshot = new Snapshot(config, compilation.credentials());
+    ProxyMetrics metrics =
+        new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config.trunk());
+    String advertised =
+        config.listener().advertisedAddress() != null
+            ? config.listener().advertisedAddress()
+            : address.getAddress().isAnyLocalAddress()
+                ? InetAddress.getLoopbackAddress().getHostAddress()
+                : address.getAddress().getHostAddress();
+    SipProxy.Settings proxySettings =
+        new SipProxy.Settings(advertised, address.getPort(), config.listener().tlsPort());
+    SipProxy[] proxy = new SipProxy[1];
+    SipServer server =
+        SipServer.start(
+            SipServer.Settings.plain(address, config.qos().signallingDscp()),
+            sender ->
+                proxy[0] =
+                    new SipProxy(
+                        () -> snapshot,
+                        proxySettings,
+                        sender,
+                        new InMemoryLocationStore(),
+                        new InMemoryChannelQuota(),
+                        metrics,
+                        Clock.systemUTC()));
+    metrics.transport(server.stats());
+    proxy[0].start();
     log.printf(
         "trunk %s (snapshot %s): %d lines, %d routes, %d channels; SIP on udp and tcp %s%n",
         config.trunk(),
@@ -72,7 +108,7 @@ public final class Standalone implements AutoCloseable {
         config.routes().size(),
         config.quota().channels(),
         server.udpAddress());
-    return new Standalone(server, config);
+    return new Standalone(server, proxy[0], config);
   }
 
   public TrunkConfig config() {
@@ -83,9 +119,14 @@ public final class Standalone implements AutoCloseable {
     return server;
   }
 
+  public SipProxy proxy() {
+    return proxy;
+  }
+
   @Override
   public void close() {
     server.close();
+    proxy.close();
   }
 
   public static void main(String[] args) throws Exception {

@@ -1,8 +1,16 @@
 package io.trunkline.sip.transport;
 
 import gov.nist.javax.sip.message.SIPMessage;
-import java.net.SocketAddress;
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
 
-/** A parsed SIP message with where it came from and on which socket it arrived. */
+/**
+ * A parsed SIP message with where it came from and the channel it arrived on, which is the way back
+ * for responses (RFC 3261 §18.2.2: on a stream, over the same connection).
+ */
 public record InboundMessage(
-    SIPMessage message, Transport transport, SocketAddress remote, SocketAddress local) {}
+    SIPMessage message,
+    Transport transport,
+    InetSocketAddress remote,
+    InetSocketAddress local,
+    Channel channel) {}

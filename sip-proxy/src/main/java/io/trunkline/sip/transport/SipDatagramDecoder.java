@@ -8,6 +8,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.MessageToMessageDecoder;
 import io.trunkline.sip.message.ParseResult;
 import io.trunkline.sip.message.SipParser;
+import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
@@ -38,7 +39,11 @@ public final class SipDatagramDecoder extends MessageToMessageDecoder<DatagramPa
       stats.received();
       out.add(
           new InboundMessage(
-              parsed.message(), Transport.UDP, packet.sender(), ctx.channel().localAddress()));
+              parsed.message(),
+              Transport.UDP,
+              packet.sender(),
+              (InetSocketAddress) ctx.channel().localAddress(),
+              ctx.channel()));
     } else if (result instanceof ParseResult.Malformed malformed) {
       stats.malformed(malformed.badRequest().isPresent());
       malformed

@@ -1,8 +1,14 @@
 package io.trunkline.sip.transport;
 
+import gov.nist.javax.sip.message.SIPMessage;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -10,94 +16,263 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.trunkline.sip.message.SipParser;
+import java.io.File;
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import javax.net.ssl.SSLException;
 
 /**
- * SIP over UDP and TCP on one address and port (RFC 3261 §18.2.1), on Netty's native epoll
- * transport where the platform has it. Signalling packets carry the configured DSCP.
+ * SIP over UDP, TCP and TLS (RFC 3261 §18, §26.2), on Netty's native epoll transport where the
+ * platform has it. UDP and TCP share one address and port (§18.2.1); TLS listens on its own port
+ * when a certificate is configured. Every signalling packet carries the configured DSCP.
  */
-public final class SipServer implements AutoCloseable {
+public final class SipServer implements SipSender, AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(SipServer.class.getName());
+
+  /** A connection nobody used for this long is closed; phones keep theirs open with pings. */
+  private static final int STREAM_IDLE_SECONDS = 600;
 
   private final EventLoopGroup group;
-  private final Channel udp;
-  private final Channel tcp;
-  private final TransportStats stats;
+  private final boolean epoll;
+  private final TransportStats stats = new TransportStats();
+  private final SipParser parser = new SipParser();
+  private final Map<StreamKey, Channel> streams = new ConcurrentHashMap<>();
+  private final StreamTracker tracker = new StreamTracker();
+  private final int tos;
+  private final SslContext serverTls;
+  private final SslContext clientTls;
+  private SipInboundHandler inbound;
+  private Channel udp;
+  private Channel tcp;
+  private Channel tls;
 
-  private SipServer(EventLoopGroup group, Channel udp, Channel tcp, TransportStats stats) {
-    this.group = group;
-    this.udp = udp;
-    this.tcp = tcp;
-    this.stats = stats;
+  /** Where to listen and how to mark packets. */
+  public record Settings(InetSocketAddress address, int dscp, TlsFiles tls) {
+    public static Settings plain(InetSocketAddress address, int dscp) {
+      return new Settings(address, dscp, null);
+    }
+  }
+
+  /** A PEM certificate chain and key for SIPS, and the port to accept TLS on (5061 by default). */
+  public record TlsFiles(int port, File certificateChain, File privateKey) {}
+
+  private record StreamKey(Transport transport, InetSocketAddress remote) {}
+
+  private SipServer(Settings settings) {
+    this.epoll = Epoll.isAvailable();
+    this.group = epoll ? new EpollEventLoopGroup() : new NioEventLoopGroup();
+    this.tos = settings.dscp() << 2;
+    if (settings.tls() != null) {
+      try {
+        this.serverTls =
+            SslContextBuilder.forServer(
+                    settings.tls().certificateChain(), settings.tls().privateKey())
+                .build();
+        // Carriers present certificates of public CAs: the system trust store judges them.
+        this.clientTls = SslContextBuilder.forClient().build();
+      } catch (SSLException | IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "TLS certificate "
+                + settings.tls().certificateChain()
+                + " or key "
+                + settings.tls().privateKey()
+                + " is not usable: "
+                + e.getMessage(),
+            e);
+      }
+    } else {
+      this.serverTls = null;
+      this.clientTls = null;
+    }
   }
 
   /**
-   * Binds UDP and TCP on {@code address}.
-   *
-   * @param dscp DSCP of every signalling packet, 0-63 (CS3 = 24 by default, RFC 4594)
+   * Binds the listeners and starts handing messages to the handler {@code handlers} builds with
+   * this server as its sender.
    */
-  public static SipServer start(InetSocketAddress address, SipRequestHandler handler, int dscp)
+  public static SipServer start(Settings settings, Function<SipSender, SipMessageHandler> handlers)
       throws InterruptedException {
-    boolean epoll = Epoll.isAvailable();
-    EventLoopGroup group = epoll ? new EpollEventLoopGroup() : new NioEventLoopGroup();
-    TransportStats stats = new TransportStats();
-    SipParser parser = new SipParser();
-    SipInboundHandler inbound = new SipInboundHandler(handler);
-    SipDatagramDecoder datagrams = new SipDatagramDecoder(parser, stats);
-    int tos = dscp << 2;
+    SipServer server = new SipServer(settings);
     try {
-      Channel udp =
-          new Bootstrap()
-              .group(group)
-              .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-              .option(ChannelOption.IP_TOS, tos)
-              .handler(
-                  new ChannelInitializer<DatagramChannel>() {
-                    @Override
-                    protected void initChannel(DatagramChannel channel) {
-                      channel.pipeline().addLast(datagrams, inbound);
-                    }
-                  })
-              .bind(address)
-              .sync()
-              .channel();
-      Class<? extends ServerSocketChannel> serverChannel =
-          epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-      Channel tcp =
-          new ServerBootstrap()
-              .group(group)
-              .channel(serverChannel)
-              .childOption(ChannelOption.IP_TOS, tos)
-              .childOption(ChannelOption.TCP_NODELAY, true)
-              .childHandler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                      channel
-                          .pipeline()
-                          .addLast(
-                              new SipStreamDecoder(
-                                  parser,
-                                  stats,
-                                  SipStreamDecoder.DEFAULT_MAX_HEADER_BYTES,
-                                  SipParser.DEFAULT_MAX_MESSAGE_BYTES),
-                              inbound);
-                    }
-                  })
-              .bind(address)
-              .sync()
-              .channel();
-      return new SipServer(group, udp, tcp, stats);
+      server.bind(settings, handlers.apply(server));
+      return server;
     } catch (InterruptedException | RuntimeException e) {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      server.close();
       throw e;
+    }
+  }
+
+  private void bind(Settings settings, SipMessageHandler handler) throws InterruptedException {
+    inbound = new SipInboundHandler(handler);
+    SipDatagramDecoder datagrams = new SipDatagramDecoder(parser, stats);
+    udp =
+        new Bootstrap()
+            .group(group)
+            .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+            .option(ChannelOption.IP_TOS, tos)
+            .handler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel channel) {
+                    channel.pipeline().addLast(datagrams, inbound);
+                  }
+                })
+            .bind(settings.address())
+            .sync()
+            .channel();
+    tcp = listen(settings.address(), Transport.TCP);
+    if (serverTls != null) {
+      tls =
+          listen(
+              new InetSocketAddress(settings.address().getAddress(), settings.tls().port()),
+              Transport.TLS);
+    }
+  }
+
+  private Channel listen(InetSocketAddress address, Transport transport)
+      throws InterruptedException {
+    return new ServerBootstrap()
+        .group(group)
+        .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+        .childOption(ChannelOption.IP_TOS, tos)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(streamInitializer(transport, true))
+        .bind(address)
+        .sync()
+        .channel();
+  }
+
+  private ChannelInitializer<SocketChannel> streamInitializer(Transport transport, boolean server) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(SocketChannel channel) {
+        if (transport == Transport.TLS) {
+          channel
+              .pipeline()
+              .addLast(
+                  server
+                      ? serverTls.newHandler(channel.alloc())
+                      : clientTls.newHandler(channel.alloc()));
+        }
+        channel
+            .pipeline()
+            .addLast(
+                new IdleStateHandler(0, 0, STREAM_IDLE_SECONDS),
+                new SipStreamDecoder(
+                    transport,
+                    parser,
+                    stats,
+                    SipStreamDecoder.DEFAULT_MAX_HEADER_BYTES,
+                    SipParser.DEFAULT_MAX_MESSAGE_BYTES),
+                tracker,
+                inbound);
+      }
+    };
+  }
+
+  @Override
+  public void reply(InboundMessage request, byte[] response) {
+    if (request.transport() == Transport.UDP) {
+      udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(response), request.remote()));
+    } else if (request.channel().isActive()) {
+      request.channel().writeAndFlush(Unpooled.wrappedBuffer(response));
+    } else {
+      // The connection is gone; RFC 3261 §18.2.2 has the response try a new one to the source.
+      write(Transport.of(request.transport().name()), request.remote(), response);
+    }
+  }
+
+  @Override
+  public void send(SIPMessage message, Transport transport, InetSocketAddress destination) {
+    write(transport, destination, message.encodeAsBytes(transport.name()));
+  }
+
+  private void write(Transport transport, InetSocketAddress destination, byte[] bytes) {
+    if (transport == Transport.UDP) {
+      udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), destination));
+      return;
+    }
+    if (transport == Transport.TLS && clientTls == null) {
+      LOG.log(
+          System.Logger.Level.WARNING, "no TLS configured; dropping a message to {0}", destination);
+      return;
+    }
+    Channel open = streams.get(new StreamKey(transport, destination));
+    if (open != null && open.isActive()) {
+      open.writeAndFlush(Unpooled.wrappedBuffer(bytes));
+      return;
+    }
+    new Bootstrap()
+        .group(group)
+        .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+        .option(ChannelOption.IP_TOS, tos)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
+        .handler(streamInitializer(transport, false))
+        .connect(destination)
+        .addListener(
+            (ChannelFutureListener)
+                connected -> {
+                  if (connected.isSuccess()) {
+                    connected.channel().writeAndFlush(Unpooled.wrappedBuffer(bytes));
+                  } else {
+                    // The transaction's timers see the silence and fail over (§17.1.1.2).
+                    LOG.log(
+                        System.Logger.Level.DEBUG,
+                        "no {0} connection to {1}: {2}",
+                        transport,
+                        destination,
+                        connected.cause().toString());
+                  }
+                });
+  }
+
+  /** Remembers open connections by peer address so that requests to a peer reuse them (§18). */
+  @Sharable
+  private final class StreamTracker extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      streams.put(key(ctx.channel()), ctx.channel());
+      ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      streams.remove(key(ctx.channel()), ctx.channel());
+      ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+      if (event instanceof IdleStateEvent) {
+        ctx.close();
+      } else {
+        ctx.fireUserEventTriggered(event);
+      }
+    }
+
+    private StreamKey key(Channel channel) {
+      Transport transport =
+          channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null
+              ? Transport.TLS
+              : Transport.TCP;
+      return new StreamKey(transport, (InetSocketAddress) channel.remoteAddress());
     }
   }
 
@@ -109,14 +284,23 @@ public final class SipServer implements AutoCloseable {
     return (InetSocketAddress) tcp.localAddress();
   }
 
+  /** The TLS listener's address, or null without TLS. */
+  public InetSocketAddress tlsAddress() {
+    return tls == null ? null : (InetSocketAddress) tls.localAddress();
+  }
+
   public TransportStats stats() {
     return stats;
   }
 
   @Override
   public void close() {
-    udp.close().syncUninterruptibly();
-    tcp.close().syncUninterruptibly();
+    for (Channel channel : new Channel[] {udp, tcp, tls}) {
+      if (channel != null) {
+        channel.close().syncUninterruptibly();
+      }
+    }
+    streams.values().forEach(Channel::close);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

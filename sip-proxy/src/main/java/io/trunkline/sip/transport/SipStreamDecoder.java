@@ -7,13 +7,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.trunkline.sip.message.ParseResult;
 import io.trunkline.sip.message.SipParser;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Frames SIP messages on a stream (TCP, later TLS): headers up to the blank line, then exactly
+ * Frames SIP messages on a stream (TCP or TLS): headers up to the blank line, then exactly
  * Content-Length bytes of body (RFC 3261 §18.3, where Content-Length is mandatory on streams).
  * Answers RFC 5626 §3.5.1 keep-alive pings (CRLFCRLF) with a pong (CRLF). A stream whose framing is
  * lost cannot be resynchronised, so it is closed, counted.
@@ -30,13 +32,19 @@ public final class SipStreamDecoder extends ByteToMessageDecoder {
   private static final Pattern CONTENT_LENGTH =
       Pattern.compile("(?im)^(content-length|l)[ \\t]*:[ \\t]*([0-9]{1,9})[ \\t]*$");
 
+  private final Transport transport;
   private final SipParser parser;
   private final TransportStats stats;
   private final int maxHeaderBytes;
   private final int maxBodyBytes;
 
   public SipStreamDecoder(
-      SipParser parser, TransportStats stats, int maxHeaderBytes, int maxBodyBytes) {
+      Transport transport,
+      SipParser parser,
+      TransportStats stats,
+      int maxHeaderBytes,
+      int maxBodyBytes) {
+    this.transport = transport;
     this.parser = parser;
     this.stats = stats;
     this.maxHeaderBytes = maxHeaderBytes;
@@ -82,14 +90,20 @@ public final class SipStreamDecoder extends ByteToMessageDecoder {
       out.add(
           new InboundMessage(
               parsed.message(),
-              Transport.TCP,
-              ctx.channel().remoteAddress(),
-              ctx.channel().localAddress()));
+              transport,
+              inet(ctx.channel().remoteAddress()),
+              inet(ctx.channel().localAddress()),
+              ctx.channel()));
     } else if (result instanceof ParseResult.Malformed malformed) {
       // The framing held, so the stream goes on: answer or drop this one message only.
       stats.malformed(malformed.badRequest().isPresent());
       malformed.badRequest().ifPresent(reply -> ctx.writeAndFlush(Unpooled.wrappedBuffer(reply)));
     }
+  }
+
+  /** Socket channels have IP addresses; other channels (embedded ones in tests) have none. */
+  private static InetSocketAddress inet(SocketAddress address) {
+    return address instanceof InetSocketAddress inet ? inet : null;
   }
 
   /** Consumes leading keep-alives: CRLFCRLF is a ping to answer, a lone CRLF a pong to skip. */

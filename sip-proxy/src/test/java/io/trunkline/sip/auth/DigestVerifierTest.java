@@ -107,10 +107,10 @@ class DigestVerifierTest {
   }
 
   @Test
-  void offersSha256BeforeMd5() {
+  void offersMd5FirstAndSha256Second() {
     assertThat(verifier.challenges(false))
         .extracting(c -> c.replaceAll(".*algorithm=([A-Z0-9-]+).*", "$1"))
-        .containsExactly("SHA-256", "MD5");
+        .containsExactly("MD5", "SHA-256");
   }
 
   /**

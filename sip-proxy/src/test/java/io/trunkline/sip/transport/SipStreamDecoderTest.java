@@ -25,7 +25,7 @@ class SipStreamDecoderTest {
 
   private final TransportStats stats = new TransportStats();
   private final EmbeddedChannel channel =
-      new EmbeddedChannel(new SipStreamDecoder(new SipParser(), stats, 512, 1024));
+      new EmbeddedChannel(new SipStreamDecoder(Transport.TCP, new SipParser(), stats, 512, 1024));
 
   @AfterEach
   void nothingLeftOver() {

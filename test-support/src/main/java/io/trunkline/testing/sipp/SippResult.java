@@ -27,8 +27,13 @@ public record SippResult(
         + ", "
         + statistics
         + (errors.isBlank() ? "" : "\n--- sipp errors ---\n" + errors)
+        + (allCallsSucceeded() ? "" : "\n--- sipp screen (end) ---\n" + tail(screen))
         + "\n(message log: "
         + messageLog
         + ")";
+  }
+
+  private static String tail(String text) {
+    return text.length() <= 1500 ? text : text.substring(text.length() - 1500);
   }
 }

@@ -1,0 +1,119 @@
+package io.trunkline.sip.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.trunkline.sip.transport.TransportStats;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The proxy's metrics under the names of docs/metrics.md, which the operator's autoscaler, the
+ * chart's alerts and its dashboard read. Micrometer appends {@code _total} to counters.
+ */
+public final class ProxyMetrics {
+
+  private final MeterRegistry registry;
+  private final String trunk;
+  private final Counter calls;
+  private final Counter reaped;
+  private final Map<RejectReason, Counter> rejects = new ConcurrentHashMap<>();
+  private final Map<Integer, Counter> responses = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> carrierUp = new ConcurrentHashMap<>();
+
+  public ProxyMetrics(MeterRegistry registry, String trunk) {
+    this.registry = registry;
+    this.trunk = trunk;
+    this.calls = Counter.builder("trunkline.calls").tag("trunk", trunk).register(registry);
+    this.reaped =
+        Counter.builder("trunkline.dialogs.reaped")
+            .description("dialogs ended by the maximum call duration because no BYE came")
+            .tag("trunk", trunk)
+            .register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** Sessions and channels read live from whatever holds them. */
+  public <T> void sessions(T source, ToDoubleFunction<T> sessions, ToDoubleFunction<T> channels) {
+    Gauge.builder("trunkline.sessions", source, sessions).tag("trunk", trunk).register(registry);
+    Gauge.builder("trunkline.channels", source, channels).tag("trunk", trunk).register(registry);
+  }
+
+  /** Calls in progress on one line, for the per-line panels. */
+  public <T> void lineSessions(String line, T source, ToDoubleFunction<T> sessions) {
+    Gauge.builder("trunkline.line.sessions", source, sessions)
+        .tag("trunk", trunk)
+        .tag("line", line)
+        .register(registry);
+  }
+
+  public void transport(TransportStats stats) {
+    FunctionCounter.builder("trunkline.sip.malformed", stats, TransportStats::malformedCount)
+        .description("messages that did not parse: answered 400 or dropped")
+        .tag("trunk", trunk)
+        .register(registry);
+    FunctionCounter.builder("trunkline.sip.received", stats, TransportStats::receivedCount)
+        .tag("trunk", trunk)
+        .register(registry);
+  }
+
+  public void call() {
+    calls.increment();
+  }
+
+  public void reaped() {
+    reaped.increment();
+  }
+
+  public void reject(RejectReason reason) {
+    rejects
+        .computeIfAbsent(
+            reason,
+            r ->
+                Counter.builder("trunkline.calls.rejected")
+                    .tag("trunk", trunk)
+                    .tag("reason", r.label())
+                    .register(registry))
+        .increment();
+  }
+
+  /** A final response the proxy sent upstream, generated or forwarded. */
+  public void response(int status) {
+    responses
+        .computeIfAbsent(
+            status,
+            s ->
+                Counter.builder("trunkline.sip.responses")
+                    .tag("trunk", trunk)
+                    .tag("code", Integer.toString(s))
+                    .register(registry))
+        .increment();
+  }
+
+  public void carrier(String carrier, boolean up) {
+    carrierUp
+        .computeIfAbsent(
+            carrier,
+            c -> {
+              AtomicInteger value = new AtomicInteger(1);
+              Gauge.builder("trunkline.carrier.up", value, AtomicInteger::get)
+                  .tag("trunk", trunk)
+                  .tag("carrier", c)
+                  .register(registry);
+              return value;
+            })
+        .set(up ? 1 : 0);
+  }
+
+  /** Reject count for one reason, for tests and logs. */
+  public double rejected(RejectReason reason) {
+    Counter counter = rejects.get(reason);
+    return counter == null ? 0 : counter.count();
+  }
+}

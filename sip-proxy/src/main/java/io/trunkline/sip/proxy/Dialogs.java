@@ -1,0 +1,48 @@
+package io.trunkline.sip.proxy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The answered calls of this proxy, by Call-ID. */
+final class Dialogs {
+
+  private final Map<String, Dialog> byCallId = new ConcurrentHashMap<>();
+
+  void add(Dialog dialog) {
+    Dialog previous = byCallId.putIfAbsent(dialog.callId(), dialog);
+    if (previous != null && previous.leases() != dialog.leases()) {
+      // A second 2xx of a forked call is a second dialog on the same channel: hold one lease.
+      dialog.leases().release();
+    }
+  }
+
+  Dialog get(String callId) {
+    return byCallId.get(callId);
+  }
+
+  /** Ends a dialog (BYE, or reaped), returning its channels; null when there was none. */
+  Dialog end(String callId) {
+    Dialog dialog = byCallId.remove(callId);
+    if (dialog != null) {
+      dialog.leases().release();
+    }
+    return dialog;
+  }
+
+  /**
+   * Ends dialogs older than {@code maximum}: their BYE never came (a crashed phone, a lost link).
+   */
+  List<Dialog> reap(Instant now, Duration maximum) {
+    List<Dialog> old =
+        byCallId.values().stream().filter(d -> d.started().plus(maximum).isBefore(now)).toList();
+    old.forEach(d -> end(d.callId()));
+    return old;
+  }
+
+  int size() {
+    return byCallId.size();
+  }
+}

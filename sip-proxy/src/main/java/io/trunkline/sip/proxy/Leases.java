@@ -1,0 +1,34 @@
+package io.trunkline.sip.proxy;
+
+import io.trunkline.sip.quota.ChannelQuota;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The channels one call holds (trunk, caller line, callee line), returned exactly once. */
+final class Leases {
+
+  private final ChannelQuota quota;
+  private final List<String> keys = new ArrayList<>();
+  private boolean released;
+
+  Leases(ChannelQuota quota) {
+    this.quota = quota;
+  }
+
+  /** Takes a channel of {@code key}; false (holding nothing more) when none is free. */
+  synchronized boolean take(String key, int limit) {
+    if (!quota.tryAcquire(key, limit)) {
+      return false;
+    }
+    keys.add(key);
+    return true;
+  }
+
+  synchronized void release() {
+    if (released) {
+      return;
+    }
+    released = true;
+    keys.forEach(quota::release);
+  }
+}

@@ -1,0 +1,264 @@
+package io.trunkline.sip.transaction;
+
+import gov.nist.javax.sip.header.To;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import io.netty.util.Timeout;
+import io.trunkline.sip.transport.Transport;
+import java.net.InetSocketAddress;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.sip.SipException;
+import javax.sip.message.Request;
+
+/**
+ * The proxy's client side of one forwarded request (RFC 3261 §17.1): retransmits over UDP (Timers A
+ * and E), gives up after 64 x T1 (Timers B and F) or, for an INVITE, as soon as no provisional
+ * response came within the failover time, acknowledges non-2xx final INVITE responses hop by hop
+ * (§17.1.1.3) and sends CANCEL once it may (§9.1: only after a provisional response).
+ */
+public final class ClientTransaction {
+
+  /** What the proxy hears from a client transaction; called outside its lock. */
+  public interface Listener {
+
+    /** A response, including each retransmitted 2xx of an INVITE (§13.3.1.4). */
+    void onResponse(ClientTransaction transaction, SIPResponse response);
+
+    /**
+     * No answer in time: {@code provisional} when an INVITE saw no provisional response within the
+     * failover time, otherwise Timer B or F.
+     */
+    void onTimeout(ClientTransaction transaction, boolean provisional);
+  }
+
+  private enum State {
+    CALLING,
+    PROCEEDING,
+    COMPLETED,
+    TERMINATED
+  }
+
+  private final TransactionLayer layer;
+  private final String key;
+  private final SIPRequest request;
+  private final Transport transport;
+  private final InetSocketAddress destination;
+  private final Listener listener;
+  private final boolean invite;
+  private final List<Timeout> timers = new ArrayList<>();
+  private State state = State.CALLING;
+  private boolean cancelWanted;
+  private SIPRequest ack;
+
+  ClientTransaction(
+      TransactionLayer layer,
+      String key,
+      SIPRequest request,
+      Transport transport,
+      InetSocketAddress destination,
+      Listener listener) {
+    this.layer = layer;
+    this.key = key;
+    this.request = request;
+    this.transport = transport;
+    this.destination = destination;
+    this.listener = listener;
+    this.invite = Request.INVITE.equals(request.getMethod());
+  }
+
+  public SIPRequest request() {
+    return request;
+  }
+
+  public InetSocketAddress destination() {
+    return destination;
+  }
+
+  public Transport transport() {
+    return transport;
+  }
+
+  void start(long provisionalTimeoutMillis) {
+    layer.sender().send(request, transport, destination);
+    synchronized (this) {
+      if (!transport.reliable()) {
+        retransmitAfter(layer.timers().t1().toMillis());
+      }
+      timers.add(
+          layer.wheel().newTimeout(t -> timedOut(false), layer.timers().timeoutMillis(), MS));
+      if (invite && provisionalTimeoutMillis > 0) {
+        timers.add(layer.wheel().newTimeout(t -> timedOut(true), provisionalTimeoutMillis, MS));
+      }
+    }
+  }
+
+  private static final TimeUnit MS = TimeUnit.MILLISECONDS;
+
+  private void retransmitAfter(long delay) {
+    timers.add(
+        layer
+            .wheel()
+            .newTimeout(
+                t -> {
+                  synchronized (this) {
+                    // INVITE retransmissions stop at the first provisional response; non-INVITE
+                    // ones go on at T2 until the final one (§17.1.2.2).
+                    boolean again =
+                        state == State.CALLING || (!invite && state == State.PROCEEDING);
+                    if (!again) {
+                      return;
+                    }
+                    long next =
+                        invite || state == State.CALLING
+                            ? 2 * delay
+                            : layer.timers().t2().toMillis();
+                    retransmitAfter(invite ? next : Math.min(next, layer.timers().t2().toMillis()));
+                  }
+                  layer.sender().send(request, transport, destination);
+                },
+                delay,
+                MS));
+  }
+
+  private void timedOut(boolean provisional) {
+    synchronized (this) {
+      // Timer B runs in Calling only (§17.1.1.2); once ringing, the caller's CANCEL ends a call.
+      if ((provisional || invite)
+          ? state != State.CALLING
+          : state.compareTo(State.COMPLETED) >= 0) {
+        return;
+      }
+      if (!provisional) {
+        state = State.TERMINATED;
+        cancelTimers();
+        layer.remove(key, this);
+      }
+    }
+    listener.onTimeout(this, provisional);
+  }
+
+  /** A response whose top Via names this transaction (§17.1.3). */
+  void onResponse(SIPResponse response) {
+    int status = response.getStatusCode();
+    boolean deliver;
+    boolean cancelNow = false;
+    SIPRequest ackToSend = null;
+    synchronized (this) {
+      if (status < 200) {
+        deliver = state == State.CALLING || state == State.PROCEEDING;
+        if (state == State.CALLING) {
+          state = State.PROCEEDING;
+          cancelNow = cancelWanted;
+        }
+      } else if (status < 300 && invite) {
+        // 2xx and its retransmissions go up to be forwarded: the ACK is end to end (§13.2.2.4).
+        deliver = state != State.TERMINATED;
+        if (state.compareTo(State.COMPLETED) < 0) {
+          state = State.COMPLETED;
+          cancelTimers();
+          // RFC 6026 §8.4 Timer M: stay to pass on 2xx retransmissions.
+          layer.schedule(this::terminate, layer.timers().timeoutMillis());
+        }
+      } else {
+        deliver = state.compareTo(State.COMPLETED) < 0;
+        if (invite) {
+          if (ack == null) {
+            ack = errorAck(response);
+          }
+          ackToSend = ack;
+        }
+        if (deliver) {
+          state = State.COMPLETED;
+          cancelTimers();
+          // Timers D and K: absorb retransmitted finals (re-acknowledging them) for a while.
+          long linger =
+              transport.reliable()
+                  ? 0
+                  : invite ? layer.timers().timeoutMillis() : layer.timers().t4().toMillis();
+          layer.schedule(this::terminate, linger);
+        }
+      }
+    }
+    if (ackToSend != null) {
+      layer.sender().send(ackToSend, transport, destination);
+    }
+    if (cancelNow) {
+      sendCancel();
+    }
+    if (deliver) {
+      listener.onResponse(this, response);
+    }
+  }
+
+  /**
+   * Cancels a pending INVITE: at once if a provisional response came, else as soon as one does
+   * (§9.1). Returns false when nothing is left to cancel.
+   */
+  public boolean cancel() {
+    synchronized (this) {
+      if (!invite || state.compareTo(State.COMPLETED) >= 0) {
+        return false;
+      }
+      if (state == State.CALLING) {
+        cancelWanted = true;
+        return true;
+      }
+    }
+    sendCancel();
+    return true;
+  }
+
+  /** Stops waiting: no retransmissions, no timeouts, and responses that still come are ignored. */
+  public void abandon() {
+    synchronized (this) {
+      cancelWanted = true;
+      cancelTimers();
+    }
+    // A late provisional response must still be able to trigger the CANCEL, so the transaction
+    // stays matchable until the network has settled.
+    layer.schedule(this::terminate, layer.timers().timeoutMillis());
+  }
+
+  private void sendCancel() {
+    try {
+      SIPRequest cancel = request.createCancelRequest();
+      layer.startClient(cancel, transport, destination, 0, IGNORE);
+    } catch (SipException e) {
+      throw new IllegalStateException("a forwarded INVITE always yields a CANCEL", e);
+    }
+  }
+
+  private SIPRequest errorAck(SIPResponse response) {
+    try {
+      return request.createErrorAck((To) response.getTo());
+    } catch (SipException | ParseException e) {
+      throw new IllegalStateException("a forwarded INVITE always yields an ACK", e);
+    }
+  }
+
+  private void cancelTimers() {
+    timers.forEach(Timeout::cancel);
+    timers.clear();
+  }
+
+  private void terminate() {
+    synchronized (this) {
+      state = State.TERMINATED;
+      cancelTimers();
+    }
+    layer.remove(key, this);
+  }
+
+  /** For CANCELs and probes whose answers change nothing. */
+  static final Listener IGNORE =
+      new Listener() {
+        @Override
+        public void onResponse(ClientTransaction transaction, SIPResponse response) {}
+
+        @Override
+        public void onTimeout(ClientTransaction transaction, boolean provisional) {}
+      };
+}

@@ -1,0 +1,136 @@
+package io.trunkline.sip.transaction;
+
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import io.netty.util.Timeout;
+import io.trunkline.sip.transport.InboundMessage;
+import java.util.concurrent.TimeUnit;
+import javax.sip.message.Request;
+
+/**
+ * The proxy's server side of one request (RFC 3261 §17.2): it remembers the last response so that a
+ * retransmitted request is answered again instead of being forwarded twice, retransmits a final
+ * non-2xx INVITE response over UDP until the ACK comes (Timer G), and lingers after the final
+ * response to absorb late retransmissions (Timers H, I and J; RFC 6026's Accepted state for 2xx).
+ */
+public final class ServerTransaction {
+
+  private final TransactionLayer layer;
+  private final String key;
+  private final InboundMessage inbound;
+  private final boolean invite;
+  private byte[] lastResponse;
+  private int lastStatus;
+  private boolean confirmed;
+  private Timeout retransmission;
+
+  ServerTransaction(TransactionLayer layer, String key, InboundMessage inbound) {
+    this.layer = layer;
+    this.key = key;
+    this.inbound = inbound;
+    this.invite = Request.INVITE.equals(request().getMethod());
+  }
+
+  public SIPRequest request() {
+    return (SIPRequest) inbound.message();
+  }
+
+  public InboundMessage inbound() {
+    return inbound;
+  }
+
+  /** The status of the last response sent, 0 before any. */
+  public synchronized int lastStatus() {
+    return lastStatus;
+  }
+
+  /** Sends a response upstream; the first final response moves the transaction to completion. */
+  public void respond(SIPResponse response) {
+    byte[] bytes = response.encodeAsBytes(inbound.transport().name());
+    int status = response.getStatusCode();
+    boolean first;
+    synchronized (this) {
+      first = lastStatus < 200 && status >= 200;
+      if (lastStatus < 200 || status >= 200) {
+        lastResponse = bytes;
+        lastStatus = Math.max(lastStatus, status);
+      }
+    }
+    layer.sender().reply(inbound, bytes);
+    if (!first) {
+      return;
+    }
+    long linger = inbound.transport().reliable() ? 0 : layer.timers().timeoutMillis();
+    if (invite && status >= 300) {
+      if (!inbound.transport().reliable()) {
+        scheduleRetransmission(layer.timers().t1().toMillis());
+      }
+      // Timer H: give up waiting for the ACK; the transaction ends either way.
+      layer.schedule(this::terminate, layer.timers().timeoutMillis());
+    } else {
+      // 2xx to INVITE: RFC 6026 §7.1 Accepted state; others: Timer J.
+      layer.schedule(this::terminate, invite ? layer.timers().timeoutMillis() : linger);
+    }
+  }
+
+  /** A retransmission of the request arrived: repeat the last response, if any (§17.2.1). */
+  void onRetransmission() {
+    byte[] again;
+    synchronized (this) {
+      boolean accepted = invite && lastStatus >= 200 && lastStatus < 300;
+      again = accepted ? null : lastResponse;
+    }
+    if (again != null) {
+      layer.sender().reply(inbound, again);
+    }
+  }
+
+  /** The ACK of a non-2xx final response arrived (§17.2.1 Confirmed): stop retransmitting. */
+  void onAck() {
+    synchronized (this) {
+      if (confirmed) {
+        return;
+      }
+      confirmed = true;
+      if (retransmission != null) {
+        retransmission.cancel();
+      }
+    }
+    // Timer I absorbs ACK retransmissions for T4 over UDP.
+    layer.schedule(
+        this::terminate, inbound.transport().reliable() ? 0 : layer.timers().t4().toMillis());
+  }
+
+  private synchronized void scheduleRetransmission(long delay) {
+    if (confirmed) {
+      return;
+    }
+    retransmission =
+        layer
+            .wheel()
+            .newTimeout(
+                timeout -> {
+                  byte[] again;
+                  synchronized (this) {
+                    again = confirmed ? null : lastResponse;
+                  }
+                  if (again != null) {
+                    layer.sender().reply(inbound, again);
+                    // Timer G doubles up to T2 (§17.2.1).
+                    scheduleRetransmission(Math.min(2 * delay, layer.timers().t2().toMillis()));
+                  }
+                },
+                delay,
+                TimeUnit.MILLISECONDS);
+  }
+
+  private void terminate() {
+    synchronized (this) {
+      confirmed = true;
+      if (retransmission != null) {
+        retransmission.cancel();
+      }
+    }
+    layer.remove(key, this);
+  }
+}

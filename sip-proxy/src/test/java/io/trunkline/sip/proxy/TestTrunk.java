@@ -1,0 +1,175 @@
+package io.trunkline.sip.proxy;
+
+import io.trunkline.sip.standalone.Standalone;
+import io.trunkline.testing.net.LoopbackPorts;
+import io.trunkline.testing.sipp.Sipp;
+import io.trunkline.testing.sipp.SippTransport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A small-office trunk served in standalone mode on loopback, as the tests' peers see it: the proxy
+ * on 127.0.0.1, Anna's and Ben's phones on .2 and .3, the PBX on .5 (admitted by address), carriers
+ * A and B on .10 and .11. Calls to +49 go to A, then B; +49900 is blocked.
+ */
+final class TestTrunk implements AutoCloseable {
+
+  static final String PROXY = "127.0.0.1";
+  static final String ANNA_PHONE = "127.0.0.2";
+  static final String BEN_PHONE = "127.0.0.3";
+  static final String PBX = "127.0.0.5";
+  static final String CARRIER_A = "127.0.0.10";
+  static final String CARRIER_B = "127.0.0.11";
+  static final String ANNA = "+4930123401";
+  static final String BEN = "+4930123402";
+  static final String ANNA_PASSWORD = "anna-secret";
+  static final String BEN_PASSWORD = "ben-secret";
+  static final String NATIONAL = "+4930555000";
+
+  final int port = LoopbackPorts.freePort(PROXY);
+  final int carrierA = LoopbackPorts.freePort(CARRIER_A);
+  final int carrierB = LoopbackPorts.freePort(CARRIER_B);
+  int channels = 4;
+  int callsPerSecond = 100;
+  int probeIntervalSeconds = 3600;
+  int inviteTimeoutMillis = 1000;
+  int downAfter = 2;
+  private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+  private Standalone edge;
+
+  TestTrunk start(Path folder) throws IOException, InterruptedException {
+    Files.createDirectories(folder);
+    Files.writeString(folder.resolve("trunk.yaml"), yaml());
+    edge =
+        Standalone.start(
+            folder,
+            new InetSocketAddress(PROXY, port),
+            null,
+            new PrintStream(log, true, StandardCharsets.UTF_8));
+    return this;
+  }
+
+  SipProxy proxy() {
+    return edge.proxy();
+  }
+
+  Standalone edge() {
+    return edge;
+  }
+
+  /** A sipp run from {@code address} towards the proxy. */
+  Sipp towardsProxy(Sipp sipp, String address, SippTransport transport) {
+    return sipp.local(address, 0)
+        .remote(PROXY, port)
+        .transport(transport)
+        .timeout(Duration.ofSeconds(30));
+  }
+
+  /** Registers a line's phone, which then answers calls on the same address and port. */
+  static Sipp register(String user, String password) {
+    return Sipp.bundled("register")
+        .named("register-" + user)
+        .calls(1)
+        .option("-s", user, "-au", user, "-ap", password);
+  }
+
+  /** A scenario of the test classpath with {@code @STATUS@} replaced, for refusals by code. */
+  static Sipp withStatus(String scenario, int status, Path folder) throws IOException {
+    String text;
+    try (var in =
+        TestTrunk.class.getClassLoader().getResourceAsStream("sipp/" + scenario + ".xml")) {
+      text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+    Files.createDirectories(folder);
+    Path file = folder.resolve(scenario + "-" + status + ".xml");
+    Files.writeString(
+        file, text.replace("@STATUS@", Integer.toString(status)), StandardCharsets.ISO_8859_1);
+    return Sipp.scenario(file);
+  }
+
+  @Override
+  public void close() {
+    if (edge != null) {
+      edge.close();
+    }
+  }
+
+  private String yaml() {
+    return """
+        apiVersion: trunkline.io/v1alpha1
+        kind: SipTrunk
+        metadata: {name: office}
+        spec:
+          channels: %d
+          callsPerSecond: %d
+          pbx: {sources: ["%s/32"]}
+          carriers:
+            - {name: carrier-a, address: "%s:%d"}
+            - {name: carrier-b, address: "%s:%d"}
+          failover:
+            inviteTimeoutMillis: %d
+            probeIntervalSeconds: %d
+            downAfter: %d
+            upAfter: 1
+          media: {mode: Bypass}
+        ---
+        apiVersion: trunkline.io/v1alpha1
+        kind: SipLine
+        metadata: {name: anna}
+        spec: {trunk: office, number: "%s", username: anna, credentialsSecret: anna-sip}
+        ---
+        apiVersion: trunkline.io/v1alpha1
+        kind: SipLine
+        metadata: {name: ben}
+        spec: {trunk: office, number: "%s", username: ben, credentialsSecret: ben-sip}
+        ---
+        apiVersion: trunkline.io/v1alpha1
+        kind: RoutePolicy
+        metadata: {name: outbound}
+        spec:
+          trunks: [office]
+          rules:
+            - name: premium-rate
+              match: {prefixes: ["+49900"]}
+              reject: {status: 403, reason: Destination blocked}
+            - name: germany
+              match: {prefixes: ["+49"]}
+              route: [{carrier: carrier-a, priority: 1}, {carrier: carrier-b, priority: 2}]
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: anna-sip}
+        stringData: {password: %s}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: ben-sip}
+        stringData: {password: %s}
+        """
+        .formatted(
+            channels,
+            callsPerSecond,
+            PBX,
+            CARRIER_A,
+            carrierA,
+            CARRIER_B,
+            carrierB,
+            inviteTimeoutMillis,
+            probeIntervalSeconds,
+            downAfter,
+            ANNA,
+            BEN,
+            ANNA_PASSWORD,
+            BEN_PASSWORD);
+  }
+
+  String log() {
+    return log.toString(StandardCharsets.UTF_8);
+  }
+}
