@@ -14,15 +14,19 @@ import java.util.regex.Pattern;
  */
 final class RawHeaders {
 
-  private static final Pattern REQUEST_LINE =
-      Pattern.compile("[A-Za-z]+ (sips?|tel):\\S+ SIP/2\\.0");
+  /** A method token first: what is left of the line may be what is broken. */
+  private static final Pattern REQUEST_LINE = Pattern.compile("[A-Za-z]+ .*");
+
+  private static final Pattern OTHER_VERSION = Pattern.compile(".* SIP/(?!2\\.0$)[0-9]+\\.[0-9]+");
 
   private final String startLine;
+  private final String head;
   private final List<String> copied;
   private final int headerCount;
 
-  private RawHeaders(String startLine, List<String> copied, int headerCount) {
+  private RawHeaders(String startLine, String head, List<String> copied, int headerCount) {
     this.startLine = startLine;
+    this.head = head;
     this.copied = copied;
     this.headerCount = headerCount;
   }
@@ -45,7 +49,30 @@ final class RawHeaders {
         copied.add(line);
       }
     }
-    return new RawHeaders(lines.length > 0 ? lines[0].trim() : "", copied, count);
+    return new RawHeaders(lines.length > 0 ? lines[0].trim() : "", head, copied, count);
+  }
+
+  /** Whether the start line names a SIP version other than 2.0 (answered 505). */
+  boolean otherVersion() {
+    return OTHER_VERSION.matcher(startLine).matches();
+  }
+
+  /**
+   * A CR that does not end a line, or a control character, in the header section: RFC 3261 §7.3.1
+   * allows neither, and a bare CR is how one header is smuggled inside another's value. Lines
+   * ending in a lone LF are tolerated, as deployed stacks send them.
+   */
+  String framingProblem() {
+    for (int i = 0; i < head.length(); i++) {
+      char c = head.charAt(i);
+      if (c == '\r' && (i + 1 == head.length() || head.charAt(i + 1) != '\n')) {
+        return "bare CR in the headers";
+      }
+      if (c < 0x20 && c != '\r' && c != '\n' && c != '\t' || c == 0x7f) {
+        return "control character in the headers";
+      }
+    }
+    return null;
   }
 
   int headerCount() {
@@ -65,7 +92,9 @@ final class RawHeaders {
         return Optional.empty();
       }
     }
-    StringBuilder response = new StringBuilder("SIP/2.0 400 Bad Request\r\n");
+    // A request of another SIP version is answered 505 (RFC 3261 §8.2.2, §21.5.7).
+    String status = otherVersion() ? "505 Version Not Supported" : "400 Bad Request";
+    StringBuilder response = new StringBuilder("SIP/2.0 ").append(status).append("\r\n");
     copied.forEach(h -> response.append(h).append("\r\n"));
     // Warning 399 (RFC 3261 §20.43) tells the sender what was wrong, without echoing its bytes.
     response

@@ -1,6 +1,7 @@
 package io.trunkline.sip.message;
 
 import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.parser.StringMsgParser;
 import java.text.ParseException;
 import java.util.Optional;
@@ -38,10 +39,19 @@ public final class SipParser {
     if (raw.headerCount() > maxHeaders) {
       return malformed(raw, "more than " + maxHeaders + " header lines");
     }
+    String framing = raw.framingProblem();
+    if (framing == null && raw.otherVersion()) {
+      // JAIN-SIP reads any version as 2.0; the start line says what the sender speaks.
+      framing = "only SIP/2.0 is supported";
+    }
+    if (framing != null) {
+      return malformed(raw, framing);
+    }
     SIPMessage message;
     try {
-      // StringMsgParser keeps state between lines, so one per message; it is cheap to make.
-      message = new StringMsgParser().parseSIPMessage(bytes, true, false, null);
+      // StringMsgParser keeps state between lines, so one per message; it is cheap to make. Left
+      // alone it skips headers it cannot parse; a proxy must not forward what it did not read.
+      message = new StringMsgParser().parseSIPMessage(bytes, true, false, SipParser::refuse);
     } catch (ParseException | RuntimeException e) {
       // JAIN-SIP signals some syntax errors with unchecked exceptions; none may escape.
       return malformed(raw, "unparsable: " + e.getMessage());
@@ -56,7 +66,20 @@ public final class SipParser {
     return new ParseResult.Parsed(message);
   }
 
-  /** RFC 3261 §8.1.1: every request and response carries these. */
+  private static void refuse(
+      ParseException e,
+      SIPMessage message,
+      Class<?> headerClass,
+      String headerText,
+      String messageText)
+      throws ParseException {
+    throw new ParseException("bad header " + headerText.trim(), e.getErrorOffset());
+  }
+
+  /**
+   * RFC 3261 §8.1.1: every request and response carries these; §8.1.1.5: a request's CSeq names its
+   * own method.
+   */
   private static String missingMandatoryHeader(SIPMessage message) {
     if (message.getTopmostVia() == null) {
       return "Via";
@@ -72,6 +95,16 @@ public final class SipParser {
     }
     if (message.getTo() == null) {
       return "To";
+    }
+    if (message instanceof SIPRequest request && !"SIP/2.0".equals(request.getSIPVersion())) {
+      return "SIP/2.0 (it names " + request.getSIPVersion() + ")";
+    }
+    if (message instanceof SIPRequest request
+        && !request.getMethod().equals(request.getCSeq().getMethod())) {
+      return "a CSeq of its own method";
+    }
+    if (message.getContentLength() == null && message.getRawContent() != null) {
+      return "Content-Length";
     }
     return null;
   }

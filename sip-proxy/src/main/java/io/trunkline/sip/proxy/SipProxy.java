@@ -1078,6 +1078,11 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     return dialogs.size();
   }
 
+  /** Channels of the trunk held by calls being set up or answered. */
+  public int channelsInUse() {
+    return quota.inUse(trunkKey(trunk().name()));
+  }
+
   public boolean carrierUp(String carrier) {
     return prober.isUp(carrier);
   }

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
@@ -126,6 +127,10 @@ public final class SipServer implements SipSender, AutoCloseable {
             .group(group)
             .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
             .option(ChannelOption.IP_TOS, tos)
+            // Netty reads 2 KiB datagrams by default; SIP over UDP may fill one (RFC 3261 §18.1.1).
+            .option(
+                ChannelOption.RCVBUF_ALLOCATOR,
+                new FixedRecvByteBufAllocator(SipParser.DEFAULT_MAX_MESSAGE_BYTES))
             .handler(
                 new ChannelInitializer<>() {
                   @Override

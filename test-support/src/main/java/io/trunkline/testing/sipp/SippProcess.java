@@ -56,6 +56,11 @@ public final class SippProcess implements AutoCloseable {
   }
 
   /** The port sipp listens on. */
+  /** What sipp sent and received so far ({@code -trace_msg}), readable while it runs. */
+  public Path messageLog() {
+    return messages;
+  }
+
   public int localPort() {
     return localPort;
   }

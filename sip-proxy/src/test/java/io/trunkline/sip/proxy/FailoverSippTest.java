@@ -1,0 +1,133 @@
+package io.trunkline.sip.proxy;
+
+import static io.trunkline.sip.proxy.TestTrunk.CARRIER_A;
+import static io.trunkline.sip.proxy.TestTrunk.CARRIER_B;
+import static io.trunkline.sip.proxy.TestTrunk.NATIONAL;
+import static io.trunkline.sip.proxy.TestTrunk.PBX;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.trunkline.sip.metrics.RejectReason;
+import io.trunkline.testing.sipp.Sipp;
+import io.trunkline.testing.sipp.SippProcess;
+import io.trunkline.testing.sipp.SippResult;
+import io.trunkline.testing.sipp.SippTransport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Carrier failover (scenario 3): carrier A is primary, B takes over when A is found down by probes,
+ * answers 503, or sends no provisional response within the trunk's INVITE timeout.
+ */
+class FailoverSippTest {
+
+  @TempDir Path work;
+
+  private final TestTrunk trunk = new TestTrunk();
+
+  @AfterEach
+  void stop() {
+    trunk.close();
+  }
+
+  @Test
+  void skipsACarrierThatProbesFoundDown() throws Exception {
+    trunk.probeIntervalSeconds = 1;
+    trunk.downAfter = 2;
+    try (SilentCarrier deadA = new SilentCarrier(CARRIER_A, trunk.carrierA);
+        SippProcess b = carrier("answer", CARRIER_B, trunk.carrierB)) {
+      trunk.start(work.resolve("trunk"));
+      await().atMost(Duration.ofSeconds(15)).until(() -> !trunk.proxy().carrierUp("carrier-a"));
+
+      SippResult call = call();
+
+      assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
+      assertThat(deadA.methods()).isNotEmpty().containsOnly("OPTIONS");
+      assertThat(trunk.proxy().carrierUp("carrier-b")).isTrue();
+    }
+  }
+
+  @Test
+  void movesOnWhenTheCarrierAnswers503() throws Exception {
+    try (SippProcess a =
+            carrier(
+                TestTrunk.withStatus("decline", 503, work.resolve("s")),
+                CARRIER_A,
+                trunk.carrierA);
+        SippProcess b = carrier("answer", CARRIER_B, trunk.carrierB)) {
+      trunk.start(work.resolve("trunk"));
+
+      SippResult call = call();
+
+      assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
+      assertThat(Files.readString(a.messageLog())).contains("SIP/2.0 503 Refused");
+    }
+  }
+
+  @Test
+  void movesOnWhenTheCarrierSendsNoProvisionalInTime() throws Exception {
+    trunk.inviteTimeoutMillis = 500;
+    try (SilentCarrier silentA = new SilentCarrier(CARRIER_A, trunk.carrierA);
+        SippProcess b = carrier("answer", CARRIER_B, trunk.carrierB)) {
+      trunk.start(work.resolve("trunk"));
+
+      SippResult call = call();
+
+      assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
+      assertThat(silentA.methods()).contains("INVITE");
+    }
+  }
+
+  @Test
+  void answers503WithRetryAfterWhenEveryCarrierFails() throws Exception {
+    Path scenarios = work.resolve("s");
+    try (SippProcess a =
+            carrier(TestTrunk.withStatus("decline", 503, scenarios), CARRIER_A, trunk.carrierA);
+        SippProcess b =
+            carrier(TestTrunk.withStatus("decline", 500, scenarios), CARRIER_B, trunk.carrierB)) {
+      trunk.start(work.resolve("trunk"));
+
+      SippResult refused =
+          trunk
+              .towardsProxy(TestTrunk.withStatus("refused", 503, scenarios), PBX, SippTransport.UDP)
+              .calls(1)
+              .variable("dest", NATIONAL)
+              .option("-s", "pbx")
+              .start(work)
+              .await();
+
+      assertThat(refused.allCallsSucceeded()).as(refused.toString()).isTrue();
+      assertThat(Files.readString(refused.messageLog())).contains("Retry-After: 5");
+    }
+    assertThat(trunk.proxy().metrics().rejected(RejectReason.UNAVAILABLE)).isEqualTo(1);
+  }
+
+  private SippProcess carrier(String scenario, String address, int port) {
+    return carrier(Sipp.bundled(scenario).named(scenario + "-" + address), address, port);
+  }
+
+  /** A carrier as sipp, answering OPTIONS probes automatically (-aa). */
+  private SippProcess carrier(Sipp sipp, String address, int port) {
+    return sipp.named("carrier-" + address)
+        .local(address, port)
+        .calls(100)
+        .option("-aa")
+        .timeout(Duration.ofSeconds(60))
+        .start(work)
+        .awaitListening(Duration.ofSeconds(10));
+  }
+
+  private SippResult call() {
+    return trunk
+        .towardsProxy(Sipp.bundled("call").named("call-pbx"), PBX, SippTransport.UDP)
+        .calls(1)
+        .variable("dest", NATIONAL)
+        .option("-s", "pbx", "-d", "200")
+        .start(work)
+        .await();
+  }
+}
