@@ -1,0 +1,35 @@
+package io.trunkline.relay.control;
+
+import java.util.Optional;
+
+/** The operations of the relay control protocol (docs/decisions/0009-relay-control-protocol.md). */
+public enum ControlOp {
+  /** Allocates a session for an offer's media; repeated, it returns the same ports. */
+  OFFER("offer"),
+  /** Completes a session with the answer's media. */
+  ANSWER("answer"),
+  /** Ends a session and returns its statistics. */
+  DELETE("delete"),
+  /** Health and capacity, for the proxy's choice of relay. */
+  PING("ping");
+
+  private final String wireName;
+
+  ControlOp(String wireName) {
+    this.wireName = wireName;
+  }
+
+  public String wireName() {
+    return wireName;
+  }
+
+  /** The operation named {@code wireName} on the wire, if any. */
+  public static Optional<ControlOp> ofWireName(String wireName) {
+    for (ControlOp op : values()) {
+      if (op.wireName.equals(wireName)) {
+        return Optional.of(op);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,339 @@
+package io.trunkline.relay.control;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.trunkline.relay.session.MediaEndpoint;
+import io.trunkline.relay.session.SessionReport;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The proxy's end of the relay control protocol, for one relay. Every call returns at once with a
+ * future; the request is retransmitted with the same cookie until a reply comes or the attempts run
+ * out (then {@link ControlError#TIMEOUT}), so nothing blocks and a lost datagram costs one
+ * retransmission interval, not a call.
+ *
+ * <p>Futures complete on the client's event loop: chain non-blocking work only, or use the {@code
+ * *Async} variants. Refusals and timeouts complete them exceptionally with a {@link RelayException}
+ * whose {@link RelayException#error()} says what to do: {@code PORTS_EXHAUSTED} and {@code
+ * MAX_SESSIONS} call for another relay or a 503, {@code TIMEOUT} and {@code UNREACHABLE} for taking
+ * the relay out of rotation.
+ *
+ * <p>The socket is connected to the relay, so the kernel drops datagrams from anyone else and an
+ * ICMP port unreachable from a dead relay fails the outstanding requests at once.
+ */
+public final class RelayClient implements AutoCloseable {
+
+  /** Loopback and LAN round trips are well under a millisecond; 250 ms is a lost datagram. */
+  public static final Duration DEFAULT_RETRANSMIT_INTERVAL = Duration.ofMillis(250);
+
+  /** With the default interval, a relay that does not answer is given up after one second. */
+  public static final int DEFAULT_ATTEMPTS = 4;
+
+  private static final System.Logger LOG = System.getLogger(RelayClient.class.getName());
+
+  private final InetSocketAddress relay;
+  private final Channel channel;
+  private final EventLoopGroup ownGroup;
+  private final long retransmitNanos;
+  private final int attempts;
+  private final ControlCodec codec = new ControlCodec();
+  private final Map<String, Pending<?>> pending = new ConcurrentHashMap<>();
+  private final String cookiePrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt());
+  private final AtomicLong sequence = new AtomicLong();
+
+  private RelayClient(
+      InetSocketAddress relay,
+      EventLoopGroup group,
+      EventLoopGroup ownGroup,
+      Duration retransmitInterval,
+      int attempts)
+      throws InterruptedException {
+    if (attempts < 1 || retransmitInterval.isNegative() || retransmitInterval.isZero()) {
+      throw new IllegalArgumentException(
+          "need at least one attempt and a positive interval: "
+              + attempts
+              + ", "
+              + retransmitInterval);
+    }
+    this.relay = relay;
+    this.ownGroup = ownGroup;
+    this.retransmitNanos = retransmitInterval.toNanos();
+    this.attempts = attempts;
+    boolean epoll = Epoll.isAvailable() && group instanceof EpollEventLoopGroup;
+    this.channel =
+        new Bootstrap()
+            .group(group)
+            .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+            .handler(new Inbound())
+            .connect(relay)
+            .sync()
+            .channel();
+  }
+
+  /** A client on its own one-thread event loop, with the default retransmission. */
+  public static RelayClient open(InetSocketAddress relay) throws InterruptedException {
+    DefaultThreadFactory threads = new DefaultThreadFactory("relay-client");
+    EventLoopGroup group =
+        Epoll.isAvailable()
+            ? new EpollEventLoopGroup(1, threads)
+            : new NioEventLoopGroup(1, threads);
+    try {
+      return new RelayClient(relay, group, group, DEFAULT_RETRANSMIT_INTERVAL, DEFAULT_ATTEMPTS);
+    } catch (InterruptedException | RuntimeException e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /**
+   * A client on the caller's event loops (the proxy's, say), which it does not shut down. Call it
+   * outside an event loop: it waits for the socket to be bound.
+   *
+   * @param retransmitInterval time between sends of one request
+   * @param attempts sends of one request before it fails with {@link ControlError#TIMEOUT}
+   */
+  public static RelayClient open(
+      InetSocketAddress relay, EventLoopGroup group, Duration retransmitInterval, int attempts)
+      throws InterruptedException {
+    return new RelayClient(relay, group, null, retransmitInterval, attempts);
+  }
+
+  public InetSocketAddress relay() {
+    return relay;
+  }
+
+  /**
+   * Anchors a new call's media, or repeats a known one's answer (same ports) when the Call-ID and
+   * tag are known: a retransmitted INVITE or a re-INVITE.
+   *
+   * @param fromTag the From tag of the request carrying the offer
+   * @param offererMedia where the offerer receives, from its SDP ({@code c=}, {@code m=}, {@code
+   *     a=rtcp})
+   * @return the relay's address and ports to write into the SDP forwarded to the answerer
+   */
+  public CompletableFuture<MediaEndpoint> offer(
+      String callId, String fromTag, MediaEndpoint offererMedia) {
+    return send(
+        new ControlRequest.Offer(cookie(), callId, fromTag, offererMedia), RelayClient::relayMedia);
+  }
+
+  /**
+   * Completes a call's media with the answer.
+   *
+   * @param fromTag the offerer's tag, as in the offer
+   * @param toTag the answerer's tag
+   * @param answererMedia where the answerer receives, from its SDP
+   * @return the relay's address and ports to write into the SDP forwarded to the offerer
+   */
+  public CompletableFuture<MediaEndpoint> answer(
+      String callId, String fromTag, String toTag, MediaEndpoint answererMedia) {
+    return send(
+        new ControlRequest.Answer(cookie(), callId, fromTag, toTag, answererMedia),
+        RelayClient::relayMedia);
+  }
+
+  /**
+   * Ends a call's media and returns what each leg received, for the call record.
+   *
+   * @param tag either party's tag
+   */
+  public CompletableFuture<SessionReport> delete(String callId, String tag) {
+    return send(
+        new ControlRequest.Delete(cookie(), callId, tag),
+        reply -> {
+          if (reply instanceof ControlReply.Statistics statistics) {
+            return statistics.report();
+          }
+          throw unexpected(reply);
+        });
+  }
+
+  /** The relay's zone and room, or a failure when it does not answer. */
+  public CompletableFuture<RelayHealth> ping() {
+    return send(
+        new ControlRequest.Ping(cookie()),
+        reply -> {
+          if (reply instanceof ControlReply.Pong pong) {
+            return pong.health();
+          }
+          throw unexpected(reply);
+        });
+  }
+
+  /** Closes the socket; outstanding requests fail with {@link ControlError#UNREACHABLE}. */
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+    failAll("client closed");
+    if (ownGroup != null) {
+      ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  private String cookie() {
+    return cookiePrefix + "-" + Long.toString(sequence.incrementAndGet(), 36);
+  }
+
+  private <T> CompletableFuture<T> send(ControlRequest request, Function<ControlReply, T> accept) {
+    Pending<T> outstanding = new Pending<>(request.cookie(), codec.encode(request), accept);
+    pending.put(request.cookie(), outstanding);
+    if (!channel.isActive()) {
+      pending.remove(request.cookie());
+      outstanding.future.completeExceptionally(
+          new RelayException(ControlError.UNREACHABLE, "client closed"));
+      return outstanding.future;
+    }
+    outstanding.transmit();
+    return outstanding.future;
+  }
+
+  private void failAll(String why) {
+    for (Pending<?> request : List.copyOf(pending.values())) {
+      if (pending.remove(request.cookie, request)) {
+        request.fail(new RelayException(ControlError.UNREACHABLE, why));
+      }
+    }
+  }
+
+  private static MediaEndpoint relayMedia(ControlReply reply) {
+    if (reply instanceof ControlReply.Media media) {
+      return media.relay();
+    }
+    throw unexpected(reply);
+  }
+
+  private static RelayException unexpected(ControlReply reply) {
+    if (reply instanceof ControlReply.Error error) {
+      return new RelayException(error.error(), error.detail());
+    }
+    return new RelayException(ControlError.MALFORMED, "unexpected reply " + reply);
+  }
+
+  /** One outstanding request and its retransmission timer. */
+  private final class Pending<T> {
+
+    private final String cookie;
+    private final byte[] datagram;
+    private final Function<ControlReply, T> accept;
+    private final CompletableFuture<T> future = new CompletableFuture<>();
+    private int sent;
+    private ScheduledFuture<?> timer;
+
+    Pending(String cookie, byte[] datagram, Function<ControlReply, T> accept) {
+      this.cookie = cookie;
+      this.datagram = datagram;
+      this.accept = accept;
+    }
+
+    /** Sends once and arms the timer; runs on the channel's loop so the count needs no lock. */
+    void transmit() {
+      channel
+          .eventLoop()
+          .execute(
+              () -> {
+                if (pending.get(cookie) != this) {
+                  return;
+                }
+                sent++;
+                channel.writeAndFlush(Unpooled.wrappedBuffer(datagram));
+                timer =
+                    channel
+                        .eventLoop()
+                        .schedule(this::expired, retransmitNanos, TimeUnit.NANOSECONDS);
+              });
+    }
+
+    private void expired() {
+      if (pending.get(cookie) != this) {
+        return;
+      }
+      if (sent < attempts) {
+        transmit();
+        return;
+      }
+      if (pending.remove(cookie, this)) {
+        fail(
+            new RelayException(
+                ControlError.TIMEOUT,
+                "no reply from " + relay + " after " + attempts + " attempts"));
+      }
+    }
+
+    void complete(ControlReply reply) {
+      cancelTimer();
+      try {
+        future.complete(accept.apply(reply));
+      } catch (RelayException e) {
+        future.completeExceptionally(e);
+      }
+    }
+
+    void fail(RelayException e) {
+      cancelTimer();
+      future.completeExceptionally(e);
+    }
+
+    private void cancelTimer() {
+      ScheduledFuture<?> armed = timer;
+      if (armed != null) {
+        armed.cancel(false);
+      }
+    }
+  }
+
+  private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+      byte[] datagram = ByteBufUtil.getBytes(packet.content());
+      Decoded<ControlReply> decoded = codec.decodeReply(datagram, 0, datagram.length);
+      if (decoded instanceof Decoded.Valid<ControlReply> valid) {
+        Pending<?> request = pending.remove(valid.message().cookie());
+        if (request != null) {
+          request.complete(valid.message());
+        }
+        return;
+      }
+      Decoded.Invalid<ControlReply> invalid = (Decoded.Invalid<ControlReply>) decoded;
+      LOG.log(
+          System.Logger.Level.WARNING,
+          () -> "unreadable reply from relay " + relay + ": " + invalid.problem());
+      Pending<?> request = invalid.cookie() == null ? null : pending.remove(invalid.cookie());
+      if (request != null) {
+        request.fail(new RelayException(ControlError.MALFORMED, invalid.problem()));
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof PortUnreachableException) {
+        failAll("relay " + relay + " refused the request (ICMP port unreachable)");
+        return;
+      }
+      LOG.log(System.Logger.Level.DEBUG, () -> "relay client socket: " + cause);
+    }
+  }
+}

@@ -1,0 +1,7 @@
+package io.trunkline.relay.session;
+
+/** The two transport addresses of one media stream, numbered as ICE does (RFC 8445 §5.1.1.1). */
+public enum Component {
+  RTP,
+  RTCP
+}

@@ -1,0 +1,133 @@
+package io.trunkline.relay.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.trunkline.testing.net.LoopbackPorts;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The client's retransmission and failure verdicts, against sockets that play a broken relay. */
+class RelayClientTest {
+
+  private static final String ADDRESS = "127.0.0.1";
+
+  private final EventLoopGroup group = new NioEventLoopGroup(1);
+
+  @AfterEach
+  void shutdown() {
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  @Test
+  void retransmitsTheSameRequestThenTimesOut() throws Exception {
+    try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(ADDRESS, 0));
+        RelayClient client =
+            RelayClient.open(
+                (InetSocketAddress) silent.getLocalSocketAddress(),
+                group,
+                Duration.ofMillis(50),
+                3)) {
+      silent.setSoTimeout(5_000);
+      CompletableFuture<RelayHealth> ping = client.ping();
+
+      List<String> received = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        DatagramPacket packet = new DatagramPacket(new byte[4096], 4096);
+        silent.receive(packet);
+        received.add(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
+      }
+
+      assertThat(errorOf(ping)).isEqualTo(ControlError.TIMEOUT);
+      assertThat(received).hasSize(3).containsOnly(received.get(0));
+      assertThat(received.get(0)).contains("\"op\":\"ping\"");
+      // No fourth attempt.
+      silent.setSoTimeout(200);
+      assertThatThrownBy(() -> silent.receive(new DatagramPacket(new byte[16], 16)))
+          .isInstanceOf(java.net.SocketTimeoutException.class);
+    }
+  }
+
+  @Test
+  void aRelayWhosePortIsClosedFailsAtOnceInsteadOfTimingOut() throws Exception {
+    int closed = LoopbackPorts.freePort(ADDRESS);
+    try (RelayClient client =
+        RelayClient.open(
+            new InetSocketAddress(ADDRESS, closed), group, Duration.ofSeconds(30), 1)) {
+      CompletableFuture<RelayHealth> ping = client.ping();
+
+      // The kernel's ICMP port unreachable reaches the connected socket within milliseconds.
+      assertThat(errorOf(ping)).isEqualTo(ControlError.UNREACHABLE);
+    }
+  }
+
+  @Test
+  void aRefusalCompletesTheFutureWithItsReason() throws Exception {
+    try (DatagramSocket relay = new DatagramSocket(new InetSocketAddress(ADDRESS, 0));
+        RelayClient client =
+            RelayClient.open(
+                (InetSocketAddress) relay.getLocalSocketAddress(),
+                group,
+                RelayClient.DEFAULT_RETRANSMIT_INTERVAL,
+                RelayClient.DEFAULT_ATTEMPTS)) {
+      relay.setSoTimeout(5_000);
+      CompletableFuture<?> delete = client.delete("call", "tag");
+      DatagramPacket request = new DatagramPacket(new byte[4096], 4096);
+      relay.receive(request);
+      String cookie =
+          new String(request.getData(), 0, request.getLength(), StandardCharsets.UTF_8)
+              .replaceAll(".*\"cookie\":\"([^\"]+)\".*", "$1");
+      // A stray reply with another cookie is ignored; the real one completes the request.
+      reply(relay, request, "{\"cookie\":\"other\",\"result\":\"ok\",\"zone\":\"z\"}");
+      reply(
+          relay,
+          request,
+          "{\"cookie\":\""
+              + cookie
+              + "\",\"result\":\"error\",\"reason\":\"unknown session\",\"detail\":\"gone\"}");
+
+      assertThat(errorOf(delete)).isEqualTo(ControlError.UNKNOWN_SESSION);
+    }
+  }
+
+  @Test
+  void requestsAfterCloseFailAsUnreachable() throws Exception {
+    RelayClient client =
+        RelayClient.open(
+            new InetSocketAddress(ADDRESS, LoopbackPorts.freePort(ADDRESS)),
+            group,
+            Duration.ofSeconds(1),
+            1);
+    client.close();
+
+    assertThat(errorOf(client.ping())).isEqualTo(ControlError.UNREACHABLE);
+  }
+
+  private static void reply(DatagramSocket relay, DatagramPacket request, String json)
+      throws Exception {
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    relay.send(new DatagramPacket(bytes, bytes.length, request.getSocketAddress()));
+  }
+
+  private static ControlError errorOf(CompletableFuture<?> future) throws Exception {
+    try {
+      future.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(RelayException.class);
+      return ((RelayException) e.getCause()).error();
+    }
+    throw new AssertionError("completed normally");
+  }
+}
