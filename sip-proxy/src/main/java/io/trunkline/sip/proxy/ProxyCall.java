@@ -37,6 +37,7 @@ final class ProxyCall implements ClientTransaction.Listener {
   private final Leases leases;
   private final List<List<CallTarget>> groups;
   private final long provisionalTimeoutMillis;
+  private final String offer;
   private final Map<ClientTransaction, Branch> branches = new HashMap<>();
   private int group = -1;
   private int attempts;
@@ -54,13 +55,20 @@ final class ProxyCall implements ClientTransaction.Listener {
       ServerTransaction server,
       ServedTrunk trunk,
       Leases leases,
-      List<List<CallTarget>> groups) {
+      List<List<CallTarget>> groups,
+      String offer) {
     this.proxy = proxy;
+    this.offer = offer;
     this.server = server;
     this.trunk = trunk;
     this.leases = leases;
     this.groups = groups;
     this.provisionalTimeoutMillis = trunk.config().failover().inviteTimeoutMillis();
+  }
+
+  /** The caller's tag, which names the call's relay session. */
+  private String callerTag() {
+    return server.request().getFromTag();
   }
 
   synchronized void start() {
@@ -189,6 +197,9 @@ final class ProxyCall implements ClientTransaction.Listener {
    */
   private void forward(CallTarget target, Header authorization) {
     SIPRequest request = proxy.forwardedRequest(server.request(), target.requestUri(), true);
+    if (offer != null) {
+      SipProxy.setSdp(request, offer);
+    }
     proxy.setVia(request, target.transport(), SipProxy.branch(server.request(), ++attempts));
     if (authorization != null) {
       try {
@@ -253,6 +264,25 @@ final class ProxyCall implements ClientTransaction.Listener {
   private void forwardUp(SIPResponse response) {
     SIPResponse upstream = (SIPResponse) response.clone();
     upstream.removeFirst(ViaHeader.NAME);
+    String answer = offer == null ? null : SipProxy.sdp(upstream);
+    if (answer != null && upstream.getStatusCode() < 300) {
+      // The answer (in a 2xx, or early media in a 18x) names the callee's media: anchor it too.
+      proxy
+          .media()
+          .answer(upstream.getCallId().getCallId(), callerTag(), upstream.getToTag(), answer)
+          .whenComplete(
+              (anchored, failure) -> {
+                if (anchored != null) {
+                  SipProxy.setSdp(upstream, anchored);
+                }
+                send(upstream);
+              });
+      return;
+    }
+    send(upstream);
+  }
+
+  private void send(SIPResponse upstream) {
     if (cseqOffset != 0) {
       try {
         upstream.getCSeq().setSeqNumber(server.request().getCSeq().getSeqNumber());
@@ -276,6 +306,7 @@ final class ProxyCall implements ClientTransaction.Listener {
   private void release() {
     if (!answered) {
       leases.release();
+      proxy.media().release(server.request().getCallId().getCallId(), callerTag());
     }
     proxy.callEnded(server);
   }

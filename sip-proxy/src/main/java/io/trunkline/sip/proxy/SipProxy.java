@@ -21,6 +21,7 @@ import io.trunkline.sip.auth.DigestVerifier;
 import io.trunkline.sip.auth.NonceFactory;
 import io.trunkline.sip.config.Snapshot;
 import io.trunkline.sip.health.CarrierProber;
+import io.trunkline.sip.media.MediaAnchor;
 import io.trunkline.sip.message.ParseResult;
 import io.trunkline.sip.message.SipParser;
 import io.trunkline.sip.metrics.ProxyMetrics;
@@ -122,6 +123,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
   private final CarrierProber prober;
   private final SipParser parser = new SipParser();
   private final Dialogs dialogs = new Dialogs();
+  private final MediaAnchor media;
   private final Map<ServerTransaction, ProxyCall> calls = new ConcurrentHashMap<>();
   private final ScheduledExecutorService housekeeping;
   private volatile ServedTrunk served;
@@ -135,6 +137,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
       LocationStore locations,
       ChannelQuota quota,
       ProxyMetrics metrics,
+      MediaAnchor media,
       Clock clock) {
     this.snapshots = snapshots;
     this.sender = sender;
@@ -144,6 +147,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     this.locations = locations;
     this.quota = quota;
     this.metrics = metrics;
+    this.media = media;
     this.nonces = NonceFactory.random(clock, Duration.ofMinutes(5));
     this.prober = new CarrierProber(this::probe, (carrier, up) -> metrics.carrier(carrier, up));
     metrics.sessions(
@@ -436,7 +440,37 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     }
     // §16.2: a stateful proxy answers 100 at once so the caller stops retransmitting.
     tx.respond(response(request, Response.TRYING, null));
-    ProxyCall call = new ProxyCall(this, tx, trunk, leases, groups);
+    String offer = sdp(request);
+    if (!trunk.config().media().relay() || offer == null) {
+      startCall(tx, trunk, leases, groups, null);
+      return;
+    }
+    media
+        .offer(request.getCallId().getCallId(), request.getFromTag(), offer)
+        .whenComplete(
+            (anchored, failure) -> {
+              if (failure == null) {
+                startCall(tx, trunk, leases, groups, anchored);
+              } else {
+                // A call without its media path would be silent: refuse it clearly instead.
+                reject(
+                    tx,
+                    withRetryAfter(
+                        response(request, Response.SERVICE_UNAVAILABLE, "Media Relay Unavailable"),
+                        5),
+                    RejectReason.UNAVAILABLE,
+                    leases);
+              }
+            });
+  }
+
+  private void startCall(
+      ServerTransaction tx,
+      ServedTrunk trunk,
+      Leases leases,
+      List<List<CallTarget>> groups,
+      String offer) {
+    ProxyCall call = new ProxyCall(this, tx, trunk, leases, groups, offer);
     calls.put(tx, call);
     call.start();
   }
@@ -538,8 +572,10 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
   private void forwardInDialog(ServerTransaction tx) {
     SIPRequest request = tx.request();
     String callId = request.getCallId().getCallId();
-    Dialog dialog =
-        Request.BYE.equals(request.getMethod()) ? dialogs.end(callId) : dialogs.get(callId);
+    Dialog dialog = dialogs.get(callId);
+    if (Request.BYE.equals(request.getMethod()) && dialogs.end(callId) != null) {
+      media.release(callId, request.getFromTag());
+    }
     SIPRequest forwarded = forwardedRequest(request, null, false);
     Hop hop = nextHop(forwarded, dialog, request.getFromTag());
     if (hop == null) {
@@ -550,11 +586,10 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
         dialog != null && dialog.fromCaller(request.getFromTag()) ? dialog.cseqOffset() : 0;
     shiftCseq(forwarded, offset);
     setVia(forwarded, hop.transport(), branch(request, 0));
-    transactions.startClient(
-        forwarded,
-        hop.transport(),
-        hop.address(),
-        0,
+    // A re-INVITE or UPDATE with SDP moves the media (hold, resume, a new codec): through the
+    // call's relay again, offer on the way out and answer on the way back (RFC 3264 §8).
+    String offer = media.anchored(callId) ? sdp(request) : null;
+    ClientTransaction.Listener listener =
         new ClientTransaction.Listener() {
           @Override
           public void onResponse(ClientTransaction transaction, SIPResponse response) {
@@ -564,7 +599,20 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
             SIPResponse upstream = (SIPResponse) response.clone();
             upstream.removeFirst(ViaHeader.NAME);
             shiftCseq(upstream, -offset);
-            tx.respond(upstream);
+            String answer = offer == null ? null : sdp(upstream);
+            if (answer == null) {
+              tx.respond(upstream);
+              return;
+            }
+            media
+                .answer(callId, request.getFromTag(), upstream.getToTag(), answer)
+                .whenComplete(
+                    (anchored, failure) -> {
+                      if (anchored != null) {
+                        setSdp(upstream, anchored);
+                      }
+                      tx.respond(upstream);
+                    });
           }
 
           @Override
@@ -573,7 +621,20 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
               tx.respond(response(request, Response.REQUEST_TIMEOUT, null));
             }
           }
-        });
+        };
+    if (offer == null) {
+      transactions.startClient(forwarded, hop.transport(), hop.address(), 0, listener);
+      return;
+    }
+    media
+        .offer(callId, request.getFromTag(), offer)
+        .whenComplete(
+            (anchored, failure) -> {
+              if (anchored != null) {
+                setSdp(forwarded, anchored);
+              }
+              transactions.startClient(forwarded, hop.transport(), hop.address(), 0, listener);
+            });
   }
 
   /** The ACK of a 2xx is its own transaction, end to end: forwarded statelessly (§16.11). */
@@ -869,6 +930,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
         for (Dialog dialog :
             dialogs.reap(now, Duration.ofSeconds(config.maxCallDurationSeconds()))) {
           metrics.reaped();
+          media.release(dialog.callId(), dialog.callerTag());
           LOG.log(
               System.Logger.Level.INFO,
               "Call-ID {0}: no BYE after {1} s; channels returned",
@@ -876,6 +938,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
               config.maxCallDurationSeconds());
         }
       }
+      media.pool().ping();
       if (!now.isBefore(lastProbe.plusSeconds(config.failover().probeIntervalSeconds()))) {
         lastProbe = now;
         prober.round(config.carriers(), config.failover());
@@ -957,6 +1020,22 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
   /** A carrier that times out or fails with 5xx hands the call to the next one. */
   static boolean failsOver(int status) {
     return status == Response.REQUEST_TIMEOUT || (status >= 500 && status < 600);
+  }
+
+  /** The message's SDP body, or null when it has none. */
+  static String sdp(SIPMessage message) {
+    byte[] body = message.getRawContent();
+    if (body == null
+        || body.length == 0
+        || message.getContentTypeHeader() == null
+        || !"sdp".equalsIgnoreCase(message.getContentTypeHeader().getContentSubType())) {
+      return null;
+    }
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
+  static void setSdp(SIPMessage message, String sdp) {
+    message.setMessageContent("application", "sdp", sdp.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void shiftCseq(SIPMessage message, long offset) {
@@ -1061,6 +1140,10 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     return metrics;
   }
 
+  MediaAnchor media() {
+    return media;
+  }
+
   Dialogs dialogs() {
     return dialogs;
   }
@@ -1091,5 +1174,6 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
   public void close() {
     housekeeping.shutdownNow();
     transactions.close();
+    media.close();
   }
 }

@@ -4,22 +4,26 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
-import io.trunkline.api.config.Compilation;
-import io.trunkline.api.config.Problem;
-import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.config.TrunkConfig;
-import io.trunkline.api.v1alpha1.trunk.SipTrunk;
-import io.trunkline.sip.config.Snapshot;
+import io.trunkline.relay.MediaRelay;
+import io.trunkline.relay.RelayConfig;
+import io.trunkline.relay.control.RelayClient;
+import io.trunkline.relay.ops.OpsServer;
+import io.trunkline.sip.media.MediaAnchor;
+import io.trunkline.sip.media.RelayPool;
 import io.trunkline.sip.metrics.ProxyMetrics;
 import io.trunkline.sip.proxy.SipProxy;
 import io.trunkline.sip.quota.InMemoryChannelQuota;
 import io.trunkline.sip.registrar.InMemoryLocationStore;
 import io.trunkline.sip.transport.SipServer;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -31,59 +35,81 @@ public final class Standalone implements AutoCloseable {
 
   private final SipServer server;
   private final SipProxy proxy;
-  private final TrunkConfig config;
+  private final MediaRelay relay;
+  private final OpsServer ops;
+  private final FolderSnapshots snapshots;
 
-  private Standalone(SipServer server, SipProxy proxy, TrunkConfig config) {
+  private Standalone(
+      SipServer server,
+      SipProxy proxy,
+      MediaRelay relay,
+      OpsServer ops,
+      FolderSnapshots snapshots) {
     this.server = server;
     this.proxy = proxy;
-    this.config = config;
+    this.relay = relay;
+    this.ops = ops;
+    this.snapshots = snapshots;
   }
 
   /**
-   * Compiles the folder's trunk and starts serving it.
-   *
-   * @param bind where to listen; null means all addresses on the trunk's SIP port
-   * @param trunkName which trunk, when the folder holds several; null when it holds one
-   * @throws IllegalArgumentException naming every field or reference that is wrong
+   * How to run: where SIP listens (null: all addresses on the trunk's port), which trunk of the
+   * folder (null when it holds one), where metrics and health are served (null: nowhere).
    */
+  public record Options(InetSocketAddress bind, String trunk, InetSocketAddress ops) {}
+
+  /** Starts without a metrics endpoint. */
   public static Standalone start(
       Path folder, InetSocketAddress bind, String trunkName, PrintStream log)
-      throws InterruptedException {
-    FolderResources resources = FolderResources.load(folder);
-    List<String> missing = resources.missingRequiredFields();
-    if (!missing.isEmpty()) {
-      throw new IllegalArgumentException(
-          folder + " is not usable:\n  " + String.join("\n  ", missing));
-    }
-    SipTrunk trunk = pick(resources.trunks(), trunkName, folder);
-    if (trunk.getMetadata().getNamespace() == null) {
-      trunk.getMetadata().setNamespace("standalone");
-    }
-    Compilation compilation =
-        TrunkCompiler.compile(
-            trunk, resources.lines(), resources.policies(), resources.secretLookup());
-    for (Problem problem : compilation.problems()) {
-      log.printf(
-          "%s %s: %s (%s)%n", problem.kind(), problem.name(), problem.message(), problem.reason());
-    }
-    if (compilation.blocked()) {
-      throw new IllegalArgumentException(
-          "trunk " + trunk.getMetadata().getName() + " cannot start: see the problems above");
-    }
-    TrunkConfig config = compilation.config();
+      throws InterruptedException, IOException {
+    return start(folder, new Options(bind, trunkName, null), log);
+  }
+
+  /**
+   * Compiles the folder's trunk and starts its proxy, and its relay when the trunk anchors media;
+   * then watches the folder and swaps in each change that compiles.
+   *
+   * @throws IllegalArgumentException naming every field or reference that is wrong
+   */
+  public static Standalone start(Path folder, Options options, PrintStream log)
+      throws InterruptedException, IOException {
+    FolderSnapshots snapshots = FolderSnapshots.load(folder, options.trunk(), log);
+    TrunkConfig config = snapshots.get().config();
     InetSocketAddress address =
-        bind != null ? bind : new InetSocketAddress(config.listener().port());
-    Snapshot snapshot = new Snapshot(config, compilation.credentials());
-    ProxyMetrics metrics =
-        new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config.trunk());
+        options.bind() != null ? options.bind() : new InetSocketAddress(config.listener().port());
     String advertised =
         config.listener().advertisedAddress() != null
             ? config.listener().advertisedAddress()
             : address.getAddress().isAnyLocalAddress()
                 ? InetAddress.getLoopbackAddress().getHostAddress()
                 : address.getAddress().getHostAddress();
-    SipProxy.Settings proxySettings =
+    String zone = config.zones().isEmpty() ? "local" : config.zones().get(0);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    MediaRelay relay = null;
+    List<RelayClient> relays = new ArrayList<>();
+    if (config.media().relay()) {
+      // The relay shares the proxy's host: media on the SIP address, control on loopback.
+      relay =
+          MediaRelay.start(
+              new RelayConfig(
+                  new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                  address.getAddress(),
+                  InetAddress.getByName(advertised),
+                  config.media().portMin(),
+                  config.media().portMax(),
+                  config.qos().mediaDscp(),
+                  Duration.ofSeconds(60),
+                  config.quota().channels(),
+                  false,
+                  zone,
+                  config.trunk()),
+              registry);
+      relays.add(RelayClient.open(relay.controlAddress()));
+    }
+    ProxyMetrics metrics = new ProxyMetrics(registry, config.trunk());
+    SipProxy.Settings settings =
         new SipProxy.Settings(advertised, address.getPort(), config.listener().tlsPort());
+    MediaAnchor media = new MediaAnchor(new RelayPool(zone, relays));
     SipProxy[] proxy = new SipProxy[1];
     SipServer server =
         SipServer.start(
@@ -91,28 +117,46 @@ public final class Standalone implements AutoCloseable {
             sender ->
                 proxy[0] =
                     new SipProxy(
-                        () -> snapshot,
-                        proxySettings,
+                        snapshots,
+                        settings,
                         sender,
                         new InMemoryLocationStore(),
                         new InMemoryChannelQuota(),
                         metrics,
+                        media,
                         Clock.systemUTC()));
     metrics.transport(server.stats());
     proxy[0].start();
+    snapshots.watch(Duration.ofSeconds(2));
+    OpsServer ops =
+        options.ops() == null ? null : OpsServer.start(options.ops(), registry, () -> true);
     log.printf(
-        "trunk %s (snapshot %s): %d lines, %d routes, %d channels; SIP on udp and tcp %s%n",
+        "trunk %s (snapshot %s): %d lines, %d routes, %d channels; SIP on udp and tcp %s%s%s%n",
         config.trunk(),
         config.version(),
         config.lines().size(),
         config.routes().size(),
         config.quota().channels(),
-        server.udpAddress());
-    return new Standalone(server, proxy[0], config);
+        server.udpAddress(),
+        relay == null
+            ? ", media bypassed"
+            : ", media relayed on ports "
+                + config.media().portMin()
+                + "-"
+                + config.media().portMax(),
+        ops == null
+            ? ""
+            : "; metrics on http://"
+                + ops.address().getHostString()
+                + ":"
+                + ops.address().getPort()
+                + "/q/metrics");
+    return new Standalone(server, proxy[0], relay, ops, snapshots);
   }
 
+  /** The snapshot new calls use now. */
   public TrunkConfig config() {
-    return config;
+    return snapshots.get().config();
   }
 
   public SipServer server() {
@@ -123,30 +167,39 @@ public final class Standalone implements AutoCloseable {
     return proxy;
   }
 
+  /** The in-process relay, or null when the trunk bypasses media. */
+  public MediaRelay relay() {
+    return relay;
+  }
+
   @Override
   public void close() {
+    snapshots.close();
+    if (ops != null) {
+      ops.close();
+    }
     server.close();
     proxy.close();
+    if (relay != null) {
+      relay.close();
+    }
   }
 
   public static void main(String[] args) throws Exception {
     // Netty would pick log4j (JAIN-SIP brings it); keep the engine's own lines on one logger.
     InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
     if (args.length < 1) {
-      System.err.println("usage: Standalone FOLDER [--bind ADDRESS:PORT] [--trunk NAME]");
+      System.err.println(
+          "usage: Standalone FOLDER [--bind ADDRESS:PORT] [--trunk NAME] [--ops ADDRESS:PORT]");
       System.exit(64);
     }
     InetSocketAddress bind = null;
     String trunk = null;
+    InetSocketAddress ops = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
     for (int i = 1; i + 1 < args.length; i += 2) {
       switch (args[i]) {
-        case "--bind" -> {
-          int colon = args[i + 1].lastIndexOf(':');
-          bind =
-              new InetSocketAddress(
-                  args[i + 1].substring(0, colon),
-                  Integer.parseInt(args[i + 1].substring(colon + 1)));
-        }
+        case "--bind" -> bind = address(args[i + 1]);
+        case "--ops" -> ops = address(args[i + 1]);
         case "--trunk" -> trunk = args[i + 1];
         default -> {
           System.err.println("unknown option " + args[i]);
@@ -156,7 +209,7 @@ public final class Standalone implements AutoCloseable {
     }
     Standalone edge;
     try {
-      edge = start(Path.of(args[0]), bind, trunk, System.out);
+      edge = start(Path.of(args[0]), new Options(bind, trunk, ops), System.out);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);
@@ -173,17 +226,9 @@ public final class Standalone implements AutoCloseable {
     stopped.await();
   }
 
-  private static SipTrunk pick(List<SipTrunk> trunks, String name, Path folder) {
-    if (name != null) {
-      return trunks.stream()
-          .filter(t -> name.equals(t.getMetadata().getName()))
-          .findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("no SipTrunk " + name + " in " + folder));
-    }
-    if (trunks.size() != 1) {
-      throw new IllegalArgumentException(
-          folder + " holds " + trunks.size() + " SipTrunks; name one with --trunk");
-    }
-    return trunks.get(0);
+  private static InetSocketAddress address(String text) {
+    int colon = text.lastIndexOf(':');
+    return new InetSocketAddress(
+        text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
   }
 }

@@ -1,0 +1,92 @@
+package io.trunkline.sip.media;
+
+import io.trunkline.relay.control.RelayClient;
+import io.trunkline.relay.control.RelayHealth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The relays a proxy may anchor calls on, in the order it should try them: healthy relays of its
+ * own zone first (media stays close to the proxy and off inter-zone links), then healthy relays of
+ * other zones. A relay that misses {@link #MISSED_PINGS} health pings in a row leaves the rotation
+ * for new calls until it answers again; calls already on it keep their media.
+ */
+public final class RelayPool implements AutoCloseable {
+
+  static final int MISSED_PINGS = 2;
+
+  private final String zone;
+  private final List<RelayClient> relays;
+  private final Map<RelayClient, State> states = new ConcurrentHashMap<>();
+
+  /** What the pings have said about one relay; unknown relays are tried. */
+  private static final class State {
+    volatile String zone;
+    volatile int missed;
+  }
+
+  public RelayPool(String zone, List<RelayClient> relays) {
+    this.zone = zone;
+    this.relays = List.copyOf(relays);
+    this.relays.forEach(relay -> states.put(relay, new State()));
+  }
+
+  /** Pings every relay; call it every second or so. */
+  public void ping() {
+    for (RelayClient relay : relays) {
+      State state = states.get(relay);
+      relay
+          .ping()
+          .whenComplete(
+              (RelayHealth health, Throwable failure) -> {
+                if (failure == null) {
+                  state.zone = health.zone();
+                  state.missed = 0;
+                } else {
+                  state.missed++;
+                }
+              });
+    }
+  }
+
+  /** Relays for a new call, best first: own zone, then others; each group in random order. */
+  public List<RelayClient> candidates() {
+    List<RelayClient> local = new ArrayList<>();
+    List<RelayClient> remote = new ArrayList<>();
+    for (RelayClient relay : relays) {
+      State state = states.get(relay);
+      if (state.missed >= MISSED_PINGS) {
+        continue;
+      }
+      (zone.equals(state.zone) || state.zone == null ? local : remote).add(relay);
+    }
+    shuffle(local);
+    shuffle(remote);
+    local.addAll(remote);
+    return local;
+  }
+
+  /** Whether the relay is in rotation, for tests and health. */
+  public boolean inRotation(RelayClient relay) {
+    return states.get(relay).missed < MISSED_PINGS;
+  }
+
+  public List<RelayClient> relays() {
+    return relays;
+  }
+
+  private static void shuffle(List<RelayClient> list) {
+    for (int i = list.size() - 1; i > 0; i--) {
+      int j = ThreadLocalRandom.current().nextInt(i + 1);
+      list.set(j, list.set(i, list.get(j)));
+    }
+  }
+
+  @Override
+  public void close() {
+    relays.forEach(RelayClient::close);
+  }
+}

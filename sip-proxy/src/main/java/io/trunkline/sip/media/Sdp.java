@@ -1,0 +1,129 @@
+package io.trunkline.sip.media;
+
+import io.trunkline.relay.session.MediaEndpoint;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+
+/**
+ * The few SDP lines a relay cares about (RFC 4566): the connection address, the audio stream's port
+ * and its RTCP attribute (RFC 3605). A trunk carries voice: the first audio stream is anchored and
+ * any other stream is declined with port 0 (RFC 3264 §6), so no media can bypass the relay.
+ */
+public final class Sdp {
+
+  private Sdp() {}
+
+  /** Where the sender of this SDP receives its first audio stream; empty when it has none. */
+  public static Optional<MediaEndpoint> audio(String sdp) {
+    String sessionAddress = null;
+    String mediaAddress = null;
+    Integer port = null;
+    Integer rtcpPort = null;
+    String rtcpAddress = null;
+    boolean inAudio = false;
+    boolean seenAudio = false;
+    for (String line : sdp.split("\r?\n")) {
+      if (line.startsWith("m=")) {
+        if (seenAudio) {
+          break;
+        }
+        inAudio = line.startsWith("m=audio ");
+        if (inAudio) {
+          seenAudio = true;
+          port = parsePort(line.split(" ")[1]);
+        }
+      } else if (line.startsWith("c=")) {
+        String address = connectionAddress(line);
+        if (!seenAudio) {
+          sessionAddress = address;
+        } else if (inAudio) {
+          mediaAddress = address;
+        }
+      } else if (inAudio && line.startsWith("a=rtcp:")) {
+        String[] parts = line.substring(7).trim().split(" ");
+        rtcpPort = parsePort(parts[0]);
+        if (parts.length >= 4) {
+          rtcpAddress = parts[3];
+        }
+      }
+    }
+    String address = mediaAddress != null ? mediaAddress : sessionAddress;
+    if (port == null || port == 0 || address == null) {
+      return Optional.empty();
+    }
+    try {
+      InetAddress host = InetAddress.getByName(address);
+      InetSocketAddress rtp = new InetSocketAddress(host, port);
+      if (rtcpPort == null) {
+        return Optional.of(MediaEndpoint.of(rtp));
+      }
+      InetAddress rtcpHost = rtcpAddress == null ? host : InetAddress.getByName(rtcpAddress);
+      return Optional.of(new MediaEndpoint(rtp, new InetSocketAddress(rtcpHost, rtcpPort)));
+    } catch (UnknownHostException e) {
+      // SDP should carry address literals; a name that does not resolve cannot be relayed.
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The SDP with the relay in place of its sender: every connection line and the audio stream's
+   * port and RTCP attribute name the relay; other streams are declined.
+   */
+  public static String anchor(String sdp, MediaEndpoint relay) {
+    String ip = relay.rtp().getAddress().getHostAddress();
+    String family = relay.rtp().getAddress() instanceof java.net.Inet6Address ? "IP6" : "IP4";
+    String eol = sdp.contains("\r\n") ? "\r\n" : "\n";
+    StringBuilder out = new StringBuilder(sdp.length() + 32);
+    boolean inAudio = false;
+    boolean seenAudio = false;
+    for (String line : sdp.split("\r?\n")) {
+      String rewritten = line;
+      if (line.startsWith("m=")) {
+        String[] parts = line.split(" ", 3);
+        boolean anchored = !seenAudio && line.startsWith("m=audio ");
+        inAudio = anchored;
+        seenAudio |= anchored;
+        String port = anchored ? Integer.toString(relay.rtp().getPort()) : "0";
+        rewritten = parts[0] + " " + port + (parts.length > 2 ? " " + parts[2] : "");
+      } else if (line.startsWith("c=") && (inAudio || !seenAudio)) {
+        rewritten = "c=IN " + family + " " + ip;
+      } else if (line.startsWith("o=")) {
+        rewritten = originWith(line, family, ip);
+      } else if (inAudio && line.startsWith("a=rtcp:")) {
+        rewritten = "a=rtcp:" + relay.rtcp().getPort() + " IN " + family + " " + ip;
+      }
+      out.append(rewritten).append(eol);
+    }
+    return out.toString();
+  }
+
+  /** o=username sess-id sess-version nettype addrtype address: the address becomes the relay's. */
+  private static String originWith(String line, String family, String ip) {
+    String[] parts = line.split(" ");
+    if (parts.length != 6) {
+      return line;
+    }
+    return String.join(" ", parts[0], parts[1], parts[2], parts[3], family, ip);
+  }
+
+  private static String connectionAddress(String line) {
+    String[] parts = line.substring(2).trim().split(" ");
+    if (parts.length < 3) {
+      return null;
+    }
+    String address = parts[2];
+    int slash = address.indexOf('/');
+    return slash < 0 ? address : address.substring(0, slash);
+  }
+
+  private static Integer parsePort(String text) {
+    try {
+      int slash = text.indexOf('/');
+      return Integer.parseInt(slash < 0 ? text : text.substring(0, slash));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}
