@@ -65,6 +65,7 @@ public final class MediaRelay implements AutoCloseable {
   private final MediaSockets sockets;
   private ControlServer controlServer;
   private volatile boolean running;
+  private boolean closed;
 
   private MediaRelay(
       RelayConfig config,
@@ -166,6 +167,12 @@ public final class MediaRelay implements AutoCloseable {
   /** Ends every session, then stops the control socket and the loops. */
   @Override
   public void close() {
+    synchronized (this) {
+      if (closed) {
+        return; // closing twice (a test's finally, a shutdown hook) is harmless
+      }
+      closed = true;
+    }
     running = false;
     if (controlServer != null) {
       controlServer.close();

@@ -54,15 +54,38 @@ public final class Standalone implements AutoCloseable {
 
   /**
    * How to run: where SIP listens (null: all addresses on the trunk's port), which trunk of the
-   * folder (null when it holds one), where metrics and health are served (null: nowhere).
+   * folder (null when it holds one), where metrics and health are served (null: nowhere), and the
+   * control addresses of relays running elsewhere (empty: one relay in this process) with the
+   * proxy's zone among them (null: the trunk's first zone).
    */
-  public record Options(InetSocketAddress bind, String trunk, InetSocketAddress ops) {}
+  public record Options(
+      InetSocketAddress bind,
+      String trunk,
+      InetSocketAddress ops,
+      List<InetSocketAddress> relays,
+      String zone) {
+    public Options {
+      relays = List.copyOf(relays);
+    }
+
+    public static Options bind(InetSocketAddress bind) {
+      return new Options(bind, null, null, List.of(), null);
+    }
+
+    public Options withOps(InetSocketAddress address) {
+      return new Options(bind, trunk, address, relays, zone);
+    }
+
+    public Options withRelays(String proxyZone, List<InetSocketAddress> addresses) {
+      return new Options(bind, trunk, ops, addresses, proxyZone);
+    }
+  }
 
   /** Starts without a metrics endpoint. */
   public static Standalone start(
       Path folder, InetSocketAddress bind, String trunkName, PrintStream log)
       throws InterruptedException, IOException {
-    return start(folder, new Options(bind, trunkName, null), log);
+    return start(folder, new Options(bind, trunkName, null, List.of(), null), log);
   }
 
   /**
@@ -83,11 +106,17 @@ public final class Standalone implements AutoCloseable {
             : address.getAddress().isAnyLocalAddress()
                 ? InetAddress.getLoopbackAddress().getHostAddress()
                 : address.getAddress().getHostAddress();
-    String zone = config.zones().isEmpty() ? "local" : config.zones().get(0);
+    String zone =
+        options.zone() != null
+            ? options.zone()
+            : config.zones().isEmpty() ? "local" : config.zones().get(0);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     MediaRelay relay = null;
     List<RelayClient> relays = new ArrayList<>();
-    if (config.media().relay()) {
+    for (InetSocketAddress control : options.relays()) {
+      relays.add(RelayClient.open(control));
+    }
+    if (config.media().relay() && relays.isEmpty()) {
       // The relay shares the proxy's host: media on the SIP address, control on loopback.
       relay =
           MediaRelay.start(
@@ -138,12 +167,14 @@ public final class Standalone implements AutoCloseable {
         config.routes().size(),
         config.quota().channels(),
         server.udpAddress(),
-        relay == null
+        !config.media().relay()
             ? ", media bypassed"
-            : ", media relayed on ports "
-                + config.media().portMin()
-                + "-"
-                + config.media().portMax(),
+            : relay == null
+                ? ", media relayed by " + options.relays()
+                : ", media relayed on ports "
+                    + config.media().portMin()
+                    + "-"
+                    + config.media().portMax(),
         ops == null
             ? ""
             : "; metrics on http://"
@@ -190,16 +221,21 @@ public final class Standalone implements AutoCloseable {
     InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
     if (args.length < 1) {
       System.err.println(
-          "usage: Standalone FOLDER [--bind ADDRESS:PORT] [--trunk NAME] [--ops ADDRESS:PORT]");
+          "usage: Standalone FOLDER [--bind ADDRESS:PORT] [--trunk NAME] [--ops ADDRESS:PORT]"
+              + " [--relay CONTROL-ADDRESS:PORT]... [--zone ZONE]");
       System.exit(64);
     }
     InetSocketAddress bind = null;
     String trunk = null;
     InetSocketAddress ops = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
+    List<InetSocketAddress> relays = new ArrayList<>();
+    String zone = null;
     for (int i = 1; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--bind" -> bind = address(args[i + 1]);
         case "--ops" -> ops = address(args[i + 1]);
+        case "--relay" -> relays.add(address(args[i + 1]));
+        case "--zone" -> zone = args[i + 1];
         case "--trunk" -> trunk = args[i + 1];
         default -> {
           System.err.println("unknown option " + args[i]);
@@ -209,7 +245,7 @@ public final class Standalone implements AutoCloseable {
     }
     Standalone edge;
     try {
-      edge = start(Path.of(args[0]), new Options(bind, trunk, ops), System.out);
+      edge = start(Path.of(args[0]), new Options(bind, trunk, ops, relays, zone), System.out);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);

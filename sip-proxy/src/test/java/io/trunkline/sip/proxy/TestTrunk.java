@@ -8,10 +8,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A small-office trunk served in standalone mode on loopback, as the tests' peers see it: the proxy
@@ -40,6 +45,15 @@ final class TestTrunk implements AutoCloseable {
   int probeIntervalSeconds = 3600;
   int inviteTimeoutMillis = 1000;
   int downAfter = 2;
+
+  /** Media through an in-process relay on these ports, unless {@link #relays} names others. */
+  boolean relayMedia;
+
+  int rtpPortMin = 42_000;
+  int rtpPortMax = 42_099;
+  List<InetSocketAddress> relays = List.of();
+  String zone;
+  final int opsPort = LoopbackPorts.freePort(PROXY);
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
   private Standalone edge;
 
@@ -49,8 +63,9 @@ final class TestTrunk implements AutoCloseable {
     edge =
         Standalone.start(
             folder,
-            new InetSocketAddress(PROXY, port),
-            null,
+            Standalone.Options.bind(new InetSocketAddress(PROXY, port))
+                .withOps(new InetSocketAddress(PROXY, opsPort))
+                .withRelays(zone, relays),
             new PrintStream(log, true, StandardCharsets.UTF_8));
     return this;
   }
@@ -117,7 +132,7 @@ final class TestTrunk implements AutoCloseable {
             probeIntervalSeconds: %d
             downAfter: %d
             upAfter: 1
-          media: {mode: Bypass}
+          media: %s
         ---
         apiVersion: trunkline.io/v1alpha1
         kind: SipLine
@@ -163,10 +178,24 @@ final class TestTrunk implements AutoCloseable {
             inviteTimeoutMillis,
             probeIntervalSeconds,
             downAfter,
+            relayMedia
+                ? "{mode: Relay, portMin: " + rtpPortMin + ", portMax: " + rtpPortMax + "}"
+                : "{mode: Bypass}",
             ANNA,
             BEN,
             ANNA_PASSWORD,
             BEN_PASSWORD);
+  }
+
+  /** The Prometheus text the edge serves on /q/metrics. */
+  String metrics() throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://" + PROXY + ":" + opsPort + "/q/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    return response.body();
   }
 
   String log() {

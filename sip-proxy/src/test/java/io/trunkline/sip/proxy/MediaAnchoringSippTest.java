@@ -1,0 +1,231 @@
+package io.trunkline.sip.proxy;
+
+import static io.trunkline.sip.proxy.TestTrunk.CARRIER_A;
+import static io.trunkline.sip.proxy.TestTrunk.NATIONAL;
+import static io.trunkline.sip.proxy.TestTrunk.PBX;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.trunkline.relay.MediaRelay;
+import io.trunkline.relay.RelayConfig;
+import io.trunkline.testing.net.LoopbackPorts;
+import io.trunkline.testing.sipp.Sipp;
+import io.trunkline.testing.sipp.SippProcess;
+import io.trunkline.testing.sipp.SippResult;
+import io.trunkline.testing.sipp.SippTransport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Media anchored on relays through the proxy (issue 4): RTP both ways through a relay with its loss
+ * report, latching on a port the SDP did not name, a full relay refusing clearly, and a lost zone's
+ * relay replaced at once by another zone's.
+ */
+class MediaAnchoringSippTest {
+
+  private static final Pattern AUDIO =
+      Pattern.compile("c=IN IP4 ([0-9.]+)\\r?\\n(?:.*\\r?\\n)*?m=audio ([0-9]+)");
+
+  @TempDir Path work;
+
+  private final TestTrunk trunk = new TestTrunk();
+
+  @AfterEach
+  void stop() {
+    trunk.close();
+  }
+
+  @Test
+  void carriesRtpBothWaysThroughTheRelayAndReportsLoss() throws Exception {
+    trunk.relayMedia = true;
+    trunk.start(work.resolve("trunk"));
+    try (RtpPhone pbxPhone = new RtpPhone(PBX, 0x1111);
+        RtpPhone carrierPhone = new RtpPhone(CARRIER_A, 0x2222);
+        SippProcess carrier = carrier(carrierPhone.port());
+        SippProcess call =
+            trunk
+                .towardsProxy(Sipp.bundled("call-media"), PBX, SippTransport.UDP)
+                .calls(1)
+                .variable("dest", NATIONAL)
+                // Latching: the PBX's SDP names a port nobody listens on; its RTP comes from
+                // another one, which is where the relay must send the carrier's media.
+                .variable("rtp_port", Integer.toString(LoopbackPorts.freePort(PBX)))
+                .option("-s", "pbx", "-d", "3000")
+                .start(work)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> trunk.proxy().activeDialogs() == 1);
+      InetSocketAddress relayForPbx = audioAfter(call.messageLog(), "SIP/2.0 200 OK");
+      InetSocketAddress relayForCarrier = audioAfter(carrier.messageLog(), "INVITE sip:");
+
+      // Both directions carry 100 packets; the PBX leaves out three sequence numbers.
+      int fromPbx = pbxPhone.send(relayForPbx, 100, Set.of(10, 50, 90));
+      int fromCarrier = carrierPhone.send(relayForCarrier, 100, Set.of());
+      int atCarrier = carrierPhone.receive(fromPbx, Duration.ofSeconds(5));
+      int atPbx = pbxPhone.receive(fromCarrier, Duration.ofSeconds(5));
+
+      assertThat(relayForPbx.getPort()).isNotEqualTo(relayForCarrier.getPort());
+      assertThat(atCarrier).isEqualTo(100);
+      assertThat(atPbx).isEqualTo(100);
+      SippResult done = call.await();
+      assertThat(done.allCallsSucceeded()).as(done.toString()).isTrue();
+    }
+    // The call's record: 200 packets relayed, the three the PBX never sent counted as lost.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> metric("trunkline_relay_packets_lost_total") == 3);
+    assertThat(metric("trunkline_relay_packets_total")).isEqualTo(200);
+    assertThat(trunk.edge().relay().sessions()).isZero();
+  }
+
+  @Test
+  void refusesACallClearlyWhenTheRelayHasNoPortsLeftAndKeepsServing() throws Exception {
+    trunk.relayMedia = true;
+    trunk.rtpPortMin = 42_200;
+    trunk.rtpPortMax = 42_203; // two RTP/RTCP pairs: one call's two legs
+    trunk.start(work.resolve("trunk"));
+    try (SippProcess carrier = carrier(LoopbackPorts.freePort(CARRIER_A));
+        SippProcess held = call(3000, "held").start(work)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> trunk.proxy().activeDialogs() == 1);
+
+      SippResult refused =
+          trunk
+              .towardsProxy(
+                  TestTrunk.withStatus("refused", 503, work.resolve("s")), PBX, SippTransport.UDP)
+              .calls(1)
+              .variable("dest", NATIONAL)
+              .option("-s", "pbx")
+              .start(work)
+              .await();
+
+      assertThat(refused.allCallsSucceeded()).as(refused.toString()).isTrue();
+      assertThat(Files.readString(refused.messageLog())).contains("Media Relay Unavailable");
+      assertThat(held.await().allCallsSucceeded()).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> trunk.edge().relay().portsInUse() == 0);
+
+      SippResult again = call(100, "again").start(work).await();
+      assertThat(again.allCallsSucceeded()).as(again.toString()).isTrue();
+    }
+  }
+
+  @Test
+  void movesNewCallsToAnotherZonesRelayWhenItsOwnZoneIsLost() throws Exception {
+    MediaRelay zoneA = relay("127.0.0.20", "zone-a");
+    try (MediaRelay zoneB = relay("127.0.0.21", "zone-b")) {
+      trunk.relayMedia = true;
+      trunk.zone = "zone-a";
+      trunk.relays = List.of(zoneA.controlAddress(), zoneB.controlAddress());
+      trunk.start(work.resolve("trunk"));
+      try (SippProcess carrier = carrier(LoopbackPorts.freePort(CARRIER_A))) {
+        AtomicReference<Integer> onA = new AtomicReference<>();
+        try (SippProcess first = call(1500, "first").start(work)) {
+          await().atMost(Duration.ofSeconds(10)).until(() -> trunk.proxy().activeDialogs() == 1);
+          onA.set(zoneA.sessions());
+          assertThat(first.await().allCallsSucceeded()).isTrue();
+        }
+        zoneA.close();
+
+        SippResult atOnce = call(100, "at-once").start(work).await();
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    !trunk
+                        .edge()
+                        .proxy()
+                        .media()
+                        .pool()
+                        .inRotation(trunk.edge().proxy().media().pool().relays().get(0)));
+        SippResult afterPings = call(100, "after-pings").calls(3).start(work).await();
+
+        // Zone A's relay took the first call (its own zone first); once it was gone, no call
+        // failed: the next went to zone B at once, and the pings took A out of rotation.
+        assertThat(onA.get()).isEqualTo(1);
+        assertThat(atOnce.allCallsSucceeded()).as(atOnce.toString()).isTrue();
+        assertThat(afterPings.allCallsSucceeded()).as(afterPings.toString()).isTrue();
+      }
+    } finally {
+      zoneA.close();
+    }
+  }
+
+  private Sipp call(int holdMillis, String name) {
+    return trunk
+        .towardsProxy(Sipp.bundled("call").named("call-" + name), PBX, SippTransport.UDP)
+        .calls(1)
+        .rate(10)
+        .variable("dest", NATIONAL)
+        .option("-s", "pbx", "-d", Integer.toString(holdMillis));
+  }
+
+  private SippProcess carrier(int rtpPort) {
+    return Sipp.bundled("answer-media")
+        .named("carrier")
+        .local(CARRIER_A, trunk.carrierA)
+        .calls(100)
+        .variable("rtp_port", Integer.toString(rtpPort))
+        .option("-aa")
+        .timeout(Duration.ofSeconds(60))
+        .start(work)
+        .awaitListening(Duration.ofSeconds(10));
+  }
+
+  private static MediaRelay relay(String address, String zone) throws Exception {
+    InetAddress host = InetAddress.getByName(address);
+    return MediaRelay.start(
+        new RelayConfig(
+            new InetSocketAddress(host, 0),
+            host,
+            host,
+            zone.equals("zone-a") ? 42_300 : 42_400,
+            zone.equals("zone-a") ? 42_399 : 42_499,
+            46,
+            Duration.ofSeconds(60),
+            100,
+            false,
+            zone,
+            "office"),
+        new SimpleMeterRegistry());
+  }
+
+  /** The relay address in the first SDP after {@code start} in a sipp message log. */
+  private static InetSocketAddress audioAfter(Path log, String start) {
+    AtomicReference<InetSocketAddress> found = new AtomicReference<>();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              String text = Files.readString(log);
+              int at = text.indexOf(start);
+              if (at < 0) {
+                return false;
+              }
+              Matcher audio = AUDIO.matcher(text.substring(at));
+              if (!audio.find()) {
+                return false;
+              }
+              found.set(new InetSocketAddress(audio.group(1), Integer.parseInt(audio.group(2))));
+              return true;
+            });
+    return found.get();
+  }
+
+  private double metric(String name) throws Exception {
+    return trunk
+        .metrics()
+        .lines()
+        .filter(line -> line.startsWith(name + "{"))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+}
