@@ -187,7 +187,12 @@ class CallScenariosSippTest {
     try (SippProcess carrier = carrierAnswering();
         Tshark tshark =
             Tshark.capture(
-                "udp and src host " + TestTrunk.PROXY + " and dst port " + trunk.carrierA,
+                "udp and src host "
+                    + TestTrunk.PROXY
+                    + " and dst host "
+                    + CARRIER_A
+                    + " and dst port "
+                    + trunk.carrierA,
                 3,
                 Duration.ofSeconds(20),
                 "ip.dsfield.dscp")) {

@@ -46,11 +46,14 @@ final class TestTrunk implements AutoCloseable {
   int inviteTimeoutMillis = 1000;
   int downAfter = 2;
 
-  /** Media through an in-process relay on these ports, unless {@link #relays} names others. */
+  /**
+   * Media through an in-process relay on these ports, unless {@link #relays} names others; below
+   * the kernel's ephemeral range (32768-60999), so no test's or benchmark's socket can hold them.
+   */
   boolean relayMedia;
 
-  int rtpPortMin = 42_000;
-  int rtpPortMax = 42_099;
+  int rtpPortMin = 21_000;
+  int rtpPortMax = 21_099;
   List<InetSocketAddress> relays = List.of();
   String zone;
   final int opsPort = LoopbackPorts.freePort(PROXY);

@@ -80,10 +80,16 @@ class SipServerSippTest {
   @Test
   void marksSignallingWithTheTrunksDscpOnTheWire() {
     int port = server.udpAddress().getPort();
+    int sippPort = LoopbackPorts.freePort(ADDRESS);
     List<String> packets;
+    // Both ports in the filter: other loopback traffic may share one of them.
     try (Tshark tshark =
-        Tshark.capture("udp src port " + port, 5, Duration.ofSeconds(20), "ip.dsfield.dscp")) {
-      assertThat(probe(SippTransport.UDP, 5).allCallsSucceeded()).isTrue();
+        Tshark.capture(
+            "udp src port " + port + " and udp dst port " + sippPort,
+            5,
+            Duration.ofSeconds(20),
+            "ip.dsfield.dscp")) {
+      assertThat(probe(SippTransport.UDP, 5, sippPort).allCallsSucceeded()).isTrue();
       packets = tshark.packets();
     }
 
@@ -121,11 +127,15 @@ class SipServerSippTest {
   }
 
   private SippResult probe(SippTransport transport, int probes) {
+    return probe(transport, probes, 0);
+  }
+
+  private SippResult probe(SippTransport transport, int probes, int localPort) {
     InetSocketAddress target =
         transport == SippTransport.UDP ? server.udpAddress() : server.tcpAddress();
     return Sipp.bundled("options")
         .named("options-" + transport)
-        .local(ADDRESS, 0)
+        .local(ADDRESS, localPort)
         .remote(ADDRESS, target.getPort())
         .transport(transport)
         .calls(probes)
