@@ -91,8 +91,8 @@ class MediaAnchoringSippTest {
   @Test
   void refusesACallClearlyWhenTheRelayHasNoPortsLeftAndKeepsServing() throws Exception {
     trunk.relayMedia = true;
-    trunk.rtpPortMin = 21_200;
-    trunk.rtpPortMax = 21_203; // two RTP/RTCP pairs: one call's two legs
+    trunk.rtpPortMin = 23_200;
+    trunk.rtpPortMax = 23_203; // two RTP/RTCP pairs: one call's two legs
     trunk.start(work.resolve("trunk"));
     try (SippProcess carrier = carrier(LoopbackPorts.freePort(CARRIER_A));
         SippProcess held = call(3000, "held").start(work)) {
@@ -187,8 +187,8 @@ class MediaAnchoringSippTest {
             new InetSocketAddress(host, 0),
             host,
             host,
-            zone.equals("zone-a") ? 21_300 : 21_400,
-            zone.equals("zone-a") ? 21_399 : 21_499,
+            zone.equals("zone-a") ? 23_300 : 23_400,
+            zone.equals("zone-a") ? 23_399 : 23_499,
             46,
             Duration.ofSeconds(60),
             100,

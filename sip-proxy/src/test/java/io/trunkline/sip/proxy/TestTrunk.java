@@ -52,8 +52,8 @@ final class TestTrunk implements AutoCloseable {
    */
   boolean relayMedia;
 
-  int rtpPortMin = 21_000;
-  int rtpPortMax = 21_099;
+  int rtpPortMin = 23_000;
+  int rtpPortMax = 23_099;
   List<InetSocketAddress> relays = List.of();
   String zone;
   final int opsPort = LoopbackPorts.freePort(PROXY);
