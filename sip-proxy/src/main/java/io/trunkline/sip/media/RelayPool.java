@@ -2,6 +2,7 @@ package io.trunkline.sip.media;
 
 import io.trunkline.relay.control.RelayClient;
 import io.trunkline.relay.control.RelayHealth;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ public final class RelayPool implements AutoCloseable {
   static final int MISSED_PINGS = 2;
 
   private final String zone;
-  private final List<RelayClient> relays;
+  private volatile List<RelayClient> relays;
   private final Map<RelayClient, State> states = new ConcurrentHashMap<>();
 
   /** What the pings have said about one relay; unknown relays are tried. */
@@ -34,10 +35,37 @@ public final class RelayPool implements AutoCloseable {
     this.relays.forEach(relay -> states.put(relay, new State()));
   }
 
+  /**
+   * Follows the relay pool's membership (a headless Service's addresses): opens clients for new
+   * relays and closes those of relays that are gone. Not for event-loop threads: opening binds.
+   */
+  public synchronized void update(List<InetSocketAddress> addresses) throws InterruptedException {
+    List<RelayClient> next = new ArrayList<>();
+    for (RelayClient relay : relays) {
+      if (addresses.contains(relay.relay())) {
+        next.add(relay);
+      } else {
+        states.remove(relay);
+        relay.close();
+      }
+    }
+    for (InetSocketAddress address : addresses) {
+      if (next.stream().noneMatch(r -> r.relay().equals(address))) {
+        RelayClient relay = RelayClient.open(address);
+        states.put(relay, new State());
+        next.add(relay);
+      }
+    }
+    relays = List.copyOf(next);
+  }
+
   /** Pings every relay; call it every second or so. */
   public void ping() {
     for (RelayClient relay : relays) {
       State state = states.get(relay);
+      if (state == null) {
+        continue;
+      }
       relay
           .ping()
           .whenComplete(
@@ -58,7 +86,7 @@ public final class RelayPool implements AutoCloseable {
     List<RelayClient> remote = new ArrayList<>();
     for (RelayClient relay : relays) {
       State state = states.get(relay);
-      if (state.missed >= MISSED_PINGS) {
+      if (state == null || state.missed >= MISSED_PINGS) {
         continue;
       }
       (zone.equals(state.zone) || state.zone == null ? local : remote).add(relay);
@@ -71,7 +99,8 @@ public final class RelayPool implements AutoCloseable {
 
   /** Whether the relay is in rotation, for tests and health. */
   public boolean inRotation(RelayClient relay) {
-    return states.get(relay).missed < MISSED_PINGS;
+    State state = states.get(relay);
+    return state != null && state.missed < MISSED_PINGS;
   }
 
   public List<RelayClient> relays() {

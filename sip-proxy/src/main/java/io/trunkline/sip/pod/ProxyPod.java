@@ -1,0 +1,249 @@
+package io.trunkline.sip.pod;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
+import io.trunkline.api.config.TrunkConfig;
+import io.trunkline.relay.ops.OpsServer;
+import io.trunkline.sip.config.SnapshotWatcher;
+import io.trunkline.sip.media.MediaAnchor;
+import io.trunkline.sip.media.RelayPool;
+import io.trunkline.sip.metrics.ProxyMetrics;
+import io.trunkline.sip.proxy.SipProxy;
+import io.trunkline.sip.quota.InMemoryChannelQuota;
+import io.trunkline.sip.registrar.InMemoryLocationStore;
+import io.trunkline.sip.transport.SipServer;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The proxy as a pod runs it, configured by the environment the operator renders: the snapshot from
+ * the mounted ConfigMap and Secret (swapped when they change), relays found by resolving the relay
+ * pool's headless Service, metrics and health on {@code /q/*}. On SIGTERM it drains: readiness
+ * turns false so no new traffic is sent to it, and it waits (bounded) for its calls to end.
+ */
+public final class ProxyPod implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(ProxyPod.class.getName());
+
+  private final SnapshotWatcher snapshots;
+  private final SipServer server;
+  private final SipProxy proxy;
+  private final RelayPool relays;
+  private final OpsServer ops;
+  private final ScheduledExecutorService discovery;
+  private volatile boolean draining;
+
+  private ProxyPod(
+      SnapshotWatcher snapshots,
+      SipServer server,
+      SipProxy proxy,
+      RelayPool relays,
+      OpsServer ops,
+      ScheduledExecutorService discovery) {
+    this.snapshots = snapshots;
+    this.server = server;
+    this.proxy = proxy;
+    this.relays = relays;
+    this.ops = ops;
+    this.discovery = discovery;
+  }
+
+  /**
+   * Starts from {@code env}: TRUNKLINE_CONFIG and TRUNKLINE_CREDENTIALS (the snapshot files),
+   * TRUNKLINE_ADVERTISED_ADDRESS (else POD_IP), TRUNKLINE_BIND (default all addresses),
+   * TRUNKLINE_RELAYS (host:port of the relays' headless Service; empty: media bypass only),
+   * TRUNKLINE_ZONE, TRUNKLINE_OPS (default 0.0.0.0:8080), TRUNKLINE_TLS_DIR (tls.crt and tls.key).
+   */
+  public static ProxyPod start(Map<String, String> env) throws InterruptedException, IOException {
+    SnapshotWatcher snapshots =
+        SnapshotWatcher.start(
+            Path.of(required(env, "TRUNKLINE_CONFIG")),
+            Path.of(required(env, "TRUNKLINE_CREDENTIALS")),
+            Duration.ofSeconds(2));
+    TrunkConfig config = snapshots.current().config();
+    String advertised = env.getOrDefault("TRUNKLINE_ADVERTISED_ADDRESS", env.get("POD_IP"));
+    if (advertised == null || advertised.isBlank()) {
+      throw new IllegalArgumentException("set TRUNKLINE_ADVERTISED_ADDRESS or POD_IP");
+    }
+    InetSocketAddress bind =
+        new InetSocketAddress(
+            InetAddress.getByName(env.getOrDefault("TRUNKLINE_BIND", "0.0.0.0")),
+            config.listener().port());
+    SipServer.TlsFiles tls = null;
+    if (config.listener().transports().contains("TLS")) {
+      File dir = new File(env.getOrDefault("TRUNKLINE_TLS_DIR", "/etc/trunkline/tls"));
+      tls =
+          new SipServer.TlsFiles(
+              config.listener().tlsPort(), new File(dir, "tls.crt"), new File(dir, "tls.key"));
+    }
+    String zone = env.getOrDefault("TRUNKLINE_ZONE", "");
+    RelayPool relays = new RelayPool(zone, List.of());
+    String relayService = env.getOrDefault("TRUNKLINE_RELAYS", "");
+    ScheduledExecutorService discovery =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "relay-discovery");
+              thread.setDaemon(true);
+              return thread;
+            });
+    if (!relayService.isBlank()) {
+      relays.update(resolve(relayService));
+      // Relay pods come and go with scaling and rollouts; the Service's records follow them.
+      discovery.scheduleWithFixedDelay(
+          () -> follow(relays, relayService), 10, 10, TimeUnit.SECONDS);
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ProxyMetrics metrics = new ProxyMetrics(registry, config.trunk());
+    SipProxy.Settings settings =
+        new SipProxy.Settings(advertised, config.listener().port(), config.listener().tlsPort());
+    MediaAnchor media = new MediaAnchor(relays);
+    SipProxy[] proxy = new SipProxy[1];
+    SipServer server =
+        SipServer.start(
+            new SipServer.Settings(bind, config.qos().signallingDscp(), tls),
+            sender ->
+                proxy[0] =
+                    new SipProxy(
+                        snapshots::current,
+                        settings,
+                        sender,
+                        new InMemoryLocationStore(),
+                        new InMemoryChannelQuota(),
+                        metrics,
+                        media,
+                        Clock.systemUTC()));
+    metrics.transport(server.stats());
+    proxy[0].start();
+    ProxyPod[] pod = new ProxyPod[1];
+    OpsServer ops =
+        OpsServer.start(
+            address(env.getOrDefault("TRUNKLINE_OPS", "0.0.0.0:8080")),
+            registry,
+            () -> pod[0] != null && !pod[0].draining);
+    pod[0] = new ProxyPod(snapshots, server, proxy[0], relays, ops, discovery);
+    LOG.log(
+        System.Logger.Level.INFO,
+        "trunk {0}: SIP on {1} as {2}, zone {3}, relays {4}",
+        config.trunk(),
+        server.udpAddress(),
+        advertised,
+        zone,
+        relayService.isBlank() ? "none" : relayService);
+    return pod[0];
+  }
+
+  /**
+   * Stops taking new traffic (readiness false) and waits until no call is left or {@code limit}
+   * passed, so that scale-down and rolling upgrades drop no call.
+   */
+  public void drain(Duration limit) throws InterruptedException {
+    draining = true;
+    Instant end = Instant.now().plus(limit);
+    while (proxy.channelsInUse() > 0 && Instant.now().isBefore(end)) {
+      Thread.sleep(1_000);
+    }
+  }
+
+  public boolean draining() {
+    return draining;
+  }
+
+  public SipServer server() {
+    return server;
+  }
+
+  public SipProxy proxy() {
+    return proxy;
+  }
+
+  public InetSocketAddress opsAddress() {
+    return ops.address();
+  }
+
+  @Override
+  public void close() {
+    discovery.shutdownNow();
+    ops.close();
+    server.close();
+    proxy.close();
+    relays.close();
+    snapshots.close();
+  }
+
+  public static void main(String[] args) throws Exception {
+    InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
+    ProxyPod pod = start(System.getenv());
+    Duration drain =
+        Duration.ofSeconds(
+            Long.parseLong(System.getenv().getOrDefault("TRUNKLINE_DRAIN_SECONDS", "3500")));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    pod.drain(drain);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  pod.close();
+                  stopped.countDown();
+                }));
+    stopped.await();
+  }
+
+  private static void follow(RelayPool relays, String service) {
+    try {
+      relays.update(resolve(service));
+    } catch (UnknownHostException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "relay Service {0} does not resolve now; keeping the last relays",
+          service);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "relay discovery failed", e);
+    }
+  }
+
+  /** Every address of the relay pool's headless Service: one per relay pod. */
+  private static List<InetSocketAddress> resolve(String hostPort) throws UnknownHostException {
+    InetSocketAddress named = address(hostPort);
+    List<InetSocketAddress> all = new ArrayList<>();
+    for (InetAddress address : InetAddress.getAllByName(named.getHostString())) {
+      all.add(new InetSocketAddress(address, named.getPort()));
+    }
+    return all;
+  }
+
+  private static InetSocketAddress address(String text) {
+    int colon = text.lastIndexOf(':');
+    return new InetSocketAddress(
+        text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " must name the mounted snapshot file");
+    }
+    return value;
+  }
+}
