@@ -336,7 +336,6 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
 
   private void newCall(ServerTransaction tx, ServedTrunk trunk) {
     SIPRequest request = tx.request();
-    metrics.call();
     InetAddress source = tx.inbound().remote().getAddress();
     Optional<Carrier> fromCarrier = trunk.carrierAt(source);
     Line callerLine = null;
@@ -353,6 +352,8 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
         return;
       }
     }
+    // Counted once the caller is known: a challenged INVITE and its answer are one call.
+    metrics.call();
     String user = userOf(request.getRequestURI());
     Optional<String> number = Destination.normalise(user);
     Optional<Line> calleeLine =

@@ -106,6 +106,21 @@ class FailoverSippTest {
     assertThat(trunk.proxy().metrics().rejected(RejectReason.UNAVAILABLE)).isEqualTo(1);
   }
 
+  @Test
+  void answersTheCarriersChallengeWithTheTrunksLogin() throws Exception {
+    trunk.carrierALogin = true;
+    try (SippProcess a = carrier("challenge", CARRIER_A, trunk.carrierA)) {
+      trunk.start(work.resolve("trunk"));
+
+      SippResult call = call();
+
+      assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
+      assertThat(Files.readString(a.messageLog()))
+          .contains("Authorization: Digest username=\"trunk-user\"")
+          .doesNotContain("SIP/2.0 403");
+    }
+  }
+
   private SippProcess carrier(String scenario, String address, int port) {
     return carrier(Sipp.bundled(scenario).named(scenario + "-" + address), address, port);
   }

@@ -56,6 +56,10 @@ final class TestTrunk implements AutoCloseable {
   int rtpPortMax = 23_099;
   List<InetSocketAddress> relays = List.of();
   String zone;
+
+  /** Carrier A wants the trunk's login (trunk-user / trunk-pass) in answer to its challenge. */
+  boolean carrierALogin;
+
   final int opsPort = LoopbackPorts.freePort(PROXY);
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
   private Standalone edge;
@@ -128,7 +132,7 @@ final class TestTrunk implements AutoCloseable {
           callsPerSecond: %d
           pbx: {sources: ["%s/32"]}
           carriers:
-            - {name: carrier-a, address: "%s:%d"}
+            - {name: carrier-a, address: "%s:%d"%s}
             - {name: carrier-b, address: "%s:%d"}
           failover:
             inviteTimeoutMillis: %d
@@ -169,6 +173,11 @@ final class TestTrunk implements AutoCloseable {
         kind: Secret
         metadata: {name: ben-sip}
         stringData: {password: %s}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: carrier-a-login}
+        stringData: {username: trunk-user, password: trunk-pass}
         """
         .formatted(
             channels,
@@ -176,6 +185,7 @@ final class TestTrunk implements AutoCloseable {
             PBX,
             CARRIER_A,
             carrierA,
+            carrierALogin ? ", credentialsSecret: carrier-a-login" : "",
             CARRIER_B,
             carrierB,
             inviteTimeoutMillis,
