@@ -273,7 +273,7 @@ class CallScenariosSippTest {
   }
 
   private int registerPhone(String user, String password, String address) {
-    int port = LoopbackPorts.freePort(address);
+    int port = LoopbackPorts.stablePort(address);
     SippResult registered =
         TestTrunk.register(user, password)
             .local(address, port)

@@ -6,6 +6,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Free ports on the loopback interface, for tests that start servers and peers. */
 public final class LoopbackPorts {
@@ -32,6 +33,25 @@ public final class LoopbackPorts {
       }
     }
     throw new IllegalStateException("no port free for both UDP and TCP on " + address);
+  }
+
+  /**
+   * Like {@link #freePort}, but below the kernel's ephemeral range (32768 and up by default), for a
+   * peer that must get the same port back in a later process (a phone that registers, exits and
+   * then answers on the registered port): no socket the kernel numbers can take it in between.
+   */
+  public static int stablePort(String address) {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 10_000 + ThreadLocalRandom.current().nextInt(20_000);
+      try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback(address), port));
+          ServerSocket tcp = new ServerSocket()) {
+        tcp.bind(new InetSocketAddress(loopback(address), port));
+        return port;
+      } catch (IOException taken) {
+        // someone holds it: draw again
+      }
+    }
+    throw new IllegalStateException("no stable port free on " + address);
   }
 
   /** Refuses anything outside 127.0.0.0/8: tests never send traffic off this machine. */

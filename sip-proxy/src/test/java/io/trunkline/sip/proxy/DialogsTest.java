@@ -1,0 +1,46 @@
+package io.trunkline.sip.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trunkline.sip.quota.InMemoryChannelQuota;
+import io.trunkline.sip.transport.Transport;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class DialogsTest {
+
+  private static final Instant START = Instant.parse("2026-11-21T10:00:00Z");
+
+  private final InMemoryChannelQuota quota = new InMemoryChannelQuota();
+  private final Dialogs dialogs = new Dialogs();
+
+  @Test
+  void reapsOnlyDialogsOlderThanTheMaximumAndReturnsTheirChannels() {
+    dialogs.add(dialog("old", START));
+    dialogs.add(dialog("new", START.plusSeconds(3000)));
+
+    var reaped = dialogs.reap(START.plusSeconds(3601), Duration.ofHours(1));
+
+    assertThat(reaped).extracting(Dialog::callId).containsExactly("old");
+    assertThat(dialogs.size()).isEqualTo(1);
+    assertThat(quota.inUse("trunk/acme")).isEqualTo(1);
+  }
+
+  @Test
+  void endingADialogTwiceReturnsItsChannelsOnce() {
+    dialogs.add(dialog("call", START));
+
+    assertThat(dialogs.end("call")).isNotNull();
+    assertThat(dialogs.end("call")).isNull();
+    assertThat(quota.inUse("trunk/acme")).isZero();
+  }
+
+  private Dialog dialog(String callId, Instant started) {
+    Leases leases = new Leases(quota);
+    assertThat(leases.take("trunk/acme", 10)).isTrue();
+    InetSocketAddress peer = new InetSocketAddress("127.0.0.2", 5060);
+    return new Dialog(callId, "tag", peer, Transport.UDP, peer, Transport.UDP, 0, leases, started);
+  }
+}

@@ -1,0 +1,182 @@
+package io.trunkline.sip.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trunkline.api.config.TrunkConfig;
+import io.trunkline.api.config.TrunkConfig.Carrier;
+import io.trunkline.api.config.TrunkConfig.Reject;
+import io.trunkline.api.config.TrunkConfig.Route;
+import io.trunkline.api.config.TrunkConfig.Target;
+import io.trunkline.api.config.TrunkConfig.TimeWindow;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class RouteTableTest {
+
+  private static final Instant MONDAY_NOON = Instant.parse("2026-11-23T11:00:00Z"); // 12:00 Berlin
+  private static final Instant SUNDAY_NOON = Instant.parse("2026-11-22T11:00:00Z");
+
+  private final RouteTable table =
+      new RouteTable(
+          config(
+              List.of(
+                  route(
+                      "national",
+                      List.of("+49"),
+                      null,
+                      List.of(),
+                      null,
+                      target("a", 1, 1),
+                      target("b", 2, 1)),
+                  route(
+                      "mobile",
+                      List.of("+4915", "+4917"),
+                      "\\+491[57][0-9]{8,9}",
+                      List.of(),
+                      null,
+                      target("a", 1, 3),
+                      target("b", 1, 1)),
+                  route(
+                      "premium",
+                      List.of("+49900"),
+                      null,
+                      List.of(),
+                      new Reject(403, "Destination blocked")),
+                  route(
+                      "abroad-office-hours",
+                      List.of("+"),
+                      null,
+                      List.of(new TimeWindow(List.of("MONDAY", "TUESDAY"), 8 * 60, 18 * 60)),
+                      null,
+                      target("b", 1, 1)),
+                  route(
+                      "abroad",
+                      List.of("+"),
+                      null,
+                      List.of(),
+                      new Reject(403, "International calls blocked")))));
+
+  @Test
+  void takesTheLongestMatchingPrefix() {
+    assertThat(decide("+4990012345", MONDAY_NOON))
+        .isEqualTo(new RouteDecision.Reject("premium", 403, "Destination blocked"));
+    assertThat(((RouteDecision.Forward) decide("+4930123456", MONDAY_NOON)).rule())
+        .isEqualTo("national");
+  }
+
+  @Test
+  void ordersCarriersByPriorityForFailover() {
+    RouteDecision.Forward forward = (RouteDecision.Forward) decide("+4930123456", MONDAY_NOON);
+
+    assertThat(forward.carriers()).extracting(Carrier::name).containsExactly("a", "b");
+  }
+
+  @Test
+  void skipsCarriersThatAreDown() {
+    RouteDecision.Forward forward =
+        (RouteDecision.Forward)
+            table.decide(
+                "+4930123456", null, MONDAY_NOON, c -> !c.equals("a"), new SplittableRandom(1));
+
+    assertThat(forward.carriers()).extracting(Carrier::name).containsExactly("b");
+  }
+
+  @Test
+  void patternsNarrowARule() {
+    assertThat(((RouteDecision.Forward) decide("+4915112345678", MONDAY_NOON)).rule())
+        .isEqualTo("mobile");
+    // Too short for the mobile pattern: the national rule takes it.
+    assertThat(((RouteDecision.Forward) decide("+491511", MONDAY_NOON)).rule())
+        .isEqualTo("national");
+  }
+
+  @Test
+  void timeWindowsFollowThePolicysTimeZone() {
+    assertThat(decide("+15550100", MONDAY_NOON)).isInstanceOf(RouteDecision.Forward.class);
+    assertThat(decide("+15550100", SUNDAY_NOON))
+        .isEqualTo(new RouteDecision.Reject("abroad", 403, "International calls blocked"));
+  }
+
+  @Test
+  void spreadsCallsByWeightWithinOnePriority() {
+    SplittableRandom random = new SplittableRandom(7);
+    Map<String, Integer> first = new HashMap<>();
+    for (int i = 0; i < 4000; i++) {
+      RouteDecision.Forward forward =
+          (RouteDecision.Forward)
+              table.decide("+4915112345678", null, MONDAY_NOON, c -> true, random);
+      first.merge(forward.carriers().get(0).name(), 1, Integer::sum);
+      assertThat(forward.carriers()).hasSize(2);
+    }
+
+    // Weight 3 against 1: about three calls in four go to a first.
+    assertThat(first.get("a")).isBetween(2800, 3200);
+  }
+
+  @Test
+  void answersNoRouteWhenNothingMatches() {
+    RouteTable empty = new RouteTable(config(List.of()));
+
+    assertThat(empty.decide("+4930123456", null, MONDAY_NOON, c -> true, new SplittableRandom(1)))
+        .isEqualTo(new RouteDecision.NoRoute());
+  }
+
+  @Test
+  void normalisesDialledNumbers() {
+    assertThat(Destination.normalise("0049 (30) 123-456")).contains("+4930123456");
+    assertThat(Destination.normalise("+49.30.123456;phone-context=x")).contains("+4930123456");
+    assertThat(Destination.normalise("alice")).isEmpty();
+    assertThat(Destination.normalise("+")).isEmpty();
+  }
+
+  private RouteDecision decide(String number, Instant when) {
+    return table.decide(number, null, when, carrier -> true, new SplittableRandom(1));
+  }
+
+  private static Target target(String carrier, int priority, int weight) {
+    return new Target(carrier, priority, weight);
+  }
+
+  private static Route route(
+      String rule,
+      List<String> prefixes,
+      String pattern,
+      List<TimeWindow> windows,
+      Reject reject,
+      Target... targets) {
+    return new Route(
+        "policy",
+        rule,
+        prefixes,
+        pattern,
+        List.of(),
+        "Europe/Berlin",
+        windows,
+        List.of(targets),
+        reject);
+  }
+
+  private static TrunkConfig config(List<Route> routes) {
+    return new TrunkConfig(
+        "v1",
+        "ns",
+        "trunk",
+        new TrunkConfig.Listener(5060, 5061, List.of("UDP"), null, null),
+        new TrunkConfig.Quota(10, 0),
+        new TrunkConfig.Qos(24, 46),
+        new TrunkConfig.Media(false, 20000, 20099),
+        new TrunkConfig.Failover(1000, 10, 2, 1),
+        List.of(),
+        List.of(
+            new Carrier("a", "127.0.0.10", 5060, "UDP", 1, 1, false),
+            new Carrier("b", "127.0.0.11", 5060, "UDP", 2, 1, false)),
+        new TrunkConfig.Pbx(List.of(), false),
+        List.of(),
+        routes,
+        3600);
+  }
+}
