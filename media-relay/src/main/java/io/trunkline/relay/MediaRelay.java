@@ -29,6 +29,7 @@ import io.trunkline.relay.session.SessionReport;
 import io.trunkline.relay.session.SessionTable;
 import io.trunkline.relay.session.Ticker;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -65,6 +66,7 @@ public final class MediaRelay implements AutoCloseable {
   private final MediaSockets sockets;
   private ControlServer controlServer;
   private volatile boolean running;
+  private volatile boolean draining;
   private boolean closed;
 
   private MediaRelay(
@@ -153,7 +155,20 @@ public final class MediaRelay implements AutoCloseable {
 
   /** Whether the relay takes new sessions: what the readiness probe reports. */
   public boolean ready() {
-    return running;
+    return running && !draining;
+  }
+
+  /**
+   * Stops taking new sessions (readiness false, new offers refused so proxies move them to another
+   * relay) and waits until the live ones have ended or {@code limit} passed: a relay rollout or
+   * scale-down then cuts no call's media.
+   */
+  public void drain(Duration limit) throws InterruptedException {
+    draining = true;
+    long end = System.nanoTime() + limit.toNanos();
+    while (sessions() > 0 && System.nanoTime() - end < 0) {
+      Thread.sleep(500);
+    }
   }
 
   public int sessions() {
@@ -227,6 +242,11 @@ public final class MediaRelay implements AutoCloseable {
       signal(session, offerer, offer.media());
       session.touch(ticker.nanos());
       return media(offer.cookie(), session.leg(offerer.other()));
+    }
+    if (draining) {
+      metrics.refused(RelayMetrics.Refusal.SESSIONS);
+      return new ControlReply.Error(
+          offer.cookie(), ControlError.MAX_SESSIONS, "relay is draining: no new sessions");
     }
     if (table.full()) {
       metrics.refused(RelayMetrics.Refusal.SESSIONS);

@@ -23,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
 public final class RelayMain {
 
   /** What the process runs: the relay, and where the operations endpoints listen. */
-  public record Options(RelayConfig relay, InetSocketAddress ops) {}
+  /** The relay's settings, where /q/* is served, and how long a SIGTERM waits for calls. */
+  public record Options(RelayConfig relay, InetSocketAddress ops, Duration drain) {}
 
   /** A command-line option, the environment variable behind it, its default (null: none). */
   private record Option(String flag, String variable, String defaultValue, String meaning) {}
@@ -70,7 +71,12 @@ public final class RelayMain {
           new Option("--zone", "TRUNKLINE_RELAY_ZONE", "", "zone reported to proxies"),
           new Option("--trunk", "TRUNKLINE_RELAY_TRUNK", "", "trunk served (metrics label)"),
           new Option(
-              "--ops", "TRUNKLINE_RELAY_OPS", "0.0.0.0:8080", "/q/metrics and /q/health address"));
+              "--ops", "TRUNKLINE_RELAY_OPS", "0.0.0.0:8080", "/q/metrics and /q/health address"),
+          new Option(
+              "--drain",
+              "TRUNKLINE_RELAY_DRAIN_SECONDS",
+              "3500",
+              "seconds a SIGTERM waits for live sessions to end"));
 
   private RelayMain() {}
 
@@ -129,7 +135,10 @@ public final class RelayMain {
             Boolean.parseBoolean(strict),
             values.get("--zone"),
             values.get("--trunk"));
-    return new Options(relay, socketAddress(values.get("--ops"), "--ops"));
+    return new Options(
+        relay,
+        socketAddress(values.get("--ops"), "--ops"),
+        Duration.ofSeconds(integer(values.get("--drain"), "--drain")));
   }
 
   public static void main(String[] args) throws Exception {
@@ -157,6 +166,11 @@ public final class RelayMain {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  try {
+                    relay.drain(options.drain());
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
                   relay.close();
                   ops.close();
                   stopped.countDown();

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -238,6 +239,32 @@ class MediaRelayTest {
         .isEqualTo(ControlError.MAX_SESSIONS);
     assertThat(relay.portsInUse()).isEqualTo(4);
     assertThat(counter("trunkline.relay.offers.refused", "reason", "sessions")).isEqualTo(1);
+  }
+
+  @Test
+  void drainingRefusesNewSessionsAndWaitsForLiveOnes() throws Exception {
+    MediaRelay relay = start(TestRelays.config(21800, 21899, 46, 100, false), Ticker.system());
+    RelayClient client = client(relay);
+    call(client, "live", phone(), phone());
+    CompletableFuture<Void> drained =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                relay.drain(Duration.ofSeconds(20));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !relay.ready());
+    assertThat(errorOf(client.offer("new", "caller-tag", phone().endpoint())))
+        .isEqualTo(ControlError.MAX_SESSIONS);
+    assertThat(drained).isNotDone();
+
+    client.delete("live", "caller-tag").get(5, TimeUnit.SECONDS);
+
+    drained.get(10, TimeUnit.SECONDS);
+    assertThat(relay.sessions()).isZero();
   }
 
   @Test

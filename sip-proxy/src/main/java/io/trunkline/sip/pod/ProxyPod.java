@@ -103,7 +103,9 @@ public final class ProxyPod implements AutoCloseable {
               return thread;
             });
     if (!relayService.isBlank()) {
-      relays.update(resolve(relayService));
+      // A new trunk's proxies may start before any relay is ready, when the headless Service has
+      // no address yet: they start anyway and find the relays on a later look.
+      follow(relays, relayService);
       // Relay pods come and go with scaling and rollouts; the Service's records follow them.
       discovery.scheduleWithFixedDelay(
           () -> follow(relays, relayService), 10, 10, TimeUnit.SECONDS);

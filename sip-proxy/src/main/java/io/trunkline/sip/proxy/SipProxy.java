@@ -19,6 +19,7 @@ import io.trunkline.api.config.TrunkCredentials.DigestSecret;
 import io.trunkline.sip.auth.DigestCredentials;
 import io.trunkline.sip.auth.DigestVerifier;
 import io.trunkline.sip.auth.NonceFactory;
+import io.trunkline.sip.auth.SourceBans;
 import io.trunkline.sip.config.Snapshot;
 import io.trunkline.sip.health.CarrierProber;
 import io.trunkline.sip.media.MediaAnchor;
@@ -121,6 +122,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
   private final ProxyMetrics metrics;
   private final NonceFactory nonces;
   private final CarrierProber prober;
+  private final SourceBans bans;
   private final SipParser parser = new SipParser();
   private final Dialogs dialogs = new Dialogs();
   private final MediaAnchor media;
@@ -149,6 +151,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     this.metrics = metrics;
     this.media = media;
     this.nonces = NonceFactory.random(clock, Duration.ofMinutes(5));
+    this.bans = SourceBans.defaults(clock);
     this.prober = new CarrierProber(this::probe, (carrier, up) -> metrics.carrier(carrier, up));
     metrics.sessions(
         this,
@@ -207,6 +210,16 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
       return;
     }
     boolean inDialog = request.getToTag() != null;
+    if (!inDialog
+        && (Request.INVITE.equals(method) || Request.REGISTER.equals(method))
+        && bans.banned(tx.inbound().remote().getAddress())) {
+      reject(
+          tx,
+          response(request, Response.FORBIDDEN, "Too Many Failed Attempts"),
+          RejectReason.AUTH,
+          null);
+      return;
+    }
     if (Request.CANCEL.equals(method)) {
       onCancel(tx);
     } else if (inDialog) {
@@ -846,6 +859,13 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
         challenge(tx, verifier, proxy, true);
         return false;
       default:
+        if (bans.failed(tx.inbound().remote().getAddress())) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "{0} banned after repeated wrong credentials (last as {1})",
+              tx.inbound().remote().getAddress().getHostAddress(),
+              credentials.get().get("username"));
+        }
         reject(
             tx,
             response(request, Response.FORBIDDEN, "Wrong Credentials"),
@@ -927,6 +947,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
       ServedTrunk trunk = trunk();
       TrunkConfig config = trunk.config();
       Instant now = now();
+      bans.forgetQuiet();
       if (config.maxCallDurationSeconds() > 0) {
         for (Dialog dialog :
             dialogs.reap(now, Duration.ofSeconds(config.maxCallDurationSeconds()))) {

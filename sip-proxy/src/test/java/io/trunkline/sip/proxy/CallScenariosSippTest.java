@@ -80,6 +80,41 @@ class CallScenariosSippTest {
   }
 
   @Test
+  void bansASourceAfterRepeatedWrongPasswords() {
+    String scanner = "127.0.0.66";
+    SippResult guesses =
+        trunk
+            .towardsProxy(
+                Sipp.bundled("register-refused")
+                    .named("guesses")
+                    .option("-s", "anna", "-au", "anna", "-ap", "guess"),
+                scanner,
+                SippTransport.UDP)
+            .calls(5)
+            .rate(5)
+            .start(work)
+            .await();
+    SippResult banned =
+        trunk
+            .towardsProxy(
+                Sipp.bundled("register-banned").option("-s", "anna"), scanner, SippTransport.UDP)
+            .calls(1)
+            .start(work)
+            .await();
+    SippResult elsewhere =
+        trunk
+            .towardsProxy(TestTrunk.register("anna", ANNA_PASSWORD), ANNA_PHONE, SippTransport.UDP)
+            .start(work)
+            .await();
+
+    // Five wrong answers, each 403 after its challenge; then no challenge at all for that source,
+    // while Anna's phone elsewhere still registers.
+    assertThat(guesses.allCallsSucceeded()).as(guesses.toString()).isTrue();
+    assertThat(banned.allCallsSucceeded()).as(banned.toString()).isTrue();
+    assertThat(elsewhere.allCallsSucceeded()).as(elsewhere.toString()).isTrue();
+  }
+
+  @Test
   void callsARegisteredLineAndTheCallerHangsUp() throws Exception {
     int benPort = registerPhone("ben", BEN_PASSWORD, BEN_PHONE);
     try (SippProcess phone = answering(BEN_PHONE, benPort, "answer")) {
