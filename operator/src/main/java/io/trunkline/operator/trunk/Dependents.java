@@ -112,6 +112,14 @@ final class Dependents {
   }
 
   @KubernetesDependent(informer = @Informer(labelSelector = TrunkPools.MANAGED_SELECTOR))
+  public static class RelayService extends CRUDKubernetesDependentResource<Service, SipTrunk> {
+    @Override
+    protected Service desired(SipTrunk trunk, Context<SipTrunk> context) {
+      return TrunkPools.relayService(trunk);
+    }
+  }
+
+  @KubernetesDependent(informer = @Informer(labelSelector = TrunkPools.MANAGED_SELECTOR))
   public static class ProxyDisruptionBudget
       extends CRUDKubernetesDependentResource<PodDisruptionBudget, SipTrunk> {
     @Override
@@ -148,7 +156,7 @@ final class Dependents {
     }
   }
 
-  /** Media mode Relay: without it the relay pool is removed. */
+  /** Media mode Relay: without it the relay pool and its Service are removed. */
   public static class RelayMode implements Condition<Object, SipTrunk> {
     @Override
     public boolean isMet(

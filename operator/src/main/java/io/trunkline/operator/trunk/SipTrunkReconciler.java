@@ -32,6 +32,7 @@ import io.trunkline.operator.trunk.Dependents.ProxyDisruptionBudget;
 import io.trunkline.operator.trunk.Dependents.RelayDeployment;
 import io.trunkline.operator.trunk.Dependents.RelayDisruptionBudget;
 import io.trunkline.operator.trunk.Dependents.RelayMode;
+import io.trunkline.operator.trunk.Dependents.RelayService;
 import io.trunkline.operator.trunk.Dependents.SipService;
 import io.trunkline.operator.trunk.Dependents.SnapshotAvailable;
 import io.trunkline.operator.trunk.Dependents.SnapshotConfigMap;
@@ -74,6 +75,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
           dependsOn = {"service-account", "snapshot", "credentials"}),
       @Dependent(name = "sip-service", type = SipService.class),
       @Dependent(name = "peers-service", type = PeersService.class),
+      @Dependent(
+          name = "relay-service",
+          type = RelayService.class,
+          reconcilePrecondition = RelayMode.class),
       @Dependent(name = "proxy-budget", type = ProxyDisruptionBudget.class),
       @Dependent(
           name = "relay-budget",

@@ -47,6 +47,7 @@ import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.api.config.TrunkCredentials;
 import io.trunkline.api.v1alpha1.Defaults;
 import io.trunkline.api.v1alpha1.trunk.Media;
+import io.trunkline.api.v1alpha1.trunk.Qos;
 import io.trunkline.api.v1alpha1.trunk.Scaling;
 import io.trunkline.api.v1alpha1.trunk.ScalingMode;
 import io.trunkline.api.v1alpha1.trunk.SipTransport;
@@ -86,6 +87,18 @@ public final class TrunkPools {
   /** HTTP port of health (/q/health) and metrics (/q/metrics) in every data-plane pod. */
   public static final int HTTP_PORT = 8080;
 
+  /** UDP port of the relay control protocol (decision 0009) the proxies call the relays on. */
+  public static final int RELAY_CONTROL_PORT = 2223;
+
+  /**
+   * Seconds a proxy keeps of its grace period to close its sockets after draining, so that the
+   * kubelet's SIGKILL finds it already gone.
+   */
+  static final int CLOSE_SECONDS = 10;
+
+  /** Where a container listens: on every address of its pod (or node, on the host network). */
+  private static final String ANY = "0.0.0.0";
+
   /** The name of the session gauge the proxies export and the autoscalers read. */
   public static final String SESSIONS_METRIC = "trunkline_sessions";
 
@@ -113,6 +126,11 @@ public final class TrunkPools {
 
   public static String peersServiceName(SipTrunk trunk) {
     return trunk.getMetadata().getName() + "-sip-peers";
+  }
+
+  /** The relay pool's headless Service: one DNS A record per ready relay. */
+  public static String relayServiceName(SipTrunk trunk) {
+    return trunk.getMetadata().getName() + "-relay";
   }
 
   public static String serviceAccountName(SipTrunk trunk) {
@@ -150,7 +168,7 @@ public final class TrunkPools {
     return labels;
   }
 
-  /** The compiled snapshot; the proxies and relays reload it when the mounted file changes. */
+  /** The compiled snapshot; the proxies reload it when the mounted file changes. */
   public static ConfigMap configMap(SipTrunk trunk, TrunkConfig config) {
     return configMap(trunk, TrunkConfigJson.write(config));
   }
@@ -215,15 +233,29 @@ public final class TrunkPools {
               .endSecret()
               .build());
     }
+    List<EnvVar> env = new ArrayList<>();
+    env.add(env("TRUNKLINE_CONFIG", CONFIG_DIR + "/" + CONFIG_FILE));
+    env.add(env("TRUNKLINE_CREDENTIALS", CREDENTIALS_DIR + "/" + CREDENTIALS_FILE));
+    env.add(env("TRUNKLINE_ADVERTISED_ADDRESS", advertisedAddress(trunk)));
+    if (tls) {
+      env.add(env("TRUNKLINE_TLS_DIR", TLS_DIR));
+    }
+    if (relayMode(trunk)) {
+      // A name, not addresses: the proxy re-resolves it as relays come and go.
+      env.add(env("TRUNKLINE_RELAYS", relayControlAddress(trunk)));
+    }
+    env.add(zoneEnv("TRUNKLINE_ZONE"));
+    env.add(env("TRUNKLINE_OPS", ANY + ":" + HTTP_PORT));
+    env.add(
+        env(
+            "TRUNKLINE_DRAIN_SECONDS",
+            Integer.toString(Math.max(settings.drainSeconds() - CLOSE_SECONDS, 0))));
+    env.add(fieldEnv("POD_IP", "status.podIP"));
+    env.add(fieldEnv("POD_NAME", "metadata.name"));
     Container container =
         dataPlaneContainer(PROXY, settings.proxyImage())
             .withPorts(ports)
-            .withEnv(
-                env("TRUNKLINE_CONFIG", CONFIG_DIR + "/" + CONFIG_FILE),
-                env("TRUNKLINE_CREDENTIALS", CREDENTIALS_DIR + "/" + CREDENTIALS_FILE),
-                env("TRUNKLINE_ADVERTISED_ADDRESS", advertisedAddress(trunk)),
-                fieldEnv("POD_IP", "status.podIP"),
-                fieldEnv("POD_NAME", "metadata.name"))
+            .withEnv(env)
             .withVolumeMounts(mounts)
             .build();
     PodSpec pod =
@@ -253,32 +285,36 @@ public final class TrunkPools {
 
   /**
    * The media relay pool. On the host network (the default, since Services cannot publish RTP port
-   * ranges) two relays of a trunk must not share a node, or their port ranges would collide.
+   * ranges) two relays of a trunk must not share a node, or their port ranges would collide. Relays
+   * read no snapshot: everything they need is in their environment (media-relay's {@code
+   * RelayMain}).
    */
   public static Deployment relayDeployment(SipTrunk trunk, PoolSettings settings) {
     TrunkConfig.Media media = TrunkCompiler.media(trunk.getSpec());
     Media spec = trunk.getSpec().getMedia();
     boolean hostNetwork = spec == null || !Boolean.FALSE.equals(spec.getHostNetwork());
-    int portMin = media.portMin();
-    int portMax = media.portMax();
     Container container =
         dataPlaneContainer(RELAY, settings.relayImage())
-            .withPorts(port("http", HTTP_PORT, "TCP"))
+            .withPorts(port("control", RELAY_CONTROL_PORT, "UDP"), port("http", HTTP_PORT, "TCP"))
             .withEnv(
-                env("TRUNKLINE_CONFIG", CONFIG_DIR + "/" + CONFIG_FILE),
-                env("TRUNKLINE_RTP_PORT_MIN", Integer.toString(portMin)),
-                env("TRUNKLINE_RTP_PORT_MAX", Integer.toString(portMax)),
+                env("TRUNKLINE_RELAY_CONTROL", ANY + ":" + RELAY_CONTROL_PORT),
+                env("TRUNKLINE_RELAY_MEDIA_BIND", ANY),
                 // Relays advertise the address media reaches them at: the node's on the host
                 // network.
-                fieldEnv("TRUNKLINE_MEDIA_ADDRESS", hostNetwork ? "status.hostIP" : "status.podIP"),
-                fieldEnv("NODE_NAME", "spec.nodeName"))
-            .withVolumeMounts(configMounts().get(0))
+                fieldEnv(
+                    "TRUNKLINE_RELAY_ADVERTISE", hostNetwork ? "status.hostIP" : "status.podIP"),
+                env("TRUNKLINE_RELAY_PORTS", media.portMin() + "-" + media.portMax()),
+                env("TRUNKLINE_RELAY_DSCP", Integer.toString(mediaDscp(trunk))),
+                env("TRUNKLINE_RELAY_TRUNK", trunk.getMetadata().getName()),
+                zoneEnv("TRUNKLINE_RELAY_ZONE"),
+                env("TRUNKLINE_RELAY_OPS", ANY + ":" + HTTP_PORT),
+                // A relay drains like a proxy: no new sessions, live media until its calls end.
+                env(
+                    "TRUNKLINE_RELAY_DRAIN_SECONDS",
+                    Integer.toString(Math.max(settings.drainSeconds() - CLOSE_SECONDS, 0))))
             .build();
     PodSpecBuilder pod =
-        podSpec(trunk, RELAY, settings)
-            .withHostNetwork(hostNetwork)
-            .withContainers(container)
-            .withVolumes(configVolumes(trunk).get(0));
+        podSpec(trunk, RELAY, settings).withHostNetwork(hostNetwork).withContainers(container);
     if (hostNetwork) {
       pod.withDnsPolicy("ClusterFirstWithHostNet")
           .editOrNewAffinity()
@@ -367,6 +403,21 @@ public final class TrunkPools {
         .build();
   }
 
+  /**
+   * Every ready relay by name, for the proxies' control requests; headless because a proxy picks
+   * the relay itself (its own zone's first) rather than let a ClusterIP pick one per UDP flow.
+   */
+  public static Service relayService(SipTrunk trunk) {
+    return new ServiceBuilder()
+        .withMetadata(meta(trunk, relayServiceName(trunk), trunkLabels(trunk)))
+        .withNewSpec()
+        .withClusterIP("None")
+        .withSelector(selector(trunk, RELAY))
+        .withPorts(servicePort("control", RELAY_CONTROL_PORT, "UDP", "control"))
+        .endSpec()
+        .build();
+  }
+
   /** Voluntary evictions (node drains) take one pod of a pool at a time. */
   public static PodDisruptionBudget disruptionBudget(SipTrunk trunk, String component) {
     return new PodDisruptionBudgetBuilder()
@@ -431,6 +482,21 @@ public final class TrunkPools {
     return configured != null
         ? configured
         : serviceName(trunk) + "." + trunk.getMetadata().getNamespace() + ".svc";
+  }
+
+  /** What the proxies resolve to find the relays' control ports. */
+  static String relayControlAddress(SipTrunk trunk) {
+    return relayServiceName(trunk)
+        + "."
+        + trunk.getMetadata().getNamespace()
+        + ".svc:"
+        + RELAY_CONTROL_PORT;
+  }
+
+  /** The DSCP relays mark media with: the trunk's, else EF (RFC 3246), as in the snapshot. */
+  static int mediaDscp(SipTrunk trunk) {
+    Qos qos = trunk.getSpec().getQos();
+    return requireNonNullElse(qos == null ? null : qos.getMediaDscp(), Defaults.MEDIA_DSCP);
   }
 
   private static PodSpecBuilder podSpec(SipTrunk trunk, String component, PoolSettings settings) {
@@ -589,6 +655,15 @@ public final class TrunkPools {
         .endFieldRef()
         .endValueFrom()
         .build();
+  }
+
+  /**
+   * The pod's zone. Kubernetes 1.33+ copies the node's topology labels onto the pod when it is
+   * bound (PodTopologyLabels admission, KEP-4742; behind a feature gate until it is on by default);
+   * without them the variable is empty and the engine runs without a zone.
+   */
+  private static EnvVar zoneEnv(String name) {
+    return fieldEnv(name, "metadata.labels['" + ZONE_KEY + "']");
   }
 
   private static ObjectMeta meta(SipTrunk trunk, String name, Map<String, String> labels) {

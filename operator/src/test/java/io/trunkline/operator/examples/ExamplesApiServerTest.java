@@ -72,6 +72,7 @@ class ExamplesApiServerTest {
       ns.await(PodDisruptionBudget.class, name + "-sip-proxy");
       if (TrunkPools.relayMode(trunk)) {
         ns.await(Deployment.class, name + "-media-relay");
+        ns.await(Service.class, name + "-relay");
       }
       assertThat(proxy.getMetadata().getOwnerReferences())
           .singleElement()

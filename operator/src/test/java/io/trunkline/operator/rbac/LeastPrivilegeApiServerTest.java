@@ -3,6 +3,7 @@ package io.trunkline.operator.rbac;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -67,6 +68,7 @@ class LeastPrivilegeApiServerTest {
 
     ns.await(Deployment.class, "acme-sip-proxy");
     ns.await(Deployment.class, "acme-media-relay");
+    ns.await(Service.class, "acme-relay");
     ns.await(ConfigMap.class, "acme-config");
     ns.awaitReady(SipLine.class, "alice", Problem.CREDENTIALS_NOT_FOUND);
     ns.awaitEvent("alice", Problem.CREDENTIALS_NOT_FOUND);

@@ -54,13 +54,14 @@ class SipTrunkReconcilerApiServerTest {
     Deployment relay = awaitResource(Deployment.class, "acme-media-relay");
     Service service = awaitResource(Service.class, "acme-sip");
     Service peers = awaitResource(Service.class, "acme-sip-peers");
+    Service relays = awaitResource(Service.class, "acme-relay");
     ConfigMap snapshot = awaitResource(ConfigMap.class, "acme-config");
     awaitResource(Secret.class, "acme-credentials");
     awaitResource(PodDisruptionBudget.class, "acme-sip-proxy");
     awaitResource(PodDisruptionBudget.class, "acme-media-relay");
 
     SipTrunk trunk = trunk("acme");
-    for (HasMetadata owned : new HasMetadata[] {proxy, relay, service, peers, snapshot}) {
+    for (HasMetadata owned : new HasMetadata[] {proxy, relay, service, peers, relays, snapshot}) {
       assertThat(owned.getMetadata().getOwnerReferences())
           .as(owned.getMetadata().getName())
           .singleElement()
@@ -76,6 +77,10 @@ class SipTrunkReconcilerApiServerTest {
         .extracting(p -> p.getName() + "/" + p.getProtocol() + "/" + p.getPort())
         .containsExactly("sip-udp/UDP/5060", "sip-tcp/TCP/5060");
     assertThat(peers.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(relays.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(relays.getSpec().getPorts())
+        .extracting(p -> p.getName() + "/" + p.getProtocol() + "/" + p.getPort())
+        .containsExactly("control/UDP/2223");
     TrunkConfig config =
         TrunkConfigJson.read(snapshot.getData().get(TrunkPools.CONFIG_FILE), TrunkConfig.class);
     assertThat(config.carriers())
@@ -181,6 +186,7 @@ class SipTrunkReconcilerApiServerTest {
   void bypassRemovesTheRelaysAndHpaModeAddsAnAutoscaler() {
     apply(TestNamespace.trunkManifest("acme", ""));
     awaitResource(Deployment.class, "acme-media-relay");
+    awaitResource(Service.class, "acme-relay");
 
     apply(
         TestNamespace.trunkManifest(
@@ -199,6 +205,24 @@ class SipTrunkReconcilerApiServerTest {
                         .withName("acme-media-relay")
                         .get()
                     == null);
+    await()
+        .atMost(WAIT)
+        .until(() -> client.services().inNamespace(namespace).withName("acme-relay").get() == null);
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName("acme-sip-proxy")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv())
+        .extracting(e -> e.getName())
+        .doesNotContain("TRUNKLINE_RELAYS");
     HorizontalPodAutoscaler hpa = awaitResource(HorizontalPodAutoscaler.class, "acme-sip-proxy");
     assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(8);
