@@ -33,6 +33,8 @@ import java.io.File;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
@@ -56,6 +58,7 @@ public final class SipServer implements SipSender, AutoCloseable {
   private final Map<StreamKey, Channel> streams = new ConcurrentHashMap<>();
   private final StreamTracker tracker = new StreamTracker();
   private final int tos;
+  private final ExecutorService[] workers;
   private final SslContext serverTls;
   private final SslContext clientTls;
   private SipInboundHandler inbound;
@@ -79,6 +82,17 @@ public final class SipServer implements SipSender, AutoCloseable {
     this.epoll = Epoll.isAvailable();
     this.group = epoll ? new EpollEventLoopGroup() : new NioEventLoopGroup();
     this.tos = settings.dscp() << 2;
+    this.workers = new ExecutorService[Runtime.getRuntime().availableProcessors()];
+    for (int i = 0; i < workers.length; i++) {
+      String name = "sip-worker-" + i;
+      workers[i] =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread thread = new Thread(r, name);
+                thread.setDaemon(true);
+                return thread;
+              });
+    }
     if (settings.tls() != null) {
       try {
         this.serverTls =
@@ -121,12 +135,15 @@ public final class SipServer implements SipSender, AutoCloseable {
 
   private void bind(Settings settings, SipMessageHandler handler) throws InterruptedException {
     inbound = new SipInboundHandler(handler);
-    SipDatagramDecoder datagrams = new SipDatagramDecoder(parser, stats);
+    SipDatagramDecoder datagrams = new SipDatagramDecoder(parser, stats, handler, workers);
     udp =
         new Bootstrap()
             .group(group)
             .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
             .option(ChannelOption.IP_TOS, tos)
+            // Room for a burst of a busy trunk while the workers catch up (the kernel caps it at
+            // net.core.rmem_max).
+            .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
             // Netty reads 2 KiB datagrams by default; SIP over UDP may fill one (RFC 3261 §18.1.1).
             .option(
                 ChannelOption.RCVBUF_ALLOCATOR,
@@ -135,7 +152,7 @@ public final class SipServer implements SipSender, AutoCloseable {
                 new ChannelInitializer<>() {
                   @Override
                   protected void initChannel(Channel channel) {
-                    channel.pipeline().addLast(datagrams, inbound);
+                    channel.pipeline().addLast(datagrams);
                   }
                 })
             .bind(settings.address())
@@ -307,5 +324,8 @@ public final class SipServer implements SipSender, AutoCloseable {
     }
     streams.values().forEach(Channel::close);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    for (ExecutorService worker : workers) {
+      worker.shutdownNow();
+    }
   }
 }
