@@ -11,8 +11,6 @@ import io.trunkline.sip.media.MediaAnchor;
 import io.trunkline.sip.media.RelayPool;
 import io.trunkline.sip.metrics.ProxyMetrics;
 import io.trunkline.sip.proxy.SipProxy;
-import io.trunkline.sip.quota.InMemoryChannelQuota;
-import io.trunkline.sip.registrar.InMemoryLocationStore;
 import io.trunkline.sip.transport.SipServer;
 import java.io.File;
 import java.io.IOException;
@@ -20,7 +18,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,35 +112,25 @@ public final class ProxyPod implements AutoCloseable {
     SipProxy.Settings settings =
         new SipProxy.Settings(advertised, config.listener().port(), config.listener().tlsPort());
     MediaAnchor media = new MediaAnchor(relays);
-    SipProxy[] proxy = new SipProxy[1];
-    SipServer server =
-        SipServer.start(
+    SipProxy.Running running =
+        SipProxy.serve(
             new SipServer.Settings(bind, config.qos().signallingDscp(), tls),
-            sender ->
-                proxy[0] =
-                    new SipProxy(
-                        snapshots::current,
-                        settings,
-                        sender,
-                        new InMemoryLocationStore(),
-                        new InMemoryChannelQuota(),
-                        metrics,
-                        media,
-                        Clock.systemUTC()));
-    metrics.transport(server.stats());
-    proxy[0].start();
+            snapshots::current,
+            settings,
+            metrics,
+            media);
     ProxyPod[] pod = new ProxyPod[1];
     OpsServer ops =
         OpsServer.start(
             address(env.getOrDefault("TRUNKLINE_OPS", "0.0.0.0:8080")),
             registry,
             () -> pod[0] != null && !pod[0].draining);
-    pod[0] = new ProxyPod(snapshots, server, proxy[0], relays, ops, discovery);
+    pod[0] = new ProxyPod(snapshots, running.server(), running.proxy(), relays, ops, discovery);
     LOG.log(
         System.Logger.Level.INFO,
         "trunk {0}: SIP on {1} as {2}, zone {3}, relays {4}",
         config.trunk(),
-        server.udpAddress(),
+        running.server().udpAddress(),
         advertised,
         zone,
         relayService.isBlank() ? "none" : relayService);

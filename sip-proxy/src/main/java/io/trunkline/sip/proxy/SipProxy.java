@@ -29,7 +29,9 @@ import io.trunkline.sip.metrics.ProxyMetrics;
 import io.trunkline.sip.metrics.RejectReason;
 import io.trunkline.sip.quota.CallRateLimiter;
 import io.trunkline.sip.quota.ChannelQuota;
+import io.trunkline.sip.quota.InMemoryChannelQuota;
 import io.trunkline.sip.registrar.Binding;
+import io.trunkline.sip.registrar.InMemoryLocationStore;
 import io.trunkline.sip.registrar.LocationStore;
 import io.trunkline.sip.routing.Destination;
 import io.trunkline.sip.routing.RouteDecision;
@@ -40,6 +42,7 @@ import io.trunkline.sip.transaction.TransactionTimers;
 import io.trunkline.sip.transport.InboundMessage;
 import io.trunkline.sip.transport.SipMessageHandler;
 import io.trunkline.sip.transport.SipSender;
+import io.trunkline.sip.transport.SipServer;
 import io.trunkline.sip.transport.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -164,6 +167,40 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
+  }
+
+  /** A proxy with its transports, started together. */
+  public record Running(SipServer server, SipProxy proxy) {}
+
+  /**
+   * Binds the transports and starts a proxy on them with one replica's own quota counters and
+   * location store: the shape of both a pod and the standalone edge.
+   */
+  public static Running serve(
+      SipServer.Settings transports,
+      Supplier<Snapshot> snapshots,
+      Settings settings,
+      ProxyMetrics metrics,
+      MediaAnchor media)
+      throws InterruptedException {
+    SipProxy[] proxy = new SipProxy[1];
+    SipServer server =
+        SipServer.start(
+            transports,
+            sender ->
+                proxy[0] =
+                    new SipProxy(
+                        snapshots,
+                        settings,
+                        sender,
+                        new InMemoryLocationStore(),
+                        new InMemoryChannelQuota(),
+                        metrics,
+                        media,
+                        Clock.systemUTC()));
+    metrics.transport(server.stats());
+    proxy[0].start();
+    return new Running(server, proxy[0]);
   }
 
   /**

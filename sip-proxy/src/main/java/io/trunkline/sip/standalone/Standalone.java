@@ -13,15 +13,12 @@ import io.trunkline.sip.media.MediaAnchor;
 import io.trunkline.sip.media.RelayPool;
 import io.trunkline.sip.metrics.ProxyMetrics;
 import io.trunkline.sip.proxy.SipProxy;
-import io.trunkline.sip.quota.InMemoryChannelQuota;
-import io.trunkline.sip.registrar.InMemoryLocationStore;
 import io.trunkline.sip.transport.SipServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,23 +136,13 @@ public final class Standalone implements AutoCloseable {
     SipProxy.Settings settings =
         new SipProxy.Settings(advertised, address.getPort(), config.listener().tlsPort());
     MediaAnchor media = new MediaAnchor(new RelayPool(zone, relays));
-    SipProxy[] proxy = new SipProxy[1];
-    SipServer server =
-        SipServer.start(
+    SipProxy.Running running =
+        SipProxy.serve(
             SipServer.Settings.plain(address, config.qos().signallingDscp()),
-            sender ->
-                proxy[0] =
-                    new SipProxy(
-                        snapshots,
-                        settings,
-                        sender,
-                        new InMemoryLocationStore(),
-                        new InMemoryChannelQuota(),
-                        metrics,
-                        media,
-                        Clock.systemUTC()));
-    metrics.transport(server.stats());
-    proxy[0].start();
+            snapshots,
+            settings,
+            metrics,
+            media);
     snapshots.watch(Duration.ofSeconds(2));
     OpsServer ops =
         options.ops() == null ? null : OpsServer.start(options.ops(), registry, () -> true);
@@ -166,7 +153,7 @@ public final class Standalone implements AutoCloseable {
         config.lines().size(),
         config.routes().size(),
         config.quota().channels(),
-        server.udpAddress(),
+        running.server().udpAddress(),
         !config.media().relay()
             ? ", media bypassed"
             : relay == null
@@ -182,7 +169,7 @@ public final class Standalone implements AutoCloseable {
                 + ":"
                 + ops.address().getPort()
                 + "/q/metrics");
-    return new Standalone(server, proxy[0], relay, ops, snapshots);
+    return new Standalone(running.server(), running.proxy(), relay, ops, snapshots);
   }
 
   /** The snapshot new calls use now. */

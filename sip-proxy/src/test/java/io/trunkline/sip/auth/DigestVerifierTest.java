@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trunkline.api.config.Digest;
 import io.trunkline.api.config.TrunkCredentials.DigestSecret;
-import java.time.Clock;
+import io.trunkline.testing.time.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -16,25 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DigestVerifierTest {
 
   private static final byte[] KEY = "shared-by-the-replicas-of-a-pool".getBytes();
-  private final AtomicReference<Instant> now =
-      new AtomicReference<>(Instant.parse("2026-11-21T09:00:00Z"));
-  private final Clock clock =
-      new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return now.get();
-        }
-      };
+  private final TestClock clock = new TestClock(Instant.parse("2026-11-21T09:00:00Z"));
   private final DigestVerifier verifier =
       new DigestVerifier("acme", new NonceFactory(KEY, clock, Duration.ofMinutes(5)));
   private final DigestSecret alice = Digest.secret("alice", "acme", "correct horse");
@@ -100,7 +80,7 @@ class DigestVerifierTest {
   @Test
   void aRightAnswerOnAnExpiredNonceIsStaleNotWrong() {
     DigestCredentials answer = phoneAnswers(DigestAlgorithm.SHA_256, "alice", "correct horse");
-    now.set(now.get().plus(Duration.ofMinutes(6)));
+    clock.advance(Duration.ofMinutes(6));
 
     assertThat(verifier.verify("REGISTER", answer, alice)).isEqualTo(DigestVerifier.Verdict.STALE);
     assertThat(verifier.challenges(true)).allSatisfy(c -> assertThat(c).endsWith("stale=true"));

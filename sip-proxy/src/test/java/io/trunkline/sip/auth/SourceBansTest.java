@@ -2,16 +2,15 @@ package io.trunkline.sip.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trunkline.testing.time.TestClock;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class SourceBansTest {
 
-  private final MutableClock clock = new MutableClock();
+  private final TestClock clock = new TestClock(Instant.parse("2026-11-21T10:00:00Z"));
   private final SourceBans bans =
       new SourceBans(3, Duration.ofMinutes(1), Duration.ofMinutes(10), clock);
 
@@ -43,28 +42,5 @@ class SourceBansTest {
     clock.advance(Duration.ofMinutes(2));
     bans.forgetQuiet();
     assertThat(bans.failed(phone)).isFalse();
-  }
-
-  private static final class MutableClock extends Clock {
-    private Instant now = Instant.parse("2026-11-21T10:00:00Z");
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }
