@@ -20,15 +20,11 @@ final class RawHeaders {
   private static final Pattern OTHER_VERSION = Pattern.compile(".* SIP/(?!2\\.0$)[0-9]+\\.[0-9]+");
 
   private final String startLine;
-  private final String head;
   private final List<String> copied;
-  private final int headerCount;
 
-  private RawHeaders(String startLine, String head, List<String> copied, int headerCount) {
+  private RawHeaders(String startLine, List<String> copied) {
     this.startLine = startLine;
-    this.head = head;
     this.copied = copied;
-    this.headerCount = headerCount;
   }
 
   static RawHeaders scan(byte[] bytes) {
@@ -37,46 +33,22 @@ final class RawHeaders {
     String head = end < 0 ? text : text.substring(0, end);
     String[] lines = head.split("\r?\n");
     List<String> copied = new ArrayList<>();
-    int count = 0;
     for (int i = 1; i < lines.length; i++) {
       String line = lines[i];
       if (line.isEmpty() || Character.isWhitespace(line.charAt(0))) {
         continue;
       }
-      count++;
       int colon = line.indexOf(':');
       if (colon > 0 && copies(line.substring(0, colon).trim().toLowerCase(Locale.ROOT))) {
         copied.add(line);
       }
     }
-    return new RawHeaders(lines.length > 0 ? lines[0].trim() : "", head, copied, count);
+    return new RawHeaders(lines.length > 0 ? lines[0].trim() : "", copied);
   }
 
   /** Whether the start line names a SIP version other than 2.0 (answered 505). */
   boolean otherVersion() {
     return OTHER_VERSION.matcher(startLine).matches();
-  }
-
-  /**
-   * A CR that does not end a line, or a control character, in the header section: RFC 3261 §7.3.1
-   * allows neither, and a bare CR is how one header is smuggled inside another's value. Lines
-   * ending in a lone LF are tolerated, as deployed stacks send them.
-   */
-  String framingProblem() {
-    for (int i = 0; i < head.length(); i++) {
-      char c = head.charAt(i);
-      if (c == '\r' && (i + 1 == head.length() || head.charAt(i + 1) != '\n')) {
-        return "bare CR in the headers";
-      }
-      if (c < 0x20 && c != '\r' && c != '\n' && c != '\t' || c == 0x7f) {
-        return "control character in the headers";
-      }
-    }
-    return null;
-  }
-
-  int headerCount() {
-    return headerCount;
   }
 
   /**

@@ -35,17 +35,15 @@ public final class SipParser {
       return new ParseResult.Malformed(
           "message of " + bytes.length + " bytes exceeds " + maxMessageBytes, Optional.empty());
     }
-    RawHeaders raw = RawHeaders.scan(bytes);
-    if (raw.headerCount() > maxHeaders) {
-      return malformed(raw, "more than " + maxHeaders + " header lines");
+    HeadCheck head = HeadCheck.of(bytes);
+    if (head.headerLines() > maxHeaders) {
+      return malformed(bytes, "more than " + maxHeaders + " header lines");
     }
-    String framing = raw.framingProblem();
-    if (framing == null && raw.otherVersion()) {
-      // JAIN-SIP reads any version as 2.0; the start line says what the sender speaks.
-      framing = "only SIP/2.0 is supported";
+    if (head.problem() != null) {
+      return malformed(bytes, head.problem());
     }
-    if (framing != null) {
-      return malformed(raw, framing);
+    if (head.otherVersion()) {
+      return malformed(bytes, "only SIP/2.0 is supported");
     }
     SIPMessage message;
     try {
@@ -54,14 +52,14 @@ public final class SipParser {
       message = new StringMsgParser().parseSIPMessage(bytes, true, false, SipParser::refuse);
     } catch (ParseException | RuntimeException e) {
       // JAIN-SIP signals some syntax errors with unchecked exceptions; none may escape.
-      return malformed(raw, "unparsable: " + e.getMessage());
+      return malformed(bytes, "unparsable: " + e.getMessage());
     }
     if (message == null) {
       return new ParseResult.Malformed("empty message", Optional.empty());
     }
     String missing = missingMandatoryHeader(message);
     if (missing != null) {
-      return malformed(raw, "missing " + missing);
+      return malformed(bytes, "missing " + missing);
     }
     return new ParseResult.Parsed(message);
   }
@@ -109,7 +107,8 @@ public final class SipParser {
     return null;
   }
 
-  private static ParseResult malformed(RawHeaders raw, String reason) {
-    return new ParseResult.Malformed(reason, raw.badRequest(reason));
+  /** The headers are read again, as text, only for the rare message that is answered 400. */
+  private static ParseResult malformed(byte[] bytes, String reason) {
+    return new ParseResult.Malformed(reason, RawHeaders.scan(bytes).badRequest(reason));
   }
 }
