@@ -231,12 +231,15 @@ class CallScenariosSippTest {
                 3,
                 Duration.ofSeconds(20),
                 "ip.dsfield.dscp")) {
-      SippResult call = pbxCalls(NATIONAL, "call", SippTransport.UDP);
-      assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
+      // Two calls for three packets: tshark may start listening a moment after it says so.
+      for (int i = 0; i < 2; i++) {
+        SippResult call = pbxCalls(NATIONAL, "call", SippTransport.UDP);
+        assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
+      }
       marks = tshark.packets();
     }
 
-    // INVITE, ACK and BYE the proxy sent the carrier, each marked CS3 (24).
+    // The requests the proxy sent the carrier (INVITE, ACK, BYE), each marked CS3 (24).
     assertThat(marks).hasSize(3).containsOnly("24");
   }
 

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,8 +65,13 @@ class MediaAnchoringSippTest {
                 .variable("rtp_port", Integer.toString(LoopbackPorts.freePort(PBX)))
                 .option("-s", "pbx", "-d", "3000")
                 .start(work)) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> trunk.proxy().activeDialogs() == 1);
-      InetSocketAddress relayForPbx = audioAfter(call.messageLog(), "SIP/2.0 200 OK");
+      InetSocketAddress relayForPbx;
+      try {
+        relayForPbx = audioAfter(call.messageLog(), "SIP/2.0 200 OK");
+      } catch (ConditionTimeoutException noAnswer) {
+        throw new AssertionError(
+            "the call was not answered: " + call.await() + trunk.log(), noAnswer);
+      }
       InetSocketAddress relayForCarrier = audioAfter(carrier.messageLog(), "INVITE sip:");
 
       // Both directions carry 100 packets; the PBX leaves out three sequence numbers.

@@ -89,7 +89,8 @@ class SipServerSippTest {
             5,
             Duration.ofSeconds(20),
             "ip.dsfield.dscp")) {
-      assertThat(probe(SippTransport.UDP, 5, sippPort).allCallsSucceeded()).isTrue();
+      // Twice the probes the capture counts: tshark may start listening a moment after it says so.
+      assertThat(probe(SippTransport.UDP, 10, sippPort).allCallsSucceeded()).isTrue();
       packets = tshark.packets();
     }
 
