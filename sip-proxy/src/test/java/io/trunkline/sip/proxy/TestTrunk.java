@@ -43,7 +43,8 @@ final class TestTrunk implements AutoCloseable {
   int channels = 4;
   int callsPerSecond = 100;
   int probeIntervalSeconds = 3600;
-  int inviteTimeoutMillis = 1000;
+  /** Generous unless a test is about it: a loaded CI machine may take a second to ring. */
+  int inviteTimeoutMillis = 5000;
   int downAfter = 2;
 
   /**
