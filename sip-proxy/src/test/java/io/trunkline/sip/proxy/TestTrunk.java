@@ -43,8 +43,10 @@ final class TestTrunk implements AutoCloseable {
   int channels = 4;
   int callsPerSecond = 100;
   int probeIntervalSeconds = 3600;
+
   /** Generous unless a test is about it: a loaded CI machine may take a second to ring. */
   int inviteTimeoutMillis = 5000;
+
   int downAfter = 2;
 
   /**
