@@ -122,7 +122,7 @@ public final class TrunkCompiler {
               listener(spec),
               new TrunkConfig.Quota(
                   spec.getChannels(), requireNonNullElse(spec.getCallsPerSecond(), 0)),
-              qos(),
+              qos(spec),
               media(spec),
               failover(),
               List.copyOf(new LinkedHashSet<>(requireNonNullElse(spec.getZones(), List.of()))),
@@ -133,13 +133,6 @@ public final class TrunkCompiler {
               requireNonNullElse(
                   spec.getMaxCallDurationSeconds(), Defaults.MAX_CALL_DURATION_SECONDS));
       return new Compilation(TrunkConfigJson.stamp(config), credentials, problems);
-    }
-
-    private TrunkConfig.Qos qos() {
-      Qos qos = requireNonNullElse(spec.getQos(), new Qos());
-      return new TrunkConfig.Qos(
-          requireNonNullElse(qos.getSignallingDscp(), Defaults.SIGNALLING_DSCP),
-          requireNonNullElse(qos.getMediaDscp(), Defaults.MEDIA_DSCP));
     }
 
     private TrunkConfig.Failover failover() {
@@ -393,6 +386,14 @@ public final class TrunkCompiler {
         transports,
         sip.getTlsSecret(),
         sip.getAdvertisedAddress());
+  }
+
+  /** A trunk's DSCP marks, with the schema's defaults; shared with the operator. */
+  public static TrunkConfig.Qos qos(SipTrunkSpec spec) {
+    Qos qos = requireNonNullElse(spec.getQos(), new Qos());
+    return new TrunkConfig.Qos(
+        requireNonNullElse(qos.getSignallingDscp(), Defaults.SIGNALLING_DSCP),
+        requireNonNullElse(qos.getMediaDscp(), Defaults.MEDIA_DSCP));
   }
 
   /** How a trunk carries media, with the schema's defaults; shared with the operator. */

@@ -47,7 +47,6 @@ import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.api.config.TrunkCredentials;
 import io.trunkline.api.v1alpha1.Defaults;
 import io.trunkline.api.v1alpha1.trunk.Media;
-import io.trunkline.api.v1alpha1.trunk.Qos;
 import io.trunkline.api.v1alpha1.trunk.Scaling;
 import io.trunkline.api.v1alpha1.trunk.ScalingMode;
 import io.trunkline.api.v1alpha1.trunk.SipTransport;
@@ -304,7 +303,9 @@ public final class TrunkPools {
                 fieldEnv(
                     "TRUNKLINE_RELAY_ADVERTISE", hostNetwork ? "status.hostIP" : "status.podIP"),
                 env("TRUNKLINE_RELAY_PORTS", media.portMin() + "-" + media.portMax()),
-                env("TRUNKLINE_RELAY_DSCP", Integer.toString(mediaDscp(trunk))),
+                env(
+                    "TRUNKLINE_RELAY_DSCP",
+                    Integer.toString(TrunkCompiler.qos(trunk.getSpec()).mediaDscp())),
                 env("TRUNKLINE_RELAY_TRUNK", trunk.getMetadata().getName()),
                 zoneEnv("TRUNKLINE_RELAY_ZONE"),
                 env("TRUNKLINE_RELAY_OPS", ANY + ":" + HTTP_PORT),
@@ -491,12 +492,6 @@ public final class TrunkPools {
         + trunk.getMetadata().getNamespace()
         + ".svc:"
         + RELAY_CONTROL_PORT;
-  }
-
-  /** The DSCP relays mark media with: the trunk's, else EF (RFC 3246), as in the snapshot. */
-  static int mediaDscp(SipTrunk trunk) {
-    Qos qos = trunk.getSpec().getQos();
-    return requireNonNullElse(qos == null ? null : qos.getMediaDscp(), Defaults.MEDIA_DSCP);
   }
 
   private static PodSpecBuilder podSpec(SipTrunk trunk, String component, PoolSettings settings) {
