@@ -61,10 +61,20 @@ record HeadCheck(int headerLines, String problem, boolean otherVersion) {
     if (slash < 4 || bytes[slash] != '/' || bytes[slash - 4] != ' ') {
       return false;
     }
-    boolean sip = bytes[slash - 3] == 'S' && bytes[slash - 2] == 'I' && bytes[slash - 1] == 'P';
-    String version =
-        new String(
-            bytes, slash + 1, lineEnd - slash - 1, java.nio.charset.StandardCharsets.US_ASCII);
-    return sip && version.matches("[0-9]+\\.[0-9]+") && !version.equals("2.0");
+    if (bytes[slash - 3] != 'S' || bytes[slash - 2] != 'I' || bytes[slash - 1] != 'P') {
+      return false;
+    }
+    // " SIP/" then digits, a dot and digits, other than 2.0: runs on every request, so by hand.
+    int dot = -1;
+    for (int i = slash + 1; i < lineEnd; i++) {
+      if (bytes[i] == '.' && dot < 0 && i > slash + 1) {
+        dot = i;
+      } else if (bytes[i] < '0' || bytes[i] > '9') {
+        return false;
+      }
+    }
+    boolean twoDotZero =
+        dot == slash + 2 && lineEnd == dot + 2 && bytes[slash + 1] == '2' && bytes[dot + 1] == '0';
+    return dot > 0 && dot < lineEnd - 1 && !twoDotZero;
   }
 }

@@ -17,8 +17,6 @@ final class RawHeaders {
   /** A method token first: what is left of the line may be what is broken. */
   private static final Pattern REQUEST_LINE = Pattern.compile("[A-Za-z]+ .*");
 
-  private static final Pattern OTHER_VERSION = Pattern.compile(".* SIP/(?!2\\.0$)[0-9]+\\.[0-9]+");
-
   private final String startLine;
   private final List<String> copied;
 
@@ -46,16 +44,20 @@ final class RawHeaders {
     return new RawHeaders(lines.length > 0 ? lines[0].trim() : "", copied);
   }
 
-  /** Whether the start line names a SIP version other than 2.0 (answered 505). */
-  boolean otherVersion() {
-    return OTHER_VERSION.matcher(startLine).matches();
-  }
-
   /**
    * A 400 for a request that names enough to be answered, never for a response or an ACK (RFC 3261
    * §17.1.1.3: an ACK gets no response).
    */
   Optional<byte[]> badRequest(String reason) {
+    return answer("400 Bad Request", reason);
+  }
+
+  /** A 505 for a request of another SIP version (RFC 3261 §8.2.2, §21.5.7), addressed as a 400. */
+  Optional<byte[]> versionNotSupported(String reason) {
+    return answer("505 Version Not Supported", reason);
+  }
+
+  private Optional<byte[]> answer(String status, String reason) {
     if (!REQUEST_LINE.matcher(startLine).matches() || startLine.startsWith("ACK ")) {
       return Optional.empty();
     }
@@ -64,8 +66,6 @@ final class RawHeaders {
         return Optional.empty();
       }
     }
-    // A request of another SIP version is answered 505 (RFC 3261 §8.2.2, §21.5.7).
-    String status = otherVersion() ? "505 Version Not Supported" : "400 Bad Request";
     StringBuilder response = new StringBuilder("SIP/2.0 ").append(status).append("\r\n");
     copied.forEach(h -> response.append(h).append("\r\n"));
     // Warning 399 (RFC 3261 §20.43) tells the sender what was wrong, without echoing its bytes.

@@ -43,7 +43,8 @@ public final class SipParser {
       return malformed(bytes, head.problem());
     }
     if (head.otherVersion()) {
-      return malformed(bytes, "only SIP/2.0 is supported");
+      String reason = "only SIP/2.0 is supported";
+      return new ParseResult.Malformed(reason, RawHeaders.scan(bytes).versionNotSupported(reason));
     }
     SIPMessage message;
     try {
