@@ -149,10 +149,6 @@ public final class ProxyPod implements AutoCloseable {
     }
   }
 
-  public boolean draining() {
-    return draining;
-  }
-
   public SipServer server() {
     return server;
   }

@@ -27,7 +27,6 @@ final class ServedTrunk {
   private final Snapshot snapshot;
   private final Map<String, Line> linesByUser = new HashMap<>();
   private final Map<String, Line> linesByNumber = new HashMap<>();
-  private final Map<String, Carrier> carriersByName = new HashMap<>();
   private final Map<String, InetSocketAddress> carrierAddresses = new HashMap<>();
   private final Map<InetAddress, Carrier> carriersByAddress = new HashMap<>();
   private final List<Cidr> pbxSources;
@@ -41,7 +40,6 @@ final class ServedTrunk {
       linesByNumber.put(line.number(), line);
     }
     for (Carrier carrier : config.carriers()) {
-      carriersByName.put(carrier.name(), carrier);
       try {
         // Resolved once per snapshot: a DNS lookup per call would put the resolver in every
         // call's setup time. A carrier that does not resolve is unusable until the next snapshot.
@@ -92,10 +90,6 @@ final class ServedTrunk {
     return Optional.ofNullable(number).map(linesByNumber::get);
   }
 
-  List<Carrier> carriers() {
-    return snapshot.config().carriers();
-  }
-
   Optional<InetSocketAddress> carrierAddress(String name) {
     return Optional.ofNullable(carrierAddresses.get(name));
   }
@@ -137,9 +131,5 @@ final class ServedTrunk {
                 throw new IllegalStateException("a parsed network is always an address", e);
               }
             });
-  }
-
-  Optional<Carrier> carrier(String name) {
-    return Optional.ofNullable(carriersByName.get(name));
   }
 }

@@ -1215,7 +1215,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     calls.remove(tx);
   }
 
-  /** Calls being set up and answered calls, for tests and the drain on shutdown. */
+  /** Answered calls not yet ended (calls being set up hold channels: {@link #channelsInUse}). */
   public int activeDialogs() {
     return dialogs.size();
   }

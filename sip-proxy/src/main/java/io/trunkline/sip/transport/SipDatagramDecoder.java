@@ -21,8 +21,6 @@ import java.util.concurrent.Executor;
 @Sharable
 public final class SipDatagramDecoder extends SimpleChannelInboundHandler<DatagramPacket> {
 
-  private static final System.Logger LOG = System.getLogger(SipDatagramDecoder.class.getName());
-
   private final SipParser parser;
   private final TransportStats stats;
   private final SipMessageHandler handler;
@@ -61,15 +59,7 @@ public final class SipDatagramDecoder extends SimpleChannelInboundHandler<Datagr
               sender,
               (InetSocketAddress) channel.localAddress(),
               channel);
-      try {
-        handler.handle(message);
-      } catch (RuntimeException e) {
-        // A message the proxy could not handle is lost, not the socket: log it with its Call-ID.
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "SIP handling failed for Call-ID " + parsed.message().getCallId(),
-            e);
-      }
+      SipInboundHandler.handle(handler, message);
     } else if (result instanceof ParseResult.Malformed malformed) {
       stats.malformed(malformed.badRequest().isPresent());
       malformed

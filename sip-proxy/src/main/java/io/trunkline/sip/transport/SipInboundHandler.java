@@ -19,10 +19,14 @@ final class SipInboundHandler extends SimpleChannelInboundHandler<InboundMessage
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, InboundMessage message) {
+    handle(handler, message);
+  }
+
+  /** Hands one message on; a message the proxy could not handle is lost, not the socket. */
+  static void handle(SipMessageHandler handler, InboundMessage message) {
     try {
       handler.handle(message);
     } catch (RuntimeException e) {
-      // A message the proxy could not handle is lost, not the socket: log it with its Call-ID.
       LOG.log(
           System.Logger.Level.WARNING,
           "SIP handling failed for Call-ID " + message.message().getCallId(),
