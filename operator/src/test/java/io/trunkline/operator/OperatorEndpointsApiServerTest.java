@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** What a platform team scrapes and probes on the operator itself. */
 @QuarkusTest
 @QuarkusTestResource(value = KubeApiServerResource.class, restrictToAnnotatedClass = false)
-class OperatorEndpointsTest {
+class OperatorEndpointsApiServerTest {
 
   @Inject KubernetesClient client;
 

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The real tshark proves the mark on relayed RTP, as a router would read it. */
-class MediaRelayDscpTest {
+class MediaRelayDscpWireTest {
 
   @Test
   void relayedRtpCarriesTheConfiguredDscpOnTheWire() throws Exception {

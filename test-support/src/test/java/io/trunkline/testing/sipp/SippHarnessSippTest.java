@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Proves the harness with the real sipp on both ends: a caller and a called party on loopback. */
-class SippHarnessTest {
+class SippHarnessSippTest {
 
   private static final Duration BIND_LIMIT = Duration.ofSeconds(10);
 
