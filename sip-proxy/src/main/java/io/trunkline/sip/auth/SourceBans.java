@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows password guessing (SCENARIOS.md: repeated failures from one source are banned for a while):
- * a source whose credentials were wrong {@code maxFailures} times within {@code window} is refused
- * without a challenge for {@code ban}. Toll fraud on SIP starts with exactly this kind of scan, and
- * a challenge costs the scanner nothing.
+ * Slows password guessing (docs/scenarios.md: repeated failures from one source are banned for a
+ * while): a source whose credentials were wrong {@code maxFailures} times within {@code window} is
+ * refused without a challenge for {@code ban}. Toll fraud on SIP starts with exactly this kind of
+ * scan, and a challenge costs the scanner nothing.
  */
 public final class SourceBans {
 

@@ -12,8 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Puts a relay into a call's media path (ARCHITECTURE.md, data flow step 4): the offer's SDP is
- * rewritten to the relay's ports before it goes on, the answer's before it comes back, and the
+ * Puts a relay into a call's media path (docs/architecture.md, data flow step 4): the offer's SDP
+ * is rewritten to the relay's ports before it goes on, the answer's before it comes back, and the
  * relay session is deleted when the call ends. A relay that fails the offer hands it to the next
  * candidate at once, so a dead relay costs a call nothing even before the pings notice.
  */

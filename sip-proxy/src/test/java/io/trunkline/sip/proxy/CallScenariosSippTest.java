@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Scenarios 1 and 2 of SCENARIOS.md through the proxy, with the real sipp as phones, PBX and
+ * Scenarios 1 and 2 of docs/scenarios.md through the proxy, with the real sipp as phones, PBX and
  * carrier: registration, calls between lines and out to the carrier, busy lines, quotas, blocked
  * and unknown destinations, CANCEL, BYE from either side, over UDP and TCP.
  */
