@@ -1,5 +1,6 @@
 package io.trunkline.sip.proxy;
 
+import io.trunkline.sip.quota.CallChannels;
 import io.trunkline.sip.transport.Transport;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -20,7 +21,7 @@ record Dialog(
     InetSocketAddress callee,
     Transport calleeTransport,
     long cseqOffset,
-    Leases leases,
+    CallChannels channels,
     Instant started) {
 
   /** Whether a request with this From tag comes from the caller's side. */

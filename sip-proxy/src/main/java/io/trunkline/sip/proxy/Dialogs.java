@@ -13,9 +13,9 @@ final class Dialogs {
 
   void add(Dialog dialog) {
     Dialog previous = byCallId.putIfAbsent(dialog.callId(), dialog);
-    if (previous != null && previous.leases() != dialog.leases()) {
+    if (previous != null && previous.channels() != dialog.channels()) {
       // A second 2xx of a forked call is a second dialog on the same channel: hold one lease.
-      dialog.leases().release();
+      dialog.channels().release();
     }
   }
 
@@ -27,7 +27,7 @@ final class Dialogs {
   Dialog end(String callId) {
     Dialog dialog = byCallId.remove(callId);
     if (dialog != null) {
-      dialog.leases().release();
+      dialog.channels().release();
     }
     return dialog;
   }

@@ -3,13 +3,11 @@ package io.trunkline.sip.transaction;
 import gov.nist.javax.sip.header.To;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
-import io.netty.util.Timeout;
 import io.trunkline.sip.transport.Transport;
 import java.net.InetSocketAddress;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.sip.SipException;
 import javax.sip.message.Request;
 
@@ -48,7 +46,7 @@ public final class ClientTransaction {
   private final InetSocketAddress destination;
   private final Listener listener;
   private final boolean invite;
-  private final List<Timeout> timers = new ArrayList<>();
+  private final List<Scheduler.Timer> timers = new ArrayList<>();
   private State state = State.CALLING;
   private boolean cancelWanted;
   private SIPRequest ack;
@@ -87,40 +85,32 @@ public final class ClientTransaction {
       if (!transport.reliable()) {
         retransmitAfter(layer.timers().t1().toMillis());
       }
-      timers.add(
-          layer.wheel().newTimeout(t -> timedOut(false), layer.timers().timeoutMillis(), MS));
+      timers.add(layer.schedule(request, () -> timedOut(false), layer.timers().timeoutMillis()));
       if (invite && provisionalTimeoutMillis > 0) {
-        timers.add(layer.wheel().newTimeout(t -> timedOut(true), provisionalTimeoutMillis, MS));
+        timers.add(layer.schedule(request, () -> timedOut(true), provisionalTimeoutMillis));
       }
     }
   }
 
-  private static final TimeUnit MS = TimeUnit.MILLISECONDS;
-
   private void retransmitAfter(long delay) {
     timers.add(
-        layer
-            .wheel()
-            .newTimeout(
-                t -> {
-                  synchronized (this) {
-                    // INVITE retransmissions stop at the first provisional response; non-INVITE
-                    // ones go on at T2 until the final one (§17.1.2.2).
-                    boolean again =
-                        state == State.CALLING || (!invite && state == State.PROCEEDING);
-                    if (!again) {
-                      return;
-                    }
-                    long next =
-                        invite || state == State.CALLING
-                            ? 2 * delay
-                            : layer.timers().t2().toMillis();
-                    retransmitAfter(invite ? next : Math.min(next, layer.timers().t2().toMillis()));
-                  }
-                  layer.sender().send(request, transport, destination);
-                },
-                delay,
-                MS));
+        layer.schedule(
+            request,
+            () -> {
+              synchronized (this) {
+                // INVITE retransmissions stop at the first provisional response; non-INVITE
+                // ones go on at T2 until the final one (§17.1.2.2).
+                boolean again = state == State.CALLING || (!invite && state == State.PROCEEDING);
+                if (!again) {
+                  return;
+                }
+                long next =
+                    invite || state == State.CALLING ? 2 * delay : layer.timers().t2().toMillis();
+                retransmitAfter(invite ? next : Math.min(next, layer.timers().t2().toMillis()));
+              }
+              layer.sender().send(request, transport, destination);
+            },
+            delay));
   }
 
   private void timedOut(boolean provisional) {
@@ -160,7 +150,7 @@ public final class ClientTransaction {
           state = State.COMPLETED;
           cancelTimers();
           // RFC 6026 §8.4 Timer M: stay to pass on 2xx retransmissions.
-          layer.schedule(this::terminate, layer.timers().timeoutMillis());
+          layer.schedule(request, this::terminate, layer.timers().timeoutMillis());
         }
       } else {
         deliver = state.compareTo(State.COMPLETED) < 0;
@@ -178,7 +168,7 @@ public final class ClientTransaction {
               transport.reliable()
                   ? 0
                   : invite ? layer.timers().timeoutMillis() : layer.timers().t4().toMillis();
-          layer.schedule(this::terminate, linger);
+          layer.schedule(request, this::terminate, linger);
         }
       }
     }
@@ -219,7 +209,7 @@ public final class ClientTransaction {
     }
     // A late provisional response must still be able to trigger the CANCEL, so the transaction
     // stays matchable until the network has settled.
-    layer.schedule(this::terminate, layer.timers().timeoutMillis());
+    layer.schedule(request, this::terminate, layer.timers().timeoutMillis());
   }
 
   private void sendCancel() {
@@ -240,7 +230,7 @@ public final class ClientTransaction {
   }
 
   private void cancelTimers() {
-    timers.forEach(Timeout::cancel);
+    timers.forEach(Scheduler.Timer::cancel);
     timers.clear();
   }
 

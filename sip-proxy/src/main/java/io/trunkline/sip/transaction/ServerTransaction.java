@@ -2,9 +2,7 @@ package io.trunkline.sip.transaction;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
-import io.netty.util.Timeout;
 import io.trunkline.sip.transport.InboundMessage;
-import java.util.concurrent.TimeUnit;
 import javax.sip.message.Request;
 
 /**
@@ -22,7 +20,7 @@ public final class ServerTransaction {
   private byte[] lastResponse;
   private int lastStatus;
   private boolean confirmed;
-  private Timeout retransmission;
+  private Scheduler.Timer retransmission;
 
   ServerTransaction(TransactionLayer layer, String key, InboundMessage inbound) {
     this.layer = layer;
@@ -66,10 +64,10 @@ public final class ServerTransaction {
         scheduleRetransmission(layer.timers().t1().toMillis());
       }
       // Timer H: give up waiting for the ACK; the transaction ends either way.
-      layer.schedule(this::terminate, layer.timers().timeoutMillis());
+      layer.schedule(request(), this::terminate, layer.timers().timeoutMillis());
     } else {
       // 2xx to INVITE: RFC 6026 §7.1 Accepted state; others: Timer J.
-      layer.schedule(this::terminate, invite ? layer.timers().timeoutMillis() : linger);
+      layer.schedule(request(), this::terminate, invite ? layer.timers().timeoutMillis() : linger);
     }
   }
 
@@ -98,7 +96,9 @@ public final class ServerTransaction {
     }
     // Timer I absorbs ACK retransmissions for T4 over UDP.
     layer.schedule(
-        this::terminate, inbound.transport().reliable() ? 0 : layer.timers().t4().toMillis());
+        request(),
+        this::terminate,
+        inbound.transport().reliable() ? 0 : layer.timers().t4().toMillis());
   }
 
   private synchronized void scheduleRetransmission(long delay) {
@@ -106,22 +106,20 @@ public final class ServerTransaction {
       return;
     }
     retransmission =
-        layer
-            .wheel()
-            .newTimeout(
-                timeout -> {
-                  byte[] again;
-                  synchronized (this) {
-                    again = confirmed ? null : lastResponse;
-                  }
-                  if (again != null) {
-                    layer.sender().reply(inbound, again);
-                    // Timer G doubles up to T2 (§17.2.1).
-                    scheduleRetransmission(Math.min(2 * delay, layer.timers().t2().toMillis()));
-                  }
-                },
-                delay,
-                TimeUnit.MILLISECONDS);
+        layer.schedule(
+            request(),
+            () -> {
+              byte[] again;
+              synchronized (this) {
+                again = confirmed ? null : lastResponse;
+              }
+              if (again != null) {
+                layer.sender().reply(inbound, again);
+                // Timer G doubles up to T2 (§17.2.1).
+                scheduleRetransmission(Math.min(2 * delay, layer.timers().t2().toMillis()));
+              }
+            },
+            delay);
   }
 
   private void terminate() {

@@ -3,20 +3,18 @@ package io.trunkline.sip.transaction;
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
-import io.netty.util.HashedWheelTimer;
 import io.trunkline.sip.transport.InboundMessage;
 import io.trunkline.sip.transport.SipSender;
 import io.trunkline.sip.transport.Transport;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import javax.sip.message.Request;
 
 /**
- * Matches requests and responses to transactions (RFC 3261 §17.1.3, §17.2.3) and owns their timers.
- * Safe for any number of event-loop threads: transactions lock themselves, and listeners are called
- * outside those locks.
+ * Matches requests and responses to transactions (RFC 3261 §17.1.3, §17.2.3) and runs their timers
+ * through a {@link Scheduler}. Safe for any number of threads: transactions lock themselves, and
+ * listeners are called outside those locks.
  */
 public final class TransactionLayer implements AutoCloseable {
 
@@ -25,24 +23,14 @@ public final class TransactionLayer implements AutoCloseable {
 
   private final SipSender sender;
   private final TransactionTimers timers;
-  private final HashedWheelTimer wheel;
+  private final Scheduler scheduler;
   private final Map<String, ServerTransaction> servers = new ConcurrentHashMap<>();
   private final Map<String, ClientTransaction> clients = new ConcurrentHashMap<>();
 
-  public TransactionLayer(SipSender sender, TransactionTimers timers) {
+  public TransactionLayer(SipSender sender, TransactionTimers timers, Scheduler scheduler) {
     this.sender = sender;
     this.timers = timers;
-    // 10 ms ticks: far finer than T1, and one thread for every timer of every transaction.
-    this.wheel =
-        new HashedWheelTimer(
-            r -> {
-              Thread thread = new Thread(r, "sip-transaction-timers");
-              thread.setDaemon(true);
-              return thread;
-            },
-            10,
-            TimeUnit.MILLISECONDS,
-            1024);
+    this.scheduler = scheduler;
   }
 
   /** What became of an incoming request at the transaction layer. */
@@ -131,7 +119,7 @@ public final class TransactionLayer implements AutoCloseable {
 
   @Override
   public void close() {
-    wheel.stop();
+    scheduler.close();
   }
 
   SipSender sender() {
@@ -142,16 +130,13 @@ public final class TransactionLayer implements AutoCloseable {
     return timers;
   }
 
-  HashedWheelTimer wheel() {
-    return wheel;
-  }
-
-  void schedule(Runnable task, long delayMillis) {
+  /** Runs {@code task} after {@code delayMillis}, at once when that is 0; null when run. */
+  Scheduler.Timer schedule(SIPRequest request, Runnable task, long delayMillis) {
     if (delayMillis <= 0) {
       task.run();
-    } else {
-      wheel.newTimeout(t -> task.run(), delayMillis, TimeUnit.MILLISECONDS);
+      return null;
     }
+    return scheduler.after(request.getCallId().getCallId(), delayMillis, task);
   }
 
   void remove(String key, ServerTransaction transaction) {

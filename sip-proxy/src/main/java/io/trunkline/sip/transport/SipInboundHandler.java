@@ -1,36 +1,79 @@
 package io.trunkline.sip.transport;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
+import io.trunkline.sip.message.ParseResult;
+import io.trunkline.sip.message.SipParser;
 
-/** Hands parsed messages to the proxy; one failed exchange never takes a socket down for others. */
+/**
+ * Takes framed messages from every transport to their call's worker ({@link CallWorkers}), parses
+ * them there, and hands the result on: a message to the proxy, a malformed request's 400 back to
+ * its sender (RFC 3261 §8.2.6), anything else to the drop counter. One failed exchange never takes
+ * a socket down for others.
+ */
 @Sharable
-final class SipInboundHandler extends SimpleChannelInboundHandler<InboundMessage> {
+final class SipInboundHandler extends ChannelInboundHandlerAdapter {
 
   private static final System.Logger LOG = System.getLogger(SipInboundHandler.class.getName());
+  private static final byte[] PONG = {'\r', '\n'};
 
+  private final SipParser parser;
+  private final TransportStats stats;
+  private final CallWorkers workers;
   private final SipMessageHandler handler;
 
-  SipInboundHandler(SipMessageHandler handler) {
+  SipInboundHandler(
+      SipParser parser, TransportStats stats, CallWorkers workers, SipMessageHandler handler) {
+    this.parser = parser;
+    this.stats = stats;
+    this.workers = workers;
     this.handler = handler;
   }
 
   @Override
-  protected void channelRead0(ChannelHandlerContext ctx, InboundMessage message) {
-    handle(handler, message);
+  public void channelRead(ChannelHandlerContext ctx, Object message) {
+    if (message instanceof SipFrame frame) {
+      workers.byHash(frame.callIdHash()).execute(() -> process(frame));
+    } else if (message == StreamPing.INSTANCE) {
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(PONG));
+    } else {
+      ctx.fireChannelRead(message);
+    }
   }
 
-  /** Hands one message on; a message the proxy could not handle is lost, not the socket. */
-  static void handle(SipMessageHandler handler, InboundMessage message) {
-    try {
-      handler.handle(message);
-    } catch (RuntimeException e) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "SIP handling failed for Call-ID " + message.message().getCallId(),
-          e);
+  private void process(SipFrame frame) {
+    ParseResult result = parser.parse(frame.bytes());
+    if (result instanceof ParseResult.Parsed parsed) {
+      stats.received();
+      InboundMessage inbound =
+          new InboundMessage(
+              parsed.message(), frame.transport(), frame.remote(), frame.local(), frame.channel());
+      try {
+        handler.handle(inbound);
+      } catch (RuntimeException e) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "SIP handling failed for Call-ID " + parsed.message().getCallId(),
+            e);
+      }
+    } else if (result instanceof ParseResult.Malformed malformed) {
+      stats.malformed(malformed.badRequest().isPresent());
+      malformed.badRequest().ifPresent(reply -> answer(frame, reply));
+    }
+  }
+
+  /** The way the frame came: the datagram's source, or the same connection (§18.2.2). */
+  private static void answer(SipFrame frame, byte[] reply) {
+    if (frame.transport() == Transport.UDP) {
+      frame
+          .channel()
+          .writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply), frame.remote()));
+    } else {
+      frame.channel().writeAndFlush(Unpooled.wrappedBuffer(reply));
     }
   }
 

@@ -33,10 +33,8 @@ import java.io.File;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import javax.net.ssl.SSLException;
 
 /**
@@ -58,7 +56,7 @@ public final class SipServer implements SipSender, AutoCloseable {
   private final Map<StreamKey, Channel> streams = new ConcurrentHashMap<>();
   private final StreamTracker tracker = new StreamTracker();
   private final int tos;
-  private final ExecutorService[] workers;
+  private final CallWorkers workers;
   private final SslContext serverTls;
   private final SslContext clientTls;
   private SipInboundHandler inbound;
@@ -82,17 +80,7 @@ public final class SipServer implements SipSender, AutoCloseable {
     this.epoll = Epoll.isAvailable();
     this.group = epoll ? new EpollEventLoopGroup() : new NioEventLoopGroup();
     this.tos = settings.dscp() << 2;
-    this.workers = new ExecutorService[Runtime.getRuntime().availableProcessors()];
-    for (int i = 0; i < workers.length; i++) {
-      String name = "sip-worker-" + i;
-      workers[i] =
-          Executors.newSingleThreadExecutor(
-              r -> {
-                Thread thread = new Thread(r, name);
-                thread.setDaemon(true);
-                return thread;
-              });
-    }
+    this.workers = CallWorkers.perCore();
     if (settings.tls() != null) {
       try {
         this.serverTls =
@@ -119,13 +107,14 @@ public final class SipServer implements SipSender, AutoCloseable {
 
   /**
    * Binds the listeners and starts handing messages to the handler {@code handlers} builds with
-   * this server as its sender.
+   * this server as its sender and its call workers, on which every message is handled.
    */
-  public static SipServer start(Settings settings, Function<SipSender, SipMessageHandler> handlers)
+  public static SipServer start(
+      Settings settings, BiFunction<SipSender, CallWorkers, SipMessageHandler> handlers)
       throws InterruptedException {
     SipServer server = new SipServer(settings);
     try {
-      server.bind(settings, handlers.apply(server));
+      server.bind(settings, handlers.apply(server, server.workers));
       return server;
     } catch (InterruptedException | RuntimeException e) {
       server.close();
@@ -134,8 +123,8 @@ public final class SipServer implements SipSender, AutoCloseable {
   }
 
   private void bind(Settings settings, SipMessageHandler handler) throws InterruptedException {
-    inbound = new SipInboundHandler(handler);
-    SipDatagramDecoder datagrams = new SipDatagramDecoder(parser, stats, handler, workers);
+    inbound = new SipInboundHandler(parser, stats, workers, handler);
+    SipDatagramDecoder datagrams = new SipDatagramDecoder(stats);
     udp =
         new Bootstrap()
             .group(group)
@@ -152,7 +141,7 @@ public final class SipServer implements SipSender, AutoCloseable {
                 new ChannelInitializer<>() {
                   @Override
                   protected void initChannel(Channel channel) {
-                    channel.pipeline().addLast(datagrams);
+                    channel.pipeline().addLast(datagrams, inbound);
                   }
                 })
             .bind(settings.address())
@@ -198,7 +187,6 @@ public final class SipServer implements SipSender, AutoCloseable {
                 new IdleStateHandler(0, 0, STREAM_IDLE_SECONDS),
                 new SipStreamDecoder(
                     transport,
-                    parser,
                     stats,
                     SipStreamDecoder.DEFAULT_MAX_HEADER_BYTES,
                     SipParser.DEFAULT_MAX_MESSAGE_BYTES),
@@ -324,8 +312,6 @@ public final class SipServer implements SipSender, AutoCloseable {
     }
     streams.values().forEach(Channel::close);
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    for (ExecutorService worker : workers) {
-      worker.shutdownNow();
-    }
+    workers.close();
   }
 }

@@ -5,8 +5,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.trunkline.sip.message.ParseResult;
-import io.trunkline.sip.message.SipParser;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -26,26 +24,19 @@ public final class SipStreamDecoder extends ByteToMessageDecoder {
   public static final int DEFAULT_MAX_HEADER_BYTES = 16_384;
 
   private static final System.Logger LOG = System.getLogger(SipStreamDecoder.class.getName());
-  private static final byte[] PONG = {'\r', '\n'};
   private static final ByteBuf HEADER_END =
       Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] {'\r', '\n', '\r', '\n'}));
   private static final Pattern CONTENT_LENGTH =
       Pattern.compile("(?im)^(content-length|l)[ \\t]*:[ \\t]*([0-9]{1,9})[ \\t]*$");
 
   private final Transport transport;
-  private final SipParser parser;
   private final TransportStats stats;
   private final int maxHeaderBytes;
   private final int maxBodyBytes;
 
   public SipStreamDecoder(
-      Transport transport,
-      SipParser parser,
-      TransportStats stats,
-      int maxHeaderBytes,
-      int maxBodyBytes) {
+      Transport transport, TransportStats stats, int maxHeaderBytes, int maxBodyBytes) {
     this.transport = transport;
-    this.parser = parser;
     this.stats = stats;
     this.maxHeaderBytes = maxHeaderBytes;
     this.maxBodyBytes = maxBodyBytes;
@@ -53,7 +44,7 @@ public final class SipStreamDecoder extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (answeredKeepAlive(ctx, in)) {
+    if (keepAlives(in, out)) {
       return;
     }
     int headerEnd = ByteBufUtil.indexOf(HEADER_END.duplicate(), in);
@@ -84,21 +75,13 @@ public final class SipStreamDecoder extends ByteToMessageDecoder {
     }
     byte[] message = new byte[headerLength + bodyLength];
     in.readBytes(message);
-    ParseResult result = parser.parse(message);
-    if (result instanceof ParseResult.Parsed parsed) {
-      stats.received();
-      out.add(
-          new InboundMessage(
-              parsed.message(),
-              transport,
-              inet(ctx.channel().remoteAddress()),
-              inet(ctx.channel().localAddress()),
-              ctx.channel()));
-    } else if (result instanceof ParseResult.Malformed malformed) {
-      // The framing held, so the stream goes on: answer or drop this one message only.
-      stats.malformed(malformed.badRequest().isPresent());
-      malformed.badRequest().ifPresent(reply -> ctx.writeAndFlush(Unpooled.wrappedBuffer(reply)));
-    }
+    out.add(
+        new SipFrame(
+            message,
+            transport,
+            inet(ctx.channel().remoteAddress()),
+            inet(ctx.channel().localAddress()),
+            ctx.channel()));
   }
 
   /** Socket channels have IP addresses; other channels (embedded ones in tests) have none. */
@@ -107,7 +90,7 @@ public final class SipStreamDecoder extends ByteToMessageDecoder {
   }
 
   /** Consumes leading keep-alives: CRLFCRLF is a ping to answer, a lone CRLF a pong to skip. */
-  private boolean answeredKeepAlive(ChannelHandlerContext ctx, ByteBuf in) {
+  private boolean keepAlives(ByteBuf in, List<Object> out) {
     boolean seen = false;
     while (in.readableBytes() >= 2
         && in.getByte(in.readerIndex()) == '\r'
@@ -116,7 +99,7 @@ public final class SipStreamDecoder extends ByteToMessageDecoder {
           && in.getByte(in.readerIndex() + 2) == '\r'
           && in.getByte(in.readerIndex() + 3) == '\n') {
         in.skipBytes(4);
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(PONG));
+        out.add(StreamPing.INSTANCE);
       } else {
         in.skipBytes(2);
       }

@@ -2,6 +2,7 @@ package io.trunkline.sip.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trunkline.sip.quota.CallChannels;
 import io.trunkline.sip.quota.InMemoryChannelQuota;
 import io.trunkline.sip.transport.Transport;
 import java.net.InetSocketAddress;
@@ -38,9 +39,10 @@ class DialogsTest {
   }
 
   private Dialog dialog(String callId, Instant started) {
-    Leases leases = new Leases(quota);
-    assertThat(leases.take("trunk/acme", 10)).isTrue();
+    CallChannels channels = new CallChannels(quota);
+    assertThat(channels.take("trunk/acme", 10)).isTrue();
     InetSocketAddress peer = new InetSocketAddress("127.0.0.2", 5060);
-    return new Dialog(callId, "tag", peer, Transport.UDP, peer, Transport.UDP, 0, leases, started);
+    return new Dialog(
+        callId, "tag", peer, Transport.UDP, peer, Transport.UDP, 0, channels, started);
   }
 }

@@ -125,6 +125,37 @@ class MediaAnchoringSippTest {
   }
 
   @Test
+  void endsACallCancelledWhileItsRelayIsStillBeingAsked() throws Exception {
+    try (MediaRelay relay = relay("127.0.0.20", "zone-a");
+        SlowRelayLink slow =
+            new SlowRelayLink(
+                new InetSocketAddress("127.0.0.21", LoopbackPorts.freePort("127.0.0.21")),
+                relay.controlAddress(),
+                600)) {
+      trunk.relayMedia = true;
+      trunk.relays = List.of(slow.address());
+      trunk.start(work.resolve("trunk"));
+
+      // The CANCEL follows the 100 at once, while the relay holds the offer for 600 ms: the call
+      // exists already, so the CANCEL gets 200 and the INVITE 487, and nothing reaches a carrier.
+      SippResult cancelled =
+          trunk
+              .towardsProxy(Sipp.bundled("cancel-at-once"), PBX, SippTransport.UDP)
+              .calls(1)
+              .variable("dest", NATIONAL)
+              .option("-s", "pbx")
+              .start(work)
+              .await();
+
+      assertThat(cancelled.allCallsSucceeded()).as(cancelled.toString() + trunk.log()).isTrue();
+      assertThat(trunk.proxy().channelsInUse()).isZero();
+      // The session the late offer opened is deleted as soon as its answer comes.
+      await().atMost(Duration.ofSeconds(5)).until(() -> relay.sessions() == 1);
+      await().atMost(Duration.ofSeconds(5)).until(() -> relay.sessions() == 0);
+    }
+  }
+
+  @Test
   void movesNewCallsToAnotherZonesRelayWhenItsOwnZoneIsLost() throws Exception {
     MediaRelay zoneA = relay("127.0.0.20", "zone-a");
     try (MediaRelay zoneB = relay("127.0.0.21", "zone-b")) {

@@ -39,7 +39,7 @@ class SipServerSippTest {
     server =
         SipServer.start(
             SipServer.Settings.plain(new InetSocketAddress(ADDRESS, port), 24),
-            sender -> message -> answer(sender, message));
+            (sender, workers) -> message -> answer(sender, message));
   }
 
   /** The transports' own behaviour, without the proxy: every request gets 200 on its way back. */

@@ -1,4 +1,4 @@
-package io.trunkline.sip.proxy;
+package io.trunkline.sip.routing;
 
 import io.trunkline.api.config.TrunkConfig.Carrier;
 import io.trunkline.sip.transport.Transport;
@@ -10,5 +10,5 @@ import javax.sip.address.URI;
  *
  * @param carrier the carrier, or null for a registered line or PBX contact
  */
-record CallTarget(
+public record CallTarget(
     URI requestUri, InetSocketAddress destination, Transport transport, Carrier carrier) {}

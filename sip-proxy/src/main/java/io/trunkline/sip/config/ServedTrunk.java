@@ -1,11 +1,10 @@
-package io.trunkline.sip.proxy;
+package io.trunkline.sip.config;
 
 import io.trunkline.api.config.Cidr;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.config.TrunkConfig.Carrier;
 import io.trunkline.api.config.TrunkConfig.Line;
 import io.trunkline.api.config.TrunkCredentials;
-import io.trunkline.sip.config.Snapshot;
 import io.trunkline.sip.routing.RouteTable;
 import io.trunkline.sip.transport.Transport;
 import java.net.InetAddress;
@@ -20,7 +19,7 @@ import java.util.Optional;
  * One snapshot made ready for calls: lines by user name and number, carriers by name and by
  * address, the route table. Built once per snapshot version; a call keeps the one it started with.
  */
-final class ServedTrunk {
+public final class ServedTrunk {
 
   private static final System.Logger LOG = System.getLogger(ServedTrunk.class.getName());
 
@@ -32,7 +31,7 @@ final class ServedTrunk {
   private final List<Cidr> pbxSources;
   private final RouteTable routes;
 
-  ServedTrunk(Snapshot snapshot) {
+  public ServedTrunk(Snapshot snapshot) {
     this.snapshot = snapshot;
     TrunkConfig config = snapshot.config();
     for (Line line : config.lines()) {
@@ -62,56 +61,56 @@ final class ServedTrunk {
     this.routes = new RouteTable(config);
   }
 
-  Snapshot snapshot() {
+  public Snapshot snapshot() {
     return snapshot;
   }
 
-  TrunkConfig config() {
+  public TrunkConfig config() {
     return snapshot.config();
   }
 
-  TrunkCredentials credentials() {
+  public TrunkCredentials credentials() {
     return snapshot.credentials();
   }
 
-  String name() {
+  public String name() {
     return snapshot.config().trunk();
   }
 
-  RouteTable routes() {
+  public RouteTable routes() {
     return routes;
   }
 
-  Optional<Line> lineByUser(String user) {
+  public Optional<Line> lineByUser(String user) {
     return Optional.ofNullable(user).map(linesByUser::get);
   }
 
-  Optional<Line> lineByNumber(String number) {
+  public Optional<Line> lineByNumber(String number) {
     return Optional.ofNullable(number).map(linesByNumber::get);
   }
 
-  Optional<InetSocketAddress> carrierAddress(String name) {
+  public Optional<InetSocketAddress> carrierAddress(String name) {
     return Optional.ofNullable(carrierAddresses.get(name));
   }
 
-  static Transport transportOf(Carrier carrier) {
+  public static Transport transportOf(Carrier carrier) {
     return Transport.of(carrier.transport());
   }
 
   /** The carrier a request came from, by source address: carriers are trusted by address. */
-  Optional<Carrier> carrierAt(InetAddress source) {
+  public Optional<Carrier> carrierAt(InetAddress source) {
     return Optional.ofNullable(carriersByAddress.get(source));
   }
 
-  boolean pbxAdmits(InetAddress source) {
+  public boolean pbxAdmits(InetAddress source) {
     return pbxSources.stream().anyMatch(cidr -> cidr.contains(source));
   }
 
-  boolean pbxHasSources() {
+  public boolean pbxHasSources() {
     return !pbxSources.isEmpty();
   }
 
-  boolean pbxDigest() {
+  public boolean pbxDigest() {
     return snapshot.config().pbx() != null && snapshot.config().pbx().digest();
   }
 
@@ -119,7 +118,7 @@ final class ServedTrunk {
    * Where calls from carriers to the PBX go when it has not registered: a single-host source
    * network names it (port 5060 over UDP, RFC 3261 §19.1.2).
    */
-  Optional<InetSocketAddress> pbxHost() {
+  public Optional<InetSocketAddress> pbxHost() {
     return pbxSources.stream()
         .filter(cidr -> cidr.prefixLength() == cidr.network().length * 8)
         .findFirst()

@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class SipDatagramDecoderTest {
+class SipFrameTest {
 
   private static final InetSocketAddress SENDER = new InetSocketAddress("127.0.0.5", 5060);
 
@@ -14,12 +14,19 @@ class SipDatagramDecoderTest {
   void sendsEveryMessageOfACallToTheSameWorker() {
     int request =
         hash("INVITE sip:x SIP/2.0\r\nVia: v\r\nCall-ID: abc@host\r\nCSeq: 1 INVITE\r\n\r\n");
-    int compact = hash("SIP/2.0 200 OK\r\nv: v\r\ni:   abc@host\r\n\r\n");
+    int compact = hash("SIP/2.0 200 OK\r\nv: v\r\ni:   abc@host \r\n\r\n");
     int lowerCase = hash("BYE sip:x SIP/2.0\r\ncall-id:abc@host\r\n\r\n");
 
     assertThat(compact).isEqualTo(request);
     assertThat(lowerCase).isEqualTo(request);
     assertThat(hash("INVITE sip:x SIP/2.0\r\nCall-ID: other@host\r\n\r\n")).isNotEqualTo(request);
+  }
+
+  @Test
+  void hashesTheWireValueAsTheParsedCallIdIsHashed() {
+    // Continuations of a call (relay answers, timers) find its worker by the parsed Call-ID.
+    assertThat(hash("BYE sip:x SIP/2.0\r\nCall-ID: abc@host\r\n\r\n"))
+        .isEqualTo(CallWorkers.hash("abc@host"));
   }
 
   @Test
@@ -29,6 +36,8 @@ class SipDatagramDecoderTest {
   }
 
   private static int hash(String message) {
-    return SipDatagramDecoder.callIdHash(message.getBytes(StandardCharsets.US_ASCII), SENDER);
+    return new SipFrame(
+            message.getBytes(StandardCharsets.US_ASCII), Transport.UDP, SENDER, null, null)
+        .callIdHash();
   }
 }

@@ -5,13 +5,19 @@ import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.trunkline.api.config.TrunkCredentials.Login;
 import io.trunkline.sip.auth.DigestClient;
+import io.trunkline.sip.config.ServedTrunk;
+import io.trunkline.sip.message.Responses;
+import io.trunkline.sip.message.SipHeaders;
 import io.trunkline.sip.metrics.RejectReason;
+import io.trunkline.sip.quota.CallChannels;
+import io.trunkline.sip.routing.CallTarget;
 import io.trunkline.sip.transaction.ClientTransaction;
 import io.trunkline.sip.transaction.ServerTransaction;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import javax.sip.InvalidArgumentException;
 import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.Header;
@@ -26,19 +32,23 @@ import javax.sip.message.Response;
  * group. Branches of a group run in parallel (a line's registered phones ring together, §16.6);
  * carriers are one group each, in failover order, and a carrier that answers 408 or 5xx, or sends
  * no provisional response in the failover time, hands the call to the next one. The best final
- * response (§16.7.6) goes upstream when nothing is left to try. Guarded by its own lock; client
- * transactions call in without holding theirs.
+ * response (§16.7.6) goes upstream when nothing is left to try.
+ *
+ * <p>The call exists from the moment it is admitted, before its media offer is anchored on a relay,
+ * so a CANCEL during that offer ends it at once (§9.2: 200 to the CANCEL, 487 to the INVITE). Runs
+ * on the call's worker; the lock guards against the few callers that are not (closing, tests).
  */
-final class ProxyCall implements ClientTransaction.Listener {
+final class InviteForwarder implements ClientTransaction.Listener {
 
-  private final SipProxy proxy;
+  private final Forwarding forwarding;
   private final ServerTransaction server;
   private final ServedTrunk trunk;
-  private final Leases leases;
+  private final CallChannels channels;
   private final List<List<CallTarget>> groups;
   private final long provisionalTimeoutMillis;
-  private final String offer;
+  private final Runnable ended;
   private final Map<ClientTransaction, Branch> branches = new HashMap<>();
+  private String offer;
   private int group = -1;
   private int attempts;
   private long cseqOffset;
@@ -50,19 +60,23 @@ final class ProxyCall implements ClientTransaction.Listener {
   /** A branch's target and whether it already answered a challenge (one try each, §22.2). */
   private record Branch(CallTarget target, boolean authenticated) {}
 
-  ProxyCall(
-      SipProxy proxy,
+  /**
+   * @param ended told once the call no longer needs its setup state (answered, refused or
+   *     cancelled), so that a CANCEL no longer finds it
+   */
+  InviteForwarder(
+      Forwarding forwarding,
       ServerTransaction server,
       ServedTrunk trunk,
-      Leases leases,
+      CallChannels channels,
       List<List<CallTarget>> groups,
-      String offer) {
-    this.proxy = proxy;
-    this.offer = offer;
+      Runnable ended) {
+    this.forwarding = forwarding;
     this.server = server;
     this.trunk = trunk;
-    this.leases = leases;
+    this.channels = channels;
     this.groups = groups;
+    this.ended = ended;
     this.provisionalTimeoutMillis = trunk.config().failover().inviteTimeoutMillis();
   }
 
@@ -71,8 +85,41 @@ final class ProxyCall implements ClientTransaction.Listener {
     return server.request().getFromTag();
   }
 
+  /** Forwards the INVITE as it came (media bypasses the relays). */
   synchronized void start() {
     nextGroup();
+  }
+
+  /**
+   * Forwards the INVITE once a relay has anchored its offer; the call's worker takes the relay's
+   * answer. A relay that fails the offer fails the call clearly: a call without its media path
+   * would be silent.
+   */
+  void startAnchored(CompletableFuture<String> anchoredOffer) {
+    anchoredOffer.whenCompleteAsync(this::anchored, forwarding.workers().of(callId()));
+  }
+
+  private synchronized void anchored(String sdp, Throwable failure) {
+    if (finished) {
+      // Cancelled while the relay was asked: the session it opened goes at once, not on idling.
+      forwarding.media().release(callId(), callerTag());
+      return;
+    }
+    if (failure != null) {
+      forwarding.metrics().reject(RejectReason.UNAVAILABLE);
+      finish(
+          Responses.withRetryAfter(
+              Responses.of(
+                  server.request(), Response.SERVICE_UNAVAILABLE, "Media Relay Unavailable"),
+              5));
+      return;
+    }
+    offer = sdp;
+    nextGroup();
+  }
+
+  private String callId() {
+    return server.request().getCallId().getCallId();
   }
 
   /** The caller sent CANCEL (§16.10): cancel every pending branch, try nothing new. */
@@ -83,7 +130,7 @@ final class ProxyCall implements ClientTransaction.Listener {
     cancelled = true;
     branches.keySet().forEach(ClientTransaction::cancel);
     if (branches.isEmpty()) {
-      finish(proxy.response(server.request(), Response.REQUEST_TERMINATED, null));
+      finish(Responses.of(server.request(), Response.REQUEST_TERMINATED, null));
     }
   }
 
@@ -100,10 +147,10 @@ final class ProxyCall implements ClientTransaction.Listener {
       if (!answered) {
         answered = true;
         finished = true;
-        proxy.dialogs().add(dialog(transaction));
+        forwarding.dialogs().add(dialog(transaction));
         branches.keySet().stream().filter(t -> t != transaction).forEach(ClientTransaction::cancel);
-        proxy.metrics().response(status);
-        proxy.callEnded(server);
+        forwarding.metrics().response(status);
+        ended.run();
       }
       forwardUp(response);
       return;
@@ -122,7 +169,7 @@ final class ProxyCall implements ClientTransaction.Listener {
         && retryWithCredentials(branch, transaction, response)) {
       return;
     }
-    if (best == null || SipProxy.better(response, best)) {
+    if (best == null || better(response, best)) {
       best = response;
     }
     if (status >= 600) {
@@ -162,10 +209,10 @@ final class ProxyCall implements ClientTransaction.Listener {
       return;
     }
     if (cancelled) {
-      finish(proxy.response(server.request(), Response.REQUEST_TERMINATED, null));
+      finish(Responses.of(server.request(), Response.REQUEST_TERMINATED, null));
       return;
     }
-    boolean failedOver = best == null || SipProxy.failsOver(best.getStatusCode());
+    boolean failedOver = best == null || failsOver(best.getStatusCode());
     boolean toCarriers = groups.stream().flatMap(List::stream).anyMatch(t -> t.carrier() != null);
     if (failedOver && group + 1 < groups.size()) {
       best = null;
@@ -173,19 +220,18 @@ final class ProxyCall implements ClientTransaction.Listener {
       return;
     }
     if (toCarriers && failedOver) {
-      proxy.metrics().reject(RejectReason.UNAVAILABLE);
+      forwarding.metrics().reject(RejectReason.UNAVAILABLE);
       finish(
-          proxy.withRetryAfter(
-              proxy.response(
-                  server.request(), Response.SERVICE_UNAVAILABLE, "No Carrier Available"),
+          Responses.withRetryAfter(
+              Responses.of(server.request(), Response.SERVICE_UNAVAILABLE, "No Carrier Available"),
               5));
     } else if (best != null) {
       forwardUp(best);
       finished = true;
       release();
     } else {
-      proxy.metrics().reject(RejectReason.UNAVAILABLE);
-      finish(proxy.response(server.request(), Response.TEMPORARILY_UNAVAILABLE, null));
+      forwarding.metrics().reject(RejectReason.UNAVAILABLE);
+      finish(Responses.of(server.request(), Response.TEMPORARILY_UNAVAILABLE, null));
     }
   }
 
@@ -196,11 +242,14 @@ final class ProxyCall implements ClientTransaction.Listener {
    *     challenge, or null
    */
   private void forward(CallTarget target, Header authorization) {
-    SIPRequest request = proxy.forwardedRequest(server.request(), target.requestUri(), true);
+    SIPRequest request =
+        forwarding.requests().forwardedRequest(server.request(), target.requestUri(), true);
     if (offer != null) {
-      SipProxy.setSdp(request, offer);
+      SipHeaders.setSdp(request, offer);
     }
-    proxy.setVia(request, target.transport(), SipProxy.branch(server.request(), ++attempts));
+    forwarding
+        .requests()
+        .setVia(request, target.transport(), RequestForwarder.branch(server.request(), ++attempts));
     if (authorization != null) {
       try {
         CSeq cseq = (CSeq) request.getCSeq();
@@ -211,7 +260,7 @@ final class ProxyCall implements ClientTransaction.Listener {
       }
     }
     ClientTransaction transaction =
-        proxy
+        forwarding
             .transactions()
             .startClient(
                 request, target.transport(), target.destination(), provisionalTimeoutMillis, this);
@@ -233,7 +282,7 @@ final class ProxyCall implements ClientTransaction.Listener {
     }
     Optional<String> answer =
         DigestClient.answer(
-            SipProxy.headerValue(header),
+            SipHeaders.value(header),
             transaction.request().getMethod(),
             transaction.request().getRequestURI().toString(),
             login);
@@ -243,7 +292,7 @@ final class ProxyCall implements ClientTransaction.Listener {
     cseqOffset = 1;
     forward(
         branch.target(),
-        SipProxy.header(
+        SipHeaders.of(
             proxyAuth ? ProxyAuthorizationHeader.NAME : AuthorizationHeader.NAME, answer.get()));
     return true;
   }
@@ -257,29 +306,44 @@ final class ProxyCall implements ClientTransaction.Listener {
         transaction.destination(),
         transaction.transport(),
         cseqOffset,
-        leases,
-        proxy.now());
+        channels,
+        forwarding.clock().instant());
   }
 
   private void forwardUp(SIPResponse response) {
     SIPResponse upstream = (SIPResponse) response.clone();
     upstream.removeFirst(ViaHeader.NAME);
-    String answer = offer == null ? null : SipProxy.sdp(upstream);
+    String answer = offer == null ? null : SipHeaders.sdp(upstream);
     if (answer != null && upstream.getStatusCode() < 300) {
       // The answer (in a 2xx, or early media in a 18x) names the callee's media: anchor it too.
-      proxy
+      forwarding
           .media()
-          .answer(upstream.getCallId().getCallId(), callerTag(), upstream.getToTag(), answer)
-          .whenComplete(
+          .answer(callId(), callerTag(), upstream.getToTag(), answer)
+          .whenCompleteAsync(
               (anchored, failure) -> {
                 if (anchored != null) {
-                  SipProxy.setSdp(upstream, anchored);
+                  SipHeaders.setSdp(upstream, anchored);
                 }
                 send(upstream);
-              });
+              },
+              forwarding.workers().of(callId()));
       return;
     }
     send(upstream);
+  }
+
+  /** §16.7 step 6, simplified: 6xx first, then the lowest class, the first of equals. */
+  private static boolean better(SIPResponse candidate, SIPResponse best) {
+    return rank(candidate.getStatusCode()) < rank(best.getStatusCode());
+  }
+
+  private static int rank(int status) {
+    return status >= 600 ? 0 : status / 100;
+  }
+
+  /** A carrier that times out or fails with 5xx hands the call to the next one. */
+  private static boolean failsOver(int status) {
+    return status == Response.REQUEST_TIMEOUT || (status >= 500 && status < 600);
   }
 
   private void send(SIPResponse upstream) {
@@ -292,22 +356,22 @@ final class ProxyCall implements ClientTransaction.Listener {
     }
     server.respond(upstream);
     if (upstream.getStatusCode() >= 300) {
-      proxy.metrics().response(upstream.getStatusCode());
+      forwarding.metrics().response(upstream.getStatusCode());
     }
   }
 
   private void finish(SIPResponse response) {
     finished = true;
     server.respond(response);
-    proxy.metrics().response(response.getStatusCode());
+    forwarding.metrics().response(response.getStatusCode());
     release();
   }
 
   private void release() {
     if (!answered) {
-      leases.release();
-      proxy.media().release(server.request().getCallId().getCallId(), callerTag());
+      channels.release();
+      forwarding.media().release(callId(), callerTag());
     }
-    proxy.callEnded(server);
+    ended.run();
   }
 }

@@ -1,22 +1,21 @@
-package io.trunkline.sip.proxy;
+package io.trunkline.sip.quota;
 
-import io.trunkline.sip.quota.ChannelQuota;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The channels one call holds (trunk, caller line, callee line), returned exactly once. */
-final class Leases {
+public final class CallChannels {
 
   private final ChannelQuota quota;
   private final List<String> keys = new ArrayList<>();
   private boolean released;
 
-  Leases(ChannelQuota quota) {
+  public CallChannels(ChannelQuota quota) {
     this.quota = quota;
   }
 
   /** Takes a channel of {@code key}; false (holding nothing more) when none is free. */
-  synchronized boolean take(String key, int limit) {
+  public synchronized boolean take(String key, int limit) {
     if (!quota.tryAcquire(key, limit)) {
       return false;
     }
@@ -24,7 +23,7 @@ final class Leases {
     return true;
   }
 
-  synchronized void release() {
+  public synchronized void release() {
     if (released) {
       return;
     }

@@ -1,0 +1,158 @@
+package io.trunkline.sip.proxy;
+
+import gov.nist.javax.sip.address.SipUri;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import io.trunkline.api.config.TrunkConfig.Carrier;
+import io.trunkline.api.config.TrunkConfig.Line;
+import io.trunkline.api.config.TrunkCredentials.DigestSecret;
+import io.trunkline.sip.auth.Authenticator;
+import io.trunkline.sip.config.ServedTrunk;
+import io.trunkline.sip.message.Responses;
+import io.trunkline.sip.message.SipHeaders;
+import io.trunkline.sip.metrics.ProxyMetrics;
+import io.trunkline.sip.metrics.Refusal;
+import io.trunkline.sip.metrics.RejectReason;
+import io.trunkline.sip.quota.Admission;
+import io.trunkline.sip.quota.CallChannels;
+import io.trunkline.sip.routing.TargetResolver;
+import io.trunkline.sip.transaction.ServerTransaction;
+import io.trunkline.sip.transaction.TransactionLayer;
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sip.message.Response;
+
+/**
+ * Takes a new INVITE from its arrival to its forwarding: who calls (a carrier by address, a line or
+ * the PBX by digest or source network), admission against the quotas, where the call goes, then the
+ * call itself ({@link InviteForwarder}), which exists from then on for a CANCEL to find.
+ */
+final class CallSetup {
+
+  private final Forwarding forwarding;
+  private final Authenticator authenticator;
+  private final Admission admission;
+  private final TargetResolver targets;
+  private final Map<ServerTransaction, InviteForwarder> calls = new ConcurrentHashMap<>();
+
+  CallSetup(
+      Forwarding forwarding,
+      Authenticator authenticator,
+      Admission admission,
+      TargetResolver targets) {
+    this.forwarding = forwarding;
+    this.authenticator = authenticator;
+    this.admission = admission;
+    this.targets = targets;
+  }
+
+  void invite(ServerTransaction tx, ServedTrunk trunk) {
+    SIPRequest request = tx.request();
+    InetAddress source = tx.inbound().remote().getAddress();
+    Optional<Carrier> fromCarrier = trunk.carrierAt(source);
+    Line caller = null;
+    if (fromCarrier.isEmpty()) {
+      Optional<Line> line = trunk.lineByUser(userOf(request));
+      if (line.isPresent()) {
+        if (!authenticated(tx, trunk, trunk.credentials().lines().get(line.get().username()))) {
+          return;
+        }
+        caller = line.get();
+      } else if (!admitPbx(tx, trunk, source)) {
+        return;
+      }
+    }
+    // Counted once the caller is known: a challenged INVITE and its answer are one call.
+    forwarding.metrics().call();
+    Line callee = TargetResolver.calledLine(trunk, request.getRequestURI()).orElse(null);
+    Admission.Verdict verdict = admission.admit(trunk.config(), caller, callee);
+    if (verdict instanceof Admission.Verdict.Refused refused) {
+      refuse(tx, refused.refusal());
+      return;
+    }
+    CallChannels channels = ((Admission.Verdict.Admitted) verdict).channels();
+    TargetResolver.Resolution resolution =
+        targets.resolve(trunk, request.getRequestURI(), fromCarrier.isPresent(), caller, callee);
+    if (resolution instanceof TargetResolver.Resolution.Refused refused) {
+      channels.release();
+      refuse(tx, refused.refusal());
+      return;
+    }
+    // §16.2: a stateful proxy answers 100 at once so the caller stops retransmitting.
+    tx.respond(Responses.of(request, Response.TRYING, null));
+    InviteForwarder call =
+        new InviteForwarder(
+            forwarding,
+            tx,
+            trunk,
+            channels,
+            ((TargetResolver.Resolution.Targets) resolution).groups(),
+            () -> calls.remove(tx));
+    calls.put(tx, call);
+    String offer = SipHeaders.sdp(request);
+    if (trunk.config().media().relay() && offer != null) {
+      call.startAnchored(
+          forwarding.media().offer(request.getCallId().getCallId(), request.getFromTag(), offer));
+    } else {
+      call.start();
+    }
+  }
+
+  /** §16.10: a CANCEL is answered at once, then the call's branches are cancelled. */
+  void cancel(ServerTransaction tx, TransactionLayer transactions) {
+    ServerTransaction invite = transactions.inviteFor(tx.request());
+    InviteForwarder call = invite == null ? null : calls.get(invite);
+    if (call == null) {
+      tx.respond(Responses.of(tx.request(), Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null));
+      return;
+    }
+    tx.respond(Responses.of(tx.request(), Response.OK, null));
+    call.cancel();
+  }
+
+  /** A PBX is admitted by its source network, its digest credentials, or both when both are set. */
+  private boolean admitPbx(ServerTransaction tx, ServedTrunk trunk, InetAddress source) {
+    if (!trunk.pbxHasSources() && !trunk.pbxDigest()) {
+      refuse(tx, Refusal.of(Response.FORBIDDEN, "Unknown Caller", RejectReason.AUTH));
+      return false;
+    }
+    if (trunk.pbxHasSources() && !trunk.pbxAdmits(source)) {
+      refuse(tx, Refusal.of(Response.FORBIDDEN, "Source Not Allowed", RejectReason.AUTH));
+      return false;
+    }
+    return !trunk.pbxDigest() || authenticated(tx, trunk, trunk.credentials().pbx());
+  }
+
+  private boolean authenticated(ServerTransaction tx, ServedTrunk trunk, DigestSecret secret) {
+    Optional<SIPResponse> refused =
+        authenticator.check(
+            tx.request(),
+            tx.inbound().remote().getAddress(),
+            trunk.credentials().realm(),
+            secret,
+            true);
+    refused.ifPresent(tx::respond);
+    return refused.isEmpty();
+  }
+
+  private void refuse(ServerTransaction tx, Refusal refusal) {
+    refuse(tx, refusal, forwarding.metrics());
+  }
+
+  /** Answers with a stage's refusal, counted by its reason and status. */
+  static void refuse(ServerTransaction tx, Refusal refusal, ProxyMetrics metrics) {
+    SIPResponse response = Responses.of(tx.request(), refusal.status(), refusal.phrase());
+    if (refusal.retryAfterSeconds() > 0) {
+      Responses.withRetryAfter(response, refusal.retryAfterSeconds());
+    }
+    metrics.reject(refusal.counted());
+    metrics.response(refusal.status());
+    tx.respond(response);
+  }
+
+  private static String userOf(SIPRequest request) {
+    return request.getFrom().getAddress().getURI() instanceof SipUri sip ? sip.getUser() : null;
+  }
+}

@@ -1,0 +1,75 @@
+package io.trunkline.sip.proxy;
+
+import io.trunkline.api.config.TrunkConfig;
+import io.trunkline.sip.auth.Authenticator;
+import io.trunkline.sip.config.ServedTrunk;
+import io.trunkline.sip.health.CarrierProber;
+import io.trunkline.sip.media.MediaAnchor;
+import io.trunkline.sip.metrics.ProxyMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/**
+ * The proxy's once-a-second chores: forget sources that stopped failing, end calls whose BYE never
+ * came, ping the relays, and probe the carriers every probe interval.
+ */
+final class Housekeeping implements Runnable {
+
+  private static final System.Logger LOG = System.getLogger(Housekeeping.class.getName());
+
+  private final Supplier<ServedTrunk> trunks;
+  private final Authenticator authenticator;
+  private final Dialogs dialogs;
+  private final MediaAnchor media;
+  private final CarrierProber prober;
+  private final ProxyMetrics metrics;
+  private final Clock clock;
+  private Instant lastProbe = Instant.EPOCH;
+
+  Housekeeping(
+      Supplier<ServedTrunk> trunks,
+      Authenticator authenticator,
+      Dialogs dialogs,
+      MediaAnchor media,
+      CarrierProber prober,
+      ProxyMetrics metrics,
+      Clock clock) {
+    this.trunks = trunks;
+    this.authenticator = authenticator;
+    this.dialogs = dialogs;
+    this.media = media;
+    this.prober = prober;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public void run() {
+    try {
+      TrunkConfig config = trunks.get().config();
+      Instant now = clock.instant();
+      authenticator.forgetQuiet();
+      if (config.maxCallDurationSeconds() > 0) {
+        for (Dialog dialog :
+            dialogs.reap(now, Duration.ofSeconds(config.maxCallDurationSeconds()))) {
+          metrics.reaped();
+          media.release(dialog.callId(), dialog.callerTag());
+          LOG.log(
+              System.Logger.Level.INFO,
+              "Call-ID {0}: no BYE after {1} s; channels returned",
+              dialog.callId(),
+              config.maxCallDurationSeconds());
+        }
+      }
+      media.pool().ping();
+      if (!now.isBefore(lastProbe.plusSeconds(config.failover().probeIntervalSeconds()))) {
+        lastProbe = now;
+        prober.round(config.carriers(), config.failover());
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "housekeeping failed", e);
+    }
+  }
+}

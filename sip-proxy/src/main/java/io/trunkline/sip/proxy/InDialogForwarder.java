@@ -1,0 +1,144 @@
+package io.trunkline.sip.proxy;
+
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import io.trunkline.sip.message.Responses;
+import io.trunkline.sip.message.SipHeaders;
+import io.trunkline.sip.transaction.ClientTransaction;
+import io.trunkline.sip.transaction.ServerTransaction;
+import io.trunkline.sip.transport.InboundMessage;
+import io.trunkline.sip.transport.SipSender;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * Requests inside an answered call (RFC 3261 §16.4 loose routing, §16.12): BYE, re-INVITE, UPDATE,
+ * INFO and the like go to the other party where the dialog says, CSeq shifted when the proxy
+ * answered a carrier's challenge, and a re-INVITE's new media through the call's relay. A BYE ends
+ * the dialog and returns its channels. The ACK of a 2xx is forwarded statelessly (§16.11).
+ */
+final class InDialogForwarder {
+
+  private final Forwarding forwarding;
+  private final SipSender sender;
+
+  InDialogForwarder(Forwarding forwarding, SipSender sender) {
+    this.forwarding = forwarding;
+    this.sender = sender;
+  }
+
+  void forward(ServerTransaction tx) {
+    SIPRequest request = tx.request();
+    String callId = request.getCallId().getCallId();
+    Dialogs dialogs = forwarding.dialogs();
+    Dialog dialog = dialogs.get(callId);
+    if (Request.BYE.equals(request.getMethod()) && dialogs.end(callId) != null) {
+      forwarding.media().release(callId, request.getFromTag());
+    }
+    SIPRequest forwarded = forwarding.requests().forwardedRequest(request, null, false);
+    RequestForwarder.Hop hop =
+        forwarding.requests().nextHop(forwarded, dialog, request.getFromTag());
+    if (hop == null) {
+      tx.respond(Responses.of(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null));
+      return;
+    }
+    long offset = cseqOffset(dialog, request);
+    SipHeaders.shiftCseq(forwarded, offset);
+    forwarding.requests().setVia(forwarded, hop.transport(), RequestForwarder.branch(request, 0));
+    // A re-INVITE or UPDATE with SDP moves the media (hold, resume, a new codec): through the
+    // call's relay again, offer on the way out and answer on the way back (RFC 3264 §8).
+    String offer = forwarding.media().anchored(callId) ? SipHeaders.sdp(request) : null;
+    ClientTransaction.Listener listener = new Upstream(tx, offset, offer != null);
+    if (offer == null) {
+      forwarding.transactions().startClient(forwarded, hop.transport(), hop.address(), 0, listener);
+      return;
+    }
+    forwarding
+        .media()
+        .offer(callId, request.getFromTag(), offer)
+        .whenCompleteAsync(
+            (anchored, failure) -> {
+              if (anchored != null) {
+                SipHeaders.setSdp(forwarded, anchored);
+              }
+              forwarding
+                  .transactions()
+                  .startClient(forwarded, hop.transport(), hop.address(), 0, listener);
+            },
+            forwarding.workers().of(callId));
+  }
+
+  /** The ACK of a 2xx is its own transaction, end to end: forwarded statelessly (§16.11). */
+  void forwardAck(InboundMessage inbound) {
+    SIPRequest request = (SIPRequest) inbound.message();
+    if (request.getToTag() == null) {
+      return; // an ACK for a transaction long gone
+    }
+    Dialog dialog = forwarding.dialogs().get(request.getCallId().getCallId());
+    SIPRequest forwarded = forwarding.requests().forwardedRequest(request, null, false);
+    RequestForwarder.Hop hop =
+        forwarding.requests().nextHop(forwarded, dialog, request.getFromTag());
+    if (hop == null) {
+      return;
+    }
+    SipHeaders.shiftCseq(forwarded, cseqOffset(dialog, request));
+    forwarding
+        .requests()
+        .setVia(forwarded, hop.transport(), RequestForwarder.statelessBranch(request));
+    sender.send(forwarded, hop.transport(), hop.address());
+  }
+
+  /** Only the caller's requests count on the callee's side from the proxy's retried CSeq. */
+  private static long cseqOffset(Dialog dialog, SIPRequest request) {
+    return dialog != null && dialog.fromCaller(request.getFromTag()) ? dialog.cseqOffset() : 0;
+  }
+
+  /** Takes the far end's responses back to the sender, answer SDP through the relay. */
+  private final class Upstream implements ClientTransaction.Listener {
+    private final ServerTransaction tx;
+    private final long offset;
+    private final boolean anchored;
+
+    Upstream(ServerTransaction tx, long offset, boolean anchored) {
+      this.tx = tx;
+      this.offset = offset;
+      this.anchored = anchored;
+    }
+
+    @Override
+    public void onResponse(ClientTransaction transaction, SIPResponse response) {
+      if (response.getStatusCode() == Response.TRYING) {
+        return;
+      }
+      SIPResponse upstream = (SIPResponse) response.clone();
+      upstream.removeFirst(ViaHeader.NAME);
+      SipHeaders.shiftCseq(upstream, -offset);
+      String answer = anchored ? SipHeaders.sdp(upstream) : null;
+      if (answer == null) {
+        tx.respond(upstream);
+        return;
+      }
+      SIPRequest request = tx.request();
+      String callId = request.getCallId().getCallId();
+      forwarding
+          .media()
+          .answer(callId, request.getFromTag(), upstream.getToTag(), answer)
+          .whenCompleteAsync(
+              (relayed, failure) -> {
+                if (relayed != null) {
+                  SipHeaders.setSdp(upstream, relayed);
+                }
+                tx.respond(upstream);
+              },
+              forwarding.workers().of(callId));
+    }
+
+    @Override
+    public void onTimeout(ClientTransaction transaction, boolean provisional) {
+      if (!provisional) {
+        tx.respond(Responses.of(tx.request(), Response.REQUEST_TIMEOUT, null));
+      }
+    }
+  }
+}
