@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The proxy as the operator's pods run it: from mounted snapshot files and the environment. */
-class ProxyPodTest {
+class ProxyPodSippTest {
 
   @TempDir Path work;
 

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * built without OpenSSL ("To use a TLS transport you must compile SIPp with OpenSSL"), so the PBX
  * here is the JDK's TLS client speaking SIP by hand; the carrier is still sipp.
  */
-class TlsCallTest {
+class TlsCallSippTest {
 
   @TempDir Path work;
 
