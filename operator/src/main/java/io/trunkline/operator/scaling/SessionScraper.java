@@ -5,7 +5,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
-import io.trunkline.operator.trunk.TrunkPools;
+import io.trunkline.operator.trunk.pool.DataPlane;
+import io.trunkline.operator.trunk.pool.TrunkMetadata;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,7 +40,7 @@ public final class SessionScraper
         client
             .pods()
             .inNamespace(trunk.getMetadata().getNamespace())
-            .withLabels(TrunkPools.labels(trunk, TrunkPools.PROXY))
+            .withLabels(TrunkMetadata.labels(trunk, TrunkMetadata.PROXY))
             .list()
             .getItems()
             .stream()
@@ -59,14 +60,15 @@ public final class SessionScraper
 
   private OptionalDouble scrape(Pod pod) {
     URI uri =
-        URI.create("http://" + pod.getStatus().getPodIP() + ":" + httpPort(pod) + "/q/metrics");
+        URI.create(
+            "http://" + pod.getStatus().getPodIP() + ":" + opsPort(pod) + DataPlane.METRICS_PATH);
     try {
       HttpResponse<String> response =
           http.send(
               HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
               HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200
-          ? PrometheusText.sum(response.body(), TrunkPools.SESSIONS_METRIC)
+          ? PrometheusText.sum(response.body(), DataPlane.SESSIONS_METRIC)
           : OptionalDouble.empty();
     } catch (IOException e) {
       return OptionalDouble.empty();
@@ -84,12 +86,12 @@ public final class SessionScraper
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  private static int httpPort(Pod pod) {
+  private static int opsPort(Pod pod) {
     return pod.getSpec().getContainers().stream()
         .flatMap(c -> c.getPorts().stream())
-        .filter(p -> "http".equals(p.getName()))
+        .filter(p -> DataPlane.OPS_PORT_NAME.equals(p.getName()))
         .map(ContainerPort::getContainerPort)
         .findFirst()
-        .orElse(TrunkPools.HTTP_PORT);
+        .orElse(DataPlane.OPS_PORT);
   }
 }

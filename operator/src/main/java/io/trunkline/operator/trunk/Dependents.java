@@ -16,13 +16,19 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.trunkline.api.config.Compilation;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.operator.trunk.pool.DataPlanePods;
+import io.trunkline.operator.trunk.pool.PoolSettings;
+import io.trunkline.operator.trunk.pool.ProxyPool;
+import io.trunkline.operator.trunk.pool.RelayPool;
+import io.trunkline.operator.trunk.pool.SnapshotObjects;
+import io.trunkline.operator.trunk.pool.TrunkMetadata;
 import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * The secondary resources of a SipTrunk. Each only says what it desires, through {@link
- * TrunkPools}; the workflow on {@link SipTrunkReconciler} applies them with server-side apply and
- * owner references, so deleting the trunk deletes them.
+ * The secondary resources of a SipTrunk. Each only says what it desires, through the builders of
+ * {@link io.trunkline.operator.trunk.pool}; the workflow on {@link SipTrunkReconciler} applies them
+ * with server-side apply and owner references, so deleting the trunk deletes them.
  */
 final class Dependents {
 
@@ -32,12 +38,12 @@ final class Dependents {
     return PoolSettings.from(ConfigProvider.getConfig());
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkPools.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class DataPlaneServiceAccount
       extends CRUDKubernetesDependentResource<ServiceAccount, SipTrunk> {
     @Override
     protected ServiceAccount desired(SipTrunk trunk, Context<SipTrunk> context) {
-      return TrunkPools.serviceAccount(trunk);
+      return DataPlanePods.serviceAccount(trunk);
     }
   }
 
@@ -45,7 +51,7 @@ final class Dependents {
    * The snapshot. While a problem blocks compilation, the desired state is what is already there:
    * the last good snapshot stays in force.
    */
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkPools.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class SnapshotConfigMap
       extends CRUDKubernetesDependentResource<ConfigMap, SipTrunk> {
     @Override
@@ -53,96 +59,96 @@ final class Dependents {
       Compilation compilation = TrunkSources.compilation(trunk, context);
       if (compilation.blocked()) {
         ConfigMap actual =
-            existing(context, ConfigMap.class, TrunkPools.configMapName(trunk)).orElseThrow();
-        return TrunkPools.configMap(trunk, actual.getData().get(TrunkPools.CONFIG_FILE));
+            existing(context, ConfigMap.class, TrunkMetadata.configMapName(trunk)).orElseThrow();
+        return SnapshotObjects.configMap(trunk, actual.getData().get(SnapshotObjects.CONFIG_FILE));
       }
-      return TrunkPools.configMap(trunk, compilation.config());
+      return SnapshotObjects.configMap(trunk, compilation.config());
     }
   }
 
   /** The credentials, held back with the snapshot they belong to. */
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkPools.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class CredentialsSecret extends CRUDKubernetesDependentResource<Secret, SipTrunk> {
     @Override
     protected Secret desired(SipTrunk trunk, Context<SipTrunk> context) {
       Compilation compilation = TrunkSources.compilation(trunk, context);
-      Secret desired = TrunkPools.credentialsSecret(trunk, compilation.credentials());
+      Secret desired = SnapshotObjects.credentialsSecret(trunk, compilation.credentials());
       if (compilation.blocked()) {
         Secret actual =
-            existing(context, Secret.class, TrunkPools.credentialsName(trunk)).orElseThrow();
+            existing(context, Secret.class, TrunkMetadata.credentialsName(trunk)).orElseThrow();
         desired.setData(actual.getData());
       }
       return desired;
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkPools.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class ProxyDeployment
       extends CRUDKubernetesDependentResource<Deployment, SipTrunk> {
     @Override
     protected Deployment desired(SipTrunk trunk, Context<SipTrunk> context) {
-      Integer replicas = TrunkPools.hpaMode(trunk) ? null : TrunkScaling.replicas(context);
-      return TrunkPools.proxyDeployment(trunk, settings(), replicas);
+      Integer replicas = ProxyPool.hpaMode(trunk) ? null : TrunkScaling.replicas(context);
+      return ProxyPool.deployment(trunk, settings(), replicas);
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkPools.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class RelayDeployment
       extends CRUDKubernetesDependentResource<Deployment, SipTrunk> {
     @Override
     protected Deployment desired(SipTrunk trunk, Context<SipTrunk> context) {
-      return TrunkPools.relayDeployment(trunk, settings());
+      return RelayPool.deployment(trunk, settings());
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkPools.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class SipService extends CRUDKubernetesDependentResource<Service, SipTrunk> {
     @Override
     protected Service desired(SipTrunk trunk, Context<SipTrunk> context) {
-      return TrunkPools.sipService(trunk);
+      return ProxyPool.sipService(trunk);
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkPools.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class PeersService extends CRUDKubernetesDependentResource<Service, SipTrunk> {
     @Override
     protected Service desired(SipTrunk trunk, Context<SipTrunk> context) {
-      return TrunkPools.peersService(trunk);
+      return ProxyPool.peersService(trunk);
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkPools.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class RelayService extends CRUDKubernetesDependentResource<Service, SipTrunk> {
     @Override
     protected Service desired(SipTrunk trunk, Context<SipTrunk> context) {
-      return TrunkPools.relayService(trunk);
+      return RelayPool.service(trunk);
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkPools.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class ProxyDisruptionBudget
       extends CRUDKubernetesDependentResource<PodDisruptionBudget, SipTrunk> {
     @Override
     protected PodDisruptionBudget desired(SipTrunk trunk, Context<SipTrunk> context) {
-      return TrunkPools.disruptionBudget(trunk, TrunkPools.PROXY);
+      return ProxyPool.disruptionBudget(trunk);
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkPools.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class RelayDisruptionBudget
       extends CRUDKubernetesDependentResource<PodDisruptionBudget, SipTrunk> {
     @Override
     protected PodDisruptionBudget desired(SipTrunk trunk, Context<SipTrunk> context) {
-      return TrunkPools.disruptionBudget(trunk, TrunkPools.RELAY);
+      return RelayPool.disruptionBudget(trunk);
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkPools.MANAGED_SELECTOR))
+  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class ProxyAutoscaler
       extends CRUDKubernetesDependentResource<HorizontalPodAutoscaler, SipTrunk> {
     @Override
     protected HorizontalPodAutoscaler desired(SipTrunk trunk, Context<SipTrunk> context) {
-      return TrunkPools.autoscaler(trunk);
+      return ProxyPool.autoscaler(trunk);
     }
   }
 
@@ -152,7 +158,7 @@ final class Dependents {
     public boolean isMet(
         DependentResource<Object, SipTrunk> dependent, SipTrunk trunk, Context<SipTrunk> context) {
       return !TrunkSources.compilation(trunk, context).blocked()
-          || existing(context, ConfigMap.class, TrunkPools.configMapName(trunk)).isPresent();
+          || existing(context, ConfigMap.class, TrunkMetadata.configMapName(trunk)).isPresent();
     }
   }
 
@@ -161,7 +167,7 @@ final class Dependents {
     @Override
     public boolean isMet(
         DependentResource<Object, SipTrunk> dependent, SipTrunk trunk, Context<SipTrunk> context) {
-      return TrunkPools.relayMode(trunk);
+      return RelayPool.needed(trunk);
     }
   }
 
@@ -170,7 +176,7 @@ final class Dependents {
     @Override
     public boolean isMet(
         DependentResource<Object, SipTrunk> dependent, SipTrunk trunk, Context<SipTrunk> context) {
-      return TrunkPools.hpaMode(trunk);
+      return ProxyPool.hpaMode(trunk);
     }
   }
 

@@ -36,6 +36,7 @@ import io.trunkline.operator.trunk.Dependents.RelayService;
 import io.trunkline.operator.trunk.Dependents.SipService;
 import io.trunkline.operator.trunk.Dependents.SnapshotAvailable;
 import io.trunkline.operator.trunk.Dependents.SnapshotConfigMap;
+import io.trunkline.operator.trunk.pool.TrunkMetadata;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -159,15 +160,15 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
     TrunkScaling.Decision scale =
         scaling.decide(
             trunk,
-            Dependents.existing(context, Deployment.class, TrunkPools.proxyName(trunk)),
+            Dependents.existing(context, Deployment.class, TrunkMetadata.proxyName(trunk)),
             sessions,
             context);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
     Optional<Deployment> proxy =
-        Dependents.existing(context, Deployment.class, TrunkPools.proxyName(trunk));
+        Dependents.existing(context, Deployment.class, TrunkMetadata.proxyName(trunk));
     Optional<Deployment> relay =
-        Dependents.existing(context, Deployment.class, TrunkPools.relayName(trunk));
+        Dependents.existing(context, Deployment.class, TrunkMetadata.relayName(trunk));
     TrunkStatusAggregator aggregator =
         new TrunkStatusAggregator(
             trunk, compilation, proxy, relay, sessions, scale.replicas(), clock);

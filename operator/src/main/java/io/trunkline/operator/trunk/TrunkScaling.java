@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.operator.scaling.SessionAutoscaler;
 import io.trunkline.operator.scaling.SessionCount;
+import io.trunkline.operator.trunk.pool.ProxyPool;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +37,7 @@ final class TrunkScaling {
       Optional<Deployment> proxy,
       Optional<SessionCount> sessions,
       Context<SipTrunk> context) {
-    SessionAutoscaler.Bounds bounds = TrunkPools.scalingBounds(trunk);
+    SessionAutoscaler.Bounds bounds = ProxyPool.scalingBounds(trunk);
     int current =
         proxy
             .map(d -> d.getSpec().getReplicas())

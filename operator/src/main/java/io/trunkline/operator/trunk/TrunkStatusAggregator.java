@@ -11,6 +11,9 @@ import io.trunkline.api.v1alpha1.trunk.SipTrunkStatus;
 import io.trunkline.operator.scaling.SessionCount;
 import io.trunkline.operator.status.Conditions;
 import io.trunkline.operator.status.EventRecorder;
+import io.trunkline.operator.trunk.pool.ProxyPool;
+import io.trunkline.operator.trunk.pool.RelayPool;
+import io.trunkline.operator.trunk.pool.TrunkMetadata;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -48,16 +51,16 @@ final class TrunkStatusAggregator {
 
     int proxiesReady = ready(proxy);
     int relaysReady = ready(relay);
-    boolean relayNeeded = TrunkPools.relayMode(trunk);
+    boolean relayNeeded = RelayPool.needed(trunk);
     next.setObservedGeneration(generation);
     next.setProxyReplicas(proxiesReady);
     next.setRelayReplicas(relayNeeded ? relaysReady : null);
     next.setDesiredProxyReplicas(
-        TrunkPools.hpaMode(trunk)
+        ProxyPool.hpaMode(trunk)
             ? proxy.map(d -> d.getSpec().getReplicas()).orElse(null)
             : desiredReplicas);
     sessions.filter(SessionCount::complete).ifPresent(s -> next.setSessions(s.sessions()));
-    next.setSnapshotConfigMap(TrunkPools.configMapName(trunk));
+    next.setSnapshotConfigMap(TrunkMetadata.configMapName(trunk));
     if (!compilation.blocked()) {
       next.setSnapshotVersion(compilation.config().version());
       next.setLines(compilation.config().lines().size());

@@ -17,7 +17,8 @@ import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.operator.KubeApiServerResource;
 import io.trunkline.operator.TestNamespace;
 import io.trunkline.operator.status.Conditions;
-import io.trunkline.operator.trunk.TrunkPools;
+import io.trunkline.operator.trunk.pool.DataPlanePods;
+import io.trunkline.operator.trunk.pool.RelayPool;
 import io.trunkline.testing.kube.TestBinaries;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -70,7 +71,7 @@ class ExamplesApiServerTest {
       ns.await(ConfigMap.class, name + "-config");
       ns.await(Secret.class, name + "-credentials");
       ns.await(PodDisruptionBudget.class, name + "-sip-proxy");
-      if (TrunkPools.relayMode(trunk)) {
+      if (RelayPool.needed(trunk)) {
         ns.await(Deployment.class, name + "-media-relay");
         ns.await(Service.class, name + "-relay");
       }
@@ -79,7 +80,7 @@ class ExamplesApiServerTest {
           .satisfies(o -> assertThat(o.getName()).isEqualTo(name));
       assertThat(proxy.getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
           .extracting(c -> c.getTopologyKey())
-          .contains(TrunkPools.ZONE_KEY);
+          .contains(DataPlanePods.ZONE_KEY);
       long lines =
           ofType(resources, SipLine.class).stream()
               .filter(l -> name.equals(l.getSpec().getTrunk()))

@@ -13,7 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.operator.KubeApiServerResource;
 import io.trunkline.operator.TestNamespace;
-import io.trunkline.operator.trunk.TrunkPools;
+import io.trunkline.operator.trunk.pool.TrunkMetadata;
 import io.trunkline.testing.net.LoopbackPorts;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -147,11 +147,11 @@ class AutoscalerApiServerTest {
                 new PodBuilder()
                     .withNewMetadata()
                     .withName("acme-sip-proxy-" + address.replace('.', '-'))
-                    .withLabels(TrunkPools.labels(trunk, TrunkPools.PROXY))
+                    .withLabels(TrunkMetadata.labels(trunk, TrunkMetadata.PROXY))
                     .endMetadata()
                     .withNewSpec()
                     .addNewContainer()
-                    .withName(TrunkPools.PROXY)
+                    .withName(TrunkMetadata.PROXY)
                     .withImage("sip-proxy")
                     .addNewPort()
                     .withName("http")

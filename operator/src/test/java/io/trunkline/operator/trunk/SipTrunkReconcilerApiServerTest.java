@@ -21,6 +21,9 @@ import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.operator.KubeApiServerResource;
 import io.trunkline.operator.TestNamespace;
 import io.trunkline.operator.status.Conditions;
+import io.trunkline.operator.trunk.pool.DataPlane;
+import io.trunkline.operator.trunk.pool.DataPlanePods;
+import io.trunkline.operator.trunk.pool.SnapshotObjects;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,7 +74,7 @@ class SipTrunkReconcilerApiServerTest {
     assertThat(relay.getSpec().getReplicas()).isEqualTo(3);
     assertThat(proxy.getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
         .extracting(c -> c.getTopologyKey())
-        .containsExactly(TrunkPools.ZONE_KEY, TrunkPools.HOSTNAME_KEY);
+        .containsExactly(DataPlanePods.ZONE_KEY, DataPlanePods.HOSTNAME_KEY);
     assertThat(relay.getSpec().getTemplate().getSpec().getHostNetwork()).isTrue();
     assertThat(service.getSpec().getPorts())
         .extracting(p -> p.getName() + "/" + p.getProtocol() + "/" + p.getPort())
@@ -82,7 +85,8 @@ class SipTrunkReconcilerApiServerTest {
         .extracting(p -> p.getName() + "/" + p.getProtocol() + "/" + p.getPort())
         .containsExactly("control/UDP/2223");
     TrunkConfig config =
-        TrunkConfigJson.read(snapshot.getData().get(TrunkPools.CONFIG_FILE), TrunkConfig.class);
+        TrunkConfigJson.read(
+            snapshot.getData().get(SnapshotObjects.CONFIG_FILE), TrunkConfig.class);
     assertThat(config.carriers())
         .extracting(TrunkConfig.Carrier::name)
         .containsExactly("carrier-a");
@@ -152,7 +156,7 @@ class SipTrunkReconcilerApiServerTest {
         client.apps().deployments().inNamespace(namespace).withName("acme-sip-proxy").get();
     assertThat(after.getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
     Secret credentials = client.secrets().inNamespace(namespace).withName("acme-credentials").get();
-    assertThat(SecretValues.value(credentials, TrunkPools.CREDENTIALS_FILE).orElseThrow())
+    assertThat(SecretValues.value(credentials, SnapshotObjects.CREDENTIALS_FILE).orElseThrow())
         .contains("\"alice\"")
         .doesNotContain("correct horse");
   }
@@ -227,7 +231,7 @@ class SipTrunkReconcilerApiServerTest {
     assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(8);
     assertThat(hpa.getSpec().getMetrics().get(0).getPods().getMetric().getName())
-        .isEqualTo(TrunkPools.SESSIONS_METRIC);
+        .isEqualTo(DataPlane.SESSIONS_METRIC);
   }
 
   private void apply(String yaml) {
@@ -240,7 +244,7 @@ class SipTrunkReconcilerApiServerTest {
 
   private TrunkConfig snapshot(String trunk) {
     ConfigMap map = client.configMaps().inNamespace(namespace).withName(trunk + "-config").get();
-    return TrunkConfigJson.read(map.getData().get(TrunkPools.CONFIG_FILE), TrunkConfig.class);
+    return TrunkConfigJson.read(map.getData().get(SnapshotObjects.CONFIG_FILE), TrunkConfig.class);
   }
 
   private <T extends HasMetadata> T awaitResource(Class<T> type, String name) {

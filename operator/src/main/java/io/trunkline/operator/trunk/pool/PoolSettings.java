@@ -1,4 +1,4 @@
-package io.trunkline.operator.trunk;
+package io.trunkline.operator.trunk.pool;
 
 import org.eclipse.microprofile.config.Config;
 
@@ -14,7 +14,7 @@ import org.eclipse.microprofile.config.Config;
  */
 public record PoolSettings(String proxyImage, String relayImage, int drainSeconds) {
 
-  static PoolSettings from(Config config) {
+  public static PoolSettings from(Config config) {
     return new PoolSettings(
         config.getValue("trunkline.pools.proxy-image", String.class),
         config.getValue("trunkline.pools.relay-image", String.class),

@@ -1,0 +1,34 @@
+package io.trunkline.operator.trunk.pool;
+
+/**
+ * What the data-plane engines (sip-proxy, media-relay) serve and the operator relies on, in one
+ * place for the pools that configure the engines and the session scraper that reads them. The
+ * operator does not depend on the engines' modules (their Netty stack has no place in its image),
+ * so these repeat the engines' defaults; the metric names are the contract of docs/metrics.md,
+ * which {@code DataPlaneTest} holds them to.
+ */
+public final class DataPlane {
+
+  /** HTTP port of health and metrics in every data-plane pod (the engines' default too). */
+  public static final int OPS_PORT = 8080;
+
+  /** The container port's name: probes and the session scraper find the ops port by it. */
+  public static final String OPS_PORT_NAME = "http";
+
+  public static final String METRICS_PATH = "/q/metrics";
+  public static final String LIVE_PATH = "/q/health/live";
+
+  /** 503 while the engine is not ready, so Services and the scraper skip it. */
+  public static final String READY_PATH = "/q/health/ready";
+
+  /** UDP port of the relay control protocol (decision 0009) the proxies call the relays on. */
+  public static final int RELAY_CONTROL_PORT = 2223;
+
+  /**
+   * The proxies' concurrent-session gauge (ProxyMetrics' {@code trunkline.sessions}), which both
+   * the HorizontalPodAutoscaler and the operator's own autoscaler scale on.
+   */
+  public static final String SESSIONS_METRIC = "trunkline_sessions";
+
+  private DataPlane() {}
+}

@@ -1,0 +1,212 @@
+package io.trunkline.operator.trunk.pool;
+
+import static io.trunkline.operator.trunk.pool.TrunkMetadata.labels;
+import static io.trunkline.operator.trunk.pool.TrunkMetadata.meta;
+import static io.trunkline.operator.trunk.pool.TrunkMetadata.poolName;
+import static io.trunkline.operator.trunk.pool.TrunkMetadata.selector;
+import static io.trunkline.operator.trunk.pool.TrunkMetadata.serviceAccountName;
+import static io.trunkline.operator.trunk.pool.TrunkMetadata.trunkLabels;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import java.util.List;
+
+/**
+ * What the proxy and relay pods have in common: the account they run as, where they may be
+ * scheduled, how their engine container is hardened, probed and told its settings.
+ */
+public final class DataPlanePods {
+
+  public static final String ZONE_KEY = "topology.kubernetes.io/zone";
+  public static final String HOSTNAME_KEY = "kubernetes.io/hostname";
+
+  /** Where a container listens: on every address of its pod (or node, on the host network). */
+  static final String ANY = "0.0.0.0";
+
+  /** The engines' health and metrics address, for their TRUNKLINE_*OPS variables. */
+  static final String OPS_ADDRESS = ANY + ":" + DataPlane.OPS_PORT;
+
+  /**
+   * Seconds a pod keeps of its grace period to close its sockets after draining, so that the
+   * kubelet's SIGKILL finds it already gone.
+   */
+  private static final int CLOSE_SECONDS = 10;
+
+  private DataPlanePods() {}
+
+  /** The data plane needs no API access: its ServiceAccount mounts no token. */
+  public static ServiceAccount serviceAccount(SipTrunk trunk) {
+    return new ServiceAccountBuilder()
+        .withMetadata(meta(trunk, serviceAccountName(trunk), trunkLabels(trunk)))
+        .withAutomountServiceAccountToken(false)
+        .build();
+  }
+
+  /** Voluntary evictions (node drains) take one pod of a pool at a time. */
+  static PodDisruptionBudget disruptionBudget(SipTrunk trunk, String component) {
+    return new PodDisruptionBudgetBuilder()
+        .withMetadata(meta(trunk, poolName(trunk, component), labels(trunk, component)))
+        .withNewSpec()
+        .withMaxUnavailable(new IntOrString(1))
+        .withSelector(podSelector(trunk, component))
+        .endSpec()
+        .build();
+  }
+
+  static LabelSelector podSelector(SipTrunk trunk, String component) {
+    return new LabelSelectorBuilder().withMatchLabels(selector(trunk, component)).build();
+  }
+
+  /** A pool's pod without its containers: account, grace period, security and placement. */
+  static PodSpecBuilder podSpec(SipTrunk trunk, String component, PoolSettings settings) {
+    PodSpecBuilder pod =
+        new PodSpecBuilder()
+            .withServiceAccountName(serviceAccountName(trunk))
+            .withAutomountServiceAccountToken(false)
+            .withTerminationGracePeriodSeconds((long) settings.drainSeconds())
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withNewSeccompProfile()
+            .withType("RuntimeDefault")
+            .endSeccompProfile()
+            .endSecurityContext()
+            .withTopologySpreadConstraints(
+                spread(trunk, component, ZONE_KEY), spread(trunk, component, HOSTNAME_KEY));
+    List<String> zones = trunk.getSpec().getZones();
+    if (zones != null && !zones.isEmpty()) {
+      pod.editOrNewAffinity()
+          .editOrNewNodeAffinity()
+          .editOrNewRequiredDuringSchedulingIgnoredDuringExecution()
+          .addNewNodeSelectorTerm()
+          .withMatchExpressions(
+              new NodeSelectorRequirementBuilder()
+                  .withKey(ZONE_KEY)
+                  .withOperator("In")
+                  .withValues(zones.stream().distinct().toList())
+                  .build())
+          .endNodeSelectorTerm()
+          .endRequiredDuringSchedulingIgnoredDuringExecution()
+          .endNodeAffinity()
+          .endAffinity();
+    }
+    return pod;
+  }
+
+  /**
+   * Spread as evenly as the nodes allow, but schedule anyway: when a zone is lost, its share must
+   * come up in the surviving zones rather than stay pending.
+   */
+  private static TopologySpreadConstraint spread(SipTrunk trunk, String component, String key) {
+    return new TopologySpreadConstraintBuilder()
+        .withMaxSkew(1)
+        .withTopologyKey(key)
+        .withWhenUnsatisfiable("ScheduleAnyway")
+        .withLabelSelector(podSelector(trunk, component))
+        .build();
+  }
+
+  /** An engine's container without its ports and settings. */
+  static ContainerBuilder engineContainer(String name, String image) {
+    return new ContainerBuilder()
+        .withName(name)
+        .withImage(image)
+        .withLivenessProbe(probe(DataPlane.LIVE_PATH))
+        .withReadinessProbe(probe(DataPlane.READY_PATH))
+        .withNewResources()
+        .addToRequests("cpu", new Quantity("250m"))
+        .addToRequests("memory", new Quantity("256Mi"))
+        .addToLimits("memory", new Quantity("512Mi"))
+        .endResources()
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext();
+  }
+
+  private static Probe probe(String path) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withPort(new IntOrString(DataPlane.OPS_PORT_NAME))
+        .endHttpGet()
+        .withPeriodSeconds(5)
+        .withFailureThreshold(3)
+        .build();
+  }
+
+  static ContainerPort opsPort() {
+    return port(DataPlane.OPS_PORT_NAME, DataPlane.OPS_PORT, "TCP");
+  }
+
+  static ContainerPort port(String name, int port, String protocol) {
+    return new ContainerPortBuilder()
+        .withName(name)
+        .withContainerPort(port)
+        .withProtocol(protocol)
+        .build();
+  }
+
+  /** A Service port that reaches the pods' container port of the name {@code target}. */
+  static ServicePort servicePort(String name, int port, String protocol, String target) {
+    return new ServicePortBuilder()
+        .withName(name)
+        .withPort(port)
+        .withProtocol(protocol)
+        .withTargetPort(new IntOrString(target))
+        .build();
+  }
+
+  /** How long an engine drains before it closes: the grace period less the time to close. */
+  static String drainSeconds(PoolSettings settings) {
+    return Integer.toString(Math.max(settings.drainSeconds() - CLOSE_SECONDS, 0));
+  }
+
+  static EnvVar env(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  static EnvVar fieldEnv(String name, String fieldPath) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewFieldRef()
+        // The API server fills in v1; saying it keeps every apply from seeing a difference.
+        .withApiVersion("v1")
+        .withFieldPath(fieldPath)
+        .endFieldRef()
+        .endValueFrom()
+        .build();
+  }
+
+  /**
+   * The pod's zone. Kubernetes 1.33+ copies the node's topology labels onto the pod when it is
+   * bound (PodTopologyLabels admission, KEP-4742; behind a feature gate until it is on by default);
+   * without them the variable is empty and the engine runs without a zone.
+   */
+  static EnvVar zoneEnv(String name) {
+    return fieldEnv(name, "metadata.labels['" + ZONE_KEY + "']");
+  }
+}

@@ -1,0 +1,259 @@
+package io.trunkline.operator.trunk.pool;
+
+import static io.trunkline.operator.trunk.pool.DataPlanePods.env;
+import static io.trunkline.operator.trunk.pool.DataPlanePods.fieldEnv;
+import static io.trunkline.operator.trunk.pool.DataPlanePods.port;
+import static io.trunkline.operator.trunk.pool.DataPlanePods.servicePort;
+import static io.trunkline.operator.trunk.pool.TrunkMetadata.PROXY;
+import static io.trunkline.operator.trunk.pool.TrunkMetadata.labels;
+import static io.trunkline.operator.trunk.pool.TrunkMetadata.meta;
+import static io.trunkline.operator.trunk.pool.TrunkMetadata.proxyName;
+import static io.trunkline.operator.trunk.pool.TrunkMetadata.selector;
+import static io.trunkline.operator.trunk.pool.TrunkMetadata.trunkLabels;
+import static java.util.Objects.requireNonNullElse;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.trunkline.api.config.TrunkCompiler;
+import io.trunkline.api.config.TrunkConfig;
+import io.trunkline.api.v1alpha1.Defaults;
+import io.trunkline.api.v1alpha1.trunk.Scaling;
+import io.trunkline.api.v1alpha1.trunk.ScalingMode;
+import io.trunkline.api.v1alpha1.trunk.SipTransport;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.operator.scaling.SessionAutoscaler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SIP proxy pool: its Deployment, the Services peers send SIP to, its disruption budget and, in
+ * HPA mode, its HorizontalPodAutoscaler.
+ */
+public final class ProxyPool {
+
+  private static final String TLS_DIR = "/etc/trunkline/tls";
+
+  // Container port names, which the Services target.
+  private static final String SIP_UDP = "sip-udp";
+  private static final String SIP_TCP = "sip-tcp";
+  private static final String SIPS = "sips";
+
+  private ProxyPool() {}
+
+  /**
+   * The proxies. {@code replicas} is null in HPA mode, so that the operator's apply never fights
+   * the HorizontalPodAutoscaler over the field.
+   */
+  public static Deployment deployment(SipTrunk trunk, PoolSettings settings, Integer replicas) {
+    TrunkConfig.Listener sip = listener(trunk);
+    boolean tls = sip.transports().contains(SipTransport.TLS.name());
+    List<ContainerPort> ports = new ArrayList<>();
+    ports.add(port(SIP_UDP, sip.port(), "UDP"));
+    ports.add(port(SIP_TCP, sip.port(), "TCP"));
+    if (tls) {
+      ports.add(port(SIPS, sip.tlsPort(), "TCP"));
+    }
+    ports.add(DataPlanePods.opsPort());
+    List<VolumeMount> mounts = new ArrayList<>(SnapshotObjects.mounts());
+    List<Volume> volumes = new ArrayList<>(SnapshotObjects.volumes(trunk));
+    if (tls) {
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName("tls")
+              .withMountPath(TLS_DIR)
+              .withReadOnly(true)
+              .build());
+      volumes.add(
+          new VolumeBuilder()
+              .withName("tls")
+              .withNewSecret()
+              .withSecretName(sip.tlsSecret())
+              .endSecret()
+              .build());
+    }
+    List<EnvVar> env = new ArrayList<>();
+    env.add(env("TRUNKLINE_CONFIG", SnapshotObjects.CONFIG_PATH));
+    env.add(env("TRUNKLINE_CREDENTIALS", SnapshotObjects.CREDENTIALS_PATH));
+    env.add(env("TRUNKLINE_ADVERTISED_ADDRESS", advertisedAddress(trunk)));
+    if (tls) {
+      env.add(env("TRUNKLINE_TLS_DIR", TLS_DIR));
+    }
+    if (RelayPool.needed(trunk)) {
+      // A name, not addresses: the proxy re-resolves it as relays come and go.
+      env.add(env("TRUNKLINE_RELAYS", RelayPool.controlAddress(trunk)));
+    }
+    env.add(DataPlanePods.zoneEnv("TRUNKLINE_ZONE"));
+    env.add(env("TRUNKLINE_OPS", DataPlanePods.OPS_ADDRESS));
+    env.add(env("TRUNKLINE_DRAIN_SECONDS", DataPlanePods.drainSeconds(settings)));
+    env.add(fieldEnv("POD_IP", "status.podIP"));
+    env.add(fieldEnv("POD_NAME", "metadata.name"));
+    Container container =
+        DataPlanePods.engineContainer(PROXY, settings.proxyImage())
+            .withPorts(ports)
+            .withEnv(env)
+            .withVolumeMounts(mounts)
+            .build();
+    PodSpec pod =
+        DataPlanePods.podSpec(trunk, PROXY, settings)
+            .withContainers(container)
+            .withVolumes(volumes)
+            .build();
+    return new DeploymentBuilder()
+        .withMetadata(meta(trunk, proxyName(trunk), labels(trunk, PROXY)))
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withSelector(DataPlanePods.podSelector(trunk, PROXY))
+        // Never below the serving capacity during a rollout: surge first, then drain the old pod.
+        .withNewStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxSurge(new IntOrString(1))
+        .withMaxUnavailable(new IntOrString(0))
+        .endRollingUpdate()
+        .endStrategy()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels(trunk, PROXY))
+        .endMetadata()
+        .withSpec(pod)
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /** The trunk's stable SIP address: what PBXs, phones and carriers send to. */
+  public static Service sipService(SipTrunk trunk) {
+    return new ServiceBuilder()
+        .withMetadata(meta(trunk, TrunkMetadata.sipServiceName(trunk), trunkLabels(trunk)))
+        .withNewSpec()
+        .withType("ClusterIP")
+        .withSelector(selector(trunk, PROXY))
+        .withPorts(servicePorts(trunk))
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * Every ready proxy by name (DNS A and SRV records, RFC 3263) for peers that spread load
+   * themselves, since one UDP flow through the ClusterIP sticks to one pod.
+   */
+  public static Service peersService(SipTrunk trunk) {
+    return new ServiceBuilder()
+        .withMetadata(meta(trunk, TrunkMetadata.peersServiceName(trunk), trunkLabels(trunk)))
+        .withNewSpec()
+        .withClusterIP("None")
+        .withSelector(selector(trunk, PROXY))
+        .withPorts(servicePorts(trunk))
+        .endSpec()
+        .build();
+  }
+
+  public static PodDisruptionBudget disruptionBudget(SipTrunk trunk) {
+    return DataPlanePods.disruptionBudget(trunk, PROXY);
+  }
+
+  /** HPA mode: scale the proxy pool on the proxies' own concurrent-session gauge. */
+  public static HorizontalPodAutoscaler autoscaler(SipTrunk trunk) {
+    SessionAutoscaler.Bounds bounds = scalingBounds(trunk);
+    return new HorizontalPodAutoscalerBuilder()
+        .withMetadata(meta(trunk, proxyName(trunk), labels(trunk, PROXY)))
+        .withNewSpec()
+        .withNewScaleTargetRef()
+        .withApiVersion("apps/v1")
+        .withKind("Deployment")
+        .withName(proxyName(trunk))
+        .endScaleTargetRef()
+        .withMinReplicas(bounds.minReplicas())
+        .withMaxReplicas(bounds.maxReplicas())
+        .addNewMetric()
+        .withType("Pods")
+        .withNewPods()
+        .withNewMetric()
+        .withName(DataPlane.SESSIONS_METRIC)
+        .endMetric()
+        .withNewTarget()
+        .withType("AverageValue")
+        .withAverageValue(new Quantity(Integer.toString(bounds.sessionsPerReplica())))
+        .endTarget()
+        .endPods()
+        .endMetric()
+        .withNewBehavior()
+        .withNewScaleDown()
+        .withStabilizationWindowSeconds((int) bounds.stabilization().toSeconds())
+        .endScaleDown()
+        .endBehavior()
+        .endSpec()
+        .build();
+  }
+
+  public static boolean hpaMode(SipTrunk trunk) {
+    return scaling(trunk).getMode() == ScalingMode.HPA;
+  }
+
+  /**
+   * The pool's scaling bounds with the schema's defaults, for the HPA and the operator's autoscaler
+   * alike.
+   */
+  public static SessionAutoscaler.Bounds scalingBounds(SipTrunk trunk) {
+    Scaling scaling = scaling(trunk);
+    return new SessionAutoscaler.Bounds(
+        requireNonNullElse(scaling.getMinReplicas(), Defaults.MIN_REPLICAS),
+        requireNonNullElse(scaling.getMaxReplicas(), Defaults.MAX_REPLICAS),
+        requireNonNullElse(scaling.getSessionsPerReplica(), Defaults.SESSIONS_PER_REPLICA),
+        Duration.ofSeconds(
+            requireNonNullElse(
+                scaling.getScaleDownStabilizationSeconds(),
+                Defaults.SCALE_DOWN_STABILIZATION_SECONDS)));
+  }
+
+  /**
+   * The address written into Via, Record-Route and Contact: the trunk's own when set, else its
+   * Service's cluster DNS name, never a pod IP (a pod can die mid-dialog).
+   */
+  static String advertisedAddress(SipTrunk trunk) {
+    String configured = listener(trunk).advertisedAddress();
+    return configured != null
+        ? configured
+        : TrunkMetadata.sipServiceName(trunk) + "." + trunk.getMetadata().getNamespace() + ".svc";
+  }
+
+  private static List<ServicePort> servicePorts(SipTrunk trunk) {
+    TrunkConfig.Listener sip = listener(trunk);
+    List<ServicePort> ports = new ArrayList<>();
+    if (sip.transports().contains(SipTransport.UDP.name())) {
+      ports.add(servicePort(SIP_UDP, sip.port(), "UDP", SIP_UDP));
+    }
+    if (sip.transports().contains(SipTransport.TCP.name())) {
+      ports.add(servicePort(SIP_TCP, sip.port(), "TCP", SIP_TCP));
+    }
+    if (sip.transports().contains(SipTransport.TLS.name())) {
+      ports.add(servicePort(SIPS, sip.tlsPort(), "TCP", SIPS));
+    }
+    return ports;
+  }
+
+  private static TrunkConfig.Listener listener(SipTrunk trunk) {
+    return TrunkCompiler.listener(trunk.getSpec());
+  }
+
+  private static Scaling scaling(SipTrunk trunk) {
+    return requireNonNullElse(trunk.getSpec().getScaling(), new Scaling());
+  }
+}

@@ -1,0 +1,98 @@
+package io.trunkline.operator.trunk.pool;
+
+import static io.trunkline.operator.trunk.pool.TrunkMetadata.configMapName;
+import static io.trunkline.operator.trunk.pool.TrunkMetadata.credentialsName;
+import static io.trunkline.operator.trunk.pool.TrunkMetadata.meta;
+import static io.trunkline.operator.trunk.pool.TrunkMetadata.trunkLabels;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.trunkline.api.config.TrunkConfig;
+import io.trunkline.api.config.TrunkConfigJson;
+import io.trunkline.api.config.TrunkCredentials;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The trunk's compiled snapshot (a ConfigMap) and its credentials (a Secret, decision 0006), and
+ * where the proxies mount them.
+ */
+public final class SnapshotObjects {
+
+  public static final String CONFIG_FILE = "trunk.json";
+  public static final String CREDENTIALS_FILE = "credentials.json";
+
+  private static final String CONFIG_DIR = "/etc/trunkline/config";
+  private static final String CREDENTIALS_DIR = "/etc/trunkline/credentials";
+
+  /** Where a proxy reads the snapshot. */
+  static final String CONFIG_PATH = CONFIG_DIR + "/" + CONFIG_FILE;
+
+  /** Where a proxy reads the credentials. */
+  static final String CREDENTIALS_PATH = CREDENTIALS_DIR + "/" + CREDENTIALS_FILE;
+
+  private SnapshotObjects() {}
+
+  /** The compiled snapshot; the proxies reload it when the mounted file changes. */
+  public static ConfigMap configMap(SipTrunk trunk, TrunkConfig config) {
+    return configMap(trunk, TrunkConfigJson.write(config));
+  }
+
+  /** The snapshot ConfigMap holding already written snapshot JSON (the last good one). */
+  public static ConfigMap configMap(SipTrunk trunk, String snapshotJson) {
+    return new ConfigMapBuilder()
+        .withMetadata(meta(trunk, configMapName(trunk), trunkLabels(trunk)))
+        .addToData(CONFIG_FILE, snapshotJson)
+        .build();
+  }
+
+  /** Digest hashes of lines and PBX, carrier logins: never in the ConfigMap. */
+  public static Secret credentialsSecret(SipTrunk trunk, TrunkCredentials credentials) {
+    // data, not stringData: the API server stores data, and comparing like with like keeps the
+    // dependent from rewriting an unchanged Secret on every reconcile.
+    byte[] json = TrunkConfigJson.write(credentials).getBytes(StandardCharsets.UTF_8);
+    return new SecretBuilder()
+        .withMetadata(meta(trunk, credentialsName(trunk), trunkLabels(trunk)))
+        .withType("Opaque")
+        .addToData(CREDENTIALS_FILE, Base64.getEncoder().encodeToString(json))
+        .build();
+  }
+
+  static List<VolumeMount> mounts() {
+    return List.of(
+        new VolumeMountBuilder()
+            .withName("config")
+            .withMountPath(CONFIG_DIR)
+            .withReadOnly(true)
+            .build(),
+        new VolumeMountBuilder()
+            .withName("credentials")
+            .withMountPath(CREDENTIALS_DIR)
+            .withReadOnly(true)
+            .build());
+  }
+
+  static List<Volume> volumes(SipTrunk trunk) {
+    return List.of(
+        new VolumeBuilder()
+            .withName("config")
+            .withNewConfigMap()
+            .withName(configMapName(trunk))
+            .endConfigMap()
+            .build(),
+        new VolumeBuilder()
+            .withName("credentials")
+            .withNewSecret()
+            .withSecretName(credentialsName(trunk))
+            .endSecret()
+            .build());
+  }
+}

@@ -1,0 +1,103 @@
+package io.trunkline.operator.trunk.pool;
+
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Names and labels of a trunk's objects. Every name starts with the trunk's, so trunks of one
+ * namespace never collide, and every object carries the managed-by label the operator's informers
+ * select on.
+ */
+public final class TrunkMetadata {
+
+  public static final String PROXY = "sip-proxy";
+  public static final String RELAY = "media-relay";
+
+  private static final String MANAGED_BY = "trunkline-operator";
+  private static final String TRUNK_LABEL = "trunkline.io/trunk";
+
+  /** Selects what the operator made, so its informers cache nothing else. */
+  public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=" + MANAGED_BY;
+
+  private TrunkMetadata() {}
+
+  /** One pool's Deployment, disruption budget and (for the proxies) autoscaler. */
+  static String poolName(SipTrunk trunk, String component) {
+    return trunk.getMetadata().getName() + "-" + component;
+  }
+
+  public static String proxyName(SipTrunk trunk) {
+    return poolName(trunk, PROXY);
+  }
+
+  public static String relayName(SipTrunk trunk) {
+    return poolName(trunk, RELAY);
+  }
+
+  public static String configMapName(SipTrunk trunk) {
+    return trunk.getMetadata().getName() + "-config";
+  }
+
+  public static String credentialsName(SipTrunk trunk) {
+    return trunk.getMetadata().getName() + "-credentials";
+  }
+
+  public static String sipServiceName(SipTrunk trunk) {
+    return trunk.getMetadata().getName() + "-sip";
+  }
+
+  public static String peersServiceName(SipTrunk trunk) {
+    return trunk.getMetadata().getName() + "-sip-peers";
+  }
+
+  /** The relay pool's headless Service: one DNS A record per ready relay. */
+  public static String relayServiceName(SipTrunk trunk) {
+    return trunk.getMetadata().getName() + "-relay";
+  }
+
+  public static String serviceAccountName(SipTrunk trunk) {
+    return trunk.getMetadata().getName() + "-dataplane";
+  }
+
+  /** Labels of one pool's pods; the first three are its selector. */
+  public static Map<String, String> labels(SipTrunk trunk, String component) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("app.kubernetes.io/name", component);
+    labels.put("app.kubernetes.io/instance", trunk.getMetadata().getName());
+    labels.put(TRUNK_LABEL, trunk.getMetadata().getName());
+    labels.put("app.kubernetes.io/part-of", "trunkline");
+    labels.put("app.kubernetes.io/managed-by", MANAGED_BY);
+    return labels;
+  }
+
+  static Map<String, String> selector(SipTrunk trunk, String component) {
+    return Map.of(
+        "app.kubernetes.io/name",
+        component,
+        "app.kubernetes.io/instance",
+        trunk.getMetadata().getName(),
+        TRUNK_LABEL,
+        trunk.getMetadata().getName());
+  }
+
+  /** Labels for objects of the trunk that belong to no one pool. */
+  static Map<String, String> trunkLabels(SipTrunk trunk) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("app.kubernetes.io/instance", trunk.getMetadata().getName());
+    labels.put(TRUNK_LABEL, trunk.getMetadata().getName());
+    labels.put("app.kubernetes.io/part-of", "trunkline");
+    labels.put("app.kubernetes.io/managed-by", MANAGED_BY);
+    return labels;
+  }
+
+  static ObjectMeta meta(SipTrunk trunk, String name, Map<String, String> labels) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(trunk.getMetadata().getNamespace())
+        .withLabels(labels)
+        .build();
+  }
+}

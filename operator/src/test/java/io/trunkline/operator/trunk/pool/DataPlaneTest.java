@@ -1,0 +1,20 @@
+package io.trunkline.operator.trunk.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trunkline.testing.kube.TestBinaries;
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+
+/** The operator reads what docs/metrics.md, the engines' contract, says they serve. */
+class DataPlaneTest {
+
+  @Test
+  void theSessionGaugeAndWhereItIsServedAreTheDocumentedOnes() throws Exception {
+    String documented = Files.readString(TestBinaries.repositoryRoot().resolve("docs/metrics.md"));
+
+    assertThat(documented)
+        .contains(":" + DataPlane.OPS_PORT + DataPlane.METRICS_PATH)
+        .contains("| `" + DataPlane.SESSIONS_METRIC + "` | gauge |");
+  }
+}

@@ -1,0 +1,69 @@
+package io.trunkline.operator.trunk.pool;
+
+import static io.trunkline.operator.trunk.pool.TestTrunks.trunk;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.trunkline.api.config.TrunkConfigJson;
+import io.trunkline.api.config.TrunkCredentials;
+import io.trunkline.api.config.TrunkCredentials.DigestSecret;
+import io.trunkline.api.config.TrunkCredentials.Login;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SnapshotObjectsTest {
+
+  private final SipTrunk trunk = trunk("");
+
+  @Test
+  void theSnapshotIsOneFileOfTheTrunksConfigMap() {
+    var map = SnapshotObjects.configMap(trunk, "{\"version\":\"v1\"}");
+
+    assertThat(map.getMetadata().getName()).isEqualTo("acme-config");
+    assertThat(map.getMetadata().getNamespace()).isEqualTo("office");
+    assertThat(map.getMetadata().getLabels()).isEqualTo(TrunkMetadata.trunkLabels(trunk));
+    assertThat(map.getData()).containsOnlyKeys(SnapshotObjects.CONFIG_FILE);
+    assertThat(map.getData().get(SnapshotObjects.CONFIG_FILE)).isEqualTo("{\"version\":\"v1\"}");
+  }
+
+  @Test
+  void credentialsTravelAsSecretDataThatReadsBackTheSame() {
+    TrunkCredentials credentials =
+        new TrunkCredentials(
+            "acme",
+            Map.of("alice", new DigestSecret("alice", "md5", "sha256")),
+            null,
+            Map.of("a", new Login("trunk", "secret")));
+
+    Secret secret = SnapshotObjects.credentialsSecret(trunk, credentials);
+
+    assertThat(secret.getMetadata().getName()).isEqualTo("acme-credentials");
+    assertThat(secret.getStringData()).isNullOrEmpty();
+    String json =
+        new String(
+            Base64.getDecoder().decode(secret.getData().get(SnapshotObjects.CREDENTIALS_FILE)),
+            StandardCharsets.UTF_8);
+    assertThat(TrunkConfigJson.read(json, TrunkCredentials.class)).isEqualTo(credentials);
+  }
+
+  @Test
+  void theProxiesReadBothFilesWhereTheyAreMounted() {
+    var volumes = SnapshotObjects.volumes(trunk);
+    var mounts = SnapshotObjects.mounts();
+
+    assertThat(mounts).extracting(VolumeMount::getName).containsExactly("config", "credentials");
+    assertThat(volumes).extracting(Volume::getName).containsExactly("config", "credentials");
+    assertThat(volumes.get(0).getConfigMap().getName()).isEqualTo("acme-config");
+    assertThat(volumes.get(1).getSecret().getSecretName()).isEqualTo("acme-credentials");
+    assertThat(SnapshotObjects.CONFIG_PATH)
+        .isEqualTo(mounts.get(0).getMountPath() + "/" + SnapshotObjects.CONFIG_FILE);
+    assertThat(SnapshotObjects.CREDENTIALS_PATH)
+        .isEqualTo(mounts.get(1).getMountPath() + "/" + SnapshotObjects.CREDENTIALS_FILE);
+    assertThat(mounts).allSatisfy(m -> assertThat(m.getReadOnly()).isTrue());
+  }
+}
