@@ -1,0 +1,224 @@
+package io.trunkline.sip.proxy;
+
+import static io.trunkline.sip.OfficeTrunk.BEN;
+import static io.trunkline.sip.OfficeTrunk.BEN_PASSWORD;
+import static io.trunkline.sip.OfficeTrunk.CARRIER_A;
+import static io.trunkline.sip.OfficeTrunk.PBX;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trunkline.api.config.TrunkCredentials.Login;
+import io.trunkline.sip.OfficeTrunk;
+import io.trunkline.sip.auth.DigestClient;
+import io.trunkline.sip.metrics.RejectReason;
+import io.trunkline.sip.proxy.ProxyHarness.Sent;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dispatcher and its stages fed SIP text: checks every request meets, the registrar, admission
+ * against the quotas and where calls go. Fast and without sockets; the sipp tests prove the same
+ * with the real peer.
+ */
+class SipProxyTest {
+
+  private static final InetSocketAddress FROM_PBX = new InetSocketAddress(PBX, 5060);
+  private static final InetSocketAddress BEN_PHONE = new InetSocketAddress("127.0.0.3", 5070);
+
+  private ProxyHarness harness = new ProxyHarness(OfficeTrunk.snapshot(4, 0));
+
+  @AfterEach
+  void close() {
+    harness.close();
+  }
+
+  /** The same office with other quotas; the proxy made before is closed first. */
+  private void quotas(int channels, int callsPerSecond) {
+    harness.close();
+    harness = new ProxyHarness(OfficeTrunk.snapshot(channels, callsPerSecond));
+  }
+
+  @Test
+  void answersOptionsWithWhatItAllows() {
+    Sent ok = only(harness.receive(request("OPTIONS", "sip:127.0.0.1", "o1"), FROM_PBX));
+
+    assertThat(ok.firstLine()).isEqualTo("SIP/2.0 200 OK");
+    assertThat(ok.hasHeader("Allow: INVITE,ACK,BYE,CANCEL,OPTIONS,REGISTER")).isTrue();
+    assertThat(ok.hasHeader("Accept: application/sdp")).isTrue();
+    assertThat(ok.to()).isEqualTo(FROM_PBX);
+  }
+
+  @Test
+  void refusesARequestWithNoHopsLeftAndAMethodItDoesNotServe() {
+    String spent = invite("+4930555000", "m1").replace("Max-Forwards: 70", "Max-Forwards: 0");
+    assertThat(only(harness.receive(spent, FROM_PBX)).firstLine())
+        .isEqualTo("SIP/2.0 483 Too many hops");
+
+    Sent refused = only(harness.receive(request("PUBLISH", "sip:x@127.0.0.1", "p1"), FROM_PBX));
+    assertThat(refused.firstLine()).startsWith("SIP/2.0 405");
+    assertThat(refused.hasHeader("Allow: INVITE,ACK,BYE,CANCEL,OPTIONS,REGISTER")).isTrue();
+  }
+
+  @Test
+  void forwardsAPbxCallToTheFirstCarrierOfItsRoute() {
+    List<Sent> out = harness.receive(invite("+4930555000", "c1"), FROM_PBX);
+
+    assertThat(out).hasSize(2);
+    assertThat(out.get(0).firstLine()).isEqualTo("SIP/2.0 100 Trying");
+    Sent forwarded = out.get(1);
+    assertThat(forwarded.to()).isEqualTo(new InetSocketAddress(CARRIER_A, 5060));
+    // §16.6: new Request-URI (a telephone number, RFC 3966), Max-Forwards down by one, this
+    // proxy's Record-Route and its Via on top of the PBX's.
+    assertThat(forwarded.firstLine())
+        .isEqualTo("INVITE sip:+4930555000@127.0.0.10:5060;user=phone SIP/2.0");
+    assertThat(forwarded.hasHeader("Max-Forwards: 69")).isTrue();
+    assertThat(forwarded.hasHeader("Record-Route: <sip:127.0.0.1:5060;lr>")).isTrue();
+    assertThat(forwarded.text())
+        .containsPattern(
+            "\r\nVia: SIP/2\\.0/UDP 127\\.0\\.0\\.1:5060;branch=z9hG4bKtl[^,]*;rport,"
+                + "SIP/2\\.0/UDP 127\\.0\\.0\\.5:5060;branch=z9hG4bK-c1\r\n");
+    assertThat(harness.proxy.channelsInUse()).isOne();
+  }
+
+  @Test
+  void refusesBlockedDestinationsAndStrangers() {
+    assertThat(only(harness.receive(invite("+49900123", "b1"), FROM_PBX)).firstLine())
+        .isEqualTo("SIP/2.0 403 Blocked");
+    Sent stranger =
+        only(
+            harness.receive(invite("+4930555000", "s1"), new InetSocketAddress("127.0.0.9", 5060)));
+    assertThat(stranger.firstLine()).isEqualTo("SIP/2.0 403 Source Not Allowed");
+
+    assertThat(harness.metrics.rejected(RejectReason.BLOCKED)).isEqualTo(1);
+    assertThat(harness.metrics.rejected(RejectReason.AUTH)).isEqualTo(1);
+    assertThat(harness.proxy.channelsInUse()).isZero();
+  }
+
+  @Test
+  void refusesTheCallOverTheTrunksChannelsWithRetryAfter() {
+    quotas(1, 0);
+    harness.receive(invite("+4930555000", "q1"), FROM_PBX);
+
+    Sent full = only(harness.receive(invite("+4930555001", "q2"), FROM_PBX));
+
+    assertThat(full.firstLine()).isEqualTo("SIP/2.0 503 Trunk Channels In Use");
+    assertThat(full.hasHeader("Retry-After: 5")).isTrue();
+    assertThat(harness.metrics.rejected(RejectReason.QUOTA)).isEqualTo(1);
+    assertThat(harness.proxy.channelsInUse()).isOne();
+  }
+
+  @Test
+  void admitsCallsAtTheTrunksRateAndNoFaster() {
+    quotas(10, 1);
+    harness.receive(invite("+4930555000", "r1"), FROM_PBX);
+
+    Sent tooSoon = only(harness.receive(invite("+4930555001", "r2"), FROM_PBX));
+    harness.advanceSeconds(1);
+    List<Sent> later = harness.receive(invite("+4930555002", "r3"), FROM_PBX);
+
+    assertThat(tooSoon.firstLine()).isEqualTo("SIP/2.0 503 Call Rate Exceeded");
+    assertThat(tooSoon.hasHeader("Retry-After: 1")).isTrue();
+    assertThat(later.get(0).firstLine()).isEqualTo("SIP/2.0 100 Trying");
+  }
+
+  @Test
+  void registersALineWithDigestThenRingsItsPhoneForACallFromThePbx() {
+    assertThat(only(harness.receive(invite(BEN, "n1"), FROM_PBX)).firstLine())
+        .isEqualTo("SIP/2.0 480 Not Registered");
+
+    Sent challenge = only(harness.receive(register("ben", "r1", null), BEN_PHONE));
+    assertThat(challenge.firstLine()).isEqualTo("SIP/2.0 401 Unauthorized");
+    Matcher first = Pattern.compile("WWW-Authenticate: (Digest [^\r]*)").matcher(challenge.text());
+    assertThat(first.find()).isTrue();
+    String authorization =
+        DigestClient.answer(
+                first.group(1), "REGISTER", "sip:127.0.0.1", new Login("ben", BEN_PASSWORD))
+            .orElseThrow();
+    Sent registered = only(harness.receive(register("ben", "r2", authorization), BEN_PHONE));
+    assertThat(registered.firstLine()).isEqualTo("SIP/2.0 200 OK");
+    assertThat(registered.text()).contains("Contact: <sip:ben@127.0.0.3:5070>;expires=3600");
+
+    List<Sent> call = harness.receive(invite(BEN, "n2"), FROM_PBX);
+    assertThat(call.get(1).to()).isEqualTo(BEN_PHONE);
+    assertThat(call.get(1).firstLine()).isEqualTo("INVITE sip:ben@127.0.0.3:5070 SIP/2.0");
+  }
+
+  @Test
+  void refusesARegistrationForSomeoneItDoesNotServe() {
+    assertThat(only(harness.receive(register("mallory", "u1", null), BEN_PHONE)).firstLine())
+        .isEqualTo("SIP/2.0 404 Not found");
+  }
+
+  @Test
+  void answersACancelForNoKnownCallWith481() {
+    String cancel =
+        invite("+4930555000", "x1")
+            .replace("INVITE sip:", "CANCEL sip:")
+            .replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL");
+    assertThat(only(harness.receive(cancel, FROM_PBX)).firstLine()).startsWith("SIP/2.0 481");
+  }
+
+  private static Sent only(List<Sent> sent) {
+    assertThat(sent).hasSize(1);
+    return sent.get(0);
+  }
+
+  private static String invite(String number, String id) {
+    return request("INVITE", "sip:" + number + "@127.0.0.1", id);
+  }
+
+  private static String request(String method, String uri, String id) {
+    return method
+        + " "
+        + uri
+        + " SIP/2.0\n"
+        + "Via: SIP/2.0/UDP 127.0.0.5:5060;branch=z9hG4bK-"
+        + id
+        + "\n"
+        + "Max-Forwards: 70\n"
+        + "From: <sip:pbx@127.0.0.5>;tag=f-"
+        + id
+        + "\n"
+        + "To: <"
+        + uri
+        + ">\n"
+        + "Call-ID: "
+        + id
+        + "@127.0.0.5\n"
+        + "CSeq: 1 "
+        + method
+        + "\n"
+        + "Contact: <sip:pbx@127.0.0.5:5060>\n"
+        + "Content-Length: 0\n\n";
+  }
+
+  private static String register(String user, String id, String authorization) {
+    return "REGISTER sip:127.0.0.1 SIP/2.0\n"
+        + "Via: SIP/2.0/UDP 127.0.0.3:5070;branch=z9hG4bK-"
+        + id
+        + "\n"
+        + "Max-Forwards: 70\n"
+        + "From: <sip:"
+        + user
+        + "@127.0.0.1>;tag=f-"
+        + id
+        + "\n"
+        + "To: <sip:"
+        + user
+        + "@127.0.0.1>\n"
+        + "Call-ID: reg-"
+        + user
+        + "@127.0.0.3\n"
+        + "CSeq: "
+        + (id.endsWith("2") ? 2 : 1)
+        + " REGISTER\n"
+        + "Contact: <sip:"
+        + user
+        + "@127.0.0.3:5070>\n"
+        + (authorization == null ? "" : "Authorization: " + authorization + "\n")
+        + "Content-Length: 0\n\n";
+  }
+}
