@@ -1,0 +1,80 @@
+package io.trunkline.api.config;
+
+import static java.util.Objects.requireNonNullElse;
+
+import io.trunkline.api.v1alpha1.Defaults;
+import io.trunkline.api.v1alpha1.trunk.Failover;
+import io.trunkline.api.v1alpha1.trunk.Media;
+import io.trunkline.api.v1alpha1.trunk.MediaMode;
+import io.trunkline.api.v1alpha1.trunk.Qos;
+import io.trunkline.api.v1alpha1.trunk.SipListener;
+import io.trunkline.api.v1alpha1.trunk.SipTransport;
+import io.trunkline.api.v1alpha1.trunk.SipTrunkSpec;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * Compiles a trunk's own settings (listener, quotas, DSCP marks, media, failover timers, zones)
+ * with the schema's defaults, because in standalone mode no API server has applied them. None of
+ * these can fail, so there are no problems to report.
+ */
+final class SettingsCompiler {
+
+  private SettingsCompiler() {}
+
+  /** Where the trunk's proxies listen; the operator opens the same ports on pods and Services. */
+  static TrunkConfig.Listener listener(SipTrunkSpec spec) {
+    SipListener sip = requireNonNullElse(spec.getSip(), new SipListener());
+    List<String> transports =
+        requireNonNullElse(sip.getTransports(), List.of(SipTransport.UDP, SipTransport.TCP))
+            .stream()
+            .map(Enum::name)
+            .distinct()
+            .toList();
+    return new TrunkConfig.Listener(
+        requireNonNullElse(sip.getPort(), Defaults.SIP_PORT),
+        requireNonNullElse(sip.getTlsPort(), Defaults.SIPS_PORT),
+        transports,
+        sip.getTlsSecret(),
+        sip.getAdvertisedAddress());
+  }
+
+  /** Channels and new calls per second; unset becomes 0, which the proxies read as no limit. */
+  static TrunkConfig.Quota quota(SipTrunkSpec spec) {
+    return new TrunkConfig.Quota(
+        spec.getChannels(), requireNonNullElse(spec.getCallsPerSecond(), 0));
+  }
+
+  static TrunkConfig.Qos qos(SipTrunkSpec spec) {
+    Qos qos = requireNonNullElse(spec.getQos(), new Qos());
+    return new TrunkConfig.Qos(
+        requireNonNullElse(qos.getSignallingDscp(), Defaults.SIGNALLING_DSCP),
+        requireNonNullElse(qos.getMediaDscp(), Defaults.MEDIA_DSCP));
+  }
+
+  static TrunkConfig.Media media(SipTrunkSpec spec) {
+    Media media = requireNonNullElse(spec.getMedia(), new Media());
+    return new TrunkConfig.Media(
+        requireNonNullElse(media.getMode(), MediaMode.Relay) == MediaMode.Relay,
+        requireNonNullElse(media.getPortMin(), Defaults.RTP_PORT_MIN),
+        requireNonNullElse(media.getPortMax(), Defaults.RTP_PORT_MAX));
+  }
+
+  static TrunkConfig.Failover failover(SipTrunkSpec spec) {
+    Failover failover = requireNonNullElse(spec.getFailover(), new Failover());
+    return new TrunkConfig.Failover(
+        requireNonNullElse(failover.getInviteTimeoutMillis(), Defaults.INVITE_TIMEOUT_MILLIS),
+        requireNonNullElse(failover.getProbeIntervalSeconds(), Defaults.PROBE_INTERVAL_SECONDS),
+        requireNonNullElse(failover.getDownAfter(), Defaults.DOWN_AFTER),
+        requireNonNullElse(failover.getUpAfter(), Defaults.UP_AFTER));
+  }
+
+  /** The zones in the order first written, each once. */
+  static List<String> zones(SipTrunkSpec spec) {
+    return List.copyOf(new LinkedHashSet<>(requireNonNullElse(spec.getZones(), List.of())));
+  }
+
+  static long maxCallDurationSeconds(SipTrunkSpec spec) {
+    return requireNonNullElse(spec.getMaxCallDurationSeconds(), Defaults.MAX_CALL_DURATION_SECONDS);
+  }
+}
