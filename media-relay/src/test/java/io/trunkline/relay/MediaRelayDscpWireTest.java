@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.trunkline.relay.control.MediaEndpoint;
 import io.trunkline.relay.control.RelayClient;
-import io.trunkline.relay.session.MediaEndpoint;
 import io.trunkline.relay.session.Ticker;
 import io.trunkline.testing.wire.Tshark;
 import java.time.Duration;

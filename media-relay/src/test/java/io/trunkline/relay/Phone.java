@@ -1,6 +1,6 @@
 package io.trunkline.relay;
 
-import io.trunkline.relay.session.MediaEndpoint;
+import io.trunkline.relay.control.MediaEndpoint;
 import io.trunkline.testing.net.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;

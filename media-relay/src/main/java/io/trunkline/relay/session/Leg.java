@@ -1,6 +1,9 @@
 package io.trunkline.relay.session;
 
 import io.netty.channel.Channel;
+import io.trunkline.relay.control.Component;
+import io.trunkline.relay.control.LegReport;
+import io.trunkline.relay.control.MediaEndpoint;
 import io.trunkline.relay.port.PortPair;
 import io.trunkline.relay.quality.ClockRates;
 import io.trunkline.relay.quality.ReceptionStatistics;

@@ -1,5 +1,8 @@
 package io.trunkline.relay.session;
 
+import io.trunkline.relay.control.Direction;
+import io.trunkline.relay.control.MediaEndpoint;
+import io.trunkline.relay.control.SessionReport;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;

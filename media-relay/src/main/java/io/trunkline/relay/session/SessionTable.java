@@ -1,5 +1,6 @@
 package io.trunkline.relay.session;
 
+import io.trunkline.relay.control.Direction;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

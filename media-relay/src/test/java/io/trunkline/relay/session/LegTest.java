@@ -3,6 +3,9 @@ package io.trunkline.relay.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.trunkline.relay.control.Component;
+import io.trunkline.relay.control.LegReport;
+import io.trunkline.relay.control.MediaEndpoint;
 import io.trunkline.relay.port.PortPair;
 import io.trunkline.relay.quality.RtpHeader;
 import java.net.InetSocketAddress;

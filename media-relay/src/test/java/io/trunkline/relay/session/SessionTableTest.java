@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.trunkline.relay.control.Direction;
 import io.trunkline.relay.port.PortPair;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package io.trunkline.sip.media;
 
 import io.trunkline.relay.control.ControlError;
+import io.trunkline.relay.control.MediaEndpoint;
 import io.trunkline.relay.control.RelayClient;
 import io.trunkline.relay.control.RelayException;
-import io.trunkline.relay.session.MediaEndpoint;
-import io.trunkline.relay.session.SessionReport;
+import io.trunkline.relay.control.SessionReport;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.trunkline.sip.media;
 
-import io.trunkline.relay.session.MediaEndpoint;
+import io.trunkline.relay.control.MediaEndpoint;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;

@@ -2,7 +2,7 @@ package io.trunkline.sip.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trunkline.relay.session.MediaEndpoint;
+import io.trunkline.relay.control.MediaEndpoint;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,5 @@
 package io.trunkline.relay.control;
 
-import io.trunkline.relay.session.MediaEndpoint;
-import io.trunkline.relay.session.SessionReport;
 import java.util.Objects;
 
 /** A reply of the relay control protocol, carrying the cookie of the request it answers. */

@@ -2,9 +2,6 @@ package io.trunkline.relay.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trunkline.relay.session.LegReport;
-import io.trunkline.relay.session.MediaEndpoint;
-import io.trunkline.relay.session.SessionReport;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

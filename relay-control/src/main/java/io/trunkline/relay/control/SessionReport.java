@@ -1,4 +1,4 @@
-package io.trunkline.relay.session;
+package io.trunkline.relay.control;
 
 /** Both legs of an ended session: what came from the caller and what came from the callee. */
 public record SessionReport(LegReport caller, LegReport callee) {

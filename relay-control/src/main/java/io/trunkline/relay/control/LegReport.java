@@ -1,4 +1,4 @@
-package io.trunkline.relay.session;
+package io.trunkline.relay.control;
 
 /**
  * What the relay received on one leg, for the call record: RTP packets and their bytes (UDP

@@ -1,4 +1,4 @@
-package io.trunkline.relay.control;
+package io.trunkline.relay;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
@@ -13,6 +13,12 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.trunkline.relay.control.ControlCodec;
+import io.trunkline.relay.control.ControlError;
+import io.trunkline.relay.control.ControlOp;
+import io.trunkline.relay.control.ControlReply;
+import io.trunkline.relay.control.ControlRequest;
+import io.trunkline.relay.control.Decoded;
 import io.trunkline.relay.ops.RelayMetrics;
 import io.trunkline.relay.session.Ticker;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package io.trunkline.relay.session;
+package io.trunkline.relay.control;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;

@@ -1,6 +1,5 @@
 package io.trunkline.relay.control;
 
-import io.trunkline.relay.session.MediaEndpoint;
 import java.util.Objects;
 
 /**

@@ -1,4 +1,7 @@
-package io.trunkline.relay.control;
+package io.trunkline.relay;
+
+import io.trunkline.relay.control.ControlReply;
+import io.trunkline.relay.control.ControlRequest;
 
 /**
  * What the relay does with a decoded request. Called on the single control thread, one request at a

@@ -1,4 +1,4 @@
-package io.trunkline.relay.session;
+package io.trunkline.relay.control;
 
 /**
  * The two legs of a relayed call. The caller leg ("A") faces the party that sent the first offer,
