@@ -345,13 +345,13 @@ TRUNKLINE_CP=""
 if wants trunkline; then
   build_ok=yes
   if [[ $BUILD == yes ]]; then
-    echo "sip-cps: building sip-proxy (./mvnw -o install -DskipTests; --skip-build to reuse the last build)"
-    ./mvnw -B -q -o -pl sip-proxy -am install -DskipTests >"$WORK/build.log" 2>&1 || build_ok=no
+    echo "sip-cps: building standalone (./mvnw -o install -DskipTests; --skip-build to reuse the last build)"
+    ./mvnw -B -q -o -pl standalone -am install -DskipTests >"$WORK/build.log" 2>&1 || build_ok=no
   fi
   if [[ $build_ok == yes ]] &&
-    ./mvnw -B -q -o -pl sip-proxy dependency:build-classpath -Dmdep.includeScope=runtime \
+    ./mvnw -B -q -o -pl standalone dependency:build-classpath -Dmdep.includeScope=runtime \
       -Dmdep.outputFile="$WORK/classpath.txt" >>"$WORK/build.log" 2>&1; then
-    TRUNKLINE_CP=$ROOT/sip-proxy/target/classes:$(cat "$WORK/classpath.txt")
+    TRUNKLINE_CP=$ROOT/standalone/target/classes:$(cat "$WORK/classpath.txt")
     # Builds whose Standalone serves metrics take --ops; keep it off the default 8080.
     TRUNKLINE_OPS=()
     standalone_usage=$(java -cp "$TRUNKLINE_CP" io.trunkline.sip.standalone.Standalone 2>&1 || true)

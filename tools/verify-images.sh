@@ -51,6 +51,11 @@ public class Snapshot {
   }
 }
 EOF
+# The proxy speaks to relays through relay-control only: no relay engine in its image (0012).
+if ls "$work/classpath/app/libs" | grep -q '^trunkline-media-relay-'; then
+  echo "sip-proxy image carries the media-relay engine" >&2
+  exit 1
+fi
 java -cp "$work/classpath/app/classes:$work/classpath/app/libs/*" "$work/Snapshot.java" \
   "$work/snapshot"
 VERIFY_ENV="TRUNKLINE_CONFIG=/etc/trunkline/config/trunk.json \

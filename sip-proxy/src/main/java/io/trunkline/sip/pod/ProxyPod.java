@@ -5,7 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import io.trunkline.api.config.TrunkConfig;
-import io.trunkline.relay.ops.OpsServer;
+import io.trunkline.process.ops.OpsServer;
 import io.trunkline.sip.config.SnapshotWatcher;
 import io.trunkline.sip.media.MediaAnchor;
 import io.trunkline.sip.media.RelayPool;

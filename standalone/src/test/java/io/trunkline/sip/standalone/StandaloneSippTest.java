@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The standalone edge started from the examples users copy, and from broken copies of them. */
-class StandaloneTest {
+class StandaloneSippTest {
 
   private static final Path SMALL_OFFICE =
       TestBinaries.repositoryRoot().resolve("examples/small-office");

@@ -1,4 +1,4 @@
-package io.trunkline.relay.ops;
+package io.trunkline.process.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,4 +1,4 @@
-package io.trunkline.relay.ops;
+package io.trunkline.process.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
