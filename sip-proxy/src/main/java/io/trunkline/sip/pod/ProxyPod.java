@@ -6,6 +6,9 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.process.ops.OpsServer;
+import io.trunkline.process.settings.HostPort;
+import io.trunkline.process.settings.ProcessSettings;
+import io.trunkline.process.settings.Setting;
 import io.trunkline.sip.config.SnapshotWatcher;
 import io.trunkline.sip.media.MediaAnchor;
 import io.trunkline.sip.media.RelayPool;
@@ -61,37 +64,109 @@ public final class ProxyPod implements AutoCloseable {
     this.discovery = discovery;
   }
 
+  private static final Setting CONFIG =
+      Setting.variable("TRUNKLINE_CONFIG", null, "the mounted snapshot file");
+  private static final Setting CREDENTIALS =
+      Setting.variable("TRUNKLINE_CREDENTIALS", null, "the mounted credentials file");
+  private static final Setting ADVERTISED_ADDRESS =
+      Setting.variable(
+          "TRUNKLINE_ADVERTISED_ADDRESS",
+          null,
+          "address Via, Record-Route and SDP carry (else POD_IP)");
+  private static final Setting POD_IP =
+      Setting.variable("POD_IP", null, "the pod's address, from the downward API");
+  private static final Setting BIND =
+      Setting.variable("TRUNKLINE_BIND", "0.0.0.0", "address SIP binds to, on the trunk's ports");
+  private static final Setting RELAYS =
+      Setting.variable(
+          "TRUNKLINE_RELAYS",
+          null,
+          "HOST:PORT of the relays' headless Service; unset: media bypass only");
+  private static final Setting ZONE = Setting.variable("TRUNKLINE_ZONE", "", "the pod's zone");
+  private static final Setting OPS =
+      Setting.variable("TRUNKLINE_OPS", "0.0.0.0:8080", "/q/metrics and /q/health address");
+  private static final Setting TLS_DIR =
+      Setting.variable(
+          "TRUNKLINE_TLS_DIR",
+          "/etc/trunkline/tls",
+          "folder of tls.crt and tls.key, for SIP over TLS");
+  private static final Setting DRAIN =
+      Setting.variable(
+          "TRUNKLINE_DRAIN_SECONDS", "3500", "seconds a SIGTERM waits for calls to end");
+
+  private static final List<Setting> SETTINGS =
+      List.of(
+          CONFIG, CREDENTIALS, ADVERTISED_ADDRESS, POD_IP, BIND, RELAYS, ZONE, OPS, TLS_DIR, DRAIN);
+
   /**
-   * Starts from {@code env}: TRUNKLINE_CONFIG and TRUNKLINE_CREDENTIALS (the snapshot files),
-   * TRUNKLINE_ADVERTISED_ADDRESS (else POD_IP), TRUNKLINE_BIND (default all addresses),
-   * TRUNKLINE_RELAYS (host:port of the relays' headless Service; empty: media bypass only),
-   * TRUNKLINE_ZONE, TRUNKLINE_OPS (default 0.0.0.0:8080), TRUNKLINE_TLS_DIR (tls.crt and tls.key).
+   * What the pod runs with, from the environment the operator renders.
+   *
+   * @param relays the relays' headless Service, or null for media bypass only
    */
-  public static ProxyPod start(Map<String, String> env) throws InterruptedException, IOException {
-    SnapshotWatcher snapshots =
-        SnapshotWatcher.start(
-            Path.of(required(env, "TRUNKLINE_CONFIG")),
-            Path.of(required(env, "TRUNKLINE_CREDENTIALS")),
-            Duration.ofSeconds(2));
-    TrunkConfig config = snapshots.current().config();
-    String advertised = env.getOrDefault("TRUNKLINE_ADVERTISED_ADDRESS", env.get("POD_IP"));
-    if (advertised == null || advertised.isBlank()) {
-      throw new IllegalArgumentException("set TRUNKLINE_ADVERTISED_ADDRESS or POD_IP");
+  public record Options(
+      Path config,
+      Path credentials,
+      String advertised,
+      InetAddress bind,
+      HostPort relays,
+      String zone,
+      InetSocketAddress ops,
+      File tlsDir,
+      Duration drain) {
+
+    /**
+     * Reads {@code env}: TRUNKLINE_CONFIG and TRUNKLINE_CREDENTIALS (the snapshot files),
+     * TRUNKLINE_ADVERTISED_ADDRESS (else POD_IP), TRUNKLINE_BIND (default all addresses),
+     * TRUNKLINE_RELAYS (host:port of the relays' headless Service; unset: media bypass only),
+     * TRUNKLINE_ZONE, TRUNKLINE_OPS (default 0.0.0.0:8080), TRUNKLINE_TLS_DIR (tls.crt and
+     * tls.key), TRUNKLINE_DRAIN_SECONDS (default 3500).
+     *
+     * @throws IllegalArgumentException naming the variable that is wrong
+     */
+    public static Options parse(Map<String, String> env) {
+      ProcessSettings settings = ProcessSettings.environment(SETTINGS, env);
+      String advertised =
+          settings
+              .optional(ADVERTISED_ADDRESS)
+              .or(() -> settings.optional(POD_IP))
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "set " + ADVERTISED_ADDRESS.variable() + " or " + POD_IP.variable()));
+      return new Options(
+          Path.of(settings.text(CONFIG)),
+          Path.of(settings.text(CREDENTIALS)),
+          advertised,
+          settings.address(BIND),
+          settings.has(RELAYS) ? settings.hostPort(RELAYS) : null,
+          settings.text(ZONE),
+          settings.socketAddress(OPS),
+          new File(settings.text(TLS_DIR)),
+          settings.seconds(DRAIN));
     }
-    InetSocketAddress bind =
-        new InetSocketAddress(
-            InetAddress.getByName(env.getOrDefault("TRUNKLINE_BIND", "0.0.0.0")),
-            config.listener().port());
+  }
+
+  /** Starts from {@code env}, read by {@link Options#parse}. */
+  public static ProxyPod start(Map<String, String> env) throws InterruptedException, IOException {
+    return start(Options.parse(env));
+  }
+
+  public static ProxyPod start(Options options) throws InterruptedException, IOException {
+    SnapshotWatcher snapshots =
+        SnapshotWatcher.start(options.config(), options.credentials(), Duration.ofSeconds(2));
+    TrunkConfig config = snapshots.current().config();
+    String advertised = options.advertised();
+    InetSocketAddress bind = new InetSocketAddress(options.bind(), config.listener().port());
     SipServer.TlsFiles tls = null;
     if (config.listener().transports().contains("TLS")) {
-      File dir = new File(env.getOrDefault("TRUNKLINE_TLS_DIR", "/etc/trunkline/tls"));
+      File dir = options.tlsDir();
       tls =
           new SipServer.TlsFiles(
               config.listener().tlsPort(), new File(dir, "tls.crt"), new File(dir, "tls.key"));
     }
-    String zone = env.getOrDefault("TRUNKLINE_ZONE", "");
+    String zone = options.zone();
     RelayPool relays = new RelayPool(zone, List.of());
-    String relayService = env.getOrDefault("TRUNKLINE_RELAYS", "");
+    HostPort relayService = options.relays();
     ScheduledExecutorService discovery =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -99,7 +174,7 @@ public final class ProxyPod implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    if (!relayService.isBlank()) {
+    if (relayService != null) {
       // A new trunk's proxies may start before any relay is ready, when the headless Service has
       // no address yet: they start anyway and find the relays on a later look.
       follow(relays, relayService);
@@ -121,10 +196,7 @@ public final class ProxyPod implements AutoCloseable {
             media);
     ProxyPod[] pod = new ProxyPod[1];
     OpsServer ops =
-        OpsServer.start(
-            address(env.getOrDefault("TRUNKLINE_OPS", "0.0.0.0:8080")),
-            registry,
-            () -> pod[0] != null && !pod[0].draining);
+        OpsServer.start(options.ops(), registry, () -> pod[0] != null && !pod[0].draining);
     pod[0] = new ProxyPod(snapshots, running.server(), running.proxy(), relays, ops, discovery);
     LOG.log(
         System.Logger.Level.INFO,
@@ -133,7 +205,7 @@ public final class ProxyPod implements AutoCloseable {
         running.server().udpAddress(),
         advertised,
         zone,
-        relayService.isBlank() ? "none" : relayService);
+        relayService == null ? "none" : relayService);
     return pod[0];
   }
 
@@ -173,10 +245,17 @@ public final class ProxyPod implements AutoCloseable {
 
   public static void main(String[] args) throws Exception {
     InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
-    ProxyPod pod = start(System.getenv());
-    Duration drain =
-        Duration.ofSeconds(
-            Long.parseLong(System.getenv().getOrDefault("TRUNKLINE_DRAIN_SECONDS", "3500")));
+    Options options;
+    try {
+      options = Options.parse(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.print(ProcessSettings.usage("ProxyPod (settings from the environment)", SETTINGS));
+      System.exit(64);
+      return;
+    }
+    ProxyPod pod = start(options);
+    Duration drain = options.drain();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -193,7 +272,7 @@ public final class ProxyPod implements AutoCloseable {
     stopped.await();
   }
 
-  private static void follow(RelayPool relays, String service) {
+  private static void follow(RelayPool relays, HostPort service) {
     try {
       relays.update(resolve(service));
     } catch (UnknownHostException e) {
@@ -209,26 +288,11 @@ public final class ProxyPod implements AutoCloseable {
   }
 
   /** Every address of the relay pool's headless Service: one per relay pod. */
-  private static List<InetSocketAddress> resolve(String hostPort) throws UnknownHostException {
-    InetSocketAddress named = address(hostPort);
+  private static List<InetSocketAddress> resolve(HostPort service) throws UnknownHostException {
     List<InetSocketAddress> all = new ArrayList<>();
-    for (InetAddress address : InetAddress.getAllByName(named.getHostString())) {
-      all.add(new InetSocketAddress(address, named.getPort()));
+    for (InetAddress address : InetAddress.getAllByName(service.host())) {
+      all.add(new InetSocketAddress(address, service.port()));
     }
     return all;
-  }
-
-  private static InetSocketAddress address(String text) {
-    int colon = text.lastIndexOf(':');
-    return new InetSocketAddress(
-        text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
-  }
-
-  private static String required(Map<String, String> env, String name) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(name + " must name the mounted snapshot file");
-    }
-    return value;
   }
 }

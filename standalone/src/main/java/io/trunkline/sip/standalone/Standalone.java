@@ -6,6 +6,8 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.process.ops.OpsServer;
+import io.trunkline.process.settings.ProcessSettings;
+import io.trunkline.process.settings.Setting;
 import io.trunkline.relay.MediaRelay;
 import io.trunkline.relay.RelayConfig;
 import io.trunkline.relay.control.RelayClient;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -203,36 +206,74 @@ public final class Standalone implements AutoCloseable {
     }
   }
 
+  /** What the command line asks for: the folder, and how to run it. */
+  record Command(Path folder, Options options) {}
+
+  private static final Setting BIND =
+      Setting.flag(
+          "--bind", null, "SIP address and port (default: every address, the trunk's port)");
+  private static final Setting TRUNK =
+      Setting.flag("--trunk", null, "the trunk to serve, when the folder holds several");
+  private static final Setting OPS =
+      Setting.flag("--ops", "127.0.0.1:8080", "/q/metrics and /q/health address");
+  private static final Setting RELAY =
+      Setting.flag(
+          "--relay",
+          null,
+          "control address of a relay running elsewhere, once per relay (default: one in this"
+              + " process)");
+  private static final Setting ZONE =
+      Setting.flag(
+          "--zone", null, "the proxy's zone among those relays (default: the trunk's first)");
+
+  private static final List<Setting> SETTINGS = List.of(BIND, TRUNK, OPS, RELAY, ZONE);
+
+  private static final String SYNOPSIS =
+      "Standalone FOLDER [--bind ADDRESS:PORT] [--trunk NAME] [--ops ADDRESS:PORT]"
+          + " [--relay CONTROL-ADDRESS:PORT]... [--zone ZONE]";
+
+  /**
+   * Reads the command line: one folder, and options before or after it.
+   *
+   * @throws IllegalArgumentException naming the option that is wrong
+   */
+  static Command parse(String[] args) {
+    ProcessSettings settings = ProcessSettings.read(SETTINGS, args, Map.of());
+    if (settings.arguments().size() != 1) {
+      throw new IllegalArgumentException(
+          settings.arguments().isEmpty()
+              ? "name the folder to serve"
+              : "one folder only: " + settings.arguments());
+    }
+    return new Command(
+        Path.of(settings.arguments().get(0)),
+        new Options(
+            settings.has(BIND) ? settings.socketAddress(BIND) : null,
+            settings.optional(TRUNK).orElse(null),
+            settings.socketAddress(OPS),
+            settings.socketAddresses(RELAY),
+            settings.optional(ZONE).orElse(null)));
+  }
+
+  static String usage() {
+    return ProcessSettings.usage(SYNOPSIS, SETTINGS);
+  }
+
   public static void main(String[] args) throws Exception {
     // Netty would pick log4j (JAIN-SIP brings it); keep the engine's own lines on one logger.
     InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
-    if (args.length < 1) {
-      System.err.println(
-          "usage: Standalone FOLDER [--bind ADDRESS:PORT] [--trunk NAME] [--ops ADDRESS:PORT]"
-              + " [--relay CONTROL-ADDRESS:PORT]... [--zone ZONE]");
+    Command command;
+    try {
+      command = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.print(usage());
       System.exit(64);
-    }
-    InetSocketAddress bind = null;
-    String trunk = null;
-    InetSocketAddress ops = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
-    List<InetSocketAddress> relays = new ArrayList<>();
-    String zone = null;
-    for (int i = 1; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--bind" -> bind = address(args[i + 1]);
-        case "--ops" -> ops = address(args[i + 1]);
-        case "--relay" -> relays.add(address(args[i + 1]));
-        case "--zone" -> zone = args[i + 1];
-        case "--trunk" -> trunk = args[i + 1];
-        default -> {
-          System.err.println("unknown option " + args[i]);
-          System.exit(64);
-        }
-      }
+      return;
     }
     Standalone edge;
     try {
-      edge = start(Path.of(args[0]), new Options(bind, trunk, ops, relays, zone), System.out);
+      edge = start(command.folder(), command.options(), System.out);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);
@@ -247,11 +288,5 @@ public final class Standalone implements AutoCloseable {
                   stopped.countDown();
                 }));
     stopped.await();
-  }
-
-  private static InetSocketAddress address(String text) {
-    int colon = text.lastIndexOf(':');
-    return new InetSocketAddress(
-        text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
   }
 }

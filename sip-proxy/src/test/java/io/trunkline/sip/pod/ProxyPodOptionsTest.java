@@ -1,0 +1,84 @@
+package io.trunkline.sip.pod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.trunkline.process.settings.HostPort;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The environment the operator renders for a proxy pod. */
+class ProxyPodOptionsTest {
+
+  private static final Map<String, String> SNAPSHOT =
+      Map.of(
+          "TRUNKLINE_CONFIG", "/etc/trunkline/config/trunk.json",
+          "TRUNKLINE_CREDENTIALS", "/etc/trunkline/credentials/credentials.json");
+
+  @Test
+  void readsThePodsEnvironment() {
+    ProxyPod.Options options =
+        ProxyPod.Options.parse(
+            with(
+                "POD_IP", "10.1.2.3",
+                "TRUNKLINE_RELAYS", "acme-relay.office.svc:2223",
+                "TRUNKLINE_ZONE", "eu-west-1a",
+                "TRUNKLINE_DRAIN_SECONDS", "290"));
+
+    assertThat(options.config()).isEqualTo(Path.of("/etc/trunkline/config/trunk.json"));
+    assertThat(options.credentials())
+        .isEqualTo(Path.of("/etc/trunkline/credentials/credentials.json"));
+    assertThat(options.advertised()).isEqualTo("10.1.2.3");
+    assertThat(options.bind().isAnyLocalAddress()).isTrue();
+    assertThat(options.relays()).isEqualTo(new HostPort("acme-relay.office.svc", 2223));
+    assertThat(options.zone()).isEqualTo("eu-west-1a");
+    assertThat(options.ops()).isEqualTo(new InetSocketAddress("0.0.0.0", 8080));
+    assertThat(options.tlsDir()).isEqualTo(new File("/etc/trunkline/tls"));
+    assertThat(options.drain()).isEqualTo(Duration.ofSeconds(290));
+  }
+
+  @Test
+  void theAdvertisedAddressWinsOverThePodsAndAnEmptyZoneIsNone() {
+    ProxyPod.Options options =
+        ProxyPod.Options.parse(
+            with(
+                "POD_IP", "10.1.2.3",
+                "TRUNKLINE_ADVERTISED_ADDRESS", "sip.example.com",
+                "TRUNKLINE_ZONE", "",
+                "TRUNKLINE_OPS", "[::1]:9090"));
+
+    assertThat(options.advertised()).isEqualTo("sip.example.com");
+    assertThat(options.zone()).isEmpty();
+    assertThat(options.relays()).isNull();
+    assertThat(options.ops()).isEqualTo(new InetSocketAddress("::1", 9090));
+  }
+
+  @Test
+  void namesTheVariableThatIsWrong() {
+    assertThatThrownBy(() -> ProxyPod.Options.parse(Map.of("POD_IP", "10.1.2.3")))
+        .hasMessageContaining("TRUNKLINE_CONFIG is required");
+    assertThatThrownBy(() -> ProxyPod.Options.parse(SNAPSHOT))
+        .hasMessage("set TRUNKLINE_ADVERTISED_ADDRESS or POD_IP");
+    assertThatThrownBy(
+            () -> ProxyPod.Options.parse(with("POD_IP", "10.1.2.3", "TRUNKLINE_RELAYS", "acme")))
+        .hasMessage("TRUNKLINE_RELAYS must be ADDRESS:PORT: acme (no port)");
+    assertThatThrownBy(
+            () ->
+                ProxyPod.Options.parse(
+                    with("POD_IP", "10.1.2.3", "TRUNKLINE_DRAIN_SECONDS", "an hour")))
+        .hasMessage("TRUNKLINE_DRAIN_SECONDS must be a number of seconds: an hour");
+  }
+
+  private static Map<String, String> with(String... pairs) {
+    Map<String, String> env = new HashMap<>(SNAPSHOT);
+    for (int i = 0; i < pairs.length; i += 2) {
+      env.put(pairs[i], pairs[i + 1]);
+    }
+    return env;
+  }
+}
