@@ -1,0 +1,119 @@
+package io.trunkline.sip.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import io.trunkline.sip.SampleMessages;
+import io.trunkline.sip.message.ParseResult;
+import io.trunkline.sip.message.SipParser;
+import io.trunkline.sip.transport.InboundMessage;
+import io.trunkline.sip.transport.SipSender;
+import io.trunkline.sip.transport.Transport;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** RFC 3261 §16.6 on the proxy at 127.0.0.1:5060: what a forwarded request looks like. */
+class RequestForwarderTest {
+
+  private final List<InetSocketAddress> sentTo = new ArrayList<>();
+  private final RequestForwarder forwarder =
+      new RequestForwarder(
+          new SipProxy.Settings("127.0.0.1", 5060, 5061),
+          new SipSender() {
+            @Override
+            public void reply(InboundMessage request, byte[] response) {}
+
+            @Override
+            public void send(SIPMessage message, Transport transport, InetSocketAddress to) {
+              sentTo.add(to);
+            }
+          });
+
+  @Test
+  void takesItsOwnRouteOffAndFollowsTheNext() {
+    SIPRequest request =
+        parse(
+            SampleMessages.INVITE.replace(
+                "Max-Forwards: 70\r\n",
+                "Max-Forwards: 70\r\nRoute: <sip:127.0.0.1:5060;lr>, <sip:127.0.0.10:5070;lr>\r\n"));
+
+    SIPRequest forwarded = forwarder.forwardedRequest(request, null, false);
+
+    assertThat(forwarded.getRouteHeaders()).hasSize(1);
+    assertThat(forwarded.getMaxForwards().getMaxForwards()).isEqualTo(69);
+    assertThat(forwarded.getRecordRouteHeaders()).isNull();
+    assertThat(forwarder.nextHop(forwarded, null, request.getFromTag()))
+        .isEqualTo(
+            new RequestForwarder.Hop(new InetSocketAddress("127.0.0.10", 5070), Transport.UDP));
+  }
+
+  @Test
+  void refusesToSendARequestToItself() {
+    SIPRequest request =
+        parse(
+            SampleMessages.INVITE.replace(
+                "INVITE sip:+4930123456@127.0.0.1:5060", "INVITE sip:x@127.0.0.1"));
+
+    SIPRequest forwarded = forwarder.forwardedRequest(request, null, true);
+
+    assertThat(forwarded.getRecordRouteHeaders().getFirst().toString())
+        .contains("<sip:127.0.0.1:5060;lr>");
+    assertThat(forwarder.nextHop(forwarded, null, request.getFromTag())).isNull();
+  }
+
+  @Test
+  void recognisesALoopButNotASpiral() {
+    SIPRequest original = parse(SampleMessages.INVITE);
+    String ours = RequestForwarder.branch(original, 1);
+    String back =
+        SampleMessages.INVITE.replace(
+            "Via: SIP/2.0/UDP 127.0.0.2:5070;branch=z9hG4bK-74bf9\r\n",
+            "Via: SIP/2.0/UDP 127.0.0.9:5060;branch=z9hG4bK-next\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:5060;branch="
+                + ours
+                + "\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.2:5070;branch=z9hG4bK-74bf9\r\n");
+
+    assertThat(forwarder.looped(parse(back))).isTrue();
+    // §16.3 step 4: a spiral comes back with another Request-URI and is served again.
+    assertThat(
+            forwarder.looped(
+                parse(back.replace("INVITE sip:+4930123456@", "INVITE sip:+4930999@"))))
+        .isFalse();
+  }
+
+  @Test
+  void passesAStrayResponseOnToTheNextViaWhereItReallyCameFrom() {
+    SIPResponse response =
+        (SIPResponse)
+            parseMessage(
+                "SIP/2.0 200 OK\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKtl-x\r\n"
+                    + "Via: SIP/2.0/UDP 10.0.0.7:5070;branch=z9hG4bK-a;received=127.0.0.2;rport=41000\r\n"
+                    + "From: <sip:a@127.0.0.2>;tag=1\r\n"
+                    + "To: <sip:b@127.0.0.1>;tag=2\r\n"
+                    + "Call-ID: stray@127.0.0.2\r\n"
+                    + "CSeq: 1 INVITE\r\n"
+                    + "Content-Length: 0\r\n\r\n");
+
+    forwarder.forwardStray(response);
+
+    assertThat(sentTo).containsExactly(new InetSocketAddress("127.0.0.2", 41000));
+    assertThat(response.getViaHeaders()).hasSize(1);
+  }
+
+  private static SIPRequest parse(String text) {
+    return (SIPRequest) parseMessage(text);
+  }
+
+  private static SIPMessage parseMessage(String text) {
+    ParseResult result = new SipParser().parse(text.getBytes(StandardCharsets.UTF_8));
+    assertThat(result).isInstanceOf(ParseResult.Parsed.class);
+    return ((ParseResult.Parsed) result).message();
+  }
+}

@@ -1,0 +1,77 @@
+package io.trunkline.sip.quota;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trunkline.api.config.TrunkConfig;
+import io.trunkline.api.config.TrunkConfig.Line;
+import io.trunkline.sip.OfficeTrunk;
+import io.trunkline.sip.metrics.Refusal;
+import io.trunkline.sip.metrics.RejectReason;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class AdmissionTest {
+
+  private final AtomicLong nanoTime = new AtomicLong();
+  private final InMemoryChannelQuota quota = new InMemoryChannelQuota();
+  private final Admission admission = new Admission(quota, nanoTime::get);
+
+  @Test
+  void refusesOverTheRateBeforeTakingAnyChannel() {
+    TrunkConfig trunk = office(10, 1);
+    assertThat(admission.admit(trunk, null, null)).isInstanceOf(Admission.Verdict.Admitted.class);
+
+    Refusal refused = refusal(admission.admit(trunk, null, null));
+
+    assertThat(refused.counted()).isEqualTo(RejectReason.CPS);
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.retryAfterSeconds()).isEqualTo(1);
+    assertThat(admission.trunkInUse("office")).isOne();
+  }
+
+  @Test
+  void refusesOverTheTrunksChannelsUntilACallEnds() {
+    TrunkConfig trunk = office(1, 0);
+    CallChannels first = channels(admission.admit(trunk, null, null));
+
+    Refusal full = refusal(admission.admit(trunk, null, null));
+    first.release();
+    first.release();
+
+    assertThat(full.counted()).isEqualTo(RejectReason.QUOTA);
+    assertThat(full.retryAfterSeconds()).isEqualTo(5);
+    assertThat(admission.trunkInUse("office")).isZero();
+    assertThat(admission.admit(trunk, null, null)).isInstanceOf(Admission.Verdict.Admitted.class);
+  }
+
+  @Test
+  void aBusyLineIsRefused486AndTheTrunkChannelTakenForItComesBack() {
+    TrunkConfig trunk = office(4, 0);
+    Line anna = trunk.lines().get(0);
+    Line ben = trunk.lines().get(1);
+    channels(admission.admit(trunk, anna, ben));
+
+    Refusal callerBusy = refusal(admission.admit(trunk, anna, null));
+    Refusal calleeBusy = refusal(admission.admit(trunk, null, ben));
+
+    assertThat(callerBusy.status()).isEqualTo(486);
+    assertThat(calleeBusy.counted()).isEqualTo(RejectReason.BUSY);
+    assertThat(admission.trunkInUse("office")).isOne();
+    assertThat(admission.lineInUse("anna")).isOne();
+    assertThat(admission.lineInUse("ben")).isOne();
+  }
+
+  private static TrunkConfig office(int channels, int callsPerSecond) {
+    return OfficeTrunk.snapshot(channels, callsPerSecond).config();
+  }
+
+  private static Refusal refusal(Admission.Verdict verdict) {
+    assertThat(verdict).isInstanceOf(Admission.Verdict.Refused.class);
+    return ((Admission.Verdict.Refused) verdict).refusal();
+  }
+
+  private static CallChannels channels(Admission.Verdict verdict) {
+    assertThat(verdict).isInstanceOf(Admission.Verdict.Admitted.class);
+    return ((Admission.Verdict.Admitted) verdict).channels();
+  }
+}
