@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.trunkline.sip.health.CarrierProber;
 import io.trunkline.sip.transport.TransportStats;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +15,7 @@ import java.util.function.ToDoubleFunction;
  * The proxy's metrics under the names of docs/metrics.md, which the operator's autoscaler, the
  * chart's alerts and its dashboard read. Micrometer appends {@code _total} to counters.
  */
-public final class ProxyMetrics {
+public final class ProxyMetrics implements CarrierProber.Reports {
 
   private final MeterRegistry registry;
   private final String trunk;
@@ -96,7 +97,8 @@ public final class ProxyMetrics {
         .increment();
   }
 
-  public void carrier(String carrier, boolean up) {
+  @Override
+  public void verdict(String carrier, boolean up) {
     carrierUp
         .computeIfAbsent(
             carrier,
@@ -109,6 +111,29 @@ public final class ProxyMetrics {
               return value;
             })
         .set(up ? 1 : 0);
+  }
+
+  /** A carrier left or entered rotation; {@code reason} is one of the prober's few labels. */
+  @Override
+  public void changed(String carrier, boolean up, String reason) {
+    Counter.builder("trunkline.carrier.changes")
+        .description("carriers taken out of or brought back into rotation, by reason")
+        .tag("trunk", trunk)
+        .tag("carrier", carrier)
+        .tag("to", up ? "up" : "down")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  /** Changes of a carrier's state for one reason, for tests. */
+  public double carrierChanges(String carrier, boolean up, String reason) {
+    Counter counter =
+        registry
+            .find("trunkline.carrier.changes")
+            .tags("carrier", carrier, "to", up ? "up" : "down", "reason", reason)
+            .counter();
+    return counter == null ? 0 : counter.count();
   }
 
   /** Reject count for one reason, for tests and logs. */

@@ -9,13 +9,17 @@ import io.trunkline.sip.metrics.ProxyMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * The proxy's once-a-second chores: forget sources that stopped failing, end calls whose BYE never
- * came, ping the relays, and probe the carriers every probe interval.
+ * came, ping the relays, probe the carriers every probe interval and those calls took out every
+ * second.
  */
-final class Housekeeping implements Runnable {
+final class Housekeeping implements Runnable, AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Housekeeping.class.getName());
 
@@ -26,6 +30,13 @@ final class Housekeeping implements Runnable {
   private final CarrierProber prober;
   private final ProxyMetrics metrics;
   private final Clock clock;
+  private final ScheduledExecutorService chores =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "sip-proxy-housekeeping");
+            thread.setDaemon(true);
+            return thread;
+          });
   private Instant lastProbe = Instant.EPOCH;
 
   Housekeeping(
@@ -43,6 +54,16 @@ final class Housekeeping implements Runnable {
     this.prober = prober;
     this.metrics = metrics;
     this.clock = clock;
+  }
+
+  /** Runs the chores every second from now; the first probes go out at once. */
+  void start() {
+    chores.scheduleWithFixedDelay(this, 0, 1, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    chores.shutdownNow();
   }
 
   @Override
@@ -67,6 +88,8 @@ final class Housekeeping implements Runnable {
       if (!now.isBefore(lastProbe.plusSeconds(config.failover().probeIntervalSeconds()))) {
         lastProbe = now;
         prober.round(config.carriers(), config.failover());
+      } else {
+        prober.recheck(config.failover());
       }
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "housekeeping failed", e);

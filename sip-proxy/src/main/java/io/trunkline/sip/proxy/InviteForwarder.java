@@ -3,9 +3,11 @@ package io.trunkline.sip.proxy;
 import gov.nist.javax.sip.header.CSeq;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import io.trunkline.api.config.TrunkConfig.Carrier;
 import io.trunkline.api.config.TrunkCredentials.Login;
 import io.trunkline.sip.auth.DigestClient;
 import io.trunkline.sip.config.ServedTrunk;
+import io.trunkline.sip.health.CarrierProber;
 import io.trunkline.sip.message.Responses;
 import io.trunkline.sip.message.SipHeaders;
 import io.trunkline.sip.metrics.RejectReason;
@@ -13,6 +15,7 @@ import io.trunkline.sip.quota.CallChannels;
 import io.trunkline.sip.routing.CallTarget;
 import io.trunkline.sip.transaction.ClientTransaction;
 import io.trunkline.sip.transaction.ServerTransaction;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,7 @@ import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.Header;
 import javax.sip.header.ProxyAuthenticateHeader;
 import javax.sip.header.ProxyAuthorizationHeader;
+import javax.sip.header.RetryAfterHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Response;
@@ -163,6 +167,9 @@ final class InviteForwarder implements ClientTransaction.Listener {
       return;
     }
     branches.remove(transaction);
+    if (status == Response.SERVICE_UNAVAILABLE && branch.target().carrier() != null) {
+      carrierUnavailable(branch.target().carrier(), response);
+    }
     if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED)
         && !branch.authenticated()
         && !cancelled
@@ -184,12 +191,39 @@ final class InviteForwarder implements ClientTransaction.Listener {
 
   @Override
   public synchronized void onTimeout(ClientTransaction transaction, boolean provisional) {
-    if (branches.remove(transaction) == null) {
+    branchFailed(transaction, CarrierProber.Failure.TIMEOUT);
+  }
+
+  /** The network refused the INVITE (a refused connection, an unreachable port): next target. */
+  @Override
+  public synchronized void onUnreachable(ClientTransaction transaction) {
+    branchFailed(transaction, CarrierProber.Failure.UNREACHABLE);
+  }
+
+  private void branchFailed(ClientTransaction transaction, CarrierProber.Failure failure) {
+    Branch branch = branches.remove(transaction);
+    if (branch == null) {
       return;
+    }
+    if (branch.target().carrier() != null) {
+      forwarding.carriers().failed(branch.target().carrier(), failure);
     }
     transaction.abandon();
     if (branches.isEmpty() && !finished) {
       groupDone();
+    }
+  }
+
+  /**
+   * A carrier's 503 says it cannot take calls now: for as long as its Retry-After says, else until
+   * the probes find it well again (RFC 3261 §21.5.4).
+   */
+  private void carrierUnavailable(Carrier carrier, SIPResponse response) {
+    RetryAfterHeader retryAfter = (RetryAfterHeader) response.getHeader(RetryAfterHeader.NAME);
+    if (retryAfter != null && retryAfter.getRetryAfter() > 0) {
+      forwarding.carriers().refusedFor(carrier, Duration.ofSeconds(retryAfter.getRetryAfter()));
+    } else {
+      forwarding.carriers().failed(carrier, CarrierProber.Failure.UNAVAILABLE);
     }
   }
 

@@ -33,9 +33,6 @@ import io.trunkline.sip.transport.SipSender;
 import io.trunkline.sip.transport.SipServer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.sip.header.MaxForwardsHeader;
 import javax.sip.message.Request;
@@ -73,7 +70,6 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
   private final CarrierProber prober;
   private final MediaAnchor media;
   private final Housekeeping housekeeping;
-  private final ScheduledExecutorService chores;
   private volatile ServedTrunk served;
 
   public SipProxy(
@@ -104,10 +100,11 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
                 settings.advertisedHost(),
                 settings.port(),
                 settings.tlsPort()),
-            metrics::carrier);
+            metrics,
+            clock);
     this.registrar = new Registrar(authenticator, locations, metrics, clock);
     Forwarding forwarding =
-        new Forwarding(requests, transactions, dialogs, media, workers, metrics, clock);
+        new Forwarding(requests, transactions, dialogs, media, prober, workers, metrics, clock);
     this.calls =
         new CallSetup(
             forwarding,
@@ -119,13 +116,6 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
         new Housekeeping(this::trunk, authenticator, dialogs, media, prober, metrics, clock);
     metrics.sessions(
         this, proxy -> proxy.channelsInUse(), proxy -> proxy.trunk().config().quota().channels());
-    this.chores =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "sip-proxy-housekeeping");
-              thread.setDaemon(true);
-              return thread;
-            });
   }
 
   /**
@@ -162,7 +152,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
 
   /** Starts the chores; call once the transports listen, since the first probes go out at once. */
   public void start() {
-    chores.scheduleWithFixedDelay(housekeeping, 0, 1, TimeUnit.SECONDS);
+    housekeeping.start();
   }
 
   @Override
@@ -260,7 +250,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
 
   @Override
   public void close() {
-    chores.shutdownNow();
+    housekeeping.close();
     transactions.close();
     media.close();
   }

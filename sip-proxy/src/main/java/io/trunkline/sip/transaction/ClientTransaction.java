@@ -30,6 +30,14 @@ public final class ClientTransaction {
      * failover time, otherwise Timer B or F.
      */
     void onTimeout(ClientTransaction transaction, boolean provisional);
+
+    /**
+     * The network refused the request before any response (a refused or reset connection, an ICMP
+     * port or host unreachable): as final as Timer B or F, and known at once.
+     */
+    default void onUnreachable(ClientTransaction transaction) {
+      onTimeout(transaction, false);
+    }
   }
 
   private enum State {
@@ -80,7 +88,7 @@ public final class ClientTransaction {
   }
 
   void start(long provisionalTimeoutMillis) {
-    layer.sender().send(request, transport, destination);
+    layer.sender().send(request, transport, destination, this::unreachable);
     synchronized (this) {
       if (!transport.reliable()) {
         retransmitAfter(layer.timers().t1().toMillis());
@@ -128,6 +136,24 @@ public final class ClientTransaction {
       }
     }
     listener.onTimeout(this, provisional);
+  }
+
+  /** The transport could not deliver the request; told on any thread, handled on the call's. */
+  private void unreachable() {
+    layer.onCallWorker(
+        request,
+        () -> {
+          synchronized (this) {
+            // Only before any response: a refusal after one is a later message's problem.
+            if (state != State.CALLING) {
+              return;
+            }
+            state = State.TERMINATED;
+            cancelTimers();
+          }
+          layer.remove(key, this);
+          listener.onUnreachable(this);
+        });
   }
 
   /** A response whose top Via names this transaction (§17.1.3). */

@@ -139,6 +139,11 @@ public final class TransactionLayer implements AutoCloseable {
     return scheduler.after(request.getCallId().getCallId(), delayMillis, task);
   }
 
+  /** Runs {@code task} soon on the worker of the request's Call-ID, from any thread. */
+  void onCallWorker(SIPRequest request, Runnable task) {
+    scheduler.after(request.getCallId().getCallId(), 0, task);
+  }
+
   void remove(String key, ServerTransaction transaction) {
     servers.remove(key, transaction);
   }

@@ -17,4 +17,17 @@ public interface SipSender {
    * streams over a connection already open to that address (§18 connection reuse) or a new one.
    */
   void send(SIPMessage message, Transport transport, InetSocketAddress destination);
+
+  /**
+   * Sends as {@link #send(SIPMessage, Transport, InetSocketAddress)} does, and runs {@code
+   * unreachable} (on any thread) when the network refuses the message: a connection refused or
+   * reset, an ICMP port or host unreachable where the transport can see it.
+   */
+  default void send(
+      SIPMessage message,
+      Transport transport,
+      InetSocketAddress destination,
+      Runnable unreachable) {
+    send(message, transport, destination);
+  }
 }

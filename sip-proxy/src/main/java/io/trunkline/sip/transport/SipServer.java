@@ -204,16 +204,31 @@ public final class SipServer implements SipSender, AutoCloseable {
       request.channel().writeAndFlush(Unpooled.wrappedBuffer(response));
     } else {
       // The connection is gone; RFC 3261 §18.2.2 has the response try a new one to the source.
-      write(Transport.of(request.transport().name()), request.remote(), response);
+      write(Transport.of(request.transport().name()), request.remote(), response, () -> {});
     }
   }
 
   @Override
   public void send(SIPMessage message, Transport transport, InetSocketAddress destination) {
-    write(transport, destination, message.encodeAsBytes(transport.name()));
+    send(message, transport, destination, () -> {});
   }
 
-  private void write(Transport transport, InetSocketAddress destination, byte[] bytes) {
+  /**
+   * Sends; a stream whose connection is refused tells {@code unreachable} at once. UDP sends from
+   * the unconnected listening socket, where Linux does not report ICMP errors, so a dead UDP peer
+   * shows only as silence to the transaction's timers.
+   */
+  @Override
+  public void send(
+      SIPMessage message,
+      Transport transport,
+      InetSocketAddress destination,
+      Runnable unreachable) {
+    write(transport, destination, message.encodeAsBytes(transport.name()), unreachable);
+  }
+
+  private void write(
+      Transport transport, InetSocketAddress destination, byte[] bytes, Runnable unreachable) {
     if (transport == Transport.UDP) {
       udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), destination));
       return;
@@ -242,13 +257,15 @@ public final class SipServer implements SipSender, AutoCloseable {
                   if (connected.isSuccess()) {
                     connected.channel().writeAndFlush(Unpooled.wrappedBuffer(bytes));
                   } else {
-                    // The transaction's timers see the silence and fail over (§17.1.1.2).
+                    // A refused connection is an answer: the transaction fails over at once
+                    // instead of waiting out its timers (§18.4: report a transport error).
                     LOG.log(
                         System.Logger.Level.DEBUG,
                         "no {0} connection to {1}: {2}",
                         transport,
                         destination,
                         connected.cause().toString());
+                    unreachable.run();
                   }
                 });
   }
