@@ -83,6 +83,75 @@ class FailoverSippTest {
   }
 
   @Test
+  void laterCallsGoStraightToTheBackupOnceTheSilentPrimaryTimedOut() throws Exception {
+    trunk.inviteTimeoutMillis = 1000;
+    try (SilentCarrier silentA = new SilentCarrier(CARRIER_A, trunk.carrierA);
+        SippProcess b = carrier("answer", CARRIER_B, trunk.carrierB)) {
+      trunk.start(work.resolve("trunk"));
+
+      SippResult first = call();
+      long invitesAtA = invites(silentA);
+      SippResult later = calls(3);
+
+      // The first call paid the INVITE timeout and went to B; the ones after it never tried A.
+      assertThat(first.allCallsSucceeded()).as(first.toString()).isTrue();
+      assertThat(later.allCallsSucceeded()).as(later.toString()).isTrue();
+      assertThat(invitesAtA).isPositive();
+      assertThat(invites(silentA)).isEqualTo(invitesAtA);
+      assertThat(trunk.proxy().carrierUp("carrier-a")).isFalse();
+      assertThat(trunk.proxy().metrics().carrierChanges("carrier-a", false, "timeout"))
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void failsOverAtOnceWhenTheCarrierRefusesTheConnection() throws Exception {
+    // Nothing listens on carrier A's TCP port: the kernel refuses the connection.
+    trunk.carrierAOverTcp = true;
+    trunk.inviteTimeoutMillis = 30_000;
+    try (SippProcess b = carrier("answer", CARRIER_B, trunk.carrierB)) {
+      trunk.start(work.resolve("trunk"));
+
+      SippResult call = call();
+
+      // Answered by B well inside the INVITE timeout, which the call never waited for: the
+      // refusal took A out of rotation as unreachable, not as timed out.
+      assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
+      assertThat(trunk.proxy().metrics().carrierChanges("carrier-a", false, "unreachable"))
+          .isEqualTo(1);
+      assertThat(trunk.proxy().metrics().carrierChanges("carrier-a", false, "timeout")).isZero();
+    }
+  }
+
+  @Test
+  void aKilledPrimaryCostsTheCallsInFlightAndComesBackThroughProbes() throws Exception {
+    trunk.inviteTimeoutMillis = 1000;
+    try (SippProcess b = carrier("answer", CARRIER_B, trunk.carrierB)) {
+      trunk.start(work.resolve("trunk"));
+      SippProcess a = carrier("answer", CARRIER_A, trunk.carrierA);
+      try (a) {
+        SippResult before = calls(2);
+        assertThat(before.allCallsSucceeded()).as(before.toString()).isTrue();
+        assertThat(Files.readString(a.messageLog())).contains("INVITE sip:");
+      }
+
+      // A's process is gone: one call pays the timeout and takes A out; the rest go to B.
+      SippResult during = calls(4);
+      assertThat(during.allCallsSucceeded()).as(during.toString()).isTrue();
+      assertThat(trunk.proxy().metrics().carrierChanges("carrier-a", false, "timeout"))
+          .isEqualTo(1);
+
+      // A restarts: its probes, every second while it is out, bring it back, and calls go to it.
+      try (SippProcess again = carrier("answer", CARRIER_A, trunk.carrierA)) {
+        await().atMost(Duration.ofSeconds(15)).until(() -> trunk.proxy().carrierUp("carrier-a"));
+        SippResult after = call();
+        assertThat(after.allCallsSucceeded()).as(after.toString()).isTrue();
+        assertThat(Files.readString(again.messageLog())).contains("INVITE sip:");
+      }
+    }
+  }
+
+  @Test
   void answers503WithRetryAfterWhenEveryCarrierFails() throws Exception {
     Path scenarios = work.resolve("s");
     try (SippProcess a =
@@ -137,12 +206,22 @@ class FailoverSippTest {
   }
 
   private SippResult call() {
+    return calls(1);
+  }
+
+  /** {@code count} calls from the PBX, one after the other. */
+  private SippResult calls(int count) {
     return trunk
         .towardsProxy(Sipp.bundled("call").named("call-pbx"), PBX, SippTransport.UDP)
-        .calls(1)
+        .calls(count)
+        .concurrentCalls(1)
         .variable("dest", NATIONAL)
         .option("-s", "pbx", "-d", "200")
         .start(work)
         .await();
+  }
+
+  private static long invites(SilentCarrier carrier) {
+    return carrier.methods().stream().filter("INVITE"::equals).count();
   }
 }

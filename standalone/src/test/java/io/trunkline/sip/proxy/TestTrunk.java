@@ -63,6 +63,9 @@ final class TestTrunk implements AutoCloseable {
   /** Carrier A wants the trunk's login (trunk-user / trunk-pass) in answer to its challenge. */
   boolean carrierALogin;
 
+  /** Carrier A over TCP rather than UDP. */
+  boolean carrierAOverTcp;
+
   final int opsPort = LoopbackPorts.freePort(PROXY);
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
   private Standalone edge;
@@ -188,7 +191,8 @@ final class TestTrunk implements AutoCloseable {
             PBX,
             CARRIER_A,
             carrierA,
-            carrierALogin ? ", credentialsSecret: carrier-a-login" : "",
+            (carrierALogin ? ", credentialsSecret: carrier-a-login" : "")
+                + (carrierAOverTcp ? ", transport: TCP" : ""),
             CARRIER_B,
             carrierB,
             inviteTimeoutMillis,
