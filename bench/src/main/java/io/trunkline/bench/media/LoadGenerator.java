@@ -1,11 +1,7 @@
 package io.trunkline.bench.media;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -16,15 +12,10 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -53,11 +44,6 @@ import java.util.concurrent.TimeoutException;
 final class LoadGenerator implements AutoCloseable {
 
   static final int PACKETS_PER_SECOND = 50;
-  private static final int SLOTS_PER_PACKET = 20;
-  private static final long SLOT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-
-  /** A late loop catches up at most this many slots per timer run, so reads are not starved. */
-  private static final int MAX_CATCH_UP_SLOTS = 10;
 
   /**
    * Room for thousands of packets per socket while its loop is busy elsewhere (rmem_max caps it).
@@ -70,54 +56,6 @@ final class LoadGenerator implements AutoCloseable {
   private static final int MAX_DATAGRAM_BYTES = 2048;
 
   private static final long IO_TIMEOUT_SECONDS = 30;
-
-  /** The SSRC's low 16 bits are the stream's place on its receiving socket. */
-  private static final int MAX_PHONES_PER_SOCKET = 1 << 16;
-
-  /** One socket standing for several phones, and the streams those phones receive. */
-  static final class PhoneSocket {
-    final EventLoop loop;
-    final List<RtpStream> outgoing = new ArrayList<>();
-    final List<RtpStream> incoming = new ArrayList<>();
-    Channel channel;
-
-    PhoneSocket(EventLoop loop) {
-      this.loop = loop;
-    }
-
-    InetSocketAddress address() {
-      return (InetSocketAddress) channel.localAddress();
-    }
-  }
-
-  /** One call's two phones and its two streams. */
-  static final class Call {
-    final String callId;
-    final PhoneSocket caller;
-    final PhoneSocket callee;
-    final RtpStream up; // caller to callee
-    final RtpStream down; // callee to caller
-
-    Call(String callId, PhoneSocket caller, PhoneSocket callee, int packets, int salt) {
-      this.callId = callId;
-      this.caller = caller;
-      this.callee = callee;
-      this.up = new RtpStream(packets, salt | callee.incoming.size());
-      this.down = new RtpStream(packets, salt | caller.incoming.size());
-      caller.outgoing.add(up);
-      callee.incoming.add(up);
-      callee.outgoing.add(down);
-      caller.incoming.add(down);
-    }
-
-    InetSocketAddress callerAddress() {
-      return caller.address();
-    }
-
-    InetSocketAddress calleeAddress() {
-      return callee.address();
-    }
-  }
 
   /** What one run of the calls delivered in its measured window. */
   record Outcome(
@@ -140,7 +78,7 @@ final class LoadGenerator implements AutoCloseable {
   private final int phonesPerSocket;
 
   LoadGenerator(int threads, int phonesPerSocket) {
-    if (phonesPerSocket < 1 || phonesPerSocket > MAX_PHONES_PER_SOCKET) {
+    if (phonesPerSocket < 1 || phonesPerSocket > PhoneSocket.MAX_PHONES_PER_SOCKET) {
       throw new IllegalArgumentException("phones per socket must be 1-65536: " + phonesPerSocket);
     }
     this.phonesPerSocket = phonesPerSocket;
@@ -171,7 +109,7 @@ final class LoadGenerator implements AutoCloseable {
       throws InterruptedException {
     List<Call> calls = new ArrayList<>(count);
     List<ChannelFuture> binds = new ArrayList<>();
-    int salt = ThreadLocalRandom.current().nextInt() & ~(MAX_PHONES_PER_SOCKET - 1);
+    int salt = ThreadLocalRandom.current().nextInt() & ~(PhoneSocket.MAX_PHONES_PER_SOCKET - 1);
     PhoneSocket caller = null;
     PhoneSocket callee = null;
     for (int i = 0; i < count; i++) {
@@ -251,7 +189,7 @@ final class LoadGenerator implements AutoCloseable {
     }
     long sent = totals[0];
     // The window spans (window x 20 - 1) slots between its first and its last.
-    double nominalNanos = (window * SLOTS_PER_PACKET - 1) * (double) SLOT_NANOS;
+    double nominalNanos = (window * Pacer.SLOTS_PER_PACKET - 1) * (double) Pacer.SLOT_NANOS;
     double achieved =
         stalled || windowNanos <= 0
             ? 0
@@ -289,7 +227,7 @@ final class LoadGenerator implements AutoCloseable {
             .channel(channelType)
             .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
             .option(ChannelOption.SO_SNDBUF, RECEIVE_BUFFER_BYTES)
-            .handler(new Phone(socket.incoming));
+            .handler(new PhoneSocketHandler(socket.incoming));
     if (epoll) {
       // recvmmsg: up to DATAGRAMS_PER_READ datagrams per system call.
       bootstrap
@@ -313,143 +251,6 @@ final class LoadGenerator implements AutoCloseable {
         throw new IllegalStateException(
             "could not " + what + ": " + future.cause(), future.cause());
       }
-    }
-  }
-
-  /** A phone socket's inbound side: hands each datagram to its stream, found by SSRC. */
-  private static final class Phone extends ChannelInboundHandlerAdapter {
-
-    private final List<RtpStream> incoming;
-    private long strays;
-
-    Phone(List<RtpStream> incoming) {
-      this.incoming = incoming;
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      try {
-        ByteBuf datagram = msg instanceof DatagramPacket packet ? packet.content() : (ByteBuf) msg;
-        if (datagram.readableBytes() < RtpStream.HEADER_BYTES) {
-          strays++;
-          return;
-        }
-        int place = datagram.getInt(datagram.readerIndex() + 8) & (MAX_PHONES_PER_SOCKET - 1);
-        if (place < incoming.size()) {
-          incoming.get(place).received(datagram);
-        } else {
-          strays++;
-        }
-      } finally {
-        ReferenceCountUtil.release(msg);
-      }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      // ICMP port unreachable before a relay's port is up, and the like: the loss count shows it.
-    }
-  }
-
-  /** Sends the streams of the sockets on one loop, each socket in its own millisecond of the 20. */
-  private static final class Pacer implements Runnable {
-
-    private final EventLoop loop;
-    private final long windowFirstSlot;
-    private final long lastSlot;
-    private final List<PhoneSocket> sockets = new ArrayList<>();
-
-    @SuppressWarnings("unchecked")
-    private final List<PhoneSocket>[] slots = new List[SLOTS_PER_PACKET];
-
-    private long startNanos;
-    private long slot;
-    private Promise<Void> done;
-    private ScheduledFuture<?> timer;
-    long windowStartNanos;
-    long windowEndNanos;
-    long maxLagNanos;
-
-    Pacer(EventLoop loop, int windowFirstPacket, int packets) {
-      this.loop = loop;
-      this.windowFirstSlot = (long) windowFirstPacket * SLOTS_PER_PACKET;
-      this.lastSlot = (long) packets * SLOTS_PER_PACKET - 1;
-      for (int i = 0; i < SLOTS_PER_PACKET; i++) {
-        slots[i] = new ArrayList<>();
-      }
-    }
-
-    void add(PhoneSocket socket) {
-      // Callers and callees alternate, so a call's two directions are half an interval apart.
-      slots[(sockets.size() * (SLOTS_PER_PACKET / 2 + 1)) % SLOTS_PER_PACKET].add(socket);
-      sockets.add(socket);
-    }
-
-    Future<Void> start(long startNanos) {
-      this.startNanos = startNanos;
-      this.done = loop.newPromise();
-      loop.execute(
-          () ->
-              timer =
-                  loop.scheduleAtFixedRate(
-                      this,
-                      Math.max(0, startNanos - System.nanoTime()),
-                      SLOT_NANOS,
-                      TimeUnit.NANOSECONDS));
-      return done;
-    }
-
-    @Override
-    public void run() {
-      long now = System.nanoTime();
-      for (int caughtUp = 0; caughtUp < MAX_CATCH_UP_SLOTS && slot <= lastSlot; caughtUp++) {
-        long due = startNanos + slot * SLOT_NANOS;
-        if (due > now) {
-          break;
-        }
-        maxLagNanos = Math.max(maxLagNanos, now - due);
-        if (slot == windowFirstSlot) {
-          windowStartNanos = now;
-        }
-        int packet = (int) (slot / SLOTS_PER_PACKET);
-        for (PhoneSocket socket : slots[(int) (slot % SLOTS_PER_PACKET)]) {
-          for (RtpStream stream : socket.outgoing) {
-            stream.send(packet);
-          }
-          socket.channel.flush();
-        }
-        if (slot == lastSlot) {
-          windowEndNanos = now;
-          timer.cancel(false);
-          done.trySuccess(null);
-        }
-        slot++;
-      }
-    }
-
-    /** Stops sending before the plan's end (on the pacer's loop). */
-    void stop() {
-      if (timer != null) {
-        timer.cancel(false);
-      }
-      slot = lastSlot + 1;
-      done.trySuccess(null);
-    }
-
-    /** Sent, arrived, duplicates, foreign and silent streams of packets {@code [from, to)}. */
-    long[] count(int from, int to) {
-      long[] counts = new long[5];
-      for (PhoneSocket socket : sockets) {
-        for (RtpStream stream : socket.incoming) {
-          int arrived = stream.arrivedBetween(from, to);
-          counts[0] += to - from;
-          counts[1] += arrived;
-          counts[2] += stream.duplicates();
-          counts[3] += stream.foreign();
-          counts[4] += arrived == 0 ? 1 : 0;
-        }
-      }
-      return counts;
     }
   }
 }

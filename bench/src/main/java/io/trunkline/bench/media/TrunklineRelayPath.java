@@ -1,7 +1,7 @@
 package io.trunkline.bench.media;
 
-import io.trunkline.relay.control.RelayClient;
 import io.trunkline.relay.control.MediaEndpoint;
+import io.trunkline.relay.control.RelayClient;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 
