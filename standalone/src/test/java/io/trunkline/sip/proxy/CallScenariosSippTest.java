@@ -17,7 +17,6 @@ import io.trunkline.testing.sipp.Sipp;
 import io.trunkline.testing.sipp.SippProcess;
 import io.trunkline.testing.sipp.SippResult;
 import io.trunkline.testing.sipp.SippTransport;
-import io.trunkline.testing.wire.Tshark;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -214,33 +213,6 @@ class CallScenariosSippTest {
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> trunk.proxy().channelsInUse() == 0);
     assertThat(trunk.proxy().activeDialogs()).isZero();
-  }
-
-  @Test
-  void marksForwardedSignallingCs3OnTheWire() throws Exception {
-    List<String> marks;
-    try (SippProcess carrier = carrierAnswering();
-        Tshark tshark =
-            Tshark.capture(
-                "udp and src host "
-                    + TestTrunk.PROXY
-                    + " and dst host "
-                    + CARRIER_A
-                    + " and dst port "
-                    + trunk.carrierA,
-                3,
-                Duration.ofSeconds(20),
-                "ip.dsfield.dscp")) {
-      // Two calls for three packets: tshark may start listening a moment after it says so.
-      for (int i = 0; i < 2; i++) {
-        SippResult call = pbxCalls(NATIONAL, "call", SippTransport.UDP);
-        assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
-      }
-      marks = tshark.packets();
-    }
-
-    // The requests the proxy sent the carrier (INVITE, ACK, BYE), each marked CS3 (24).
-    assertThat(marks).hasSize(3).containsOnly("24");
   }
 
   @Test

@@ -1,0 +1,92 @@
+package io.trunkline.sip.proxy;
+
+import static io.trunkline.sip.proxy.TestTrunk.CARRIER_A;
+import static io.trunkline.sip.proxy.TestTrunk.NATIONAL;
+import static io.trunkline.sip.proxy.TestTrunk.PBX;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trunkline.testing.sipp.Sipp;
+import io.trunkline.testing.sipp.SippProcess;
+import io.trunkline.testing.sipp.SippResult;
+import io.trunkline.testing.sipp.SippTransport;
+import io.trunkline.testing.wire.Tshark;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real tshark proves the mark on the signalling the proxy forwards to a carrier, as a router
+ * would read it; the real sipp plays the PBX and the carrier to make that traffic.
+ */
+class ProxyDscpWireTest {
+
+  @TempDir Path work;
+
+  private final TestTrunk trunk = new TestTrunk();
+
+  @BeforeEach
+  void start() throws Exception {
+    trunk.start(work.resolve("trunk"));
+  }
+
+  @AfterEach
+  void stop() {
+    trunk.close();
+  }
+
+  @Test
+  void marksForwardedSignallingCs3OnTheWire() throws Exception {
+    List<String> marks;
+    try (SippProcess carrier = carrierAnswering();
+        Tshark tshark =
+            Tshark.capture(
+                "udp and src host "
+                    + TestTrunk.PROXY
+                    + " and dst host "
+                    + CARRIER_A
+                    + " and dst port "
+                    + trunk.carrierA,
+                3,
+                Duration.ofSeconds(20),
+                "ip.dsfield.dscp")) {
+      // Two calls for three packets: tshark may start listening a moment after it says so.
+      for (int i = 0; i < 2; i++) {
+        SippResult call = pbxCalls(NATIONAL);
+        assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
+      }
+      marks = tshark.packets();
+    }
+
+    // The requests the proxy sent the carrier (INVITE, ACK, BYE), each marked CS3 (24).
+    assertThat(marks).hasSize(3).containsOnly("24");
+  }
+
+  /**
+   * Carrier A as sipp. Its own result is not checked: the proxy's OPTIONS probes count as calls in
+   * sipp's automatic-answer mode, so its call count says nothing; the caller's result does.
+   */
+  private SippProcess carrierAnswering() {
+    return Sipp.bundled("answer")
+        .named("carrier-a")
+        .local(CARRIER_A, trunk.carrierA)
+        .calls(100)
+        .option("-aa")
+        .timeout(Duration.ofSeconds(30))
+        .start(work)
+        .awaitListening(Duration.ofSeconds(10));
+  }
+
+  private SippResult pbxCalls(String number) {
+    return trunk
+        .towardsProxy(Sipp.bundled("call").named("call-pbx"), PBX, SippTransport.UDP)
+        .calls(1)
+        .variable("dest", number)
+        .option("-s", "pbx", "-d", "500")
+        .start(work)
+        .await();
+  }
+}
