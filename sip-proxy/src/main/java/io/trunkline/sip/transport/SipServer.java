@@ -60,6 +60,7 @@ public final class SipServer implements SipSender, AutoCloseable {
   private final SslContext serverTls;
   private final SslContext clientTls;
   private SipInboundHandler inbound;
+  private UdpPeerWatch watch;
   private Channel udp;
   private Channel tcp;
   private Channel tls;
@@ -125,7 +126,7 @@ public final class SipServer implements SipSender, AutoCloseable {
   private void bind(Settings settings, SipMessageHandler handler) throws InterruptedException {
     inbound = new SipInboundHandler(parser, stats, workers, handler);
     SipDatagramDecoder datagrams = new SipDatagramDecoder(stats);
-    udp =
+    Bootstrap datagramSockets =
         new Bootstrap()
             .group(group)
             .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
@@ -137,6 +138,11 @@ public final class SipServer implements SipSender, AutoCloseable {
             .option(
                 ChannelOption.RCVBUF_ALLOCATOR,
                 new FixedRecvByteBufAllocator(SipParser.DEFAULT_MAX_MESSAGE_BYTES))
+            // The peer watch binds connected sockets beside the listener's (UdpPeerWatch).
+            .option(ChannelOption.SO_REUSEADDR, true);
+    udp =
+        datagramSockets
+            .clone()
             .handler(
                 new ChannelInitializer<>() {
                   @Override
@@ -147,6 +153,7 @@ public final class SipServer implements SipSender, AutoCloseable {
             .bind(settings.address())
             .sync()
             .channel();
+    watch = new UdpPeerWatch(datagramSockets, udpAddress(), datagrams, inbound);
     tcp = listen(settings.address(), Transport.TCP);
     if (serverTls != null) {
       tls =
@@ -204,19 +211,18 @@ public final class SipServer implements SipSender, AutoCloseable {
       request.channel().writeAndFlush(Unpooled.wrappedBuffer(response));
     } else {
       // The connection is gone; RFC 3261 §18.2.2 has the response try a new one to the source.
-      write(Transport.of(request.transport().name()), request.remote(), response, () -> {});
+      write(Transport.of(request.transport().name()), request.remote(), response, NOBODY);
     }
   }
 
   @Override
   public void send(SIPMessage message, Transport transport, InetSocketAddress destination) {
-    send(message, transport, destination, () -> {});
+    write(transport, destination, message.encodeAsBytes(transport.name()), NOBODY);
   }
 
   /**
-   * Sends; a stream whose connection is refused tells {@code unreachable} at once. UDP sends from
-   * the unconnected listening socket, where Linux does not report ICMP errors, so a dead UDP peer
-   * shows only as silence to the transaction's timers.
+   * Sends, and tells {@code unreachable} at once when the network refuses: a stream's connection
+   * refused, or an ICMP port or host unreachable for a datagram ({@link UdpPeerWatch}).
    */
   @Override
   public void send(
@@ -227,10 +233,20 @@ public final class SipServer implements SipSender, AutoCloseable {
     write(transport, destination, message.encodeAsBytes(transport.name()), unreachable);
   }
 
+  private static final Runnable NOBODY = () -> {};
+
   private void write(
       Transport transport, InetSocketAddress destination, byte[] bytes, Runnable unreachable) {
-    if (transport == Transport.UDP) {
+    if (transport == Transport.UDP && unreachable == NOBODY) {
       udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), destination));
+      return;
+    }
+    if (transport == Transport.UDP) {
+      // Sent whether or not the watch could be set up: it only adds hearing a refusal.
+      watch.sendWatched(
+          destination,
+          unreachable,
+          () -> udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), destination)));
       return;
     }
     if (transport == Transport.TLS && clientTls == null) {
@@ -322,6 +338,9 @@ public final class SipServer implements SipSender, AutoCloseable {
 
   @Override
   public void close() {
+    if (watch != null) {
+      watch.close();
+    }
     for (Channel channel : new Channel[] {udp, tcp, tls}) {
       if (channel != null) {
         channel.close().syncUninterruptibly();

@@ -135,11 +135,14 @@ class FailoverSippTest {
         assertThat(Files.readString(a.messageLog())).contains("INVITE sip:");
       }
 
-      // A's process is gone: one call pays the timeout and takes A out; the rest go to B.
+      // A's process is gone and its port closed: the kernel's ICMP port unreachable fails the next
+      // call over at once and takes A out, without waiting for the INVITE timeout; the rest go
+      // straight to B.
       SippResult during = calls(4);
       assertThat(during.allCallsSucceeded()).as(during.toString()).isTrue();
-      assertThat(trunk.proxy().metrics().carrierChanges("carrier-a", false, "timeout"))
+      assertThat(trunk.proxy().metrics().carrierChanges("carrier-a", false, "unreachable"))
           .isEqualTo(1);
+      assertThat(trunk.proxy().metrics().carrierChanges("carrier-a", false, "timeout")).isZero();
 
       // A restarts: its probes, every second while it is out, bring it back, and calls go to it.
       try (SippProcess again = carrier("answer", CARRIER_A, trunk.carrierA)) {

@@ -1,0 +1,145 @@
+package io.trunkline.sip.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hears the ICMP port and host unreachable that answer a request sent to a dead UDP peer. Linux
+ * reports ICMP errors only on connected UDP sockets, and the listening socket is not connected; so
+ * for each peer a request is sent to, a socket bound to the listening address and connected to the
+ * peer is kept open beside it (SO_REUSEADDR). The kernel hands that socket both the peer's packets
+ * (which go through the same pipeline as the listener's) and the ICMP errors about packets sent to
+ * the peer from the listening socket, which Netty raises as exceptions. The requests themselves
+ * still leave from the listening socket.
+ *
+ * <p>At most {@link #MAX_PEERS} peers are watched, the least recently used given up first: a trunk
+ * talks to a few carriers, and to phones only while it calls them.
+ */
+final class UdpPeerWatch implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(UdpPeerWatch.class.getName());
+
+  static final int MAX_PEERS = 256;
+
+  /** An ICMP error answers within a round trip; older sends are not what it is about. */
+  private static final long RECENT_NANOS = 2_000_000_000L;
+
+  private final Bootstrap flows;
+  private final InetSocketAddress local;
+  private final ChannelHandler[] pipeline;
+  private final Map<InetSocketAddress, Peer> peers = new LinkedHashMap<>(16, 0.75f, true);
+
+  private record Pending(long sentAt, Runnable unreachable) {}
+
+  private final class Peer {
+    final ChannelFuture flow;
+    final Deque<Pending> pending = new ArrayDeque<>();
+
+    Peer(ChannelFuture flow) {
+      this.flow = flow;
+    }
+  }
+
+  /**
+   * @param flows a bootstrap for UDP channels with the listener's options and SO_REUSEADDR
+   * @param local the listening socket's address
+   * @param pipeline the listener's (sharable) handlers, for the peer's packets
+   */
+  UdpPeerWatch(Bootstrap flows, InetSocketAddress local, ChannelHandler... pipeline) {
+    this.flows = flows;
+    this.local = local;
+    this.pipeline = pipeline.clone();
+  }
+
+  /**
+   * Watches {@code peer} for a refusal of what is sent now, then runs {@code send} once the watch
+   * is in place (at once when it already is), so that even the first request's refusal is heard.
+   */
+  void sendWatched(InetSocketAddress peer, Runnable unreachable, Runnable send) {
+    Peer watched;
+    List<Channel> evicted = new ArrayList<>();
+    synchronized (this) {
+      watched = peers.get(peer);
+      if (watched == null) {
+        ChannelFuture flow =
+            flows.clone().localAddress(local).handler(flowPipeline(peer)).connect(peer);
+        watched = new Peer(flow);
+        peers.put(peer, watched);
+        while (peers.size() > MAX_PEERS) {
+          Iterator<Peer> eldest = peers.values().iterator();
+          evicted.add(eldest.next().flow.channel());
+          eldest.remove();
+        }
+      }
+      long now = System.nanoTime();
+      while (!watched.pending.isEmpty() && now - watched.pending.peek().sentAt() > RECENT_NANOS) {
+        watched.pending.poll();
+      }
+      watched.pending.add(new Pending(now, unreachable));
+    }
+    evicted.forEach(Channel::close);
+    watched.flow.addListener(connected -> send.run());
+  }
+
+  private void refused(InetSocketAddress peer, Throwable cause) {
+    List<Pending> recent;
+    synchronized (this) {
+      Peer watched = peers.get(peer);
+      if (watched == null) {
+        return;
+      }
+      recent = new ArrayList<>(watched.pending);
+      watched.pending.clear();
+    }
+    LOG.log(System.Logger.Level.DEBUG, "{0} refused over UDP: {1}", peer, cause.toString());
+    long now = System.nanoTime();
+    recent.stream()
+        .filter(p -> now - p.sentAt() <= RECENT_NANOS)
+        .forEach(p -> p.unreachable().run());
+  }
+
+  @Override
+  public synchronized void close() {
+    peers.values().forEach(p -> p.flow.channel().close());
+    peers.clear();
+  }
+
+  /** A handler that turns the flow's socket errors into refusals, then the listener's. */
+  private ChannelInitializer<Channel> flowPipeline(InetSocketAddress peer) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel channel) {
+        channel
+            .pipeline()
+            .addLast(
+                new ChannelInboundHandlerAdapter() {
+                  @Override
+                  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    // PortUnreachableException, or an IOException for host unreachable: the
+                    // channel stays open for the peer's next life.
+                    if (cause instanceof IOException) {
+                      refused(peer, cause);
+                    } else {
+                      ctx.fireExceptionCaught(cause);
+                    }
+                  }
+                })
+            .addLast(pipeline);
+      }
+    };
+  }
+}
