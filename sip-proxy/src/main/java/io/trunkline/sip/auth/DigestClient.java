@@ -1,10 +1,19 @@
 package io.trunkline.sip.auth;
 
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
 import io.trunkline.api.config.TrunkCredentials.Login;
+import io.trunkline.sip.message.SipHeaders;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import javax.sip.header.AuthorizationHeader;
+import javax.sip.header.Header;
+import javax.sip.header.ProxyAuthenticateHeader;
+import javax.sip.header.ProxyAuthorizationHeader;
+import javax.sip.header.WWWAuthenticateHeader;
+import javax.sip.message.Response;
 
 /** Answers a carrier's 401/407 challenge with the trunk's login (RFC 3261 §22.2, RFC 8760). */
 public final class DigestClient {
@@ -12,6 +21,29 @@ public final class DigestClient {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private DigestClient() {}
+
+  /**
+   * The header answering a 401 (Authorization) or 407 (Proxy-Authorization) to {@code request};
+   * empty when the response carries no challenge this proxy can answer.
+   */
+  public static Optional<Header> authorization(
+      SIPResponse challenge, SIPRequest request, Login login) {
+    boolean proxy = challenge.getStatusCode() == Response.PROXY_AUTHENTICATION_REQUIRED;
+    Header offered =
+        challenge.getHeader(proxy ? ProxyAuthenticateHeader.NAME : WWWAuthenticateHeader.NAME);
+    if (offered == null) {
+      return Optional.empty();
+    }
+    return answer(
+            SipHeaders.value(offered),
+            request.getMethod(),
+            request.getRequestURI().toString(),
+            login)
+        .map(
+            value ->
+                SipHeaders.of(
+                    proxy ? ProxyAuthorizationHeader.NAME : AuthorizationHeader.NAME, value));
+  }
 
   /**
    * The Authorization (or Proxy-Authorization) value for {@code method} on {@code uri}; empty when

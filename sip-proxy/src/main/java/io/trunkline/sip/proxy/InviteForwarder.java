@@ -22,13 +22,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import javax.sip.InvalidArgumentException;
-import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.Header;
-import javax.sip.header.ProxyAuthenticateHeader;
-import javax.sip.header.ProxyAuthorizationHeader;
 import javax.sip.header.RetryAfterHeader;
 import javax.sip.header.ViaHeader;
-import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Response;
 
 /**
@@ -308,26 +304,15 @@ final class InviteForwarder implements ClientTransaction.Listener {
       return false;
     }
     Login login = trunk.credentials().carriers().get(branch.target().carrier().name());
-    boolean proxyAuth = challenge.getStatusCode() == Response.PROXY_AUTHENTICATION_REQUIRED;
-    String challengeName = proxyAuth ? ProxyAuthenticateHeader.NAME : WWWAuthenticateHeader.NAME;
-    Header header = challenge.getHeader(challengeName);
-    if (login == null || header == null) {
-      return false;
-    }
-    Optional<String> answer =
-        DigestClient.answer(
-            SipHeaders.value(header),
-            transaction.request().getMethod(),
-            transaction.request().getRequestURI().toString(),
-            login);
+    Optional<Header> answer =
+        login == null
+            ? Optional.empty()
+            : DigestClient.authorization(challenge, transaction.request(), login);
     if (answer.isEmpty()) {
       return false;
     }
     cseqOffset = 1;
-    forward(
-        branch.target(),
-        SipHeaders.of(
-            proxyAuth ? ProxyAuthorizationHeader.NAME : AuthorizationHeader.NAME, answer.get()));
+    forward(branch.target(), answer.get());
     return true;
   }
 
