@@ -2,17 +2,12 @@ package io.trunkline.sip.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gov.nist.javax.sip.header.HeaderFactoryImpl;
-import gov.nist.javax.sip.message.SIPRequest;
-import gov.nist.javax.sip.message.SIPResponse;
 import io.trunkline.testing.net.LoopbackPorts;
 import io.trunkline.testing.sipp.Sipp;
 import io.trunkline.testing.sipp.SippResult;
 import io.trunkline.testing.sipp.SippTransport;
 import io.trunkline.testing.wire.Tshark;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.text.ParseException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The real tshark proves the mark on the SIP transports' signalling, as a router would read it. */
 class SipServerDscpWireTest {
 
-  private static final String ADDRESS = "127.0.0.1";
+  private static final String ADDRESS = AnsweringServer.ADDRESS;
 
   @TempDir Path work;
 
@@ -31,24 +26,7 @@ class SipServerDscpWireTest {
 
   @BeforeEach
   void start() throws Exception {
-    int port = LoopbackPorts.freePort(ADDRESS);
-    server =
-        SipServer.start(
-            SipServer.Settings.plain(new InetSocketAddress(ADDRESS, port), 24),
-            (sender, workers) -> message -> answer(sender, message));
-  }
-
-  /** The transports' own behaviour, without the proxy: every request gets 200 on its way back. */
-  private static void answer(SipSender sender, InboundMessage message) {
-    if (message.message() instanceof SIPRequest request && !"ACK".equals(request.getMethod())) {
-      SIPResponse ok = request.createResponse(200);
-      try {
-        ok.addHeader(new HeaderFactoryImpl().createAllowHeader(request.getMethod()));
-      } catch (ParseException e) {
-        throw new IllegalStateException(e);
-      }
-      sender.reply(message, ok.encodeAsBytes(message.transport().name()));
-    }
+    server = AnsweringServer.start();
   }
 
   @AfterEach

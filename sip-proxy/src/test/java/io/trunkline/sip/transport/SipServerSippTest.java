@@ -2,11 +2,7 @@ package io.trunkline.sip.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gov.nist.javax.sip.header.HeaderFactoryImpl;
-import gov.nist.javax.sip.message.SIPRequest;
-import gov.nist.javax.sip.message.SIPResponse;
 import io.trunkline.sip.SampleMessages;
-import io.trunkline.testing.net.LoopbackPorts;
 import io.trunkline.testing.sipp.Sipp;
 import io.trunkline.testing.sipp.SippResult;
 import io.trunkline.testing.sipp.SippTransport;
@@ -15,7 +11,6 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.text.ParseException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The SIP transports against the real sipp on loopback, and against hostile datagrams. */
 class SipServerSippTest {
 
-  private static final String ADDRESS = "127.0.0.1";
+  private static final String ADDRESS = AnsweringServer.ADDRESS;
 
   @TempDir Path work;
 
@@ -33,24 +28,7 @@ class SipServerSippTest {
 
   @BeforeEach
   void start() throws Exception {
-    int port = LoopbackPorts.freePort(ADDRESS);
-    server =
-        SipServer.start(
-            SipServer.Settings.plain(new InetSocketAddress(ADDRESS, port), 24),
-            (sender, workers) -> message -> answer(sender, message));
-  }
-
-  /** The transports' own behaviour, without the proxy: every request gets 200 on its way back. */
-  private static void answer(SipSender sender, InboundMessage message) {
-    if (message.message() instanceof SIPRequest request && !"ACK".equals(request.getMethod())) {
-      SIPResponse ok = request.createResponse(200);
-      try {
-        ok.addHeader(new HeaderFactoryImpl().createAllowHeader(request.getMethod()));
-      } catch (ParseException e) {
-        throw new IllegalStateException(e);
-      }
-      sender.reply(message, ok.encodeAsBytes(message.transport().name()));
-    }
+    server = AnsweringServer.start();
   }
 
   @AfterEach

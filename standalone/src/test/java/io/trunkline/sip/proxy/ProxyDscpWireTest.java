@@ -41,7 +41,7 @@ class ProxyDscpWireTest {
   @Test
   void marksForwardedSignallingCs3OnTheWire() throws Exception {
     List<String> marks;
-    try (SippProcess carrier = carrierAnswering();
+    try (SippProcess carrier = trunk.carrierAnswering(work);
         Tshark tshark =
             Tshark.capture(
                 "udp and src host "
@@ -63,21 +63,6 @@ class ProxyDscpWireTest {
 
     // The requests the proxy sent the carrier (INVITE, ACK, BYE), each marked CS3 (24).
     assertThat(marks).hasSize(3).containsOnly("24");
-  }
-
-  /**
-   * Carrier A as sipp. Its own result is not checked: the proxy's OPTIONS probes count as calls in
-   * sipp's automatic-answer mode, so its call count says nothing; the caller's result does.
-   */
-  private SippProcess carrierAnswering() {
-    return Sipp.bundled("answer")
-        .named("carrier-a")
-        .local(CARRIER_A, trunk.carrierA)
-        .calls(100)
-        .option("-aa")
-        .timeout(Duration.ofSeconds(30))
-        .start(work)
-        .awaitListening(Duration.ofSeconds(10));
   }
 
   private SippResult pbxCalls(String number) {

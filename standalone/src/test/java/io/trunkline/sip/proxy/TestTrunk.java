@@ -3,6 +3,7 @@ package io.trunkline.sip.proxy;
 import io.trunkline.sip.standalone.Standalone;
 import io.trunkline.testing.net.LoopbackPorts;
 import io.trunkline.testing.sipp.Sipp;
+import io.trunkline.testing.sipp.SippProcess;
 import io.trunkline.testing.sipp.SippTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -97,6 +98,22 @@ final class TestTrunk implements AutoCloseable {
         .remote(PROXY, port)
         .transport(transport)
         .timeout(Duration.ofSeconds(30));
+  }
+
+  /**
+   * Carrier A as sipp, answering calls and the proxy's probes. Its own result is not checked: the
+   * OPTIONS probes count as calls in sipp's automatic-answer mode, so its call count says nothing;
+   * the caller's result does.
+   */
+  SippProcess carrierAnswering(Path work) {
+    return Sipp.bundled("answer")
+        .named("carrier-a")
+        .local(CARRIER_A, carrierA)
+        .calls(100)
+        .option("-aa")
+        .timeout(Duration.ofSeconds(30))
+        .start(work)
+        .awaitListening(Duration.ofSeconds(10));
   }
 
   /** Registers a line's phone, which then answers calls on the same address and port. */
