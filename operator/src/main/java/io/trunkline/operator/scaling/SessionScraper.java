@@ -13,13 +13,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
- * Reads the session gauge of every ready proxy of a trunk from its /q/metrics. Runs on the polling
- * event source's own threads, never in a reconcile, and a new count triggers one.
+ * Reads the session gauge and the carrier gauges of every ready proxy of a trunk from its
+ * /q/metrics, one request per proxy. Runs on the polling event source's own threads, never in a
+ * reconcile, and a new count triggers one.
  */
 public final class SessionScraper
     implements PerResourcePollingEventSource.ResourceFetcher<SessionCount, SipTrunk> {
@@ -34,6 +38,28 @@ public final class SessionScraper
     this.client = client;
   }
 
+  /**
+   * What one proxy's metrics said: its sessions, and its carrier gauges by carrier name (1 in
+   * rotation, 0 out).
+   */
+  record ProxyReport(int sessions, Map<String, Double> carriers) {
+
+    /**
+     * Reads a proxy's /q/metrics text; empty without the session gauge, which every proxy serves,
+     * so a body that lacks it is not a proxy's answer.
+     */
+    static Optional<ProxyReport> parse(String text) {
+      OptionalDouble sessions = PrometheusText.sum(text, DataPlane.SESSIONS_METRIC);
+      if (sessions.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new ProxyReport(
+              (int) Math.round(sessions.getAsDouble()),
+              PrometheusText.byLabel(text, DataPlane.CARRIER_UP_METRIC, DataPlane.CARRIER_LABEL)));
+    }
+  }
+
   @Override
   public Set<SessionCount> fetchResources(SipTrunk trunk) {
     List<Pod> pods =
@@ -46,19 +72,42 @@ public final class SessionScraper
             .stream()
             .filter(SessionScraper::ready)
             .toList();
-    int sessions = 0;
-    int answered = 0;
-    for (Pod pod : pods) {
-      OptionalDouble count = scrape(pod);
-      if (count.isPresent()) {
-        sessions += (int) Math.round(count.getAsDouble());
-        answered++;
-      }
-    }
-    return Set.of(new SessionCount(sessions, answered, pods.size() - answered));
+    return Set.of(count(pods.stream().map(this::scrape).toList()));
   }
 
-  private OptionalDouble scrape(Pod pod) {
+  /**
+   * The pool's count from each ready proxy's report (empty for one that did not answer). Sessions
+   * add up; a carrier is up when any answering proxy keeps it in rotation, since each proxy probes
+   * and routes on its own and a carrier one of them reaches takes that proxy's calls.
+   */
+  static SessionCount count(List<Optional<ProxyReport>> reports) {
+    int sessions = 0;
+    int answered = 0;
+    Set<String> up = new HashSet<>();
+    Set<String> reported = new HashSet<>();
+    for (Optional<ProxyReport> report : reports) {
+      if (report.isEmpty()) {
+        continue;
+      }
+      sessions += report.get().sessions();
+      answered++;
+      report
+          .get()
+          .carriers()
+          .forEach(
+              (carrier, value) -> {
+                reported.add(carrier);
+                if (value > 0) {
+                  up.add(carrier);
+                }
+              });
+    }
+    reported.removeAll(up);
+    return new SessionCount(sessions, answered, reports.size() - answered, up, reported);
+  }
+
+  /** One GET of the pod's metrics, read for both sessions and carriers. */
+  private Optional<ProxyReport> scrape(Pod pod) {
     URI uri =
         URI.create(
             "http://" + pod.getStatus().getPodIP() + ":" + opsPort(pod) + DataPlane.METRICS_PATH);
@@ -67,14 +116,12 @@ public final class SessionScraper
           http.send(
               HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
               HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200
-          ? PrometheusText.sum(response.body(), DataPlane.SESSIONS_METRIC)
-          : OptionalDouble.empty();
+      return response.statusCode() == 200 ? ProxyReport.parse(response.body()) : Optional.empty();
     } catch (IOException e) {
-      return OptionalDouble.empty();
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return OptionalDouble.empty();
+      return Optional.empty();
     }
   }
 

@@ -18,6 +18,7 @@ public final class Conditions {
   public static final String READY = "Ready";
   public static final String TRUE = "True";
   public static final String FALSE = "False";
+  public static final String UNKNOWN = "Unknown";
 
   private Conditions() {}
 
@@ -28,6 +29,11 @@ public final class Conditions {
         .withReason(reason)
         .withMessage(message)
         .build();
+  }
+
+  /** A condition whose status the operator cannot tell, with why. */
+  public static Condition unknown(String type, String reason, String message) {
+    return new ConditionBuilder(of(type, false, reason, message)).withStatus(UNKNOWN).build();
   }
 
   /**

@@ -21,9 +21,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Works out a SipTrunk's status from its compilation and its pools: Ready plus SnapshotCurrent,
- * with the counts behind `kubectl get siptrunks`. Only a status that differs is written, and an
- * Event marks each condition that turns false.
+ * Works out a SipTrunk's status from its compilation, its pools and what its proxies report: Ready
+ * plus SnapshotCurrent and CarriersUp, with the counts behind `kubectl get siptrunks`. Only a
+ * status that differs is written, and an Event marks each condition that turns false.
  */
 final class TrunkStatusAggregator {
 
@@ -68,6 +68,9 @@ final class TrunkStatusAggregator {
     int channels = trunk.getSpec().getChannels();
     next.setChannelUse(
         (next.getSessions() == null ? 0 : Math.min(next.getSessions(), channels)) + "/" + channels);
+    CarriersUp carriers = new CarriersUp(trunk.getSpec().getCarriers(), sessions);
+    next.setCarriersUp(carriers.column());
+    Condition carriersUp = carriers.condition();
 
     List<Problem> trunkProblems =
         compilation.problems().stream().filter(p -> "SipTrunk".equals(p.kind())).toList();
@@ -119,12 +122,13 @@ final class TrunkStatusAggregator {
                   + " ready");
     }
     this.transitions =
-        List.of(ready, snapshot).stream()
+        List.of(ready, snapshot, carriersUp).stream()
             .filter(c -> Conditions.changes(previous.getConditions(), c))
             .toList();
     List<Condition> conditions = previous.getConditions();
     conditions = Conditions.set(conditions, ready, generation, clock);
     conditions = Conditions.set(conditions, snapshot, generation, clock);
+    conditions = Conditions.set(conditions, carriersUp, generation, clock);
     next.setConditions(conditions);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -13,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.operator.KubeApiServerResource;
 import io.trunkline.operator.TestNamespace;
+import io.trunkline.operator.status.Conditions;
 import io.trunkline.operator.trunk.pool.TrunkMetadata;
 import io.trunkline.testing.net.LoopbackPorts;
 import jakarta.inject.Inject;
@@ -23,7 +25,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +48,7 @@ class AutoscalerApiServerTest {
   private TestNamespace ns;
   private final List<HttpServer> servers = new ArrayList<>();
   private final List<AtomicInteger> sessions = new ArrayList<>();
+  private final List<AtomicReference<String>> carriers = new ArrayList<>();
 
   @BeforeEach
   void freshNamespace() {
@@ -90,6 +95,77 @@ class AutoscalerApiServerTest {
     assertThat(ns.get(SipTrunk.class, "acme").getStatus().getChannelUse()).isEqualTo("20/20");
   }
 
+  @Test
+  void fillsCarriersUpFromWhatTheProxiesReport() throws IOException {
+    ns.apply(
+        """
+        apiVersion: trunkline.io/v1alpha1
+        kind: SipTrunk
+        metadata: {name: acme}
+        spec:
+          channels: 20
+          carriers:
+            - {name: carrier-a, address: "127.0.0.1:5080"}
+            - {name: carrier-b, address: "127.0.0.1:5082"}
+        """);
+    ns.await(Deployment.class, "acme-sip-proxy");
+    SipTrunk trunk = ns.get(SipTrunk.class, "acme");
+    for (String address : POD_ADDRESSES) {
+      proxyPod(trunk, address);
+    }
+
+    // carrier-b is out on one proxy only: the other still sends it calls.
+    setCarriers(
+        carrierUp("carrier-a", 1) + carrierUp("carrier-b", 0),
+        carrierUp("carrier-a", 1) + carrierUp("carrier-b", 1));
+    awaitCarriersUp("2/2");
+    assertThat(carriersCondition().getStatus()).isEqualTo(Conditions.TRUE);
+
+    String carrierBOut = carrierUp("carrier-a", 1) + carrierUp("carrier-b", 0);
+    setCarriers(carrierBOut, carrierBOut);
+    awaitCarriersUp("1/2");
+    assertThat(ns.kubectl("get", "siptrunks").lines().skip(1).findFirst().orElseThrow())
+        .matches("acme\\s+\\S+\\s+1/2\\s+0/20\\s+.*");
+    assertThat(carriersCondition().getReason()).isEqualTo("CarriersDown");
+    assertThat(carriersCondition().getMessage())
+        .startsWith("out of rotation on every proxy that answered: carrier-b (");
+    assertThat(
+            client.v1().events().inNamespace(ns.name()).list().getItems().stream()
+                .filter(e -> "CarriersDown".equals(e.getReason())))
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e.getMessage()).contains("carrier-b"));
+
+    // Nobody left to ask: the column is emptied rather than left claiming 1/2.
+    servers.forEach(server -> server.stop(0));
+    servers.clear();
+    awaitCarriersUp(null);
+    assertThat(carriersCondition().getReason()).isEqualTo("NoProxyAnswered");
+  }
+
+  private static String carrierUp(String carrier, int up) {
+    return "trunkline_carrier_up{carrier=\"%s\",trunk=\"acme\"} %d.0\n".formatted(carrier, up);
+  }
+
+  private void setCarriers(String... perPod) {
+    for (int i = 0; i < perPod.length; i++) {
+      carriers.get(i).set(perPod[i]);
+    }
+  }
+
+  private void awaitCarriersUp(String expected) {
+    await()
+        .atMost(TestNamespace.WAIT)
+        .until(
+            () ->
+                Objects.equals(
+                    expected, ns.get(SipTrunk.class, "acme").getStatus().getCarriersUp()));
+  }
+
+  private Condition carriersCondition() {
+    return Conditions.find(ns.get(SipTrunk.class, "acme").getStatus().getConditions(), "CarriersUp")
+        .orElseThrow();
+  }
+
   private void awaitReplicas(int expected) {
     await()
         .atMost(TestNamespace.WAIT)
@@ -117,16 +193,22 @@ class AutoscalerApiServerTest {
     }
   }
 
-  /** A ready proxy pod at {@code address} whose /q/metrics serves a settable session gauge. */
+  /**
+   * A ready proxy pod at {@code address} whose /q/metrics serves a settable session gauge and
+   * settable carrier gauges, in the text its Micrometer registry writes.
+   */
   private void proxyPod(SipTrunk trunk, String address) throws IOException {
     int port = LoopbackPorts.freePort(address);
     AtomicInteger gauge = new AtomicInteger();
+    AtomicReference<String> carrierGauges = new AtomicReference<>("");
     HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
     server.createContext(
         "/q/metrics",
         exchange -> {
           byte[] body =
-              ("# TYPE trunkline_sessions gauge\ntrunkline_sessions{trunk=\"acme\"} "
+              ("# TYPE trunkline_carrier_up gauge\n"
+                      + carrierGauges.get()
+                      + "# TYPE trunkline_sessions gauge\ntrunkline_sessions{trunk=\"acme\"} "
                       + gauge.get()
                       + ".0\n")
                   .getBytes(StandardCharsets.UTF_8);
@@ -138,6 +220,7 @@ class AutoscalerApiServerTest {
     server.start();
     servers.add(server);
     sessions.add(gauge);
+    carriers.add(carrierGauges);
 
     Pod pod =
         client

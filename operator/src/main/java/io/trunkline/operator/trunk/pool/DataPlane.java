@@ -30,5 +30,14 @@ public final class DataPlane {
    */
   public static final String SESSIONS_METRIC = "trunkline_sessions";
 
+  /**
+   * The proxies' per-carrier gauge (ProxyMetrics' {@code trunkline.carrier.up}): 1 while the
+   * carrier is in rotation, else 0; the trunk's Carriers Up column is read from it.
+   */
+  public static final String CARRIER_UP_METRIC = "trunkline_carrier_up";
+
+  /** The label of {@link #CARRIER_UP_METRIC} naming the carrier. */
+  public static final String CARRIER_LABEL = "carrier";
+
   private DataPlane() {}
 }

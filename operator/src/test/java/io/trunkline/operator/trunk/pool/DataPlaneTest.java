@@ -10,11 +10,17 @@ import org.junit.jupiter.api.Test;
 class DataPlaneTest {
 
   @Test
-  void theSessionGaugeAndWhereItIsServedAreTheDocumentedOnes() throws Exception {
+  void theGaugesItReadsAndWhereTheyAreServedAreTheDocumentedOnes() throws Exception {
     String documented = Files.readString(TestBinaries.repositoryRoot().resolve("docs/metrics.md"));
 
     assertThat(documented)
         .contains(":" + DataPlane.OPS_PORT + DataPlane.METRICS_PATH)
-        .contains("| `" + DataPlane.SESSIONS_METRIC + "` | gauge |");
+        .contains("| `" + DataPlane.SESSIONS_METRIC + "` | gauge |")
+        .contains(
+            "| `"
+                + DataPlane.CARRIER_UP_METRIC
+                + "` | gauge | trunk, "
+                + DataPlane.CARRIER_LABEL
+                + " |");
   }
 }
