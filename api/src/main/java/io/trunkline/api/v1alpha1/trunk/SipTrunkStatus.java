@@ -23,7 +23,10 @@ public class SipTrunkStatus extends ResourceStatus {
   @JsonPropertyDescription("Channels in use out of the trunk's channels, e.g. 12/20.")
   private String channelUse;
 
-  @JsonPropertyDescription("Carriers answering probes out of those configured, e.g. 1/2.")
+  @JsonPropertyDescription(
+      "Carriers in rotation on at least one proxy out of those configured, e.g. 1/2; a carrier"
+          + " leaves rotation when probes go unanswered or a call meets a timeout, a refusal or a"
+          + " 503.")
   private String carriersUp;
 
   @JsonPropertyDescription("Name of the ConfigMap holding the trunk's compiled configuration.")
