@@ -7,7 +7,7 @@ import io.trunkline.api.config.TrunkConfig.Line;
 import io.trunkline.sip.auth.Authenticator;
 import io.trunkline.sip.auth.NonceFactory;
 import io.trunkline.sip.auth.SourceBans;
-import io.trunkline.sip.config.ServedTrunk;
+import io.trunkline.sip.config.ServedTrunks;
 import io.trunkline.sip.config.Snapshot;
 import io.trunkline.sip.health.CarrierProber;
 import io.trunkline.sip.health.OptionsProbe;
@@ -57,7 +57,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
   /** A proxy with its transports, started together. */
   public record Running(SipServer server, SipProxy proxy) {}
 
-  private final Supplier<Snapshot> snapshots;
+  private final ServedTrunks trunks;
   private final ProxyMetrics metrics;
   private final TransactionLayer transactions;
   private final RequestForwarder requests;
@@ -70,7 +70,6 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
   private final CarrierProber prober;
   private final MediaAnchor media;
   private final Housekeeping housekeeping;
-  private volatile ServedTrunk served;
 
   public SipProxy(
       Supplier<Snapshot> snapshots,
@@ -82,7 +81,14 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
       ProxyMetrics metrics,
       MediaAnchor media,
       Clock clock) {
-    this.snapshots = snapshots;
+    this.trunks =
+        new ServedTrunks(
+            snapshots,
+            trunk -> {
+              for (Line line : trunk.config().lines()) {
+                metrics.lineSessions(line.name(), admission, a -> a.lineInUse(line.name()));
+              }
+            });
     this.metrics = metrics;
     this.media = media;
     this.admission = admission;
@@ -96,7 +102,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
         new CarrierProber(
             new OptionsProbe(
                 transactions,
-                this::trunk,
+                trunks,
                 settings.advertisedHost(),
                 settings.port(),
                 settings.tlsPort()),
@@ -113,9 +119,11 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
             new TargetResolver(locations, prober::isUp, clock));
     this.inDialog = new InDialogForwarder(forwarding, sender);
     this.housekeeping =
-        new Housekeeping(this::trunk, authenticator, dialogs, media, prober, metrics, clock);
+        new Housekeeping(trunks, authenticator, dialogs, media, prober, metrics, clock);
     metrics.sessions(
-        this, proxy -> proxy.channelsInUse(), proxy -> proxy.trunk().config().quota().channels());
+        this,
+        proxy -> proxy.channelsInUse(),
+        proxy -> proxy.trunks.get().config().quota().channels());
   }
 
   /**
@@ -202,28 +210,14 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     } else if (inDialog) {
       this.inDialog.forward(tx);
     } else if (Request.REGISTER.equals(method)) {
-      registrar.register(tx, trunk());
+      registrar.register(tx, trunks.get());
     } else if (Request.OPTIONS.equals(method)) {
       tx.respond(Responses.options(request));
     } else if (Request.INVITE.equals(method)) {
-      calls.invite(tx, trunk());
+      calls.invite(tx, trunks.get());
     } else {
       tx.respond(Responses.methodNotAllowed(request));
     }
-  }
-
-  /** The trunk for new calls: the current snapshot, made ready once per version. */
-  private ServedTrunk trunk() {
-    Snapshot snapshot = snapshots.get();
-    ServedTrunk current = served;
-    if (current == null || current.snapshot() != snapshot) {
-      current = new ServedTrunk(snapshot);
-      for (Line line : snapshot.config().lines()) {
-        metrics.lineSessions(line.name(), admission, a -> a.lineInUse(line.name()));
-      }
-      served = current;
-    }
-    return current;
   }
 
   public ProxyMetrics metrics() {
@@ -237,7 +231,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
 
   /** Channels of the trunk held by calls being set up or answered. */
   public int channelsInUse() {
-    return admission.trunkInUse(trunk().name());
+    return admission.trunkInUse(trunks.get().name());
   }
 
   MediaAnchor media() {
