@@ -92,7 +92,12 @@ final class UdpPeerWatch implements AutoCloseable {
       watched.pending.add(new Pending(now, unreachable));
     }
     evicted.forEach(Channel::close);
-    watched.flow.addListener(connected -> send.run());
+    if (watched.flow.isDone()) {
+      // The usual case: the peer is watched already; a listener would hop to its event loop.
+      send.run();
+    } else {
+      watched.flow.addListener(connected -> send.run());
+    }
   }
 
   private void refused(InetSocketAddress peer, Throwable cause) {
