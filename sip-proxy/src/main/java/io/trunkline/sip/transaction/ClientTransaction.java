@@ -15,7 +15,8 @@ import javax.sip.message.Request;
  * The proxy's client side of one forwarded request (RFC 3261 §17.1): retransmits over UDP (Timers A
  * and E), gives up after 64 x T1 (Timers B and F) or, for an INVITE, as soon as no provisional
  * response came within the failover time, acknowledges non-2xx final INVITE responses hop by hop
- * (§17.1.1.3) and sends CANCEL once it may (§9.1: only after a provisional response).
+ * (§17.1.1.3), sends CANCEL once it may (§9.1: only after a provisional response), and cancels an
+ * INVITE that rings longer than Timer C (§16.8).
  */
 public final class ClientTransaction {
 
@@ -55,6 +56,7 @@ public final class ClientTransaction {
   private final Listener listener;
   private final boolean invite;
   private final List<Scheduler.Timer> timers = new ArrayList<>();
+  private Scheduler.Timer timerC;
   private State state = State.CALLING;
   private boolean cancelWanted;
   private SIPRequest ack;
@@ -169,6 +171,9 @@ public final class ClientTransaction {
           state = State.PROCEEDING;
           cancelNow = cancelWanted;
         }
+        if (invite && deliver && status > 100) {
+          restartTimerC();
+        }
       } else if (status < 300 && invite) {
         // 2xx and its retransmissions go up to be forwarded: the ACK is end to end (§13.2.2.4).
         deliver = state != State.TERMINATED;
@@ -207,6 +212,40 @@ public final class ClientTransaction {
     if (deliver) {
       listener.onResponse(this, response);
     }
+  }
+
+  /**
+   * Timer C (RFC 3261 §16.6 step 11, §16.7 step 2): each provisional response other than 100 gives
+   * a ringing INVITE another full period; when one passes in silence the proxy cancels the branch
+   * (§16.8), and gives up on it if even the CANCEL brings no final response within 64 x T1.
+   */
+  private void restartTimerC() {
+    if (timerC != null) {
+      timerC.cancel();
+    }
+    timerC = layer.schedule(request, this::timerCFired, layer.timers().c().toMillis());
+  }
+
+  private void timerCFired() {
+    synchronized (this) {
+      if (state != State.PROCEEDING) {
+        return;
+      }
+      timerC = layer.schedule(request, this::cancelUnanswered, layer.timers().timeoutMillis());
+    }
+    sendCancel();
+  }
+
+  private void cancelUnanswered() {
+    synchronized (this) {
+      if (state != State.PROCEEDING) {
+        return;
+      }
+      state = State.TERMINATED;
+      cancelTimers();
+    }
+    layer.remove(key, this);
+    listener.onTimeout(this, false);
   }
 
   /**
@@ -258,6 +297,10 @@ public final class ClientTransaction {
   private void cancelTimers() {
     timers.forEach(Scheduler.Timer::cancel);
     timers.clear();
+    if (timerC != null) {
+      timerC.cancel();
+      timerC = null;
+    }
   }
 
   private void terminate() {

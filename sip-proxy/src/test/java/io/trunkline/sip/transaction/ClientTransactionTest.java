@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The client transaction state machines of RFC 3261 §17.1 on a test clock (T1 500 ms, T2 4 s, T4 5
- * s): Timers A, B, D for INVITE, E, F, K for the rest, and CANCEL only once a provisional response
- * came (§9.1).
+ * s, Timer C 181 s): Timers A, B, C, D for INVITE, E, F, K for the rest, and CANCEL only once a
+ * provisional response came (§9.1).
  */
 class ClientTransactionTest {
 
@@ -112,6 +112,50 @@ class ClientTransactionTest {
 
     layer.respond(invite.createResponse(180));
     assertThat(wire.times("CANCEL")).containsExactly(100L);
+  }
+
+  @Test
+  void cancelsAnInviteThatRingsLongerThanTimerC() {
+    SIPRequest invite = invite();
+    layer.startClient(invite, Transport.UDP, CARRIER, 0, listener);
+    layer.respond(invite.createResponse(180));
+
+    clock.advance(180_999);
+    assertThat(wire.times("CANCEL")).isEmpty();
+    clock.advance(1);
+    layer.respond(withToTag(invite.createResponse(487)));
+
+    // §16.8: the branch is cancelled, and its 487 goes up like any final response.
+    assertThat(wire.times("CANCEL")).startsWith(181_000L);
+    assertThat(heard).containsExactly("0 180", "181000 487");
+  }
+
+  @Test
+  void restartsTimerCWithEachProvisionalResponseButNotWith100() {
+    SIPRequest invite = invite();
+    layer.startClient(invite, Transport.UDP, CARRIER, 0, listener);
+    layer.respond(invite.createResponse(180));
+    clock.advance(100_000);
+    layer.respond(invite.createResponse(183));
+    clock.advance(100_000);
+    layer.respond(invite.createResponse(100));
+
+    clock.advance(80_999);
+    assertThat(wire.times("CANCEL")).isEmpty();
+    clock.advance(1);
+    assertThat(wire.times("CANCEL")).startsWith(281_000L);
+  }
+
+  @Test
+  void givesUpOnARingingInviteWhoseCancelBringsNoFinalResponse() {
+    SIPRequest invite = invite();
+    layer.startClient(invite, Transport.UDP, CARRIER, 0, listener);
+    layer.respond(invite.createResponse(180));
+
+    clock.advance(181_000 + 32_000);
+
+    assertThat(heard).containsExactly("0 180", "213000 timeout");
+    assertThat(layer.size()).isZero();
   }
 
   @Test
