@@ -8,7 +8,6 @@ import io.trunkline.sip.transaction.ClientTransaction;
 import io.trunkline.sip.transaction.ServerTransaction;
 import io.trunkline.sip.transport.InboundMessage;
 import io.trunkline.sip.transport.SipSender;
-import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -111,27 +110,14 @@ final class InDialogForwarder {
       if (response.getStatusCode() == Response.TRYING) {
         return;
       }
-      SIPResponse upstream = (SIPResponse) response.clone();
-      upstream.removeFirst(ViaHeader.NAME);
-      SipHeaders.shiftCseq(upstream, -offset);
-      String answer = anchored ? SipHeaders.sdp(upstream) : null;
-      if (answer == null) {
-        tx.respond(upstream);
-        return;
-      }
-      SIPRequest request = tx.request();
-      String callId = request.getCallId().getCallId();
-      forwarding
-          .media()
-          .answer(callId, request.getFromTag(), upstream.getToTag(), answer)
-          .whenCompleteAsync(
-              (relayed, failure) -> {
-                if (relayed != null) {
-                  SipHeaders.setSdp(upstream, relayed);
-                }
-                tx.respond(upstream);
-              },
-              forwarding.workers().of(callId));
+      forwarding.upstream(
+          response,
+          tx.request(),
+          anchored,
+          upstream -> {
+            SipHeaders.shiftCseq(upstream, -offset);
+            tx.respond(upstream);
+          });
     }
 
     @Override

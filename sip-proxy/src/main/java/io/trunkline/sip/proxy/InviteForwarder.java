@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import javax.sip.InvalidArgumentException;
 import javax.sip.header.Header;
 import javax.sip.header.RetryAfterHeader;
-import javax.sip.header.ViaHeader;
 import javax.sip.message.Response;
 
 /**
@@ -329,26 +328,10 @@ final class InviteForwarder implements ClientTransaction.Listener {
         forwarding.clock().instant());
   }
 
+  /** The answer (in a 2xx, or early media in a 18x) names the callee's media: anchored too. */
   private void forwardUp(SIPResponse response) {
-    SIPResponse upstream = (SIPResponse) response.clone();
-    upstream.removeFirst(ViaHeader.NAME);
-    String answer = offer == null ? null : SipHeaders.sdp(upstream);
-    if (answer != null && upstream.getStatusCode() < 300) {
-      // The answer (in a 2xx, or early media in a 18x) names the callee's media: anchor it too.
-      forwarding
-          .media()
-          .answer(callId(), callerTag(), upstream.getToTag(), answer)
-          .whenCompleteAsync(
-              (anchored, failure) -> {
-                if (anchored != null) {
-                  SipHeaders.setSdp(upstream, anchored);
-                }
-                send(upstream);
-              },
-              forwarding.workers().of(callId()));
-      return;
-    }
-    send(upstream);
+    forwarding.upstream(
+        response, server.request(), offer != null && response.getStatusCode() < 300, this::send);
   }
 
   /** §16.7 step 6, simplified: 6xx first, then the lowest class, the first of equals. */
