@@ -35,20 +35,17 @@ final class InDialogForwarder {
     if (Request.BYE.equals(request.getMethod()) && dialogs.end(callId) != null) {
       forwarding.media().release(callId, request.getFromTag());
     }
-    SIPRequest forwarded = forwarding.requests().forwardedRequest(request, null, false);
-    RequestForwarder.Hop hop =
-        forwarding.requests().nextHop(forwarded, dialog, request.getFromTag());
-    if (hop == null) {
+    Onward onward = onward(request, dialog, RequestForwarder.branch(request, 0));
+    if (onward == null) {
       tx.respond(Responses.of(request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null));
       return;
     }
-    long offset = cseqOffset(dialog, request);
-    SipHeaders.shiftCseq(forwarded, offset);
-    forwarding.requests().setVia(forwarded, hop.transport(), RequestForwarder.branch(request, 0));
+    SIPRequest forwarded = onward.request();
+    RequestForwarder.Hop hop = onward.hop();
     // A re-INVITE or UPDATE with SDP moves the media (hold, resume, a new codec): through the
     // call's relay again, offer on the way out and answer on the way back (RFC 3264 §8).
     String offer = forwarding.media().anchored(callId) ? SipHeaders.sdp(request) : null;
-    ClientTransaction.Listener listener = new Upstream(tx, offset, offer != null);
+    ClientTransaction.Listener listener = new Upstream(tx, onward.cseqOffset(), offer != null);
     if (offer == null) {
       forwarding.transactions().startClient(forwarded, hop.transport(), hop.address(), 0, listener);
       return;
@@ -75,22 +72,31 @@ final class InDialogForwarder {
       return; // an ACK for a transaction long gone
     }
     Dialog dialog = forwarding.dialogs().get(request.getCallId().getCallId());
+    Onward onward = onward(request, dialog, RequestForwarder.statelessBranch(request));
+    if (onward != null) {
+      sender.send(onward.request(), onward.hop().transport(), onward.hop().address());
+    }
+  }
+
+  /** An in-dialog request ready to go to the other party, and the CSeq shift it carries. */
+  private record Onward(SIPRequest request, RequestForwarder.Hop hop, long cseqOffset) {}
+
+  /**
+   * The copy of {@code request} for the other party (§16.6), with its Via and, for the caller's
+   * requests, the CSeq shifted by the proxy's retried INVITE; null when there is nowhere to go.
+   */
+  private Onward onward(SIPRequest request, Dialog dialog, String branch) {
     SIPRequest forwarded = forwarding.requests().forwardedRequest(request, null, false);
     RequestForwarder.Hop hop =
         forwarding.requests().nextHop(forwarded, dialog, request.getFromTag());
     if (hop == null) {
-      return;
+      return null;
     }
-    SipHeaders.shiftCseq(forwarded, cseqOffset(dialog, request));
-    forwarding
-        .requests()
-        .setVia(forwarded, hop.transport(), RequestForwarder.statelessBranch(request));
-    sender.send(forwarded, hop.transport(), hop.address());
-  }
-
-  /** Only the caller's requests count on the callee's side from the proxy's retried CSeq. */
-  private static long cseqOffset(Dialog dialog, SIPRequest request) {
-    return dialog != null && dialog.fromCaller(request.getFromTag()) ? dialog.cseqOffset() : 0;
+    long offset =
+        dialog != null && dialog.fromCaller(request.getFromTag()) ? dialog.cseqOffset() : 0;
+    SipHeaders.shiftCseq(forwarded, offset);
+    forwarding.requests().setVia(forwarded, hop.transport(), branch);
+    return new Onward(forwarded, hop, offset);
   }
 
   /** Takes the far end's responses back to the sender, answer SDP through the relay. */
