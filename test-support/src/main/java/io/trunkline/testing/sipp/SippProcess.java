@@ -2,11 +2,6 @@ package io.trunkline.testing.sipp;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,12 +50,12 @@ public final class SippProcess implements AutoCloseable {
     this.screen = screen;
   }
 
-  /** The port sipp listens on. */
   /** What sipp sent and received so far ({@code -trace_msg}), readable while it runs. */
   public Path messageLog() {
     return messages;
   }
 
+  /** The port sipp listens on. */
   public int localPort() {
     return localPort;
   }
@@ -123,20 +118,16 @@ public final class SippProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether a socket holds sipp's address, read from the kernel's socket tables. Binding a probe
+   * socket instead would race sipp: a probe that holds the port for an instant makes sipp fail to
+   * bind it.
+   */
   private boolean portTaken() {
     try {
-      InetAddress address = InetAddress.getByName(localAddress);
-      if (transport == SippTransport.UDP) {
-        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(address, localPort))) {
-          return false;
-        }
-      }
-      try (ServerSocket probe = new ServerSocket()) {
-        probe.bind(new InetSocketAddress(address, localPort));
-        return false;
-      }
-    } catch (SocketException taken) {
-      return true;
+      return transport == SippTransport.UDP
+          ? KernelSockets.udpBound(localAddress, localPort)
+          : KernelSockets.tcpListening(localAddress, localPort);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
