@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trunkline.sip.health.CarrierProber;
+import io.trunkline.sip.pool.PoolStore;
 import io.trunkline.sip.transport.TransportStats;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +52,19 @@ public final class ProxyMetrics implements CarrierProber.Reports {
     Gauge.builder("trunkline.line.sessions", source, sessions)
         .tag("trunk", trunk)
         .tag("line", line)
+        .register(registry);
+  }
+
+  /**
+   * Whether this replica counts on its pool's store (1) or on its share while the store is away
+   * (0), and how often it turned to its share.
+   */
+  public void store(PoolStore store) {
+    Gauge.builder("trunkline.store.shared", store, s -> s.shared() ? 1 : 0)
+        .tag("trunk", trunk)
+        .register(registry);
+    FunctionCounter.builder("trunkline.store.fallbacks", store, PoolStore::fallbacks)
+        .tag("trunk", trunk)
         .register(registry);
   }
 

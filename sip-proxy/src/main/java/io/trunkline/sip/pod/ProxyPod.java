@@ -13,6 +13,7 @@ import io.trunkline.sip.config.SnapshotWatcher;
 import io.trunkline.sip.media.MediaAnchor;
 import io.trunkline.sip.media.RelayPool;
 import io.trunkline.sip.metrics.ProxyMetrics;
+import io.trunkline.sip.pool.PoolSettings;
 import io.trunkline.sip.proxy.SipProxy;
 import io.trunkline.sip.transport.SipServer;
 import java.io.File;
@@ -30,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The proxy as a pod runs it, configured by the environment the operator renders: the snapshot from
@@ -94,9 +96,25 @@ public final class ProxyPod implements AutoCloseable {
       Setting.variable(
           "TRUNKLINE_DRAIN_SECONDS", "3500", "seconds a SIGTERM waits for calls to end");
 
+  private static final Setting POD_NAME =
+      Setting.variable("POD_NAME", "proxy", "the pod's name, its replica name in the pool");
+
   private static final List<Setting> SETTINGS =
-      List.of(
-          CONFIG, CREDENTIALS, ADVERTISED_ADDRESS, POD_IP, BIND, RELAYS, ZONE, OPS, TLS_DIR, DRAIN);
+      Stream.concat(
+              Stream.of(
+                  CONFIG,
+                  CREDENTIALS,
+                  ADVERTISED_ADDRESS,
+                  POD_IP,
+                  POD_NAME,
+                  BIND,
+                  RELAYS,
+                  ZONE,
+                  OPS,
+                  TLS_DIR,
+                  DRAIN),
+              PoolSettings.ALL.stream())
+          .toList();
 
   /**
    * What the pod runs with, from the environment the operator renders.
@@ -112,14 +130,17 @@ public final class ProxyPod implements AutoCloseable {
       String zone,
       InetSocketAddress ops,
       File tlsDir,
-      Duration drain) {
+      Duration drain,
+      String replica,
+      PoolSettings pool) {
 
     /**
      * Reads {@code env}: TRUNKLINE_CONFIG and TRUNKLINE_CREDENTIALS (the snapshot files),
      * TRUNKLINE_ADVERTISED_ADDRESS (else POD_IP), TRUNKLINE_BIND (default all addresses),
      * TRUNKLINE_RELAYS (host:port of the relays' headless Service; unset: media bypass only),
      * TRUNKLINE_ZONE, TRUNKLINE_OPS (default 0.0.0.0:8080), TRUNKLINE_TLS_DIR (tls.crt and
-     * tls.key), TRUNKLINE_DRAIN_SECONDS (default 3500).
+     * tls.key), TRUNKLINE_DRAIN_SECONDS (default 3500), POD_NAME, and the pool's ({@link
+     * PoolSettings}).
      *
      * @throws IllegalArgumentException naming the variable that is wrong
      */
@@ -142,7 +163,9 @@ public final class ProxyPod implements AutoCloseable {
           settings.text(ZONE),
           settings.socketAddress(OPS),
           new File(settings.text(TLS_DIR)),
-          settings.seconds(DRAIN));
+          settings.seconds(DRAIN),
+          settings.text(POD_NAME),
+          PoolSettings.read(settings));
     }
   }
 
@@ -192,6 +215,7 @@ public final class ProxyPod implements AutoCloseable {
             new SipServer.Settings(bind, config.qos().signallingDscp(), tls),
             snapshots::current,
             settings,
+            options.pool().open(options.replica(), config.trunk()),
             metrics,
             media);
     ProxyPod[] pod = new ProxyPod[1];

@@ -21,13 +21,16 @@ import io.trunkline.sip.transaction.TransactionLayer;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sip.message.Response;
 
 /**
  * Takes a new INVITE from its arrival to its forwarding: who calls (a carrier by address, a line or
- * the PBX by digest or source network), admission against the quotas, where the call goes, then the
- * call itself ({@link InviteForwarder}), which exists from then on for a CANCEL to find.
+ * the PBX by digest or source network), admission against the quotas (a store round trip in a pool,
+ * continued on the call's worker), where the call goes, then the call itself ({@link
+ * InviteForwarder}). A CANCEL finds the call at either step.
  */
 final class CallSetup {
 
@@ -36,6 +39,9 @@ final class CallSetup {
   private final Admission admission;
   private final TargetResolver targets;
   private final Map<ServerTransaction, InviteForwarder> calls = new ConcurrentHashMap<>();
+
+  /** INVITEs waiting for their admission, which a CANCEL ends there. */
+  private final Set<ServerTransaction> admitting = ConcurrentHashMap.newKeySet();
 
   CallSetup(
       Forwarding forwarding,
@@ -67,14 +73,51 @@ final class CallSetup {
     // Counted once the caller is known: a challenged INVITE and its answer are one call.
     forwarding.metrics().call();
     Line callee = TargetResolver.calledLine(trunk, request.getRequestURI()).orElse(null);
-    Admission.Verdict verdict = admission.admit(trunk.config(), caller, callee);
-    if (verdict instanceof Admission.Verdict.Refused refused) {
-      refuse(tx, refused.refusal());
+    boolean fromCarrierSide = fromCarrier.isPresent();
+    Line callingLine = caller;
+    admitting.add(tx);
+    CompletableFuture<Admission.Verdict> verdict =
+        admission.admit(trunk.config(), caller, callee).toCompletableFuture();
+    if (verdict.isDone()) {
+      // Counted in this replica's memory: no hop to take.
+      verdict.whenComplete(
+          (v, failure) -> admitted(tx, trunk, fromCarrierSide, callingLine, callee, v, failure));
+    } else {
+      // Counted in the pool's store: back to the call's worker, where a CANCEL would run.
+      verdict.whenCompleteAsync(
+          (v, failure) -> admitted(tx, trunk, fromCarrierSide, callingLine, callee, v, failure),
+          forwarding.workers().of(request.getCallId().getCallId()));
+    }
+  }
+
+  private void admitted(
+      ServerTransaction tx,
+      ServedTrunk trunk,
+      boolean fromCarrier,
+      Line caller,
+      Line callee,
+      Admission.Verdict verdict,
+      Throwable failure) {
+    boolean cancelled = !admitting.remove(tx);
+    if (failure != null || verdict instanceof Admission.Verdict.Refused) {
+      if (!cancelled) {
+        refuse(
+            tx,
+            failure != null
+                ? Refusal.retryLater(
+                    Response.SERVICE_UNAVAILABLE, "Quota Unavailable", 5, RejectReason.UNAVAILABLE)
+                : ((Admission.Verdict.Refused) verdict).refusal());
+      }
       return;
     }
     CallChannels channels = ((Admission.Verdict.Admitted) verdict).channels();
+    if (cancelled) {
+      channels.release();
+      return;
+    }
+    SIPRequest request = tx.request();
     TargetResolver.Resolution resolution =
-        targets.resolve(trunk, request.getRequestURI(), fromCarrier.isPresent(), caller, callee);
+        targets.resolve(trunk, request.getRequestURI(), fromCarrier, caller, callee);
     if (resolution instanceof TargetResolver.Resolution.Refused refused) {
       channels.release();
       refuse(tx, refused.refusal());
@@ -103,6 +146,12 @@ final class CallSetup {
   /** §16.10: a CANCEL is answered at once, then the call's branches are cancelled. */
   void cancel(ServerTransaction tx, TransactionLayer transactions) {
     ServerTransaction invite = transactions.inviteFor(tx.request());
+    if (invite != null && admitting.remove(invite)) {
+      // Still being admitted: the call ends here, and its channels go back once they are known.
+      tx.respond(Responses.of(tx.request(), Response.OK, null));
+      invite.respond(Responses.of(invite.request(), Response.REQUEST_TERMINATED, null));
+      return;
+    }
     InviteForwarder call = invite == null ? null : calls.get(invite);
     if (call == null) {
       tx.respond(Responses.of(tx.request(), Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null));

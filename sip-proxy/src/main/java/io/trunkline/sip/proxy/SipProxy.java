@@ -16,9 +16,8 @@ import io.trunkline.sip.message.Responses;
 import io.trunkline.sip.metrics.ProxyMetrics;
 import io.trunkline.sip.metrics.Refusal;
 import io.trunkline.sip.metrics.RejectReason;
+import io.trunkline.sip.pool.PoolState;
 import io.trunkline.sip.quota.Admission;
-import io.trunkline.sip.quota.InMemoryChannelQuota;
-import io.trunkline.sip.registrar.InMemoryLocationStore;
 import io.trunkline.sip.registrar.LocationStore;
 import io.trunkline.sip.registrar.Registrar;
 import io.trunkline.sip.routing.TargetResolver;
@@ -70,17 +69,20 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
   private final CarrierProber prober;
   private final MediaAnchor media;
   private final Housekeeping housekeeping;
+  private final PoolState pool;
 
   public SipProxy(
       Supplier<Snapshot> snapshots,
       Settings settings,
       SipSender sender,
       CallWorkers workers,
-      LocationStore locations,
-      Admission admission,
+      PoolState pool,
       ProxyMetrics metrics,
       MediaAnchor media,
       Clock clock) {
+    this.pool = pool;
+    Admission admission = new Admission(pool.quota(), pool.replica());
+    LocationStore locations = pool.locations();
     this.trunks =
         new ServedTrunks(
             snapshots,
@@ -97,7 +99,9 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     this.requests = new RequestForwarder(settings, sender);
     this.authenticator =
         new Authenticator(
-            NonceFactory.random(clock, Duration.ofMinutes(5)), SourceBans.defaults(clock), metrics);
+            new NonceFactory(pool.nonceKey(), clock, Duration.ofMinutes(5)),
+            SourceBans.defaults(clock),
+            metrics);
     this.prober =
         new CarrierProber(
             new OptionsProbe(
@@ -120,6 +124,9 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     this.inDialog = new InDialogForwarder(forwarding, sender);
     this.housekeeping =
         new Housekeeping(trunks, authenticator, dialogs, media, prober, metrics, clock);
+    if (pool.store() != null) {
+      metrics.store(pool.store());
+    }
     metrics.sessions(
         this,
         proxy -> proxy.channelsInUse(),
@@ -127,13 +134,14 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
   }
 
   /**
-   * Binds the transports and starts a proxy on them with one replica's own quota counters and
-   * location store: the shape of both a pod and the standalone edge.
+   * Binds the transports and starts a proxy on them, counting and registering in {@code pool}: the
+   * shape of both a pod and the standalone edge.
    */
   public static Running serve(
       SipServer.Settings transports,
       Supplier<Snapshot> snapshots,
       Settings settings,
+      PoolState pool,
       ProxyMetrics metrics,
       MediaAnchor media)
       throws InterruptedException {
@@ -148,8 +156,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
                         settings,
                         sender,
                         workers,
-                        new InMemoryLocationStore(),
-                        new Admission(new InMemoryChannelQuota(), System::nanoTime),
+                        pool,
                         metrics,
                         media,
                         Clock.systemUTC()));
@@ -247,5 +254,6 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     housekeeping.close();
     transactions.close();
     media.close();
+    pool.close();
   }
 }

@@ -4,13 +4,18 @@ import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.config.TrunkConfig.Line;
 import io.trunkline.sip.metrics.Refusal;
 import io.trunkline.sip.metrics.RejectReason;
-import java.util.function.LongSupplier;
+import io.trunkline.sip.quota.ChannelQuota.Channel;
+import io.trunkline.sip.quota.ChannelQuota.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sip.message.Response;
 
 /**
- * Admits a new call against the trunk's quotas, in the order a caller should learn them: the
- * trunk's calls per second, its channels, then the caller's and the callee's line (one call each,
- * so a second call is busy). An admitted call holds its channels until it ends.
+ * Admits a new call against the trunk's quotas in one claim, refused in the order a caller should
+ * learn it: the trunk's calls per second, its channels, then the caller's and the callee's line
+ * (one call each, so a second call is busy). An admitted call holds its channels until it ends.
  */
 public final class Admission {
 
@@ -22,48 +27,53 @@ public final class Admission {
   }
 
   private final ChannelQuota quota;
-  private final LongSupplier nanoTime;
-  private volatile CallRateLimiter rate;
+  private final String claimPrefix;
+  private final AtomicLong claims = new AtomicLong();
 
-  public Admission(ChannelQuota quota, LongSupplier nanoTime) {
+  /**
+   * @param replica this replica's name in its pool, which makes its claims' names unique there
+   */
+  public Admission(ChannelQuota quota, String replica) {
     this.quota = quota;
-    this.nanoTime = nanoTime;
+    this.claimPrefix = replica + "/";
   }
 
   /**
    * @param caller the calling line, or null for a PBX or carrier
    * @param callee the called line, or null for a carrier or PBX destination
    */
-  public Verdict admit(TrunkConfig trunk, Line caller, Line callee) {
-    if (!rate(trunk.quota().callsPerSecond()).tryAdmit()) {
-      return refused(
-          Refusal.retryLater(
-              Response.SERVICE_UNAVAILABLE, "Call Rate Exceeded", 1, RejectReason.CPS),
-          null);
-    }
-    CallChannels channels = new CallChannels(quota);
-    if (!channels.take(trunkKey(trunk.trunk()), trunk.quota().channels())) {
-      return refused(
-          Refusal.retryLater(
-              Response.SERVICE_UNAVAILABLE, "Trunk Channels In Use", 5, RejectReason.QUOTA),
-          channels);
-    }
+  public CompletionStage<Verdict> admit(TrunkConfig trunk, Line caller, Line callee) {
+    List<Channel> channels = new ArrayList<>(3);
+    channels.add(new Channel(trunkKey(trunk.trunk()), trunk.quota().channels(), true));
     for (Line line : new Line[] {caller, callee}) {
-      if (line != null && !channels.take(lineKey(line.name()), line.channels())) {
-        return refused(Refusal.of(Response.BUSY_HERE, null, RejectReason.BUSY), channels);
+      if (line != null) {
+        channels.add(new Channel(lineKey(line.name()), line.channels(), false));
       }
     }
-    return new Verdict.Admitted(channels);
+    String claim = claimPrefix + claims.incrementAndGet();
+    return quota
+        .claim(claim, rateKey(trunk.trunk()), trunk.quota().callsPerSecond(), channels)
+        .thenApply(outcome -> verdict(claim, channels, outcome));
   }
 
-  private static Verdict refused(Refusal refusal, CallChannels taken) {
-    if (taken != null) {
-      taken.release();
+  private Verdict verdict(String claim, List<Channel> channels, Outcome outcome) {
+    if (outcome instanceof Outcome.OverRate) {
+      return new Verdict.Refused(
+          Refusal.retryLater(
+              Response.SERVICE_UNAVAILABLE, "Call Rate Exceeded", 1, RejectReason.CPS));
     }
-    return new Verdict.Refused(refusal);
+    if (outcome instanceof Outcome.Full full) {
+      return new Verdict.Refused(
+          full.channel() == 0
+              ? Refusal.retryLater(
+                  Response.SERVICE_UNAVAILABLE, "Trunk Channels In Use", 5, RejectReason.QUOTA)
+              : Refusal.of(Response.BUSY_HERE, null, RejectReason.BUSY));
+    }
+    return new Verdict.Admitted(
+        new CallChannels(quota, claim, channels.stream().map(Channel::key).toList()));
   }
 
-  /** Channels of the trunk held by calls being set up or answered. */
+  /** Channels of the trunk held by calls through this replica, being set up or answered. */
   public int trunkInUse(String trunk) {
     return quota.inUse(trunkKey(trunk));
   }
@@ -73,22 +83,12 @@ public final class Admission {
     return quota.inUse(lineKey(line));
   }
 
-  /** One bucket per trunk, made anew when the snapshot changes the rate. */
-  private CallRateLimiter rate(int wanted) {
-    CallRateLimiter current = rate;
-    if (current == null || current.callsPerSecond() != wanted) {
-      synchronized (this) {
-        if (rate == null || rate.callsPerSecond() != wanted) {
-          rate = new CallRateLimiter(wanted, nanoTime);
-        }
-        current = rate;
-      }
-    }
-    return current;
-  }
-
   private static String trunkKey(String trunk) {
     return "trunk/" + trunk;
+  }
+
+  private static String rateKey(String trunk) {
+    return "rate/" + trunk;
   }
 
   private static String lineKey(String line) {

@@ -1,33 +1,27 @@
 package io.trunkline.sip.quota;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** The channels one call holds (trunk, caller line, callee line), returned exactly once. */
+/**
+ * The channels one admitted call holds (trunk, caller line, callee line), returned exactly once.
+ */
 public final class CallChannels {
 
   private final ChannelQuota quota;
-  private final List<String> keys = new ArrayList<>();
-  private boolean released;
+  private final String claim;
+  private final List<String> keys;
+  private final AtomicBoolean released = new AtomicBoolean();
 
-  public CallChannels(ChannelQuota quota) {
+  public CallChannels(ChannelQuota quota, String claim, List<String> keys) {
     this.quota = quota;
+    this.claim = claim;
+    this.keys = List.copyOf(keys);
   }
 
-  /** Takes a channel of {@code key}; false (holding nothing more) when none is free. */
-  public synchronized boolean take(String key, int limit) {
-    if (!quota.tryAcquire(key, limit)) {
-      return false;
+  public void release() {
+    if (released.compareAndSet(false, true)) {
+      quota.release(claim, keys);
     }
-    keys.add(key);
-    return true;
-  }
-
-  public synchronized void release() {
-    if (released) {
-      return;
-    }
-    released = true;
-    keys.forEach(quota::release);
   }
 }

@@ -5,24 +5,25 @@ import java.util.function.LongSupplier;
 /**
  * New calls per second for one trunk, as a token bucket holding one second's worth: a burst up to
  * the rate is admitted at once, then calls are admitted as tokens come back, so a PBX retry storm
- * reaches the carrier at the agreed rate and no faster.
+ * reaches the carrier at the agreed rate and no faster. A fractional rate (a replica's share of a
+ * trunk's) holds one call's worth, so it admits a call at least every 1/rate seconds.
  */
 public final class CallRateLimiter {
 
-  private final int callsPerSecond;
+  private final double callsPerSecond;
   private final LongSupplier nanoTime;
   private double tokens;
   private long last;
 
-  /** {@code callsPerSecond} 0 admits everything. */
-  public CallRateLimiter(int callsPerSecond, LongSupplier nanoTime) {
+  /** {@code callsPerSecond} 0 or less admits everything. */
+  public CallRateLimiter(double callsPerSecond, LongSupplier nanoTime) {
     this.callsPerSecond = callsPerSecond;
     this.nanoTime = nanoTime;
-    this.tokens = callsPerSecond;
+    this.tokens = Math.max(1, callsPerSecond);
     this.last = nanoTime.getAsLong();
   }
 
-  public int callsPerSecond() {
+  public double callsPerSecond() {
     return callsPerSecond;
   }
 
@@ -32,7 +33,7 @@ public final class CallRateLimiter {
       return true;
     }
     long now = nanoTime.getAsLong();
-    tokens = Math.min(callsPerSecond, tokens + (now - last) * callsPerSecond / 1e9);
+    tokens = Math.min(Math.max(1, callsPerSecond), tokens + (now - last) * callsPerSecond / 1e9);
     last = now;
     if (tokens >= 1) {
       tokens -= 1;

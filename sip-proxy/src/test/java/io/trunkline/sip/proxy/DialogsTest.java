@@ -3,18 +3,20 @@ package io.trunkline.sip.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trunkline.sip.quota.CallChannels;
+import io.trunkline.sip.quota.ChannelQuota;
 import io.trunkline.sip.quota.InMemoryChannelQuota;
 import io.trunkline.sip.transport.Transport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DialogsTest {
 
   private static final Instant START = Instant.parse("2026-11-21T10:00:00Z");
 
-  private final InMemoryChannelQuota quota = new InMemoryChannelQuota();
+  private final InMemoryChannelQuota quota = new InMemoryChannelQuota(System::nanoTime);
   private final Dialogs dialogs = new Dialogs();
 
   @Test
@@ -39,8 +41,11 @@ class DialogsTest {
   }
 
   private Dialog dialog(String callId, Instant started) {
-    CallChannels channels = new CallChannels(quota);
-    assertThat(channels.take("trunk/acme", 10)).isTrue();
+    assertThat(
+            quota.claimNow(
+                "rate/acme", 0, List.of(new ChannelQuota.Channel("trunk/acme", 10, true))))
+        .isEqualTo(ChannelQuota.TAKEN);
+    CallChannels channels = new CallChannels(quota, callId, List.of("trunk/acme"));
     InetSocketAddress peer = new InetSocketAddress("127.0.0.2", 5060);
     return new Dialog(
         callId, "tag", peer, Transport.UDP, peer, Transport.UDP, 0, channels, started);

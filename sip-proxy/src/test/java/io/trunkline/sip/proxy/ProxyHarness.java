@@ -10,7 +10,7 @@ import io.trunkline.sip.media.RelayPool;
 import io.trunkline.sip.message.ParseResult;
 import io.trunkline.sip.message.SipParser;
 import io.trunkline.sip.metrics.ProxyMetrics;
-import io.trunkline.sip.quota.Admission;
+import io.trunkline.sip.pool.PoolState;
 import io.trunkline.sip.quota.InMemoryChannelQuota;
 import io.trunkline.sip.registrar.InMemoryLocationStore;
 import io.trunkline.sip.transport.CallWorkers;
@@ -71,8 +71,13 @@ final class ProxyHarness implements AutoCloseable {
             new SipProxy.Settings(PROXY, 5060, 5061),
             sender,
             new CallWorkers(List.of(Runnable::run)),
-            new InMemoryLocationStore(),
-            new Admission(new InMemoryChannelQuota(), nanoTime::get),
+            new PoolState(
+                "harness",
+                PoolState.Mode.IN_MEMORY,
+                new InMemoryChannelQuota(nanoTime::get),
+                new InMemoryLocationStore(),
+                new byte[32],
+                null),
             metrics,
             new MediaAnchor(new RelayPool("local", List.of())),
             Clock.fixed(Instant.parse("2026-12-02T10:00:00Z"), ZoneOffset.UTC));

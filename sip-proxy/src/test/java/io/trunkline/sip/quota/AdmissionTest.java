@@ -13,15 +13,15 @@ import org.junit.jupiter.api.Test;
 class AdmissionTest {
 
   private final AtomicLong nanoTime = new AtomicLong();
-  private final InMemoryChannelQuota quota = new InMemoryChannelQuota();
-  private final Admission admission = new Admission(quota, nanoTime::get);
+  private final InMemoryChannelQuota quota = new InMemoryChannelQuota(nanoTime::get);
+  private final Admission admission = new Admission(quota, "replica");
 
   @Test
   void refusesOverTheRateBeforeTakingAnyChannel() {
     TrunkConfig trunk = office(10, 1);
-    assertThat(admission.admit(trunk, null, null)).isInstanceOf(Admission.Verdict.Admitted.class);
+    assertThat(admit(trunk, null, null)).isInstanceOf(Admission.Verdict.Admitted.class);
 
-    Refusal refused = refusal(admission.admit(trunk, null, null));
+    Refusal refused = refusal(admit(trunk, null, null));
 
     assertThat(refused.counted()).isEqualTo(RejectReason.CPS);
     assertThat(refused.status()).isEqualTo(503);
@@ -32,16 +32,16 @@ class AdmissionTest {
   @Test
   void refusesOverTheTrunksChannelsUntilACallEnds() {
     TrunkConfig trunk = office(1, 0);
-    CallChannels first = channels(admission.admit(trunk, null, null));
+    CallChannels first = channels(admit(trunk, null, null));
 
-    Refusal full = refusal(admission.admit(trunk, null, null));
+    Refusal full = refusal(admit(trunk, null, null));
     first.release();
     first.release();
 
     assertThat(full.counted()).isEqualTo(RejectReason.QUOTA);
     assertThat(full.retryAfterSeconds()).isEqualTo(5);
     assertThat(admission.trunkInUse("office")).isZero();
-    assertThat(admission.admit(trunk, null, null)).isInstanceOf(Admission.Verdict.Admitted.class);
+    assertThat(admit(trunk, null, null)).isInstanceOf(Admission.Verdict.Admitted.class);
   }
 
   @Test
@@ -49,16 +49,20 @@ class AdmissionTest {
     TrunkConfig trunk = office(4, 0);
     Line anna = trunk.lines().get(0);
     Line ben = trunk.lines().get(1);
-    channels(admission.admit(trunk, anna, ben));
+    channels(admit(trunk, anna, ben));
 
-    Refusal callerBusy = refusal(admission.admit(trunk, anna, null));
-    Refusal calleeBusy = refusal(admission.admit(trunk, null, ben));
+    Refusal callerBusy = refusal(admit(trunk, anna, null));
+    Refusal calleeBusy = refusal(admit(trunk, null, ben));
 
     assertThat(callerBusy.status()).isEqualTo(486);
     assertThat(calleeBusy.counted()).isEqualTo(RejectReason.BUSY);
     assertThat(admission.trunkInUse("office")).isOne();
     assertThat(admission.lineInUse("anna")).isOne();
     assertThat(admission.lineInUse("ben")).isOne();
+  }
+
+  private Admission.Verdict admit(TrunkConfig trunk, Line caller, Line callee) {
+    return admission.admit(trunk, caller, callee).toCompletableFuture().join();
   }
 
   private static TrunkConfig office(int channels, int callsPerSecond) {

@@ -14,6 +14,7 @@ import io.trunkline.relay.control.RelayClient;
 import io.trunkline.sip.media.MediaAnchor;
 import io.trunkline.sip.media.RelayPool;
 import io.trunkline.sip.metrics.ProxyMetrics;
+import io.trunkline.sip.pool.PoolSettings;
 import io.trunkline.sip.proxy.SipProxy;
 import io.trunkline.sip.transport.SipServer;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 /**
  * Runs a trunk's edge on one machine from a folder of the same YAML the operator takes: {@code
@@ -63,21 +65,31 @@ public final class Standalone implements AutoCloseable {
       String trunk,
       InetSocketAddress ops,
       List<InetSocketAddress> relays,
-      String zone) {
+      String zone,
+      PoolSettings pool) {
     public Options {
       relays = List.copyOf(relays);
     }
 
     public static Options bind(InetSocketAddress bind) {
-      return new Options(bind, null, null, List.of(), null);
+      return new Options(bind, null, null, List.of(), null, PoolSettings.ALONE);
     }
 
     public Options withOps(InetSocketAddress address) {
-      return new Options(bind, trunk, address, relays, zone);
+      return new Options(bind, trunk, address, relays, zone, pool);
     }
 
     public Options withRelays(String proxyZone, List<InetSocketAddress> addresses) {
-      return new Options(bind, trunk, ops, addresses, proxyZone);
+      return new Options(bind, trunk, ops, addresses, proxyZone, pool);
+    }
+
+    public Options withTrunk(String name) {
+      return new Options(bind, name, ops, relays, zone, pool);
+    }
+
+    /** One replica of a pool of proxies, each started on its own address. */
+    public Options inPool(PoolSettings settings) {
+      return new Options(bind, trunk, ops, relays, zone, settings);
     }
   }
 
@@ -85,7 +97,7 @@ public final class Standalone implements AutoCloseable {
   public static Standalone start(
       Path folder, InetSocketAddress bind, String trunkName, PrintStream log)
       throws InterruptedException, IOException {
-    return start(folder, new Options(bind, trunkName, null, List.of(), null), log);
+    return start(folder, Options.bind(bind).withTrunk(trunkName), log);
   }
 
   /**
@@ -144,6 +156,7 @@ public final class Standalone implements AutoCloseable {
             SipServer.Settings.plain(address, config.qos().signallingDscp()),
             snapshots,
             settings,
+            options.pool().open(advertised + ":" + address.getPort(), config.trunk()),
             metrics,
             media);
     snapshots.watch(Duration.ofSeconds(2));
@@ -226,19 +239,21 @@ public final class Standalone implements AutoCloseable {
       Setting.flag(
           "--zone", null, "the proxy's zone among those relays (default: the trunk's first)");
 
-  private static final List<Setting> SETTINGS = List.of(BIND, TRUNK, OPS, RELAY, ZONE);
+  private static final List<Setting> SETTINGS =
+      Stream.concat(Stream.of(BIND, TRUNK, OPS, RELAY, ZONE), PoolSettings.ALL.stream()).toList();
 
   private static final String SYNOPSIS =
       "Standalone FOLDER [--bind ADDRESS:PORT] [--trunk NAME] [--ops ADDRESS:PORT]"
-          + " [--relay CONTROL-ADDRESS:PORT]... [--zone ZONE]";
+          + " [--relay CONTROL-ADDRESS:PORT]... [--zone ZONE]"
+          + " [--pool-size N [--store HOST:PORT [--store-tls true] [--store-lease SECONDS]]]";
 
   /**
    * Reads the command line: one folder, and options before or after it.
    *
    * @throws IllegalArgumentException naming the option that is wrong
    */
-  static Command parse(String[] args) {
-    ProcessSettings settings = ProcessSettings.read(SETTINGS, args, Map.of());
+  static Command parse(String[] args, Map<String, String> env) {
+    ProcessSettings settings = ProcessSettings.read(SETTINGS, args, env);
     if (settings.arguments().size() != 1) {
       throw new IllegalArgumentException(
           settings.arguments().isEmpty()
@@ -252,7 +267,8 @@ public final class Standalone implements AutoCloseable {
             settings.optional(TRUNK).orElse(null),
             settings.socketAddress(OPS),
             settings.socketAddresses(RELAY),
-            settings.optional(ZONE).orElse(null)));
+            settings.optional(ZONE).orElse(null),
+            PoolSettings.read(settings)));
   }
 
   static String usage() {
@@ -264,7 +280,7 @@ public final class Standalone implements AutoCloseable {
     InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
     Command command;
     try {
-      command = parse(args);
+      command = parse(args, System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.err.print(usage());

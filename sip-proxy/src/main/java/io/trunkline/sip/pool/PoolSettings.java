@@ -1,0 +1,91 @@
+package io.trunkline.sip.pool;
+
+import io.trunkline.process.settings.HostPort;
+import io.trunkline.process.settings.ProcessSettings;
+import io.trunkline.process.settings.Setting;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How a proxy learns its pool, the same way from a pod's environment and the standalone command
+ * line: the store's address (and password and TLS), the most replicas the pool may have, and the
+ * lease a killed replica's channels stay taken for.
+ *
+ * @param size the most replicas the pool may have
+ * @param store the pool's store, or null for none
+ */
+public record PoolSettings(int size, PoolState.StoreSettings store) {
+
+  public static final Setting STORE =
+      new Setting(
+          "--store",
+          "TRUNKLINE_STORE_ADDRESS",
+          null,
+          "HOST:PORT of the pool's Redis; unset: no shared store");
+  public static final Setting STORE_PASSWORD =
+      Setting.variable(
+          "TRUNKLINE_STORE_PASSWORD", null, "the pool's Redis password, if it has one");
+  public static final Setting STORE_TLS =
+      new Setting("--store-tls", "TRUNKLINE_STORE_TLS", "false", "reach the pool's Redis over TLS");
+  public static final Setting STORE_TIMEOUT =
+      Setting.variable(
+          "TRUNKLINE_STORE_TIMEOUT_MILLIS",
+          "250",
+          "a store command slower than this turns the replica to its share");
+  public static final Setting LEASE =
+      new Setting(
+          "--store-lease",
+          "TRUNKLINE_STORE_LEASE_SECONDS",
+          "30",
+          "seconds a killed replica's channels stay taken in the store");
+  public static final Setting POOL_SIZE =
+      new Setting(
+          "--pool-size",
+          "TRUNKLINE_POOL_SIZE",
+          "1",
+          "the most replicas the pool may have; each falls back to that share of the trunk");
+
+  /** The settings above, for a process's list and its usage text. */
+  public static final List<Setting> ALL =
+      List.of(STORE, STORE_PASSWORD, STORE_TLS, STORE_TIMEOUT, LEASE, POOL_SIZE);
+
+  /** A proxy alone: one replica, no store. */
+  public static final PoolSettings ALONE = new PoolSettings(1, null);
+
+  /**
+   * Reads the settings above.
+   *
+   * @throws IllegalArgumentException naming the setting that is wrong
+   */
+  public static PoolSettings read(ProcessSettings settings) {
+    int size = settings.integer(POOL_SIZE);
+    if (size < 1) {
+      throw new IllegalArgumentException(POOL_SIZE.names() + " must be at least 1, not " + size);
+    }
+    if (!settings.has(STORE)) {
+      return new PoolSettings(size, null);
+    }
+    HostPort address = settings.hostPort(STORE);
+    return new PoolSettings(
+        size,
+        new PoolState.StoreSettings(
+            new PoolStore.Address(
+                address.host(),
+                address.port(),
+                settings.optional(STORE_PASSWORD).orElse(null),
+                settings.bool(STORE_TLS),
+                Duration.ofMillis(settings.integer(STORE_TIMEOUT))),
+            settings.seconds(LEASE)));
+  }
+
+  /**
+   * The state of replica {@code replica} of {@code trunk}'s pool: in the store when one is named,
+   * else shares when the pool may have several replicas, else memory.
+   */
+  public PoolState open(String replica, String trunk) {
+    if (store != null) {
+      return PoolState.shared(replica, trunk, size, store);
+    }
+    return size > 1 ? PoolState.shares(replica, size) : PoolState.alone(replica);
+  }
+}

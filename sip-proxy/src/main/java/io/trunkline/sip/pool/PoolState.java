@@ -1,0 +1,102 @@
+package io.trunkline.sip.pool;
+
+import io.trunkline.sip.quota.ChannelQuota;
+import io.trunkline.sip.quota.InMemoryChannelQuota;
+import io.trunkline.sip.registrar.InMemoryLocationStore;
+import io.trunkline.sip.registrar.LocationStore;
+import java.security.SecureRandom;
+import java.time.Duration;
+
+/**
+ * What a proxy keeps that the other replicas of its pool must see: channel use and calls per
+ * second, registrations, and the key its digest nonces are made with. A proxy alone (standalone,
+ * one replica) keeps them in memory; a pool, in its store ({@link #shared}), or, with no store, on
+ * {@link #shares}.
+ *
+ * @param replica this replica's name in the pool, unique there
+ * @param mode how the pool counts, as the proxy reports it
+ * @param store the pool's store, or null
+ */
+public record PoolState(
+    String replica,
+    Mode mode,
+    ChannelQuota quota,
+    LocationStore locations,
+    byte[] nonceKey,
+    PoolStore store)
+    implements AutoCloseable {
+
+  /** How a pool counts its quotas. */
+  public enum Mode {
+    /** One replica: everything in its memory. */
+    IN_MEMORY,
+    /** Several replicas and no store: each counts its share of the trunk. */
+    SHARES,
+    /** Several replicas counting together in a store (on their shares while it is away). */
+    SHARED
+  }
+
+  /** Settings of a pool's store: the lease a killed replica's channels stay taken for. */
+  public record StoreSettings(PoolStore.Address address, Duration lease) {}
+
+  public PoolState {
+    nonceKey = nonceKey.clone();
+  }
+
+  /** A proxy on its own. */
+  public static PoolState alone(String replica) {
+    return new PoolState(
+        replica,
+        Mode.IN_MEMORY,
+        new InMemoryChannelQuota(System::nanoTime),
+        new InMemoryLocationStore(),
+        randomKey(),
+        null);
+  }
+
+  /**
+   * One replica of a pool of up to {@code poolSize} with no store: its share of the channels and
+   * calls per second, and registrations known only where they were taken.
+   */
+  public static PoolState shares(String replica, int poolSize) {
+    return new PoolState(
+        replica,
+        Mode.SHARES,
+        new ShareQuota(poolSize, System::nanoTime),
+        new InMemoryLocationStore(),
+        randomKey(),
+        null);
+  }
+
+  /** One replica of a pool of up to {@code poolSize} counting in the store at {@code settings}. */
+  public static PoolState shared(
+      String replica, String trunk, int poolSize, StoreSettings settings) {
+    PoolStore store = PoolStore.open(settings.address(), trunk);
+    byte[] key = store.sharedSecret("nonce-key");
+    return new PoolState(
+        replica,
+        Mode.SHARED,
+        new SharedChannelQuota(store, poolSize, settings.lease(), System::nanoTime),
+        new SharedLocationStore(store, settings.address().timeout()),
+        key != null ? key : randomKey(),
+        store);
+  }
+
+  @Override
+  public byte[] nonceKey() {
+    return nonceKey.clone();
+  }
+
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return key;
+  }
+
+  @Override
+  public void close() {
+    if (store != null) {
+      store.close();
+    }
+  }
+}
