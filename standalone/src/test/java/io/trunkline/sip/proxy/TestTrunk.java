@@ -1,5 +1,6 @@
 package io.trunkline.sip.proxy;
 
+import io.trunkline.sip.pool.PoolSettings;
 import io.trunkline.sip.standalone.Standalone;
 import io.trunkline.testing.net.LoopbackPorts;
 import io.trunkline.testing.sipp.Sipp;
@@ -82,6 +83,20 @@ final class TestTrunk implements AutoCloseable {
                 .withRelays(zone, relays),
             new PrintStream(log, true, StandardCharsets.UTF_8));
     return this;
+  }
+
+  /**
+   * Starts one more proxy of this trunk on {@code address}, a replica of the pool {@code pool}
+   * describes, from the same folder; the caller closes it.
+   */
+  Standalone startReplica(Path folder, String address, int replicaPort, PoolSettings pool)
+      throws IOException, InterruptedException {
+    Files.createDirectories(folder);
+    Files.writeString(folder.resolve("trunk.yaml"), yaml());
+    return Standalone.start(
+        folder,
+        Standalone.Options.bind(new InetSocketAddress(address, replicaPort)).inPool(pool),
+        new PrintStream(log, true, StandardCharsets.UTF_8));
   }
 
   SipProxy proxy() {

@@ -1,0 +1,175 @@
+package io.trunkline.sip.proxy;
+
+import static io.trunkline.sip.proxy.TestTrunk.ANNA;
+import static io.trunkline.sip.proxy.TestTrunk.ANNA_PASSWORD;
+import static io.trunkline.sip.proxy.TestTrunk.ANNA_PHONE;
+import static io.trunkline.sip.proxy.TestTrunk.NATIONAL;
+import static io.trunkline.sip.proxy.TestTrunk.PBX;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.trunkline.sip.metrics.RejectReason;
+import io.trunkline.sip.pool.PoolSettings;
+import io.trunkline.sip.pool.PoolState;
+import io.trunkline.sip.pool.PoolStore;
+import io.trunkline.sip.standalone.Standalone;
+import io.trunkline.testing.net.LoopbackPorts;
+import io.trunkline.testing.redis.RedisServer;
+import io.trunkline.testing.sipp.Sipp;
+import io.trunkline.testing.sipp.SippProcess;
+import io.trunkline.testing.sipp.SippResult;
+import io.trunkline.testing.sipp.SippTransport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three proxies of one trunk on 127.0.0.21 to .23 sharing one real redis-server, driven by real
+ * sipp: the pool behaves as one trunk.
+ */
+class PoolRedisTest {
+
+  private static final List<String> REPLICAS = List.of("127.0.0.21", "127.0.0.22", "127.0.0.23");
+
+  @TempDir Path work;
+
+  private final TestTrunk trunk = new TestTrunk();
+  private final List<Standalone> replicas = new ArrayList<>();
+  private final List<Integer> ports = new ArrayList<>();
+  private RedisServer redis;
+
+  @BeforeEach
+  void start() throws Exception {
+    redis = RedisServer.start("127.0.0.30", work.resolve("redis"));
+    trunk.channels = 20;
+    PoolSettings pool =
+        new PoolSettings(
+            3,
+            new PoolState.StoreSettings(
+                new PoolStore.Address(
+                    redis.host(), redis.port(), null, false, Duration.ofMillis(500)),
+                Duration.ofSeconds(30)));
+    for (String address : REPLICAS) {
+      int port = LoopbackPorts.freePort(address);
+      ports.add(port);
+      replicas.add(trunk.startReplica(work.resolve("trunk"), address, port, pool));
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    replicas.forEach(Standalone::close);
+    redis.close();
+  }
+
+  @Test
+  void thirtyCallsOverThreeReplicasOfATwentyChannelTrunkAnswerExactlyTwenty() throws Exception {
+    List<SippProcess> pbx = new ArrayList<>();
+    try (SippProcess carrier = trunk.carrierAnswering(work)) {
+      for (int r = 0; r < REPLICAS.size(); r++) {
+        pbx.add(
+            Sipp.bundled("call")
+                .named("pbx-to-" + REPLICAS.get(r))
+                .local(PBX, 0)
+                .remote(REPLICAS.get(r), ports.get(r))
+                .calls(10)
+                .concurrentCalls(10)
+                .rate(50)
+                .variable("dest", NATIONAL)
+                .option("-s", "pbx", "-d", "4000")
+                .timeout(Duration.ofSeconds(30))
+                .start(work));
+      }
+      // While the 20 calls are held: the pool's channels, counted by each replica, sum to 20.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> replicas.stream().mapToInt(r -> r.proxy().channelsInUse()).sum() == 20);
+
+      long answered = 0;
+      long failed = 0;
+      boolean retryAfter = false;
+      for (SippProcess caller : pbx) {
+        SippResult result = caller.await();
+        answered += result.statistics().successfulCalls();
+        failed += result.statistics().failedCalls();
+        retryAfter |= Files.readString(result.messageLog()).contains("Retry-After: 5");
+      }
+
+      assertThat(answered).isEqualTo(20);
+      assertThat(failed).isEqualTo(10);
+      assertThat(retryAfter).isTrue();
+      assertThat(
+              replicas.stream()
+                  .mapToDouble(r -> r.proxy().metrics().rejected(RejectReason.QUOTA))
+                  .sum())
+          .isEqualTo(10);
+    } finally {
+      pbx.forEach(SippProcess::close);
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> replicas.stream().mapToInt(r -> r.proxy().channelsInUse()).sum() == 0);
+  }
+
+  @Test
+  void aLineRegisteredThroughOneReplicaRingsThroughAnotherAndIsBusyThroughTheThird()
+      throws Exception {
+    int annaPort = LoopbackPorts.stablePort(ANNA_PHONE);
+    SippResult registered =
+        TestTrunk.register("anna", ANNA_PASSWORD)
+            .local(ANNA_PHONE, annaPort)
+            .remote(REPLICAS.get(0), ports.get(0))
+            .start(work)
+            .await();
+    assertThat(registered.allCallsSucceeded()).as(registered.toString()).isTrue();
+
+    try (SippProcess phone =
+            Sipp.bundled("answer")
+                .named("anna-phone")
+                .local(ANNA_PHONE, annaPort)
+                .calls(1)
+                .timeout(Duration.ofSeconds(30))
+                .start(work)
+                .awaitListening(Duration.ofSeconds(10));
+        SippProcess first = pbxCalls(2, ANNA, "call", "4000")) {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> replicas.get(2).proxy().activeDialogs() == 1);
+
+      SippResult busy =
+          trunk
+              .towardsProxy(
+                  TestTrunk.withStatus("refused", 486, work.resolve("s")), PBX, SippTransport.UDP)
+              .remote(REPLICAS.get(1), ports.get(1))
+              .calls(1)
+              .variable("dest", ANNA)
+              .option("-s", "pbx")
+              .start(work)
+              .await();
+
+      assertThat(busy.allCallsSucceeded()).as(busy.toString()).isTrue();
+      SippResult call = first.await();
+      assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
+      assertThat(phone.await().allCallsSucceeded()).isTrue();
+    }
+    assertThat(replicas.get(1).proxy().metrics().rejected(RejectReason.BUSY)).isEqualTo(1);
+  }
+
+  private SippProcess pbxCalls(int replica, String number, String scenario, String holdMillis) {
+    return Sipp.bundled(scenario)
+        .named(scenario + "-pbx-" + replica)
+        .local(PBX, 0)
+        .remote(REPLICAS.get(replica), ports.get(replica))
+        .calls(1)
+        .variable("dest", number)
+        .option("-s", "pbx", "-d", holdMillis)
+        .timeout(Duration.ofSeconds(30))
+        .start(work);
+  }
+}
