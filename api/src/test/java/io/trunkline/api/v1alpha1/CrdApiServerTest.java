@@ -80,7 +80,8 @@ class CrdApiServerTest {
         "SipTrunk",
         "acme-full",
         "{channels: 20, carriers: [{name: a, address: 127.0.0.1}],"
-            + " qos: {}, sip: {}, media: {}, scaling: {}, failover: {}}");
+            + " qos: {}, sip: {}, media: {}, scaling: {}, failover: {},"
+            + " store: {secretName: acme-store}}");
     SipTrunk full =
         client.resources(SipTrunk.class).inNamespace(namespace).withName("acme-full").get();
     assertThat(full.getSpec().getQos().getSignallingDscp()).isEqualTo(24);
@@ -92,6 +93,9 @@ class CrdApiServerTest {
     assertThat(full.getSpec().getMedia().getPortMin()).isEqualTo(20000);
     assertThat(full.getSpec().getScaling().getMode()).isEqualTo(ScalingMode.Operator);
     assertThat(full.getSpec().getScaling().getSessionsPerReplica()).isEqualTo(200);
+    // No schema default: a trunk without its own drain bound takes the operator's.
+    assertThat(full.getSpec().getScaling().getDrainSeconds()).isNull();
+    assertThat(full.getSpec().getStore().getSecretName()).isEqualTo("acme-store");
     assertThat(full.getSpec().getFailover().getInviteTimeoutMillis()).isEqualTo(2000);
   }
 
@@ -192,6 +196,10 @@ class CrdApiServerTest {
           media DSCP above 63         | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], qos: {mediaDscp: 64}}      | spec.qos.mediaDscp      | should be less than or equal to 63
           signalling DSCP negative    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], qos: {signallingDscp: -1}} | spec.qos.signallingDscp | should be greater than or equal to 0
           SIP port out of range       | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {port: 70000}}        | spec.sip.port           | should be less than or equal to 65535
+          drain negative              | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], scaling: {drainSeconds: -1}}     | spec.scaling.drainSeconds | should be greater than or equal to 0
+          drain beyond a day          | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], scaling: {drainSeconds: 86401}}  | spec.scaling.drainSeconds | should be less than or equal to 86400
+          store without its Secret    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], store: {}}                        | spec.store.secretName     | Required value
+          store Secret not a name     | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], store: {secretName: Redis_Store}} | spec.store.secretName     | should match
           CEL scaling bounds          | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], scaling: {minReplicas: 5, maxReplicas: 2}} | spec.scaling | minReplicas must not exceed maxReplicas
           CEL unique carriers         | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}, {name: a, address: 127.0.0.2}]} | spec.carriers | carrier names must be unique within a trunk
           CEL TLS needs a certificate | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {transports: [UDP, TLS]}} | spec.sip | tlsSecret is required when transports include TLS

@@ -48,6 +48,14 @@ public class Scaling {
           + " capacity the next burst needs.")
   private Integer scaleDownStabilizationSeconds;
 
+  @Min(0)
+  @Max(86400)
+  @JsonPropertyDescription(
+      "Seconds a terminating proxy or relay keeps carrying its live calls while it takes no new"
+          + " ones, so that scale-down and rollouts drop no call that ends within them. Unset: the"
+          + " operator's default (the chart's pools.drainSeconds).")
+  private Integer drainSeconds;
+
   public Integer getMinReplicas() {
     return minReplicas;
   }
@@ -86,5 +94,13 @@ public class Scaling {
 
   public void setScaleDownStabilizationSeconds(Integer scaleDownStabilizationSeconds) {
     this.scaleDownStabilizationSeconds = scaleDownStabilizationSeconds;
+  }
+
+  public Integer getDrainSeconds() {
+    return drainSeconds;
+  }
+
+  public void setDrainSeconds(Integer drainSeconds) {
+    this.drainSeconds = drainSeconds;
   }
 }

@@ -34,6 +34,10 @@ import io.trunkline.api.v1alpha1.Trunkline;
     jsonPath = ".status.carriersUp",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "Shared State",
+    jsonPath = ".status.conditions[?(@.type==\"SharedState\")].reason",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)

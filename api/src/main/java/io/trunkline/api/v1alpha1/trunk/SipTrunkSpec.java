@@ -46,6 +46,13 @@ public class SipTrunkSpec {
   @JsonPropertyDescription("Bounds of the SIP proxy pool and the load that sizes it.")
   private Scaling scaling;
 
+  @JsonPropertyDescription(
+      "Where the proxies share their state, so that several replicas keep the trunk's channels"
+          + " and calls per second as one proxy would. Unset: each replica takes"
+          + " 1/spec.scaling.maxReplicas of them, and registrations stay on the replica that took"
+          + " them.")
+  private Store store;
+
   @JsonPropertyDescription("Where the trunk's proxies take SIP.")
   private SipListener sip;
 
@@ -110,6 +117,14 @@ public class SipTrunkSpec {
 
   public void setScaling(Scaling scaling) {
     this.scaling = scaling;
+  }
+
+  public Store getStore() {
+    return store;
+  }
+
+  public void setStore(Store store) {
+    this.store = store;
   }
 
   public SipListener getSip() {
