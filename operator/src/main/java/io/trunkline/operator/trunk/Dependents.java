@@ -118,6 +118,14 @@ final class Dependents {
   }
 
   @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
+  public static class MembersService extends CRUDKubernetesDependentResource<Service, SipTrunk> {
+    @Override
+    protected Service desired(SipTrunk trunk, Context<SipTrunk> context) {
+      return ProxyPool.membersService(trunk);
+    }
+  }
+
+  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class RelayService extends CRUDKubernetesDependentResource<Service, SipTrunk> {
     @Override
     protected Service desired(SipTrunk trunk, Context<SipTrunk> context) {

@@ -25,6 +25,7 @@ import io.trunkline.operator.scaling.SessionScraper;
 import io.trunkline.operator.trunk.Dependents.CredentialsSecret;
 import io.trunkline.operator.trunk.Dependents.DataPlaneServiceAccount;
 import io.trunkline.operator.trunk.Dependents.HpaMode;
+import io.trunkline.operator.trunk.Dependents.MembersService;
 import io.trunkline.operator.trunk.Dependents.PeersService;
 import io.trunkline.operator.trunk.Dependents.ProxyAutoscaler;
 import io.trunkline.operator.trunk.Dependents.ProxyDeployment;
@@ -76,6 +77,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
           dependsOn = {"service-account", "snapshot", "credentials"}),
       @Dependent(name = "sip-service", type = SipService.class),
       @Dependent(name = "peers-service", type = PeersService.class),
+      @Dependent(name = "members-service", type = MembersService.class),
       @Dependent(
           name = "relay-service",
           type = RelayService.class,

@@ -68,6 +68,7 @@ class ExamplesApiServerTest {
       Deployment proxy = ns.await(Deployment.class, name + "-sip-proxy");
       ns.await(Service.class, name + "-sip");
       ns.await(Service.class, name + "-sip-peers");
+      ns.await(Service.class, name + "-sip-members");
       ns.await(ConfigMap.class, name + "-config");
       ns.await(Secret.class, name + "-credentials");
       ns.await(PodDisruptionBudget.class, name + "-sip-proxy");

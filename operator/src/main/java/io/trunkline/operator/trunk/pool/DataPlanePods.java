@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.trunkline.api.v1alpha1.trunk.Scaling;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import java.util.List;
 
@@ -47,10 +48,10 @@ public final class DataPlanePods {
   static final String OPS_ADDRESS = ANY + ":" + DataPlane.OPS_PORT;
 
   /**
-   * Seconds a pod keeps of its grace period to close its sockets after draining, so that the
-   * kubelet's SIGKILL finds it already gone.
+   * Seconds of a pod's grace period after its drain bound, for its engine to end the calls still up
+   * and close its sockets, so that the kubelet's SIGKILL finds it already gone.
    */
-  private static final int CLOSE_SECONDS = 10;
+  static final int CLOSE_SECONDS = 10;
 
   private DataPlanePods() {}
 
@@ -78,12 +79,12 @@ public final class DataPlanePods {
   }
 
   /** A pool's pod without its containers: account, grace period, security and placement. */
-  static PodSpecBuilder podSpec(SipTrunk trunk, String component, PoolSettings settings) {
+  static PodSpecBuilder podSpec(SipTrunk trunk, String component, long gracePeriodSeconds) {
     PodSpecBuilder pod =
         new PodSpecBuilder()
             .withServiceAccountName(serviceAccountName(trunk))
             .withAutomountServiceAccountToken(false)
-            .withTerminationGracePeriodSeconds((long) settings.drainSeconds())
+            .withTerminationGracePeriodSeconds(gracePeriodSeconds)
             .withNewSecurityContext()
             .withRunAsNonRoot(true)
             .withNewSeccompProfile()
@@ -179,13 +180,41 @@ public final class DataPlanePods {
         .build();
   }
 
-  /** How long an engine drains before it closes: the grace period less the time to close. */
-  static String drainSeconds(PoolSettings settings) {
-    return Integer.toString(Math.max(settings.drainSeconds() - CLOSE_SECONDS, 0));
+  /**
+   * The trunk's drain bound: how long a terminating engine keeps carrying its live calls while it
+   * takes no new ones. The trunk's own spec.scaling.drainSeconds, else the operator's.
+   */
+  static int drainSeconds(SipTrunk trunk, PoolSettings settings) {
+    Scaling scaling = trunk.getSpec().getScaling();
+    return scaling == null || scaling.getDrainSeconds() == null
+        ? settings.drainSeconds()
+        : scaling.getDrainSeconds();
+  }
+
+  /**
+   * The grace period of a pod whose engine drains from SIGTERM on: the drain bound, then the time
+   * to close.
+   */
+  static long gracePeriodSeconds(SipTrunk trunk, PoolSettings settings) {
+    return (long) drainSeconds(trunk, settings) + CLOSE_SECONDS;
   }
 
   static EnvVar env(String name, String value) {
     return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  /** A variable read from a Secret's key when the container starts. */
+  static EnvVar secretEnv(String name, String secret, String key, boolean optional) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(secret)
+        .withKey(key)
+        .withOptional(optional)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build();
   }
 
   static EnvVar fieldEnv(String name, String fieldPath) {

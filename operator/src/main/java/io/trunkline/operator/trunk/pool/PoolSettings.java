@@ -8,9 +8,9 @@ import org.eclipse.microprofile.config.Config;
  *
  * @param proxyImage image of the SIP proxy
  * @param relayImage image of the media relay
- * @param drainSeconds seconds a terminating pod may keep serving its live calls before it is
- *     killed; it takes no new dialogs meanwhile, so scale-down and rollouts drop no call that ends
- *     within it
+ * @param drainSeconds seconds a terminating pod keeps serving its live calls while it takes no new
+ *     dialogs, so that scale-down and rollouts drop no call that ends within them; for trunks that
+ *     set no spec.scaling.drainSeconds
  */
 public record PoolSettings(String proxyImage, String relayImage, int drainSeconds) {
 

@@ -3,6 +3,7 @@ package io.trunkline.operator.trunk.pool;
 import static io.trunkline.operator.trunk.pool.DataPlanePods.env;
 import static io.trunkline.operator.trunk.pool.DataPlanePods.fieldEnv;
 import static io.trunkline.operator.trunk.pool.DataPlanePods.port;
+import static io.trunkline.operator.trunk.pool.DataPlanePods.secretEnv;
 import static io.trunkline.operator.trunk.pool.DataPlanePods.servicePort;
 import static io.trunkline.operator.trunk.pool.TrunkMetadata.PROXY;
 import static io.trunkline.operator.trunk.pool.TrunkMetadata.labels;
@@ -37,14 +38,15 @@ import io.trunkline.api.v1alpha1.trunk.Scaling;
 import io.trunkline.api.v1alpha1.trunk.ScalingMode;
 import io.trunkline.api.v1alpha1.trunk.SipTransport;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.api.v1alpha1.trunk.Store;
 import io.trunkline.operator.scaling.SessionAutoscaler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The SIP proxy pool: its Deployment, the Services peers send SIP to, its disruption budget and, in
- * HPA mode, its HorizontalPodAutoscaler.
+ * The SIP proxy pool: its Deployment, the Services peers send SIP to, the one its members find each
+ * other through, its disruption budget and, in HPA mode, its HorizontalPodAutoscaler.
  */
 public final class ProxyPool {
 
@@ -54,6 +56,24 @@ public final class ProxyPool {
   private static final String SIP_UDP = "sip-udp";
   private static final String SIP_TCP = "sip-tcp";
   private static final String SIPS = "sips";
+
+  /** The key of the store's Secret (spec.store.secretName) with HOST:PORT; the one required. */
+  public static final String STORE_ADDRESS = "address";
+
+  /** The optional key of the store's Secret with the store's password. */
+  public static final String STORE_PASSWORD = "password";
+
+  /** The optional key of the store's Secret that says "true" to reach the store over TLS. */
+  public static final String STORE_TLS = "tls";
+
+  /**
+   * Seconds a terminating proxy goes on taking new dialogs before the kubelet sends it SIGTERM (a
+   * preStop sleep). Endpoint removal and SIGTERM start together and independently (Kubernetes' pod
+   * termination), so kube-proxy on every node, and load balancers, still send new calls to the pod
+   * for a moment; a proxy that stopped taking them at once would refuse them with 503. A sleep
+   * action, not a command: the image has no shell.
+   */
+  static final int PRE_STOP_SECONDS = 5;
 
   private ProxyPool() {}
 
@@ -101,7 +121,19 @@ public final class ProxyPool {
     }
     env.add(DataPlanePods.zoneEnv("TRUNKLINE_ZONE"));
     env.add(env("TRUNKLINE_OPS", DataPlanePods.OPS_ADDRESS));
-    env.add(env("TRUNKLINE_DRAIN_SECONDS", DataPlanePods.drainSeconds(settings)));
+    env.add(
+        env(
+            "TRUNKLINE_DRAIN_SECONDS",
+            Integer.toString(DataPlanePods.drainSeconds(trunk, settings))));
+    env.add(env("TRUNKLINE_POOL_SIZE", Integer.toString(poolSize(trunk))));
+    env.add(env("TRUNKLINE_MEMBERS", membersAddress(trunk)));
+    Store store = trunk.getSpec().getStore();
+    if (store != null) {
+      // Read when the container starts: a changed Secret reaches the proxies as they restart.
+      env.add(secretEnv("TRUNKLINE_STORE_ADDRESS", store.getSecretName(), STORE_ADDRESS, false));
+      env.add(secretEnv("TRUNKLINE_STORE_PASSWORD", store.getSecretName(), STORE_PASSWORD, true));
+      env.add(secretEnv("TRUNKLINE_STORE_TLS", store.getSecretName(), STORE_TLS, true));
+    }
     env.add(fieldEnv("POD_IP", "status.podIP"));
     env.add(fieldEnv("POD_NAME", "metadata.name"));
     Container container =
@@ -109,9 +141,18 @@ public final class ProxyPool {
             .withPorts(ports)
             .withEnv(env)
             .withVolumeMounts(mounts)
+            .withNewLifecycle()
+            .withNewPreStop()
+            .withNewSleep()
+            .withSeconds((long) PRE_STOP_SECONDS)
+            .endSleep()
+            .endPreStop()
+            .endLifecycle()
             .build();
+    // The grace period runs from the pod's deletion, so it holds the preStop sleep too.
     PodSpec pod =
-        DataPlanePods.podSpec(trunk, PROXY, settings)
+        DataPlanePods.podSpec(
+                trunk, PROXY, PRE_STOP_SECONDS + DataPlanePods.gracePeriodSeconds(trunk, settings))
             .withContainers(container)
             .withVolumes(volumes)
             .build();
@@ -159,6 +200,24 @@ public final class ProxyPool {
         .withMetadata(meta(trunk, TrunkMetadata.peersServiceName(trunk), trunkLabels(trunk)))
         .withNewSpec()
         .withClusterIP("None")
+        .withSelector(selector(trunk, PROXY))
+        .withPorts(servicePorts(trunk))
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * Every member of the pool by name, for the proxies themselves: a member hands a request of a
+   * dialog it does not own to the member that owns it. Unlike the peers' Service it keeps unready
+   * and terminating proxies (publishNotReadyAddresses): a draining member owns its dialogs until
+   * they end, and their in-dialog requests must still reach it.
+   */
+  public static Service membersService(SipTrunk trunk) {
+    return new ServiceBuilder()
+        .withMetadata(meta(trunk, TrunkMetadata.membersServiceName(trunk), trunkLabels(trunk)))
+        .withNewSpec()
+        .withClusterIP("None")
+        .withPublishNotReadyAddresses(true)
         .withSelector(selector(trunk, PROXY))
         .withPorts(servicePorts(trunk))
         .endSpec()
@@ -221,6 +280,26 @@ public final class ProxyPool {
             requireNonNullElse(
                 scaling.getScaleDownStabilizationSeconds(),
                 Defaults.SCALE_DOWN_STABILIZATION_SECONDS)));
+  }
+
+  /**
+   * The most replicas the pool can have, which each proxy divides the trunk's channels and calls
+   * per second by when it has no store to share them in or cannot reach it, so that the shares add
+   * up to no more than the trunk's. The upper bound rather than the replicas of the moment: the
+   * autoscaler moves within the bounds, and the pods' environment cannot follow it without a
+   * restart.
+   */
+  public static int poolSize(SipTrunk trunk) {
+    return scalingBounds(trunk).maxReplicas();
+  }
+
+  /** What the proxies resolve to find every member of their pool: the members' Service. */
+  static String membersAddress(SipTrunk trunk) {
+    return TrunkMetadata.membersServiceName(trunk)
+        + "."
+        + trunk.getMetadata().getNamespace()
+        + ".svc:"
+        + listener(trunk).port();
   }
 
   /**

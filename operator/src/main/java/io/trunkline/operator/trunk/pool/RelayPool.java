@@ -70,10 +70,14 @@ public final class RelayPool {
                 DataPlanePods.zoneEnv("TRUNKLINE_RELAY_ZONE"),
                 env("TRUNKLINE_RELAY_OPS", DataPlanePods.OPS_ADDRESS),
                 // A relay drains like a proxy: no new sessions, live media until its calls end.
-                env("TRUNKLINE_RELAY_DRAIN_SECONDS", DataPlanePods.drainSeconds(settings)))
+                env(
+                    "TRUNKLINE_RELAY_DRAIN_SECONDS",
+                    Integer.toString(DataPlanePods.drainSeconds(trunk, settings))))
             .build();
+    // No preStop sleep, unlike the proxies: a draining relay's refusal sends the proxy to the next
+    // relay at once, so offers that reach it before its Service forgets it cost no call.
     PodSpecBuilder pod =
-        DataPlanePods.podSpec(trunk, RELAY, settings)
+        DataPlanePods.podSpec(trunk, RELAY, DataPlanePods.gracePeriodSeconds(trunk, settings))
             .withHostNetwork(hostNetwork)
             .withContainers(container);
     if (hostNetwork) {

@@ -53,6 +53,11 @@ public final class TrunkMetadata {
     return trunk.getMetadata().getName() + "-sip-peers";
   }
 
+  /** The proxy pool's headless Service for its own members, draining ones included. */
+  public static String membersServiceName(SipTrunk trunk) {
+    return trunk.getMetadata().getName() + "-sip-members";
+  }
+
   /** The relay pool's headless Service: one DNS A record per ready relay. */
   public static String relayServiceName(SipTrunk trunk) {
     return trunk.getMetadata().getName() + "-relay";

@@ -16,7 +16,7 @@ class DataPlanePodsTest {
   @Test
   void theDataPlaneRunsWithoutAnApiToken() {
     var account = DataPlanePods.serviceAccount(trunk);
-    PodSpec pod = DataPlanePods.podSpec(trunk, TrunkMetadata.PROXY, SETTINGS).build();
+    PodSpec pod = DataPlanePods.podSpec(trunk, TrunkMetadata.PROXY, 60).build();
 
     assertThat(account.getMetadata().getName()).isEqualTo("acme-dataplane");
     assertThat(account.getAutomountServiceAccountToken()).isFalse();
@@ -26,7 +26,7 @@ class DataPlanePodsTest {
 
   @Test
   void podsSpreadOverZonesAndNodesButScheduleAnyway() {
-    PodSpec pod = DataPlanePods.podSpec(trunk, TrunkMetadata.RELAY, SETTINGS).build();
+    PodSpec pod = DataPlanePods.podSpec(trunk, TrunkMetadata.RELAY, 60).build();
 
     assertThat(pod.getTopologySpreadConstraints())
         .allSatisfy(c -> assertThat(c.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway"))
@@ -64,8 +64,15 @@ class DataPlanePodsTest {
   }
 
   @Test
-  void enginesKeepTimeToCloseOutOfTheGracePeriod() {
-    assertThat(DataPlanePods.drainSeconds(SETTINGS)).isEqualTo("590");
-    assertThat(DataPlanePods.drainSeconds(new PoolSettings("p", "r", 5))).isEqualTo("0");
+  void theDrainBoundIsTheTrunksElseTheOperatorsAndTheGracePeriodAddsTimeToClose() {
+    SipTrunk ownBound = trunk("scaling: {drainSeconds: 120}");
+
+    assertThat(DataPlanePods.drainSeconds(trunk, SETTINGS)).isEqualTo(SETTINGS.drainSeconds());
+    assertThat(DataPlanePods.drainSeconds(ownBound, SETTINGS)).isEqualTo(120);
+    assertThat(DataPlanePods.drainSeconds(trunk("scaling: {drainSeconds: 0}"), SETTINGS)).isZero();
+    assertThat(DataPlanePods.gracePeriodSeconds(ownBound, SETTINGS))
+        .isEqualTo(120 + DataPlanePods.CLOSE_SECONDS);
+    assertThat(DataPlanePods.podSpec(trunk, TrunkMetadata.RELAY, 60).build())
+        .satisfies(pod -> assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(60));
   }
 }

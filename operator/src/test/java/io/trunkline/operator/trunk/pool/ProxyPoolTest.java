@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.trunkline.api.v1alpha1.Defaults;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The proxy pool's objects, as pure functions: no cluster needed. */
@@ -39,8 +41,65 @@ class ProxyPoolTest {
         .extracting(p -> p.getName())
         .containsExactly("sip-udp", "sips");
     assertThat(proxy.getSpec().getReplicas()).isEqualTo(3);
-    assertThat(proxy.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
-        .isEqualTo(600);
+  }
+
+  @Test
+  void aTerminatingProxyTakesCallsUntilItsServicesForgetItThenDrainsForTheTrunksBound() {
+    for (var bound : List.of(Map.entry("", 600), Map.entry("scaling: {drainSeconds: 300}", 300))) {
+      var pod = ProxyPool.deployment(trunk(bound.getKey()), SETTINGS, 1).getSpec().getTemplate();
+      Container container = pod.getSpec().getContainers().get(0);
+
+      assertThat(container.getLifecycle().getPreStop().getSleep().getSeconds())
+          .isEqualTo(ProxyPool.PRE_STOP_SECONDS);
+      assertThat(env(container, "TRUNKLINE_DRAIN_SECONDS").getValue())
+          .isEqualTo(bound.getValue().toString());
+      assertThat(pod.getSpec().getTerminationGracePeriodSeconds())
+          .isEqualTo(ProxyPool.PRE_STOP_SECONDS + bound.getValue() + DataPlanePods.CLOSE_SECONDS);
+    }
+  }
+
+  @Test
+  void eachProxyKnowsTheMostReplicasItsPoolCanHave() {
+    assertThat(poolSize("")).isEqualTo("1");
+    assertThat(poolSize("scaling: {minReplicas: 2, maxReplicas: 6}")).isEqualTo("6");
+    assertThat(poolSize("scaling: {mode: HPA, minReplicas: 2, maxReplicas: 8}")).isEqualTo("8");
+    assertThat(poolSize("scaling: {minReplicas: 3, maxReplicas: 3}")).isEqualTo("3");
+  }
+
+  @Test
+  void membersFindEachOtherDrainingOnesIncluded() {
+    var trunk = trunk("sip: {port: 5070}");
+    var members = ProxyPool.membersService(trunk);
+    Deployment proxy = ProxyPool.deployment(trunk, SETTINGS, 2);
+
+    assertThat(members.getMetadata().getName()).isEqualTo("acme-sip-members");
+    assertThat(members.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(members.getSpec().getPublishNotReadyAddresses()).isTrue();
+    assertThat(members.getSpec().getSelector())
+        .isEqualTo(proxy.getSpec().getSelector().getMatchLabels());
+    assertThat(members.getSpec().getPorts())
+        .isEqualTo(ProxyPool.sipService(trunk).getSpec().getPorts());
+    assertThat(ProxyPool.peersService(trunk).getSpec().getPublishNotReadyAddresses()).isNull();
+    assertThat(env(container(proxy), "TRUNKLINE_MEMBERS").getValue())
+        .isEqualTo("acme-sip-members.office.svc:5070");
+  }
+
+  @Test
+  void aNamedStoreReachesTheProxiesFromItsSecret() {
+    Container withStore =
+        container(ProxyPool.deployment(trunk("store: {secretName: acme-store}"), SETTINGS, 2));
+    Container without = container(ProxyPool.deployment(trunk(""), SETTINGS, 2));
+
+    assertThat(withStore.getEnv())
+        .extracting(TestTrunks::rendered)
+        .filteredOn(e -> e.startsWith("TRUNKLINE_STORE_"))
+        .containsExactly(
+            "TRUNKLINE_STORE_ADDRESS<-acme-store/address",
+            "TRUNKLINE_STORE_PASSWORD<-acme-store/password?",
+            "TRUNKLINE_STORE_TLS<-acme-store/tls?");
+    assertThat(without.getEnv())
+        .extracting(EnvVar::getName)
+        .noneMatch(name -> name.startsWith("TRUNKLINE_STORE_"));
   }
 
   @Test
@@ -124,5 +183,15 @@ class ProxyPoolTest {
     assertThat(ProxyPool.advertisedAddress(trunk(""))).isEqualTo("acme-sip.office.svc");
     assertThat(ProxyPool.advertisedAddress(trunk("sip: {advertisedAddress: sip.acme.example}")))
         .isEqualTo("sip.acme.example");
+  }
+
+  private static String poolSize(String extraSpec) {
+    return env(
+            container(ProxyPool.deployment(trunk(extraSpec), SETTINGS, 1)), "TRUNKLINE_POOL_SIZE")
+        .getValue();
+  }
+
+  private static Container container(Deployment proxy) {
+    return proxy.getSpec().getTemplate().getSpec().getContainers().get(0);
   }
 }

@@ -58,7 +58,7 @@ class RelayPoolTest {
             "TRUNKLINE_RELAY_TRUNK=acme",
             "TRUNKLINE_RELAY_ZONE<-metadata.labels['topology.kubernetes.io/zone']",
             "TRUNKLINE_RELAY_OPS=0.0.0.0:8080",
-            "TRUNKLINE_RELAY_DRAIN_SECONDS=590");
+            "TRUNKLINE_RELAY_DRAIN_SECONDS=600");
     assertThat(relay.getPorts())
         .extracting(p -> p.getName() + "/" + p.getProtocol() + "/" + p.getContainerPort())
         .containsExactly("control/UDP/2223", "http/TCP/8080");
@@ -98,7 +98,9 @@ class RelayPoolTest {
             "TRUNKLINE_RELAYS=acme-relay.office.svc:2223",
             "TRUNKLINE_ZONE<-metadata.labels['topology.kubernetes.io/zone']",
             "TRUNKLINE_OPS=0.0.0.0:8080",
-            "TRUNKLINE_DRAIN_SECONDS=590",
+            "TRUNKLINE_DRAIN_SECONDS=600",
+            "TRUNKLINE_POOL_SIZE=1",
+            "TRUNKLINE_MEMBERS=acme-sip-members.office.svc:5060",
             "POD_IP<-status.podIP",
             "POD_NAME<-metadata.name");
     assertThat(proxy.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
@@ -120,6 +122,20 @@ class RelayPoolTest {
                     + "->"
                     + p.getTargetPort().getStrVal())
         .containsExactly("control/UDP/2223->control");
+  }
+
+  @Test
+  void aRelayDrainsForTheTrunksBoundFromSigtermOn() {
+    var pod =
+        RelayPool.deployment(trunk("scaling: {drainSeconds: 300}"), SETTINGS)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+
+    assertThat(env(pod.getContainers().get(0), "TRUNKLINE_RELAY_DRAIN_SECONDS").getValue())
+        .isEqualTo("300");
+    assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(300 + DataPlanePods.CLOSE_SECONDS);
+    assertThat(pod.getContainers().get(0).getLifecycle()).isNull();
   }
 
   @Test

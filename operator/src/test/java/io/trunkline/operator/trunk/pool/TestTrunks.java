@@ -2,6 +2,7 @@ package io.trunkline.operator.trunk.pool;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 
@@ -29,11 +30,24 @@ final class TestTrunks {
         SipTrunk.class);
   }
 
-  /** {@code NAME=value}, or {@code NAME<-fieldPath} for the downward API. */
+  /**
+   * {@code NAME=value}, {@code NAME<-fieldPath} for the downward API, or {@code NAME<-secret/key}
+   * for a Secret's key, with a trailing {@code ?} when the key is optional.
+   */
   static String rendered(EnvVar env) {
-    return env.getValueFrom() == null
-        ? env.getName() + "=" + env.getValue()
-        : env.getName() + "<-" + env.getValueFrom().getFieldRef().getFieldPath();
+    if (env.getValueFrom() == null) {
+      return env.getName() + "=" + env.getValue();
+    }
+    SecretKeySelector secret = env.getValueFrom().getSecretKeyRef();
+    if (secret != null) {
+      return env.getName()
+          + "<-"
+          + secret.getName()
+          + "/"
+          + secret.getKey()
+          + (Boolean.TRUE.equals(secret.getOptional()) ? "?" : "");
+    }
+    return env.getName() + "<-" + env.getValueFrom().getFieldRef().getFieldPath();
   }
 
   static EnvVar env(Container container, String name) {

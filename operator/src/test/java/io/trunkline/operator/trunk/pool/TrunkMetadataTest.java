@@ -20,6 +20,7 @@ class TrunkMetadataTest {
               TrunkMetadata.credentialsName(trunk),
               TrunkMetadata.sipServiceName(trunk),
               TrunkMetadata.peersServiceName(trunk),
+              TrunkMetadata.membersServiceName(trunk),
               TrunkMetadata.relayServiceName(trunk),
               TrunkMetadata.serviceAccountName(trunk)
             })
@@ -30,6 +31,7 @@ class TrunkMetadataTest {
             "acme-credentials",
             "acme-sip",
             "acme-sip-peers",
+            "acme-sip-members",
             "acme-relay",
             "acme-dataplane")
         .doesNotHaveDuplicates();
