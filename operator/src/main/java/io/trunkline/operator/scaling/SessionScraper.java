@@ -21,9 +21,9 @@ import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
- * Reads the session gauge and the carrier gauges of every ready proxy of a trunk from its
- * /q/metrics, one request per proxy. Runs on the polling event source's own threads, never in a
- * reconcile, and a new count triggers one.
+ * Reads the session gauge, the carrier gauges and the store gauge of every ready proxy of a trunk
+ * from its /q/metrics, one request per proxy. Runs on the polling event source's own threads, never
+ * in a reconcile, and a new count triggers one.
  */
 public final class SessionScraper
     implements PerResourcePollingEventSource.ResourceFetcher<SessionCount, SipTrunk> {
@@ -39,10 +39,10 @@ public final class SessionScraper
   }
 
   /**
-   * What one proxy's metrics said: its sessions, and its carrier gauges by carrier name (1 in
-   * rotation, 0 out).
+   * What one proxy's metrics said: its sessions, its carrier gauges by carrier name (1 in rotation,
+   * 0 out), and whether it runs on its share of the trunk because its store is unreachable.
    */
-  record ProxyReport(int sessions, Map<String, Double> carriers) {
+  record ProxyReport(int sessions, Map<String, Double> carriers, boolean onShare) {
 
     /**
      * Reads a proxy's /q/metrics text; empty without the session gauge, which every proxy serves,
@@ -53,10 +53,13 @@ public final class SessionScraper
       if (sessions.isEmpty()) {
         return Optional.empty();
       }
+      // A proxy without a store serves no store gauge: only a 0 says it lost the store.
+      OptionalDouble shared = PrometheusText.sum(text, DataPlane.STORE_SHARED_METRIC);
       return Optional.of(
           new ProxyReport(
               (int) Math.round(sessions.getAsDouble()),
-              PrometheusText.byLabel(text, DataPlane.CARRIER_UP_METRIC, DataPlane.CARRIER_LABEL)));
+              PrometheusText.byLabel(text, DataPlane.CARRIER_UP_METRIC, DataPlane.CARRIER_LABEL),
+              shared.isPresent() && shared.getAsDouble() == 0));
     }
   }
 
@@ -83,6 +86,7 @@ public final class SessionScraper
   static SessionCount count(List<Optional<ProxyReport>> reports) {
     int sessions = 0;
     int answered = 0;
+    int onShare = 0;
     Set<String> up = new HashSet<>();
     Set<String> reported = new HashSet<>();
     for (Optional<ProxyReport> report : reports) {
@@ -91,6 +95,9 @@ public final class SessionScraper
       }
       sessions += report.get().sessions();
       answered++;
+      if (report.get().onShare()) {
+        onShare++;
+      }
       report
           .get()
           .carriers()
@@ -103,7 +110,7 @@ public final class SessionScraper
               });
     }
     reported.removeAll(up);
-    return new SessionCount(sessions, answered, reports.size() - answered, up, reported);
+    return new SessionCount(sessions, answered, reports.size() - answered, up, reported, onShare);
   }
 
   /** One GET of the pod's metrics, read for both sessions and carriers. */

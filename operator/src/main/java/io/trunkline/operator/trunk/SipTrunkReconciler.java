@@ -128,8 +128,9 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
                             .map(t -> new ResourceID(t, policy.getMetadata().getNamespace()))
                             .collect(Collectors.toSet()))
             .build();
-    // Any Secret of the namespace may hold a line's or carrier's credentials; a change is rare,
-    // so it simply recompiles the namespace's trunks (the compiler reads only what they name).
+    // Any Secret of the namespace may hold a line's or carrier's credentials or a trunk's store; a
+    // change is rare, so it simply reconciles the namespace's trunks (each reads only what it
+    // names).
     var secrets =
         InformerEventSourceConfiguration.from(Secret.class, SipTrunk.class)
             .withName(TrunkSources.REFERENCED_SECRETS)
@@ -171,9 +172,19 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
         Dependents.existing(context, Deployment.class, TrunkMetadata.proxyName(trunk));
     Optional<Deployment> relay =
         Dependents.existing(context, Deployment.class, TrunkMetadata.relayName(trunk));
+    Optional<Secret> storeSecret =
+        Optional.ofNullable(trunk.getSpec().getStore())
+            .flatMap(store -> TrunkSources.secret(trunk, store.getSecretName(), context));
     TrunkStatusAggregator aggregator =
         new TrunkStatusAggregator(
-            trunk, compilation, proxy, relay, sessions, scale.replicas(), clock);
+            trunk,
+            compilation,
+            proxy,
+            relay,
+            sessions,
+            SharedState.condition(trunk, storeSecret, sessions),
+            scale.replicas(),
+            clock);
     aggregator.emitEvents(context.getClient());
     UpdateControl<SipTrunk> control =
         aggregator.changed()

@@ -18,7 +18,10 @@ import java.util.Optional;
  */
 public final class TrunkSources {
 
-  /** Name of the event source over the Secrets that lines, carriers and the PBX reference. */
+  /**
+   * Name of the event source over the Secrets that lines, carriers, the PBX and the store
+   * reference.
+   */
   public static final String REFERENCED_SECRETS = "referenced-secrets";
 
   private static final String KEY = TrunkSources.class.getName();
@@ -41,13 +44,16 @@ public final class TrunkSources {
     return compilation;
   }
 
+  /** A Secret of the trunk's namespace, as the informer over referenced Secrets holds it. */
   @SuppressWarnings("unchecked")
-  private static TrunkCompiler.SecretLookup secrets(SipTrunk trunk, Context<SipTrunk> context) {
+  static Optional<Secret> secret(SipTrunk trunk, String name, Context<SipTrunk> context) {
     var source =
         (InformerEventSource<Secret, SipTrunk>)
             context.eventSourceRetriever().getEventSourceFor(Secret.class, REFERENCED_SECRETS);
-    String namespace = trunk.getMetadata().getNamespace();
-    return (name, key) ->
-        source.get(new ResourceID(name, namespace)).flatMap(s -> SecretValues.value(s, key));
+    return source.get(new ResourceID(name, trunk.getMetadata().getNamespace()));
+  }
+
+  private static TrunkCompiler.SecretLookup secrets(SipTrunk trunk, Context<SipTrunk> context) {
+    return (name, key) -> secret(trunk, name, context).flatMap(s -> SecretValues.value(s, key));
   }
 }

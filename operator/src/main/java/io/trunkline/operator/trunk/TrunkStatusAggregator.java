@@ -18,16 +18,25 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Works out a SipTrunk's status from its compilation, its pools and what its proxies report: Ready
- * plus SnapshotCurrent and CarriersUp, with the counts behind `kubectl get siptrunks`. Only a
- * status that differs is written, and an Event marks each condition that turns false.
+ * plus SnapshotCurrent, CarriersUp and SharedState, with the counts behind `kubectl get siptrunks`.
+ * Only a status that differs is written, and an Event marks each condition that turns false for a
+ * fault.
  */
 final class TrunkStatusAggregator {
 
   static final String SNAPSHOT_CURRENT = "SnapshotCurrent";
+
+  /**
+   * Reasons of false conditions that are no fault, so no Event: pods still starting, and a pool
+   * without a store, which the spec chose.
+   */
+  private static final Set<String> NOT_FAULTS = Set.of("PoolsNotReady", SharedState.SHARES);
+
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   private final SipTrunk trunk;
@@ -41,6 +50,7 @@ final class TrunkStatusAggregator {
       Optional<Deployment> proxy,
       Optional<Deployment> relay,
       Optional<SessionCount> sessions,
+      Condition sharedState,
       int desiredReplicas,
       Clock clock) {
     this.trunk = trunk;
@@ -122,13 +132,14 @@ final class TrunkStatusAggregator {
                   + " ready");
     }
     this.transitions =
-        List.of(ready, snapshot, carriersUp).stream()
+        List.of(ready, snapshot, carriersUp, sharedState).stream()
             .filter(c -> Conditions.changes(previous.getConditions(), c))
             .toList();
     List<Condition> conditions = previous.getConditions();
     conditions = Conditions.set(conditions, ready, generation, clock);
     conditions = Conditions.set(conditions, snapshot, generation, clock);
     conditions = Conditions.set(conditions, carriersUp, generation, clock);
+    conditions = Conditions.set(conditions, sharedState, generation, clock);
     next.setConditions(conditions);
   }
 
@@ -150,7 +161,7 @@ final class TrunkStatusAggregator {
     EventRecorder events = new EventRecorder(client, Clock.systemUTC());
     for (Condition condition : transitions) {
       if (Conditions.FALSE.equals(condition.getStatus())
-          && !"PoolsNotReady".equals(condition.getReason())) {
+          && !NOT_FAULTS.contains(condition.getReason())) {
         events.warning(trunk, condition.getReason(), condition.getMessage());
       }
     }

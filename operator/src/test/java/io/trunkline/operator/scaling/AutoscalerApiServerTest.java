@@ -49,6 +49,7 @@ class AutoscalerApiServerTest {
   private final List<HttpServer> servers = new ArrayList<>();
   private final List<AtomicInteger> sessions = new ArrayList<>();
   private final List<AtomicReference<String>> carriers = new ArrayList<>();
+  private final List<AtomicReference<String>> stores = new ArrayList<>();
 
   @BeforeEach
   void freshNamespace() {
@@ -142,6 +143,66 @@ class AutoscalerApiServerTest {
     assertThat(carriersCondition().getReason()).isEqualTo("NoProxyAnswered");
   }
 
+  @Test
+  void aReplicaOnItsShareSaysTheStoreIsUnreachable() throws IOException {
+    ns.apply(
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: acme-store}
+        stringData: {address: "redis.data.svc:6379"}
+        """);
+    ns.apply(
+        TestNamespace.trunkManifest(
+            "acme", "scaling: {maxReplicas: 4}\nstore: {secretName: acme-store}"));
+    ns.await(Deployment.class, "acme-sip-proxy");
+    SipTrunk trunk = ns.get(SipTrunk.class, "acme");
+    for (String address : POD_ADDRESSES) {
+      proxyPod(trunk, address);
+    }
+
+    setStores(storeShared(1), storeShared(1));
+    awaitSharedState("Shared");
+
+    setStores(storeShared(1), storeShared(0));
+    awaitSharedState("StoreUnreachable");
+    assertThat(sharedStateCondition().getStatus()).isEqualTo(Conditions.FALSE);
+    assertThat(sharedStateCondition().getMessage())
+        .isEqualTo(
+            "the store of Secret acme-store is unreachable: 1 replica runs on its share, 1/4 of"
+                + " the channels and calls per second");
+    assertThat(ns.awaitEvent("acme", "StoreUnreachable").getMessage()).contains("acme-store");
+    assertThat(ns.kubectl("get", "siptrunks").lines().skip(1).findFirst().orElseThrow())
+        .contains("StoreUnreachable");
+
+    setStores(storeShared(1), storeShared(1));
+    awaitSharedState("Shared");
+  }
+
+  private static String storeShared(int shared) {
+    return "trunkline_store_shared{trunk=\"acme\"} %d.0\n".formatted(shared);
+  }
+
+  private void setStores(String... perPod) {
+    for (int i = 0; i < perPod.length; i++) {
+      stores.get(i).set(perPod[i]);
+    }
+  }
+
+  private void awaitSharedState(String reason) {
+    await()
+        .atMost(TestNamespace.WAIT)
+        .until(() -> reason.equals(sharedStateCondition().getReason()));
+  }
+
+  private Condition sharedStateCondition() {
+    SipTrunk trunk = ns.get(SipTrunk.class, "acme");
+    return trunk.getStatus() == null
+        ? new Condition()
+        : Conditions.find(trunk.getStatus().getConditions(), "SharedState")
+            .orElseGet(Condition::new);
+  }
+
   private static String carrierUp(String carrier, int up) {
     return "trunkline_carrier_up{carrier=\"%s\",trunk=\"acme\"} %d.0\n".formatted(carrier, up);
   }
@@ -194,13 +255,14 @@ class AutoscalerApiServerTest {
   }
 
   /**
-   * A ready proxy pod at {@code address} whose /q/metrics serves a settable session gauge and
-   * settable carrier gauges, in the text its Micrometer registry writes.
+   * A ready proxy pod at {@code address} whose /q/metrics serves a settable session gauge, settable
+   * carrier gauges and a settable store gauge, in the text its Micrometer registry writes.
    */
   private void proxyPod(SipTrunk trunk, String address) throws IOException {
     int port = LoopbackPorts.freePort(address);
     AtomicInteger gauge = new AtomicInteger();
     AtomicReference<String> carrierGauges = new AtomicReference<>("");
+    AtomicReference<String> storeGauge = new AtomicReference<>("");
     HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
     server.createContext(
         "/q/metrics",
@@ -208,6 +270,8 @@ class AutoscalerApiServerTest {
           byte[] body =
               ("# TYPE trunkline_carrier_up gauge\n"
                       + carrierGauges.get()
+                      + "# TYPE trunkline_store_shared gauge\n"
+                      + storeGauge.get()
                       + "# TYPE trunkline_sessions gauge\ntrunkline_sessions{trunk=\"acme\"} "
                       + gauge.get()
                       + ".0\n")
@@ -221,6 +285,7 @@ class AutoscalerApiServerTest {
     servers.add(server);
     sessions.add(gauge);
     carriers.add(carrierGauges);
+    stores.add(storeGauge);
 
     Pod pod =
         client

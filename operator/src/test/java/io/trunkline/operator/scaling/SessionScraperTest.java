@@ -28,12 +28,41 @@ class SessionScraperTest {
       # HELP trunkline_sessions \s
       # TYPE trunkline_sessions gauge
       trunkline_sessions{trunk="acme"} 3.0
+      # HELP trunkline_store_shared \s
+      # TYPE trunkline_store_shared gauge
+      trunkline_store_shared{trunk="acme"} 1.0
       """;
 
   @Test
   void readsSessionsAndCarriersFromOneProxysMetrics() {
     assertThat(ProxyReport.parse(PROXY_METRICS))
-        .contains(new ProxyReport(3, Map.of("carrier-a", 1.0, "carrier-b", 0.0)));
+        .contains(new ProxyReport(3, Map.of("carrier-a", 1.0, "carrier-b", 0.0), false));
+  }
+
+  @Test
+  void aProxyOnItsShareSaysSoWithAZeroStoreGauge() {
+    String onShare =
+        PROXY_METRICS.replace(
+            "trunkline_store_shared{trunk=\"acme\"} 1.0",
+            "trunkline_store_shared{trunk=\"acme\"} 0.0");
+    String withoutStore = PROXY_METRICS.replace("trunkline_store_shared{trunk=\"acme\"} 1.0\n", "");
+
+    assertThat(ProxyReport.parse(onShare).orElseThrow().onShare()).isTrue();
+    assertThat(ProxyReport.parse(withoutStore).orElseThrow().onShare()).isFalse();
+  }
+
+  @Test
+  void proxiesOnTheirShareAreCounted() {
+    SessionCount count =
+        SessionScraper.count(
+            List.of(
+                Optional.of(new ProxyReport(1, BOTH_UP, true)),
+                Optional.of(new ProxyReport(2, BOTH_UP, false)),
+                Optional.of(new ProxyReport(3, BOTH_UP, true)),
+                Optional.empty()));
+
+    assertThat(count.podsOnShare()).isEqualTo(2);
+    assertThat(count.podsAnswered()).isEqualTo(3);
   }
 
   @Test
@@ -46,7 +75,7 @@ class SessionScraperTest {
     SessionCount count = SessionScraper.count(List.of(proxy(2, BOTH_UP), proxy(5, BOTH_UP)));
 
     assertThat(count)
-        .isEqualTo(new SessionCount(7, 2, 0, Set.of("carrier-a", "carrier-b"), Set.of()));
+        .isEqualTo(new SessionCount(7, 2, 0, Set.of("carrier-a", "carrier-b"), Set.of(), 0));
   }
 
   @Test
@@ -71,7 +100,7 @@ class SessionScraperTest {
   @Test
   void noProxyAnswered() {
     assertThat(SessionScraper.count(List.of(Optional.empty(), Optional.empty())))
-        .isEqualTo(new SessionCount(0, 0, 2, Set.of(), Set.of()));
+        .isEqualTo(new SessionCount(0, 0, 2, Set.of(), Set.of(), 0));
     assertThat(SessionScraper.count(List.of()).complete()).isFalse();
   }
 
@@ -79,6 +108,6 @@ class SessionScraperTest {
   private static final Map<String, Double> B_DOWN = Map.of("carrier-a", 1.0, "carrier-b", 0.0);
 
   private static Optional<ProxyReport> proxy(int sessions, Map<String, Double> carriers) {
-    return Optional.of(new ProxyReport(sessions, carriers));
+    return Optional.of(new ProxyReport(sessions, carriers, false));
   }
 }

@@ -58,7 +58,7 @@ class CarriersUpTest {
     CarriersUp carriers =
         new CarriersUp(
             carriers("carrier-a", "carrier-b", "carrier-c"),
-            Optional.of(new SessionCount(0, 2, 0, Set.of("carrier-a"), Set.of("carrier-b"))));
+            Optional.of(new SessionCount(0, 2, 0, Set.of("carrier-a"), Set.of("carrier-b"), 0)));
 
     assertThat(carriers.column()).isEqualTo("1/3");
     assertThat(carriers.condition().getStatus()).isEqualTo(Conditions.FALSE);
@@ -80,7 +80,7 @@ class CarriersUpTest {
     for (Optional<SessionCount> nothing :
         List.of(
             Optional.<SessionCount>empty(),
-            Optional.of(new SessionCount(0, 0, 2, Set.of(), Set.of())))) {
+            Optional.of(new SessionCount(0, 0, 2, Set.of(), Set.of(), 0)))) {
       CarriersUp carriers = new CarriersUp(CARRIERS, nothing);
 
       assertThat(carriers.column()).isNull();
@@ -93,7 +93,7 @@ class CarriersUpTest {
 
   /** One proxy answered, one did not: the answering one still counts. */
   private static CarriersUp reported(Set<String> up, Set<String> down) {
-    return new CarriersUp(CARRIERS, Optional.of(new SessionCount(4, 1, 1, up, down)));
+    return new CarriersUp(CARRIERS, Optional.of(new SessionCount(4, 1, 1, up, down, 0)));
   }
 
   private static String render(Condition condition) {

@@ -57,6 +57,7 @@ class SipTrunkReconcilerApiServerTest {
     Deployment relay = awaitResource(Deployment.class, "acme-media-relay");
     Service service = awaitResource(Service.class, "acme-sip");
     Service peers = awaitResource(Service.class, "acme-sip-peers");
+    Service members = awaitResource(Service.class, "acme-sip-members");
     Service relays = awaitResource(Service.class, "acme-relay");
     ConfigMap snapshot = awaitResource(ConfigMap.class, "acme-config");
     awaitResource(Secret.class, "acme-credentials");
@@ -64,7 +65,8 @@ class SipTrunkReconcilerApiServerTest {
     awaitResource(PodDisruptionBudget.class, "acme-media-relay");
 
     SipTrunk trunk = trunk("acme");
-    for (HasMetadata owned : new HasMetadata[] {proxy, relay, service, peers, relays, snapshot}) {
+    for (HasMetadata owned :
+        new HasMetadata[] {proxy, relay, service, peers, members, relays, snapshot}) {
       assertThat(owned.getMetadata().getOwnerReferences())
           .as(owned.getMetadata().getName())
           .singleElement()
@@ -80,7 +82,20 @@ class SipTrunkReconcilerApiServerTest {
         .extracting(p -> p.getName() + "/" + p.getProtocol() + "/" + p.getPort())
         .containsExactly("sip-udp/UDP/5060", "sip-tcp/TCP/5060");
     assertThat(peers.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(members.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(members.getSpec().getPublishNotReadyAddresses()).isTrue();
     assertThat(relays.getSpec().getClusterIP()).isEqualTo("None");
+    var proxyPod = proxy.getSpec().getTemplate().getSpec();
+    assertThat(proxyPod.getContainers().get(0).getEnv())
+        .extracting(e -> e.getName() + "=" + e.getValue())
+        .contains(
+            "TRUNKLINE_POOL_SIZE=6",
+            "TRUNKLINE_MEMBERS=acme-sip-members." + namespace + ".svc:5060");
+    // The API server keeps the preStop sleep action (KEP-3960) rather than dropping it.
+    assertThat(proxyPod.getContainers().get(0).getLifecycle().getPreStop().getSleep().getSeconds())
+        .isPositive();
+    assertThat(proxyPod.getTerminationGracePeriodSeconds())
+        .isGreaterThan(relay.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds());
     assertThat(relays.getSpec().getPorts())
         .extracting(p -> p.getName() + "/" + p.getProtocol() + "/" + p.getPort())
         .containsExactly("control/UDP/2223");
@@ -116,9 +131,10 @@ class SipTrunkReconcilerApiServerTest {
     assertThat(Conditions.isTrue(trunk.getStatus().getConditions(), "SnapshotCurrent")).isTrue();
     String table = ns.kubectl("get", "siptrunks");
     assertThat(table.lines().findFirst().orElseThrow().split("\\s{2,}"))
-        .containsExactly("NAME", "AGE", "CARRIERS UP", "CHANNELS", "READY", "PROXIES");
+        .containsExactly(
+            "NAME", "AGE", "CARRIERS UP", "CHANNELS", "READY", "SHARED STATE", "PROXIES");
     assertThat(table.lines().skip(1).findFirst().orElseThrow())
-        .matches("office\\s+\\S+\\s+0/5\\s+True\\s+1\\s*");
+        .matches("office\\s+\\S+\\s+0/5\\s+True\\s+InMemory\\s+1\\s*");
   }
 
   @Test
@@ -184,6 +200,73 @@ class SipTrunkReconcilerApiServerTest {
     assertThat(message(trunk("acme"), "SnapshotCurrent"))
         .contains("RoutePolicy typo: rule all: carrier carrier-b is not a carrier of trunk acme");
     ns.awaitEvent("acme", "InvalidRoute");
+  }
+
+  @Test
+  void theStoreSecretIsCheckedAndTheConditionSaysHowTheReplicasShareTheTrunk() {
+    apply(TestNamespace.trunkManifest("acme", "scaling: {maxReplicas: 3}"));
+    await().atMost(WAIT).until(() -> reason(trunk("acme"), "SharedState"), "Shares"::equals);
+    assertThat(message(trunk("acme"), "SharedState")).contains("1/3 of the channels");
+    // A pool the spec left without a store is no fault: the condition says so, no Event.
+    assertThat(ns.events("acme")).noneMatch(e -> "Shares".equals(e.getReason()));
+
+    apply(
+        TestNamespace.trunkManifest(
+            "acme", "scaling: {maxReplicas: 3}\nstore: {secretName: acme-store}"));
+    await()
+        .atMost(WAIT)
+        .until(() -> reason(trunk("acme"), "SharedState"), "StoreSecretInvalid"::equals);
+    assertThat(message(trunk("acme"), "SharedState"))
+        .isEqualTo("Secret acme-store not found: new proxy pods cannot start");
+    assertThat(ns.awaitEvent("acme", "StoreSecretInvalid").getMessage()).contains("acme-store");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client
+                    .apps()
+                    .deployments()
+                    .inNamespace(namespace)
+                    .withName("acme-sip-proxy")
+                    .get()
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .getEnv()
+                    .stream()
+                    .anyMatch(
+                        e ->
+                            e.getName().equals("TRUNKLINE_STORE_ADDRESS")
+                                && e.getValueFrom()
+                                    .getSecretKeyRef()
+                                    .getName()
+                                    .equals("acme-store")));
+
+    apply(
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: acme-store}
+        stringData: {password: "correct horse"}
+        """);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> message(trunk("acme"), "SharedState"),
+            "Secret acme-store has no key address: new proxy pods cannot start"::equals);
+
+    apply(
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: acme-store}
+        stringData: {address: "redis.data.svc:6379", password: "correct horse"}
+        """);
+    await().atMost(WAIT).until(() -> reason(trunk("acme"), "SharedState"), "Shared"::equals);
+    assertThat(Conditions.isTrue(trunk("acme").getStatus().getConditions(), "SharedState"))
+        .isTrue();
   }
 
   @Test

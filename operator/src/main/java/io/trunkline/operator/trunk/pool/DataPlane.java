@@ -39,5 +39,11 @@ public final class DataPlane {
   /** The label of {@link #CARRIER_UP_METRIC} naming the carrier. */
   public static final String CARRIER_LABEL = "carrier";
 
+  /**
+   * The proxies' store gauge (ProxyMetrics' {@code trunkline.store.shared}): 1 while the replica
+   * counts on the trunk's store, 0 while it runs on its share because the store is unreachable.
+   */
+  public static final String STORE_SHARED_METRIC = "trunkline_store_shared";
+
   private DataPlane() {}
 }

@@ -21,6 +21,7 @@ class DataPlaneTest {
                 + DataPlane.CARRIER_UP_METRIC
                 + "` | gauge | trunk, "
                 + DataPlane.CARRIER_LABEL
-                + " |");
+                + " |")
+        .contains("| `" + DataPlane.STORE_SHARED_METRIC + "` | gauge | trunk |");
   }
 }
