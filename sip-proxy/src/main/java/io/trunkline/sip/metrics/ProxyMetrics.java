@@ -22,6 +22,7 @@ public final class ProxyMetrics implements CarrierProber.Reports {
   private final String trunk;
   private final Counter calls;
   private final Counter reaped;
+  private final Counter handedOver;
   private final Map<RejectReason, Counter> rejects = new ConcurrentHashMap<>();
   private final Map<Integer, Counter> responses = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> carrierUp = new ConcurrentHashMap<>();
@@ -33,6 +34,11 @@ public final class ProxyMetrics implements CarrierProber.Reports {
     this.reaped =
         Counter.builder("trunkline.dialogs.reaped")
             .description("dialogs ended by the maximum call duration because no BYE came")
+            .tag("trunk", trunk)
+            .register(registry);
+    this.handedOver =
+        Counter.builder("trunkline.pool.handed.over")
+            .description("requests handed to the proxy of the pool that owns their call")
             .tag("trunk", trunk)
             .register(registry);
   }
@@ -66,6 +72,20 @@ public final class ProxyMetrics implements CarrierProber.Reports {
     FunctionCounter.builder("trunkline.store.fallbacks", store, PoolStore::fallbacks)
         .tag("trunk", trunk)
         .register(registry);
+  }
+
+  /** New calls this proxy took on, counted once the caller is known. */
+  public double callCount() {
+    return calls.count();
+  }
+
+  /** A request handed to the proxy of the pool that owns its call. */
+  public void handedOver() {
+    handedOver.increment();
+  }
+
+  public double handedOverCount() {
+    return handedOver.count();
   }
 
   public void transport(TransportStats stats) {

@@ -132,6 +132,7 @@ public final class ProxyPod implements AutoCloseable {
       File tlsDir,
       Duration drain,
       String replica,
+      String podIp,
       PoolSettings pool) {
 
     /**
@@ -165,6 +166,7 @@ public final class ProxyPod implements AutoCloseable {
           new File(settings.text(TLS_DIR)),
           settings.seconds(DRAIN),
           settings.text(POD_NAME),
+          settings.optional(POD_IP).orElse(null),
           PoolSettings.read(settings));
     }
   }
@@ -215,7 +217,7 @@ public final class ProxyPod implements AutoCloseable {
             new SipServer.Settings(bind, config.qos().signallingDscp(), tls),
             snapshots::current,
             settings,
-            options.pool().open(options.replica(), config.trunk()),
+            options.pool().open(options.replica(), config.trunk(), member(options, config)),
             metrics,
             media);
     ProxyPod[] pod = new ProxyPod[1];
@@ -231,6 +233,12 @@ public final class ProxyPod implements AutoCloseable {
         zone,
         relayService == null ? "none" : relayService);
     return pod[0];
+  }
+
+  /** Where the pool's other proxies reach this one: the pod's own address, on the SIP port. */
+  private static InetSocketAddress member(Options options, TrunkConfig config) {
+    String address = options.podIp() != null ? options.podIp() : options.advertised();
+    return new InetSocketAddress(address, config.listener().port());
   }
 
   /**

@@ -3,7 +3,9 @@ package io.trunkline.sip.pool;
 import io.trunkline.process.settings.HostPort;
 import io.trunkline.process.settings.ProcessSettings;
 import io.trunkline.process.settings.Setting;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,8 +15,13 @@ import java.util.List;
  *
  * @param size the most replicas the pool may have
  * @param store the pool's store, or null for none
+ * @param members names of the pool's proxies (a headless Service, or their addresses)
  */
-public record PoolSettings(int size, PoolState.StoreSettings store) {
+public record PoolSettings(int size, PoolState.StoreSettings store, List<HostPort> members) {
+
+  public PoolSettings {
+    members = List.copyOf(members);
+  }
 
   public static final Setting STORE =
       new Setting(
@@ -45,12 +52,20 @@ public record PoolSettings(int size, PoolState.StoreSettings store) {
           "1",
           "the most replicas the pool may have; each falls back to that share of the trunk");
 
+  public static final Setting MEMBERS =
+      new Setting(
+          "--member",
+          "TRUNKLINE_MEMBERS",
+          null,
+          "HOST:PORT of the pool's proxies, which hand each call to its owner: their headless"
+              + " Service, or (the flag, once per proxy) each proxy's address");
+
   /** The settings above, for a process's list and its usage text. */
   public static final List<Setting> ALL =
-      List.of(STORE, STORE_PASSWORD, STORE_TLS, STORE_TIMEOUT, LEASE, POOL_SIZE);
+      List.of(STORE, STORE_PASSWORD, STORE_TLS, STORE_TIMEOUT, LEASE, POOL_SIZE, MEMBERS);
 
   /** A proxy alone: one replica, no store. */
-  public static final PoolSettings ALONE = new PoolSettings(1, null);
+  public static final PoolSettings ALONE = new PoolSettings(1, null, List.of());
 
   /**
    * Reads the settings above.
@@ -62,8 +77,10 @@ public record PoolSettings(int size, PoolState.StoreSettings store) {
     if (size < 1) {
       throw new IllegalArgumentException(POOL_SIZE.names() + " must be at least 1, not " + size);
     }
+    List<HostPort> members =
+        settings.all(MEMBERS).isEmpty() ? List.of() : hostPorts(settings.all(MEMBERS));
     if (!settings.has(STORE)) {
-      return new PoolSettings(size, null);
+      return new PoolSettings(size, null, members);
     }
     HostPort address = settings.hostPort(STORE);
     return new PoolSettings(
@@ -75,17 +92,34 @@ public record PoolSettings(int size, PoolState.StoreSettings store) {
                 settings.optional(STORE_PASSWORD).orElse(null),
                 settings.bool(STORE_TLS),
                 Duration.ofMillis(settings.integer(STORE_TIMEOUT))),
-            settings.seconds(LEASE)));
+            settings.seconds(LEASE)),
+        members);
+  }
+
+  private static List<HostPort> hostPorts(List<String> values) {
+    List<HostPort> parsed = new ArrayList<>();
+    for (String value : values) {
+      try {
+        parsed.add(HostPort.parse(value));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(MEMBERS.names() + ": " + e.getMessage(), e);
+      }
+    }
+    return parsed;
   }
 
   /**
-   * The state of replica {@code replica} of {@code trunk}'s pool: in the store when one is named,
-   * else shares when the pool may have several replicas, else memory.
+   * The state of replica {@code replica} of {@code trunk}'s pool, which its peers reach at {@code
+   * self}: in the store when one is named, else shares when the pool may have several replicas,
+   * else memory.
    */
-  public PoolState open(String replica, String trunk) {
-    if (store != null) {
-      return PoolState.shared(replica, trunk, size, store);
+  public PoolState open(String replica, String trunk, InetSocketAddress self) {
+    if (store == null && size == 1) {
+      return PoolState.alone(replica, self);
     }
-    return size > 1 ? PoolState.shares(replica, size) : PoolState.alone(replica);
+    Members found = Members.following(self, members);
+    return store != null
+        ? PoolState.shared(replica, trunk, size, store, found)
+        : PoolState.shares(replica, size, found);
   }
 }

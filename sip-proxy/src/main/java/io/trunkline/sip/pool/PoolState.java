@@ -4,6 +4,7 @@ import io.trunkline.sip.quota.ChannelQuota;
 import io.trunkline.sip.quota.InMemoryChannelQuota;
 import io.trunkline.sip.registrar.InMemoryLocationStore;
 import io.trunkline.sip.registrar.LocationStore;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 
@@ -16,6 +17,7 @@ import java.time.Duration;
  * @param replica this replica's name in the pool, unique there
  * @param mode how the pool counts, as the proxy reports it
  * @param store the pool's store, or null
+ * @param members the pool's live proxies, and which owns a call
  */
 public record PoolState(
     String replica,
@@ -23,7 +25,8 @@ public record PoolState(
     ChannelQuota quota,
     LocationStore locations,
     byte[] nonceKey,
-    PoolStore store)
+    PoolStore store,
+    Members members)
     implements AutoCloseable {
 
   /** How a pool counts its quotas. */
@@ -43,34 +46,36 @@ public record PoolState(
     nonceKey = nonceKey.clone();
   }
 
-  /** A proxy on its own. */
-  public static PoolState alone(String replica) {
+  /** A proxy on its own at {@code self}. */
+  public static PoolState alone(String replica, InetSocketAddress self) {
     return new PoolState(
         replica,
         Mode.IN_MEMORY,
         new InMemoryChannelQuota(System::nanoTime),
         new InMemoryLocationStore(),
         randomKey(),
-        null);
+        null,
+        Members.alone(self));
   }
 
   /**
    * One replica of a pool of up to {@code poolSize} with no store: its share of the channels and
    * calls per second, and registrations known only where they were taken.
    */
-  public static PoolState shares(String replica, int poolSize) {
+  public static PoolState shares(String replica, int poolSize, Members members) {
     return new PoolState(
         replica,
         Mode.SHARES,
         new ShareQuota(poolSize, System::nanoTime),
         new InMemoryLocationStore(),
         randomKey(),
-        null);
+        null,
+        members);
   }
 
   /** One replica of a pool of up to {@code poolSize} counting in the store at {@code settings}. */
   public static PoolState shared(
-      String replica, String trunk, int poolSize, StoreSettings settings) {
+      String replica, String trunk, int poolSize, StoreSettings settings, Members members) {
     PoolStore store = PoolStore.open(settings.address(), trunk);
     byte[] key = store.sharedSecret("nonce-key");
     return new PoolState(
@@ -79,7 +84,8 @@ public record PoolState(
         new SharedChannelQuota(store, poolSize, settings.lease(), System::nanoTime),
         new SharedLocationStore(store, settings.address().timeout()),
         key != null ? key : randomKey(),
-        store);
+        store,
+        members);
   }
 
   @Override
@@ -95,6 +101,7 @@ public record PoolState(
 
   @Override
   public void close() {
+    members.close();
     if (store != null) {
       store.close();
     }

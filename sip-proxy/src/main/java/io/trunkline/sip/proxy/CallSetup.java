@@ -56,7 +56,7 @@ final class CallSetup {
 
   void invite(ServerTransaction tx, ServedTrunk trunk) {
     SIPRequest request = tx.request();
-    InetAddress source = tx.inbound().remote().getAddress();
+    InetAddress source = tx.inbound().origin().getAddress();
     Optional<Carrier> fromCarrier = trunk.carrierAt(source);
     Line caller = null;
     if (fromCarrier.isEmpty()) {
@@ -178,7 +178,7 @@ final class CallSetup {
     Optional<SIPResponse> refused =
         authenticator.check(
             tx.request(),
-            tx.inbound().remote().getAddress(),
+            tx.inbound().origin().getAddress(),
             trunk.credentials().realm(),
             secret,
             true);

@@ -319,7 +319,7 @@ final class InviteForwarder implements ClientTransaction.Listener {
     return new Dialog(
         server.request().getCallId().getCallId(),
         server.request().getFromTag(),
-        server.inbound().remote(),
+        server.inbound().origin(),
         server.inbound().transport(),
         transaction.destination(),
         transaction.transport(),

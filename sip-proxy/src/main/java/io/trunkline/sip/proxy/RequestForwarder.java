@@ -7,6 +7,7 @@ import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.trunkline.sip.message.SipHeaders;
+import io.trunkline.sip.pool.Members;
 import io.trunkline.sip.transaction.TransactionLayer;
 import io.trunkline.sip.transport.SipSender;
 import io.trunkline.sip.transport.Transport;
@@ -40,12 +41,17 @@ final class RequestForwarder {
 
   private static final int DEFAULT_MAX_FORWARDS = 70;
 
+  /** The Record-Route parameter that names the proxy of the pool owning the dialog. */
+  static final String OWNER = "tl-owner";
+
   private final SipProxy.Settings settings;
   private final SipSender sender;
+  private final Members members;
 
-  RequestForwarder(SipProxy.Settings settings, SipSender sender) {
+  RequestForwarder(SipProxy.Settings settings, SipSender sender, Members members) {
     this.settings = settings;
     this.sender = sender;
+    this.members = members;
   }
 
   /** Where a request goes next, and how. */
@@ -73,6 +79,10 @@ final class RequestForwarder {
         SipUri own = (SipUri) SipHeaders.ADDRESSES.createSipURI(null, settings.advertisedHost());
         own.setPort(settings.port());
         own.setLrParam();
+        if (members.pooled()) {
+          // The dialog's requests may reach any proxy of the pool; this says which one holds it.
+          own.setParameter(OWNER, members.mark());
+        }
         copy.addFirst(
             SipHeaders.FACTORY.createRecordRouteHeader(SipHeaders.ADDRESSES.createAddress(own)));
       }
@@ -109,6 +119,35 @@ final class RequestForwarder {
         + hash(request.getTopmostVia().getBranch())
         + "."
         + attempt;
+  }
+
+  /**
+   * Hands {@code request} to the proxy of the pool that owns its call, statelessly (§16.11): this
+   * proxy's Via with the pool address and a branch that is the same for the request's
+   * retransmissions, its CANCEL and its ACK, so they meet the same transaction there; the answers
+   * come back here as strays and go on by the next Via.
+   */
+  void handOver(SIPRequest request, InetSocketAddress owner) {
+    SIPRequest copy = (SIPRequest) request.clone();
+    try {
+      MaxForwardsHeader maxForwards = copy.getMaxForwards();
+      if (maxForwards != null) {
+        maxForwards.decrementMaxForwards();
+      }
+      InetSocketAddress self = members.self();
+      ViaHeader via =
+          SipHeaders.FACTORY.createViaHeader(
+              self.getAddress().getHostAddress(),
+              self.getPort(),
+              Transport.UDP.name(),
+              statelessBranch(request));
+      copy.addFirst(via);
+    } catch (TooManyHopsException e) {
+      throw new IllegalStateException("Max-Forwards was checked on arrival", e);
+    } catch (ParseException | InvalidArgumentException | SipException e) {
+      throw new IllegalStateException("the proxy's own Via always parses", e);
+    }
+    sender.send(copy, Transport.UDP, owner);
   }
 
   /** A branch for a request forwarded statelessly: the same for each retransmission (§16.11). */
@@ -235,8 +274,25 @@ final class RequestForwarder {
   private boolean isOurs(String host, int port, Transport transport) {
     int own = transport == Transport.TLS ? settings.tlsPort() : settings.port();
     int effective = port > 0 ? port : defaultPort(transport);
-    return settings.advertisedHost().equalsIgnoreCase(host)
-        && (effective == own || effective == settings.port());
+    InetSocketAddress self = members.self();
+    return (settings.advertisedHost().equalsIgnoreCase(host)
+            && (effective == own || effective == settings.port()))
+        || (self.getAddress().getHostAddress().equals(host) && effective == self.getPort());
+  }
+
+  /**
+   * The pool member that owns the dialog of an in-dialog request, from the owner mark of the
+   * Record-Route this proxy's pool wrote (now the request's first Route); null without one.
+   */
+  InetSocketAddress markedOwner(SIPRequest request) {
+    RouteList routes = request.getRouteHeaders();
+    if (routes == null || routes.isEmpty()) {
+      return null;
+    }
+    if (((Route) routes.getFirst()).getAddress().getURI() instanceof SipUri uri) {
+      return Members.parseMark(uri.getParameter(OWNER));
+    }
+    return null;
   }
 
   private static String loopHash(SIPRequest request) {

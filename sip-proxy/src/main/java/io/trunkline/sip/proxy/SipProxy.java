@@ -16,6 +16,7 @@ import io.trunkline.sip.message.Responses;
 import io.trunkline.sip.metrics.ProxyMetrics;
 import io.trunkline.sip.metrics.Refusal;
 import io.trunkline.sip.metrics.RejectReason;
+import io.trunkline.sip.pool.Members;
 import io.trunkline.sip.pool.PoolState;
 import io.trunkline.sip.quota.Admission;
 import io.trunkline.sip.registrar.LocationStore;
@@ -30,6 +31,8 @@ import io.trunkline.sip.transport.InboundMessage;
 import io.trunkline.sip.transport.SipMessageHandler;
 import io.trunkline.sip.transport.SipSender;
 import io.trunkline.sip.transport.SipServer;
+import io.trunkline.sip.transport.Transport;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -70,6 +73,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
   private final MediaAnchor media;
   private final Housekeeping housekeeping;
   private final PoolState pool;
+  private final Ownership ownership;
 
   public SipProxy(
       Supplier<Snapshot> snapshots,
@@ -96,7 +100,8 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     this.admission = admission;
     this.transactions =
         new TransactionLayer(sender, TransactionTimers.RFC_3261, Scheduler.wheel(workers::of));
-    this.requests = new RequestForwarder(settings, sender);
+    this.requests = new RequestForwarder(settings, sender, pool.members());
+    this.ownership = new Ownership(pool.members(), requests, transactions, dialogs);
     this.authenticator =
         new Authenticator(
             new NonceFactory(pool.nonceKey(), clock, Duration.ofMinutes(5)),
@@ -179,7 +184,20 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
       }
       return;
     }
-    RequestForwarder.markReceived(((SIPRequest) message).getTopmostVia(), inbound.remote());
+    SIPRequest request = (SIPRequest) message;
+    RequestForwarder.markReceived(request.getTopmostVia(), inbound.remote());
+    Members members = pool.members();
+    if (members.isPeer(inbound.remote())) {
+      // Handed over by the proxy of the pool that received it: the sender is the one it saw.
+      inbound = inbound.handedOverFor(ownership.sender(request, inbound.remote()));
+    } else if (inbound.transport() == Transport.UDP && members.pooled()) {
+      InetSocketAddress owner = ownership.ownerElsewhere(request);
+      if (owner != null) {
+        requests.handOver(request, owner);
+        metrics.handedOver();
+        return;
+      }
+    }
     TransactionLayer.Arrival arrival = transactions.arrive(inbound);
     if (arrival instanceof TransactionLayer.Arrival.Fresh fresh) {
       dispatch(fresh.transaction());
@@ -202,12 +220,10 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
       tx.respond(Responses.of(request, Response.LOOP_DETECTED, null));
       return;
     }
-    // Dialog ownership goes here once proxies form a pool: a request whose Call-ID another member
-    // owns is passed to it before any stage of this one sees it.
     boolean inDialog = request.getToTag() != null;
     if (!inDialog
         && (Request.INVITE.equals(method) || Request.REGISTER.equals(method))
-        && authenticator.banned(tx.inbound().remote().getAddress())) {
+        && authenticator.banned(tx.inbound().origin().getAddress())) {
       CallSetup.refuse(
           tx,
           Refusal.of(Response.FORBIDDEN, "Too Many Failed Attempts", RejectReason.AUTH),

@@ -10,6 +10,7 @@ import io.trunkline.sip.media.RelayPool;
 import io.trunkline.sip.message.ParseResult;
 import io.trunkline.sip.message.SipParser;
 import io.trunkline.sip.metrics.ProxyMetrics;
+import io.trunkline.sip.pool.Members;
 import io.trunkline.sip.pool.PoolState;
 import io.trunkline.sip.quota.InMemoryChannelQuota;
 import io.trunkline.sip.registrar.InMemoryLocationStore;
@@ -77,7 +78,8 @@ final class ProxyHarness implements AutoCloseable {
                 new InMemoryChannelQuota(nanoTime::get),
                 new InMemoryLocationStore(),
                 new byte[32],
-                null),
+                null,
+                Members.alone(new InetSocketAddress(PROXY, 5060))),
             metrics,
             new MediaAnchor(new RelayPool("local", List.of())),
             Clock.fixed(Instant.parse("2026-12-02T10:00:00Z"), ZoneOffset.UTC));

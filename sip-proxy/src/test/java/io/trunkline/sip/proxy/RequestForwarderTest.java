@@ -8,6 +8,7 @@ import gov.nist.javax.sip.message.SIPResponse;
 import io.trunkline.sip.SampleMessages;
 import io.trunkline.sip.message.ParseResult;
 import io.trunkline.sip.message.SipParser;
+import io.trunkline.sip.pool.Members;
 import io.trunkline.sip.transport.InboundMessage;
 import io.trunkline.sip.transport.SipSender;
 import io.trunkline.sip.transport.Transport;
@@ -32,7 +33,8 @@ class RequestForwarderTest {
             public void send(SIPMessage message, Transport transport, InetSocketAddress to) {
               sentTo.add(to);
             }
-          });
+          },
+          Members.alone(new InetSocketAddress("127.0.0.1", 5060)));
 
   @Test
   void takesItsOwnRouteOffAndFollowsTheNext() {
@@ -105,6 +107,34 @@ class RequestForwarderTest {
 
     assertThat(sentTo).containsExactly(new InetSocketAddress("127.0.0.2", 41000));
     assertThat(response.getViaHeaders()).hasSize(1);
+  }
+
+  @Test
+  void inAPoolTheRecordRouteNamesTheProxyThatHoldsTheDialog() {
+    InetSocketAddress self = new InetSocketAddress("10.244.0.7", 5060);
+    RequestForwarder pooled =
+        new RequestForwarder(
+            new SipProxy.Settings("sip.example.com", 5060, 5061),
+            new SipSender() {
+              @Override
+              public void reply(InboundMessage request, byte[] response) {}
+
+              @Override
+              public void send(SIPMessage message, Transport transport, InetSocketAddress to) {}
+            },
+            new Members(self, List.of(new InetSocketAddress("10.244.0.8", 5060))));
+
+    SIPRequest forwarded = pooled.forwardedRequest(parse(SampleMessages.INVITE), null, true);
+
+    assertThat(forwarded.getHeader("Record-Route").toString())
+        .contains("sip:sip.example.com:5060;lr;tl-owner=10.244.0.7:5060");
+    SIPRequest bye =
+        parse(
+            SampleMessages.INVITE.replace(
+                "Max-Forwards: 70\r\n",
+                "Max-Forwards: 70\r\nRoute: <sip:sip.example.com:5060;lr;tl-owner=10.244.0.7:5060>\r\n"));
+    assertThat(pooled.markedOwner(bye)).isEqualTo(self);
+    assertThat(forwarder.markedOwner(parse(SampleMessages.INVITE))).isNull();
   }
 
   private static SIPRequest parse(String text) {

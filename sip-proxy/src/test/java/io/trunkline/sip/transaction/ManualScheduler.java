@@ -3,7 +3,7 @@ package io.trunkline.sip.transaction;
 import java.util.PriorityQueue;
 
 /** Transaction timers on a clock the test moves: no threads, no sleeping. */
-final class ManualScheduler implements Scheduler {
+public final class ManualScheduler implements Scheduler {
 
   private static final class Task implements Timer {
     final long due;

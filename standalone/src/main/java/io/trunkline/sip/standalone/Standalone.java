@@ -156,7 +156,12 @@ public final class Standalone implements AutoCloseable {
             SipServer.Settings.plain(address, config.qos().signallingDscp()),
             snapshots,
             settings,
-            options.pool().open(advertised + ":" + address.getPort(), config.trunk()),
+            options
+                .pool()
+                .open(
+                    advertised + ":" + address.getPort(),
+                    config.trunk(),
+                    new InetSocketAddress(advertised, address.getPort())),
             metrics,
             media);
     snapshots.watch(Duration.ofSeconds(2));

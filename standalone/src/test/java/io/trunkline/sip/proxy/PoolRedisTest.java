@@ -8,6 +8,7 @@ import static io.trunkline.sip.proxy.TestTrunk.PBX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.trunkline.process.settings.HostPort;
 import io.trunkline.sip.metrics.RejectReason;
 import io.trunkline.sip.pool.PoolSettings;
 import io.trunkline.sip.pool.PoolState;
@@ -48,17 +49,22 @@ class PoolRedisTest {
   void start() throws Exception {
     redis = RedisServer.start("127.0.0.30", work.resolve("redis"));
     trunk.channels = 20;
+    List<HostPort> members = new ArrayList<>();
+    for (String address : REPLICAS) {
+      int port = LoopbackPorts.freePort(address);
+      ports.add(port);
+      members.add(new HostPort(address, port));
+    }
     PoolSettings pool =
         new PoolSettings(
             3,
             new PoolState.StoreSettings(
                 new PoolStore.Address(
                     redis.host(), redis.port(), null, false, Duration.ofMillis(500)),
-                Duration.ofSeconds(30)));
-    for (String address : REPLICAS) {
-      int port = LoopbackPorts.freePort(address);
-      ports.add(port);
-      replicas.add(trunk.startReplica(work.resolve("trunk"), address, port, pool));
+                Duration.ofSeconds(30)),
+            members);
+    for (int r = 0; r < REPLICAS.size(); r++) {
+      replicas.add(trunk.startReplica(work.resolve("trunk"), REPLICAS.get(r), ports.get(r), pool));
     }
   }
 
@@ -138,9 +144,7 @@ class PoolRedisTest {
                 .start(work)
                 .awaitListening(Duration.ofSeconds(10));
         SippProcess first = pbxCalls(2, ANNA, "call", "4000")) {
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> replicas.get(2).proxy().activeDialogs() == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> dialogs() == 1);
 
       SippResult busy =
           trunk
@@ -158,7 +162,46 @@ class PoolRedisTest {
       assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
       assertThat(phone.await().allCallsSucceeded()).isTrue();
     }
-    assertThat(replicas.get(1).proxy().metrics().rejected(RejectReason.BUSY)).isEqualTo(1);
+    assertThat(
+            replicas.stream()
+                .mapToDouble(r -> r.proxy().metrics().rejected(RejectReason.BUSY))
+                .sum())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void callsFromOnePbxToOneProxySpreadOverThePoolAndTheirByesFindTheirOwners() throws Exception {
+    try (SippProcess carrier = trunk.carrierAnswering(work)) {
+      SippResult calls =
+          Sipp.bundled("call")
+              .named("pbx-to-one")
+              .local(PBX, 0)
+              .remote(REPLICAS.get(0), ports.get(0))
+              .calls(12)
+              .concurrentCalls(12)
+              .rate(50)
+              .variable("dest", NATIONAL)
+              .option("-s", "pbx", "-d", "1000")
+              .timeout(Duration.ofSeconds(30))
+              .start(work)
+              .await();
+
+      // Every message went to the first proxy; the calls were carried by their owners, and the
+      // in-dialog ACKs and BYEs the PBX sent to the first proxy reached them there.
+      assertThat(calls.allCallsSucceeded()).as(calls.toString()).isTrue();
+      assertThat(replicas.get(0).proxy().metrics().handedOverCount()).isPositive();
+      long carrying = replicas.stream().filter(r -> r.proxy().metrics().callCount() > 0).count();
+      assertThat(carrying).isGreaterThanOrEqualTo(2);
+    }
+    // Each BYE freed its call's channels on its owner, at once.
+    await()
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> replicas.stream().mapToInt(r -> r.proxy().channelsInUse()).sum() == 0);
+    assertThat(dialogs()).isZero();
+  }
+
+  private int dialogs() {
+    return replicas.stream().mapToInt(r -> r.proxy().activeDialogs()).sum();
   }
 
   private SippProcess pbxCalls(int replica, String number, String scenario, String holdMillis) {

@@ -1,0 +1,191 @@
+package io.trunkline.sip.pool;
+
+import io.trunkline.process.settings.HostPort;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The live proxies of a pool, as one member sees them, and which of them owns a call. A new call is
+ * owned by the member its Call-ID hashes to (rendezvous hashing: a member joining or leaving moves
+ * only the new calls that hash to it, never a live dialog, whose owner is written in its
+ * Record-Route), so calls spread over the pool even when one PBX sends them all to one member. A
+ * leaving (draining) member owns no new call but keeps its dialogs.
+ */
+public final class Members implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(Members.class.getName());
+
+  /** How often the members' names are looked up again: pods come and go. */
+  private static final Duration FOLLOW = Duration.ofSeconds(5);
+
+  private final InetSocketAddress self;
+  private volatile List<InetSocketAddress> live;
+  private volatile boolean leaving;
+  private ScheduledExecutorService following;
+
+  /**
+   * @param self this member's own address in the pool (its pod's, not the trunk's)
+   */
+  public Members(InetSocketAddress self, Collection<InetSocketAddress> found) {
+    this.self = self;
+    update(found);
+  }
+
+  /** A proxy on its own. */
+  public static Members alone(InetSocketAddress self) {
+    return new Members(self, List.of());
+  }
+
+  /**
+   * Members found by looking up {@code names} now and every few seconds: a headless Service's name
+   * (one address per pod), or the members' own addresses. A failed look-up keeps the last members.
+   */
+  public static Members following(InetSocketAddress self, List<HostPort> names) {
+    Members members = new Members(self, List.of());
+    if (names.isEmpty()) {
+      return members;
+    }
+    members.lookUp(names);
+    members.following =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "pool-members");
+              thread.setDaemon(true);
+              return thread;
+            });
+    members.following.scheduleWithFixedDelay(
+        () -> members.lookUp(names), FOLLOW.toMillis(), FOLLOW.toMillis(), TimeUnit.MILLISECONDS);
+    return members;
+  }
+
+  private void lookUp(List<HostPort> names) {
+    List<InetSocketAddress> found = new ArrayList<>();
+    for (HostPort name : names) {
+      try {
+        for (InetAddress address : InetAddress.getAllByName(name.host())) {
+          found.add(new InetSocketAddress(address, name.port()));
+        }
+      } catch (UnknownHostException e) {
+        LOG.log(System.Logger.Level.WARNING, "pool members {0} do not resolve now", name);
+        return;
+      }
+    }
+    update(found);
+  }
+
+  @Override
+  public void close() {
+    if (following != null) {
+      following.shutdownNow();
+    }
+  }
+
+  /** The members found now (the headless Service's addresses, or the configured ones). */
+  public void update(Collection<InetSocketAddress> found) {
+    live =
+        Stream.concat(Stream.of(self), found.stream())
+            .distinct()
+            .sorted(Comparator.comparing(InetSocketAddress::toString))
+            .toList();
+  }
+
+  /** Owns no new call from now on: the member drains. */
+  public void leave() {
+    leaving = true;
+  }
+
+  public boolean leaving() {
+    return leaving;
+  }
+
+  public InetSocketAddress self() {
+    return self;
+  }
+
+  /** Whether there are other members to share calls with. */
+  public boolean pooled() {
+    return live.size() > 1;
+  }
+
+  /** Whether {@code address} is another member of the pool, which hands requests over. */
+  public boolean isPeer(InetSocketAddress address) {
+    return !address.equals(self) && live.contains(address);
+  }
+
+  /** The member that owns the new call {@code callId}: the highest hash of Call-ID and member. */
+  public InetSocketAddress ownerOfNewCall(String callId) {
+    InetSocketAddress owner = null;
+    long best = Long.MIN_VALUE;
+    for (InetSocketAddress member : live) {
+      if (leaving && member.equals(self)) {
+        continue;
+      }
+      long weight = weight(callId, member);
+      if (owner == null || weight > best) {
+        owner = member;
+        best = weight;
+      }
+    }
+    return owner == null ? self : owner;
+  }
+
+  /** The owner mark this member writes into its Record-Route. */
+  public String mark() {
+    return mark(self);
+  }
+
+  static String mark(InetSocketAddress member) {
+    return member.getAddress().getHostAddress().contains(":")
+        ? "[" + member.getAddress().getHostAddress() + "]:" + member.getPort()
+        : member.getAddress().getHostAddress() + ":" + member.getPort();
+  }
+
+  /** The member an owner mark names, or null when it is not one. */
+  public static InetSocketAddress parseMark(String mark) {
+    if (mark == null) {
+      return null;
+    }
+    int colon = mark.lastIndexOf(':');
+    if (colon <= 0) {
+      return null;
+    }
+    String host = mark.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    try {
+      int port = Integer.parseInt(mark.substring(colon + 1));
+      // Only an address literal: a mark must never make the proxy resolve a name.
+      if (!host.matches("[0-9.]+|[0-9a-fA-F:]+") || port < 1 || port > 65535) {
+        return null;
+      }
+      return new InetSocketAddress(host, port);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** FNV-1a over the Call-ID and the member, then a final mix so near keys spread. */
+  private static long weight(String callId, InetSocketAddress member) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : (callId + "|" + mark(member)).getBytes(StandardCharsets.UTF_8)) {
+      h ^= b;
+      h *= 0x100000001b3L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    return h;
+  }
+}

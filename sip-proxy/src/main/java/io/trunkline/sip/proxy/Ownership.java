@@ -1,0 +1,71 @@
+package io.trunkline.sip.proxy;
+
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.header.ViaList;
+import gov.nist.javax.sip.message.SIPRequest;
+import io.trunkline.sip.pool.Members;
+import io.trunkline.sip.transaction.TransactionLayer;
+import java.net.InetSocketAddress;
+import javax.sip.message.Request;
+
+/**
+ * Which proxy of the pool a request arriving here belongs to. A dialog's requests belong to the
+ * proxy its Record-Route names (the owner mark), whichever proxy they reach: kube-proxy pins a UDP
+ * flow to one pod, and phones and carriers send in-dialog requests to the trunk's one address. A
+ * new call belongs to the proxy its Call-ID hashes to ({@link Members#ownerOfNewCall}), and its
+ * CANCEL and ACK follow it there, as do the requests of a dialog without an owner mark. REGISTER
+ * and OPTIONS belong to whichever proxy they reach, since registrations live in the pool's store.
+ */
+final class Ownership {
+
+  private final Members members;
+  private final RequestForwarder requests;
+  private final TransactionLayer transactions;
+  private final Dialogs dialogs;
+
+  Ownership(
+      Members members, RequestForwarder requests, TransactionLayer transactions, Dialogs dialogs) {
+    this.members = members;
+    this.requests = requests;
+    this.transactions = transactions;
+    this.dialogs = dialogs;
+  }
+
+  /** The proxy of the pool that owns {@code request}, or null when this one does. */
+  InetSocketAddress ownerElsewhere(SIPRequest request) {
+    String method = request.getMethod();
+    if (Request.REGISTER.equals(method) || Request.OPTIONS.equals(method)) {
+      return null;
+    }
+    InetSocketAddress owner = requests.markedOwner(request);
+    if (owner == null) {
+      String callId = request.getCallId().getCallId();
+      if (transactions.inviteFor(request) != null || dialogs.get(callId) != null) {
+        // An INVITE's CANCEL or ACK, or a request of a dialog, that this proxy holds.
+        return null;
+      }
+      // A new call; or the CANCEL, ACK or in-dialog request of one whose far end did not copy
+      // the Record-Route (§12.1.1 says it must): the owner its Call-ID hashed to.
+      owner = members.ownerOfNewCall(callId);
+    }
+    return owner.equals(members.self()) ? null : owner;
+  }
+
+  /**
+   * The sender of a request that {@code peer} handed over: the Via below the peer's, where the peer
+   * noted the address it came from (received, rport). Never a name to resolve.
+   */
+  InetSocketAddress sender(SIPRequest request, InetSocketAddress peer) {
+    ViaList vias = request.getViaHeaders();
+    if (vias == null || vias.size() < 2) {
+      return peer;
+    }
+    Via via = (Via) vias.get(1);
+    String host = via.getReceived() != null ? via.getReceived() : via.getHost();
+    if (host == null || !host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+\\]?")) {
+      return peer;
+    }
+    int port = via.getRPort() > 0 ? via.getRPort() : via.getPort() > 0 ? via.getPort() : 5060;
+    return new InetSocketAddress(host.replace("[", "").replace("]", ""), port);
+  }
+}

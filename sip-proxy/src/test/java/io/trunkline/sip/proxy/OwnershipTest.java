@@ -1,0 +1,151 @@
+package io.trunkline.sip.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
+import io.trunkline.sip.SampleMessages;
+import io.trunkline.sip.message.ParseResult;
+import io.trunkline.sip.message.SipParser;
+import io.trunkline.sip.pool.Members;
+import io.trunkline.sip.transaction.ManualScheduler;
+import io.trunkline.sip.transaction.TransactionLayer;
+import io.trunkline.sip.transaction.TransactionTimers;
+import io.trunkline.sip.transport.InboundMessage;
+import io.trunkline.sip.transport.SipSender;
+import io.trunkline.sip.transport.Transport;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A pool of three proxies seen from the one at 127.0.0.21: which requests it keeps. */
+class OwnershipTest {
+
+  private static final InetSocketAddress A = new InetSocketAddress("127.0.0.21", 5060);
+  private static final InetSocketAddress B = new InetSocketAddress("127.0.0.22", 5060);
+  private static final InetSocketAddress C = new InetSocketAddress("127.0.0.23", 5060);
+
+  private final List<SIPRequest> sent = new ArrayList<>();
+  private final SipSender sender =
+      new SipSender() {
+        @Override
+        public void reply(InboundMessage request, byte[] response) {}
+
+        @Override
+        public void send(SIPMessage message, Transport transport, InetSocketAddress to) {
+          sent.add((SIPRequest) message);
+        }
+      };
+  private final Members members = new Members(A, List.of(B, C));
+  private final RequestForwarder requests =
+      new RequestForwarder(new SipProxy.Settings("127.0.0.21", 5060, 5061), sender, members);
+  private final TransactionLayer transactions =
+      new TransactionLayer(sender, TransactionTimers.RFC_3261, new ManualScheduler());
+  private final Ownership ownership = new Ownership(members, requests, transactions, new Dialogs());
+
+  @Test
+  void newCallsSpreadOverThePoolByCallId() {
+    List<InetSocketAddress> owners = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      owners.add(members.ownerOfNewCall("call-" + i + "@pbx"));
+    }
+
+    // Each proxy owns about a third; none is left out, whatever the one PBX sends to.
+    for (InetSocketAddress member : List.of(A, B, C)) {
+      assertThat(owners.stream().filter(member::equals).count()).isBetween(60L, 140L);
+    }
+    SIPRequest invite = parse(SampleMessages.INVITE);
+    InetSocketAddress owner = members.ownerOfNewCall(invite.getCallId().getCallId());
+    assertThat(ownership.ownerElsewhere(invite)).isEqualTo(owner.equals(A) ? null : owner);
+  }
+
+  @Test
+  void aJoiningMemberTakesOnlyNewCallsThatHashToIt() {
+    List<InetSocketAddress> before = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      before.add(members.ownerOfNewCall("call-" + i));
+    }
+    InetSocketAddress d = new InetSocketAddress("127.0.0.24", 5060);
+    members.update(List.of(B, C, d));
+
+    for (int i = 0; i < 300; i++) {
+      InetSocketAddress now = members.ownerOfNewCall("call-" + i);
+      assertThat(now).isIn(before.get(i), d);
+    }
+  }
+
+  @Test
+  void anInDialogRequestGoesToTheOwnerItsRouteNames() {
+    SIPRequest bye =
+        parse(
+            SampleMessages.INVITE
+                .replace("INVITE sip:", "BYE sip:")
+                .replace("CSeq: 1 INVITE", "CSeq: 2 BYE")
+                .replace("To: <sip:+4930123456@127.0.0.1>", "To: <sip:+4930123456@127.0.0.1>;tag=x")
+                .replace(
+                    "Max-Forwards: 70\r\n",
+                    "Max-Forwards: 70\r\nRoute: <sip:127.0.0.21:5060;lr;tl-owner=127.0.0.23:5060>\r\n"));
+
+    assertThat(ownership.ownerElsewhere(bye)).isEqualTo(C);
+    assertThat(
+            ownership.ownerElsewhere(
+                parse(
+                    bye.encode().replace("tl-owner=127.0.0.23:5060", "tl-owner=127.0.0.21:5060"))))
+        .isNull();
+    // A mark that is not an address is not followed (nothing makes the proxy resolve a name):
+    // the request goes where its Call-ID hashes, as one without a mark would.
+    InetSocketAddress hashed = members.ownerOfNewCall(bye.getCallId().getCallId());
+    assertThat(
+            ownership.ownerElsewhere(
+                parse(
+                    bye.encode()
+                        .replace("tl-owner=127.0.0.23:5060", "tl-owner=evil.example:5060"))))
+        .isEqualTo(hashed.equals(A) ? null : hashed);
+  }
+
+  @Test
+  void registrationsAndAnInvitesOwnCancelStayWhereTheyArrive() {
+    SIPRequest register =
+        parse(
+            SampleMessages.INVITE
+                .replace("INVITE sip:+4930123456@", "REGISTER sip:")
+                .replace("CSeq: 1 INVITE", "CSeq: 1 REGISTER"));
+    assertThat(ownership.ownerElsewhere(register)).isNull();
+
+    // An INVITE this proxy holds a transaction for: its CANCEL is served here.
+    SIPRequest invite = parse(SampleMessages.INVITE);
+    transactions.arrive(
+        new InboundMessage(
+            invite, Transport.UDP, new InetSocketAddress("127.0.0.2", 5070), A, null));
+    SIPRequest cancel =
+        parse(
+            SampleMessages.INVITE
+                .replace("INVITE sip:", "CANCEL sip:")
+                .replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL"));
+    assertThat(ownership.ownerElsewhere(cancel)).isNull();
+  }
+
+  @Test
+  void theSenderOfAHandedOverRequestIsTheOneThePeerSaw() {
+    requests.handOver(
+        parse(
+            SampleMessages.INVITE.replace(
+                "branch=z9hG4bK-74bf9", "branch=z9hG4bK-74bf9;received=10.1.2.3;rport=40000")),
+        B);
+
+    SIPRequest handed = sent.get(0);
+    assertThat(handed.getTopmostVia().getHost()).isEqualTo("127.0.0.21");
+    assertThat(handed.getTopmostVia().getBranch())
+        .isEqualTo(RequestForwarder.statelessBranch(parse(SampleMessages.INVITE)));
+    assertThat(handed.getMaxForwards().getMaxForwards()).isEqualTo(69);
+    assertThat(ownership.sender(handed, A)).isEqualTo(new InetSocketAddress("10.1.2.3", 40000));
+  }
+
+  private static SIPRequest parse(String text) {
+    ParseResult result = new SipParser().parse(text.getBytes(StandardCharsets.UTF_8));
+    assertThat(result).as(text).isInstanceOf(ParseResult.Parsed.class);
+    return (SIPRequest) ((ParseResult.Parsed) result).message();
+  }
+}
