@@ -21,7 +21,6 @@ public final class ProxyMetrics implements CarrierProber.Reports {
   private final MeterRegistry registry;
   private final String trunk;
   private final Counter calls;
-  private final Counter reaped;
   private final Counter handedOver;
   private final Map<RejectReason, Counter> rejects = new ConcurrentHashMap<>();
   private final Map<Integer, Counter> responses = new ConcurrentHashMap<>();
@@ -31,11 +30,6 @@ public final class ProxyMetrics implements CarrierProber.Reports {
     this.registry = registry;
     this.trunk = trunk;
     this.calls = Counter.builder("trunkline.calls").tag("trunk", trunk).register(registry);
-    this.reaped =
-        Counter.builder("trunkline.dialogs.reaped")
-            .description("dialogs ended by the maximum call duration because no BYE came")
-            .tag("trunk", trunk)
-            .register(registry);
     this.handedOver =
         Counter.builder("trunkline.pool.handed.over")
             .description("requests handed to the proxy of the pool that owns their call")
@@ -79,6 +73,29 @@ public final class ProxyMetrics implements CarrierProber.Reports {
     return calls.count();
   }
 
+  /**
+   * A call the proxy ended itself with a BYE to both parties: {@code duration} (the trunk's maximum
+   * call duration) or {@code drain} (still up at a draining proxy's bound).
+   */
+  public void ended(String reason) {
+    Counter.builder("trunkline.dialogs.ended")
+        .description("calls the proxy ended itself with a BYE to both parties")
+        .tag("trunk", trunk)
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  public double endedCount(String reason) {
+    Counter counter =
+        registry
+            .find("trunkline.dialogs.ended")
+            .tag("trunk", trunk)
+            .tag("reason", reason)
+            .counter();
+    return counter == null ? 0 : counter.count();
+  }
+
   /** A request handed to the proxy of the pool that owns its call. */
   public void handedOver() {
     handedOver.increment();
@@ -100,10 +117,6 @@ public final class ProxyMetrics implements CarrierProber.Reports {
 
   public void call() {
     calls.increment();
-  }
-
-  public void reaped() {
-    reaped.increment();
   }
 
   public void reject(RejectReason reason) {

@@ -23,7 +23,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -242,15 +241,18 @@ public final class ProxyPod implements AutoCloseable {
   }
 
   /**
-   * Stops taking new traffic (readiness false) and waits until no call is left or {@code limit}
-   * passed, so that scale-down and rolling upgrades drop no call.
+   * Stops taking new traffic (readiness false, new calls handed to the pool's other proxies), waits
+   * until no call is left or {@code limit} passed, then ends the calls still up with a BYE to both
+   * parties: scale-down and rolling upgrades cut no call silently.
    */
   public void drain(Duration limit) throws InterruptedException {
     draining = true;
-    Instant end = Instant.now().plus(limit);
-    while (proxy.channelsInUse() > 0 && Instant.now().isBefore(end)) {
-      Thread.sleep(1_000);
-    }
+    int ended = proxy.drain(limit);
+    LOG.log(
+        System.Logger.Level.INFO,
+        "drained: {0} calls still up at the bound of {1} s ended with BYE",
+        ended,
+        limit.toSeconds());
   }
 
   public SipServer server() {

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +31,13 @@ public final class Members implements AutoCloseable {
   /** How often the members' names are looked up again: pods come and go. */
   private static final Duration FOLLOW = Duration.ofSeconds(5);
 
+  /**
+   * How long a member that refused a hand-over (ICMP port unreachable: it is gone) owns nothing.
+   */
+  private static final long DOWN_NANOS = Duration.ofSeconds(5).toNanos();
+
   private final InetSocketAddress self;
+  private final Map<InetSocketAddress, Long> downUntil = new ConcurrentHashMap<>();
   private volatile List<InetSocketAddress> live;
   private volatile boolean leaving;
   private ScheduledExecutorService following;
@@ -100,6 +108,27 @@ public final class Members implements AutoCloseable {
             .toList();
   }
 
+  /**
+   * A member refused a request handed to it (the network said nothing listens there: it stopped
+   * before its name went): it owns no new call for a few seconds, and the caller's retransmission
+   * goes to another.
+   */
+  public void refused(InetSocketAddress member) {
+    downUntil.put(member, System.nanoTime() + DOWN_NANOS);
+  }
+
+  private boolean down(InetSocketAddress member) {
+    Long until = downUntil.get(member);
+    if (until == null) {
+      return false;
+    }
+    if (System.nanoTime() - until > 0) {
+      downUntil.remove(member, until);
+      return false;
+    }
+    return true;
+  }
+
   /** Owns no new call from now on: the member drains. */
   public void leave() {
     leaving = true;
@@ -118,6 +147,11 @@ public final class Members implements AutoCloseable {
     return live.size() > 1;
   }
 
+  /** Whether {@code address} is a member of the pool, this one included. */
+  public boolean isMember(InetSocketAddress address) {
+    return live.contains(address);
+  }
+
   /** Whether {@code address} is another member of the pool, which hands requests over. */
   public boolean isPeer(InetSocketAddress address) {
     return !address.equals(self) && live.contains(address);
@@ -125,10 +159,15 @@ public final class Members implements AutoCloseable {
 
   /** The member that owns the new call {@code callId}: the highest hash of Call-ID and member. */
   public InetSocketAddress ownerOfNewCall(String callId) {
+    return ownerOfNewCall(callId, null);
+  }
+
+  /** {@link #ownerOfNewCall(String)} among the members other than {@code excluded}. */
+  public InetSocketAddress ownerOfNewCall(String callId, InetSocketAddress excluded) {
     InetSocketAddress owner = null;
     long best = Long.MIN_VALUE;
     for (InetSocketAddress member : live) {
-      if (leaving && member.equals(self)) {
+      if ((leaving && member.equals(self)) || member.equals(excluded) || down(member)) {
         continue;
       }
       long weight = weight(callId, member);

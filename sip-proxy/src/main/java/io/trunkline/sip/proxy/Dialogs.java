@@ -23,7 +23,7 @@ final class Dialogs {
     return byCallId.get(callId);
   }
 
-  /** Ends a dialog (BYE, or reaped), returning its channels; null when there was none. */
+  /** Ends a dialog (its BYE, or the proxy's), returning its channels; null when there was none. */
   Dialog end(String callId) {
     Dialog dialog = byCallId.remove(callId);
     if (dialog != null) {
@@ -32,14 +32,14 @@ final class Dialogs {
     return dialog;
   }
 
-  /**
-   * Ends dialogs older than {@code maximum}: their BYE never came (a crashed phone, a lost link).
-   */
-  List<Dialog> reap(Instant now, Duration maximum) {
-    List<Dialog> old =
-        byCallId.values().stream().filter(d -> d.started().plus(maximum).isBefore(now)).toList();
-    old.forEach(d -> end(d.callId()));
-    return old;
+  /** Dialogs older than {@code maximum}, still up. */
+  List<Dialog> olderThan(Instant now, Duration maximum) {
+    return byCallId.values().stream().filter(d -> d.started().plus(maximum).isBefore(now)).toList();
+  }
+
+  /** Every dialog still up. */
+  List<Dialog> all() {
+    return List.copyOf(byCallId.values());
   }
 
   int size() {

@@ -26,6 +26,7 @@ final class Housekeeping implements Runnable, AutoCloseable {
   private final Supplier<ServedTrunk> trunks;
   private final Authenticator authenticator;
   private final Dialogs dialogs;
+  private final DialogEnder ender;
   private final MediaAnchor media;
   private final CarrierProber prober;
   private final ProxyMetrics metrics;
@@ -43,6 +44,7 @@ final class Housekeeping implements Runnable, AutoCloseable {
       Supplier<ServedTrunk> trunks,
       Authenticator authenticator,
       Dialogs dialogs,
+      DialogEnder ender,
       MediaAnchor media,
       CarrierProber prober,
       ProxyMetrics metrics,
@@ -50,6 +52,7 @@ final class Housekeeping implements Runnable, AutoCloseable {
     this.trunks = trunks;
     this.authenticator = authenticator;
     this.dialogs = dialogs;
+    this.ender = ender;
     this.media = media;
     this.prober = prober;
     this.metrics = metrics;
@@ -73,16 +76,11 @@ final class Housekeeping implements Runnable, AutoCloseable {
       Instant now = clock.instant();
       authenticator.forgetQuiet();
       if (config.maxCallDurationSeconds() > 0) {
-        for (Dialog dialog :
-            dialogs.reap(now, Duration.ofSeconds(config.maxCallDurationSeconds()))) {
-          metrics.reaped();
-          media.release(dialog.callId(), dialog.callerTag());
-          LOG.log(
-              System.Logger.Level.INFO,
-              "Call-ID {0}: no BYE after {1} s; channels returned",
-              dialog.callId(),
-              config.maxCallDurationSeconds());
-        }
+        // A call this long is one whose BYE was lost, or a party that vanished: both parties
+        // learn it ended, and the carrier stops billing it.
+        dialogs
+            .olderThan(now, Duration.ofSeconds(config.maxCallDurationSeconds()))
+            .forEach(dialog -> ender.end(dialog, DialogEnder.DURATION));
       }
       media.pool().ping();
       if (!now.isBefore(lastProbe.plusSeconds(config.failover().probeIntervalSeconds()))) {

@@ -92,9 +92,13 @@ final class InDialogForwarder {
     if (hop == null) {
       return null;
     }
-    long offset =
-        dialog != null && dialog.fromCaller(request.getFromTag()) ? dialog.cseqOffset() : 0;
+    boolean fromCaller = dialog != null && dialog.fromCaller(request.getFromTag());
+    long offset = fromCaller ? dialog.cseqOffset() : 0;
     SipHeaders.shiftCseq(forwarded, offset);
+    if (dialog != null && !Request.ACK.equals(request.getMethod())) {
+      long cseq = forwarded.getCSeq().getSeqNumber();
+      (fromCaller ? dialog.callerCseq() : dialog.calleeCseq()).accumulateAndGet(cseq, Math::max);
+    }
     forwarding.requests().setVia(forwarded, hop.transport(), branch);
     return new Onward(forwarded, hop, offset);
   }

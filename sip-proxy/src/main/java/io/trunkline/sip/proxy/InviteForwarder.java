@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sip.InvalidArgumentException;
 import javax.sip.header.Header;
 import javax.sip.header.RetryAfterHeader;
@@ -146,7 +147,7 @@ final class InviteForwarder implements ClientTransaction.Listener {
       if (!answered) {
         answered = true;
         finished = true;
-        forwarding.dialogs().add(dialog(transaction));
+        forwarding.dialogs().add(dialog(transaction, response));
         branches.keySet().stream().filter(t -> t != transaction).forEach(ClientTransaction::cancel);
         forwarding.metrics().response(status);
         ended.run();
@@ -315,7 +316,8 @@ final class InviteForwarder implements ClientTransaction.Listener {
     return true;
   }
 
-  private Dialog dialog(ClientTransaction transaction) {
+  private Dialog dialog(ClientTransaction transaction, SIPResponse answer) {
+    long inviteCseq = server.request().getCSeq().getSeqNumber() + cseqOffset;
     return new Dialog(
         server.request().getCallId().getCallId(),
         server.request().getFromTag(),
@@ -325,7 +327,11 @@ final class InviteForwarder implements ClientTransaction.Listener {
         transaction.transport(),
         cseqOffset,
         channels,
-        forwarding.clock().instant());
+        forwarding.clock().instant(),
+        server.request(),
+        answer,
+        new AtomicLong(inviteCseq),
+        new AtomicLong());
   }
 
   /** The answer (in a 2xx, or early media in a 18x) names the callee's media: anchored too. */

@@ -51,21 +51,52 @@ final class Ownership {
     return owner.equals(members.self()) ? null : owner;
   }
 
+  /** {@code host} without brackets if it is an address literal, else null. */
+  private static String literal(String host) {
+    if (host == null || !host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+\\]?")) {
+      return null;
+    }
+    return host.replace("[", "").replace("]", "");
+  }
+
   /**
-   * The sender of a request that {@code peer} handed over: the Via below the peer's, where the peer
-   * noted the address it came from (received, rport). Never a name to resolve.
+   * Where a new call {@code peer} handed to this proxy goes instead, while this proxy leaves the
+   * pool (the peer may not know yet): another member than the peer; null to serve it here. Each
+   * leaving member passes it on to one that is neither itself nor the sender, and Max-Forwards
+   * bounds the rest.
+   */
+  InetSocketAddress ownerWhileLeaving(SIPRequest request, InetSocketAddress peer) {
+    if (!members.leaving()
+        || !Request.INVITE.equals(request.getMethod())
+        || request.getToTag() != null) {
+      return null;
+    }
+    InetSocketAddress owner = members.ownerOfNewCall(request.getCallId().getCallId(), peer);
+    return owner.equals(members.self()) ? null : owner;
+  }
+
+  /**
+   * The sender of a request that {@code peer} handed over: the first Via below those of the pool's
+   * proxies (a leaving proxy may have passed it on once more), where the first proxy noted the
+   * address it came from (received, rport). Never a name to resolve.
    */
   InetSocketAddress sender(SIPRequest request, InetSocketAddress peer) {
     ViaList vias = request.getViaHeaders();
-    if (vias == null || vias.size() < 2) {
+    if (vias == null) {
       return peer;
     }
-    Via via = (Via) vias.get(1);
-    String host = via.getReceived() != null ? via.getReceived() : via.getHost();
-    if (host == null || !host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+\\]?")) {
-      return peer;
+    for (Object header : vias) {
+      Via via = (Via) header;
+      int port = via.getPort() > 0 ? via.getPort() : 5060;
+      String host = literal(via.getHost());
+      if (host != null && members.isMember(new InetSocketAddress(host, port))) {
+        continue;
+      }
+      String received = via.getReceived() != null ? literal(via.getReceived()) : host;
+      return received == null
+          ? peer
+          : new InetSocketAddress(received, via.getRPort() > 0 ? via.getRPort() : port);
     }
-    int port = via.getRPort() > 0 ? via.getRPort() : via.getPort() > 0 ? via.getPort() : 5060;
-    return new InetSocketAddress(host.replace("[", "").replace("]", ""), port);
+    return peer;
   }
 }

@@ -1,6 +1,7 @@
 package io.trunkline.sip.proxy;
 
 import gov.nist.javax.sip.address.SipUri;
+import gov.nist.javax.sip.header.RecordRoute;
 import gov.nist.javax.sip.header.Route;
 import gov.nist.javax.sip.header.RouteList;
 import gov.nist.javax.sip.header.Via;
@@ -19,6 +20,7 @@ import java.text.ParseException;
 import java.util.HexFormat;
 import java.util.ListIterator;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipException;
 import javax.sip.address.URI;
@@ -97,15 +99,40 @@ final class RequestForwarder {
   /** Puts this proxy's Via on top (§16.6 step 8), with rport for the answer's way back. */
   void setVia(SIPRequest request, Transport transport, String branch) {
     try {
+      request.addFirst(via(transport, branch));
+    } catch (SipException e) {
+      throw new IllegalStateException("a request always takes a Via", e);
+    }
+  }
+
+  /** This proxy's Via for {@code transport}, with rport. */
+  ViaHeader via(Transport transport, String branch) {
+    try {
       int port = transport == Transport.TLS ? settings.tlsPort() : settings.port();
       ViaHeader via =
           SipHeaders.FACTORY.createViaHeader(
               settings.advertisedHost(), port, transport.name(), branch);
       via.setRPort();
-      request.addFirst(via);
-    } catch (ParseException | InvalidArgumentException | SipException e) {
+      return via;
+    } catch (ParseException | InvalidArgumentException e) {
       throw new IllegalStateException("the proxy's own Via always parses", e);
     }
+  }
+
+  /** A branch for a request this proxy makes itself. */
+  static String freshBranch() {
+    return BRANCH_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+  }
+
+  /** Whether a Record-Route entry is this proxy's own. */
+  boolean isOwn(RecordRoute entry) {
+    return entry.getAddress().getURI() instanceof SipUri uri
+        && isOurs(
+            uri.getHost(),
+            uri.getPort(),
+            uri.getTransportParam() == null
+                ? Transport.UDP
+                : Transport.of(uri.getTransportParam()));
   }
 
   /**
@@ -125,7 +152,8 @@ final class RequestForwarder {
    * Hands {@code request} to the proxy of the pool that owns its call, statelessly (§16.11): this
    * proxy's Via with the pool address and a branch that is the same for the request's
    * retransmissions, its CANCEL and its ACK, so they meet the same transaction there; the answers
-   * come back here as strays and go on by the next Via.
+   * come back here as strays and go on by the next Via. An owner that is gone (the network refuses)
+   * owns no new call for a while; the caller's retransmission goes elsewhere.
    */
   void handOver(SIPRequest request, InetSocketAddress owner) {
     SIPRequest copy = (SIPRequest) request.clone();
@@ -147,7 +175,7 @@ final class RequestForwarder {
     } catch (ParseException | InvalidArgumentException | SipException e) {
       throw new IllegalStateException("the proxy's own Via always parses", e);
     }
-    sender.send(copy, Transport.UDP, owner);
+    sender.send(copy, Transport.UDP, owner, () -> members.refused(owner));
   }
 
   /** A branch for a request forwarded statelessly: the same for each retransmission (§16.11). */

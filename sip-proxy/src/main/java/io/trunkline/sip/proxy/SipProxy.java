@@ -59,6 +59,9 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
   /** A proxy with its transports, started together. */
   public record Running(SipServer server, SipProxy proxy) {}
 
+  private static final Duration DRAIN_POLL = Duration.ofMillis(200);
+  private static final Duration DRAIN_BYES = Duration.ofSeconds(2);
+
   private final ServedTrunks trunks;
   private final ProxyMetrics metrics;
   private final TransactionLayer transactions;
@@ -74,6 +77,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
   private final Housekeeping housekeeping;
   private final PoolState pool;
   private final Ownership ownership;
+  private final DialogEnder ender;
 
   public SipProxy(
       Supplier<Snapshot> snapshots,
@@ -127,8 +131,9 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
             admission,
             new TargetResolver(locations, prober::isUp, clock));
     this.inDialog = new InDialogForwarder(forwarding, sender);
+    this.ender = new DialogEnder(forwarding);
     this.housekeeping =
-        new Housekeeping(trunks, authenticator, dialogs, media, prober, metrics, clock);
+        new Housekeeping(trunks, authenticator, dialogs, ender, media, prober, metrics, clock);
     if (pool.store() != null) {
       metrics.store(pool.store());
     }
@@ -189,6 +194,12 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     Members members = pool.members();
     if (members.isPeer(inbound.remote())) {
       // Handed over by the proxy of the pool that received it: the sender is the one it saw.
+      InetSocketAddress owner = ownership.ownerWhileLeaving(request, inbound.remote());
+      if (owner != null) {
+        requests.handOver(request, owner);
+        metrics.handedOver();
+        return;
+      }
       inbound = inbound.handedOverFor(ownership.sender(request, inbound.remote()));
     } else if (inbound.transport() == Transport.UDP && members.pooled()) {
       InetSocketAddress owner = ownership.ownerElsewhere(request);
@@ -241,6 +252,35 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     } else {
       tx.respond(Responses.methodNotAllowed(request));
     }
+  }
+
+  /**
+   * Takes no new call from now on (a draining proxy): new INVITEs go to the pool's other members,
+   * when it has some; calls up go on here.
+   */
+  public void leave() {
+    pool.members().leave();
+  }
+
+  /**
+   * Drains this proxy, as SIGTERM asks of a pod (a scale-down, a rolling upgrade): it takes no new
+   * call ({@link #leave}), lets its calls end until {@code bound}, then ends those still up with a
+   * BYE to both parties, never cutting one silently. Returns how many it ended so.
+   */
+  public int drain(Duration bound) throws InterruptedException {
+    leave();
+    long end = System.nanoTime() + bound.toNanos();
+    while (channelsInUse() > 0 && System.nanoTime() < end) {
+      Thread.sleep(DRAIN_POLL.toMillis());
+    }
+    var up = dialogs.all();
+    up.forEach(dialog -> ender.end(dialog, DialogEnder.DRAIN));
+    // The BYEs leave on the calls' workers; give them the time of their first retransmissions.
+    long sent = System.nanoTime() + DRAIN_BYES.toNanos();
+    while (!up.isEmpty() && System.nanoTime() < sent && transactions.size() > 0) {
+      Thread.sleep(DRAIN_POLL.toMillis());
+    }
+    return up.size();
   }
 
   public ProxyMetrics metrics() {

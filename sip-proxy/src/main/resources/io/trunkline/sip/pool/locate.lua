@@ -24,7 +24,8 @@ local last = 0
 for i = 2, #result, 2 do
   last = math.max(last, expiry(result[i]))
 end
-if last > 0 then
-  redis.call('PEXPIREAT', KEYS[1], last)
+if last > now then
+  -- Relative to the caller's clock, which wrote the expiries: the store's may differ from it.
+  redis.call('PEXPIRE', KEYS[1], last - now)
 end
 return result

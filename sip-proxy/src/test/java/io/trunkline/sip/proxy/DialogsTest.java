@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class DialogsTest {
@@ -20,13 +21,15 @@ class DialogsTest {
   private final Dialogs dialogs = new Dialogs();
 
   @Test
-  void reapsOnlyDialogsOlderThanTheMaximumAndReturnsTheirChannels() {
+  void findsOnlyDialogsOlderThanTheMaximumWhichHoldTheirChannelsUntilEnded() {
     dialogs.add(dialog("old", START));
     dialogs.add(dialog("new", START.plusSeconds(3000)));
 
-    var reaped = dialogs.reap(START.plusSeconds(3601), Duration.ofHours(1));
+    var old = dialogs.olderThan(START.plusSeconds(3601), Duration.ofHours(1));
 
-    assertThat(reaped).extracting(Dialog::callId).containsExactly("old");
+    assertThat(old).extracting(Dialog::callId).containsExactly("old");
+    assertThat(quota.inUse("trunk/acme")).isEqualTo(2);
+    dialogs.end("old");
     assertThat(dialogs.size()).isEqualTo(1);
     assertThat(quota.inUse("trunk/acme")).isEqualTo(1);
   }
@@ -48,6 +51,18 @@ class DialogsTest {
     CallChannels channels = new CallChannels(quota, callId, List.of("trunk/acme"));
     InetSocketAddress peer = new InetSocketAddress("127.0.0.2", 5060);
     return new Dialog(
-        callId, "tag", peer, Transport.UDP, peer, Transport.UDP, 0, channels, started);
+        callId,
+        "tag",
+        peer,
+        Transport.UDP,
+        peer,
+        Transport.UDP,
+        0,
+        channels,
+        started,
+        null,
+        null,
+        new AtomicLong(),
+        new AtomicLong());
   }
 }

@@ -143,6 +143,27 @@ class OwnershipTest {
     assertThat(ownership.sender(handed, A)).isEqualTo(new InetSocketAddress("10.1.2.3", 40000));
   }
 
+  @Test
+  void aLeavingProxyPassesANewCallOnToAnotherThanItsSenderAndTheOwnerStillSeesThePbx() {
+    SIPRequest invite = parse(SampleMessages.INVITE);
+    assertThat(ownership.ownerWhileLeaving(invite, B)).isNull();
+
+    members.leave();
+    InetSocketAddress next = ownership.ownerWhileLeaving(invite, B);
+
+    assertThat(next).isEqualTo(C);
+    // Handed over twice (B, then this leaving proxy): the owner still finds the PBX below both.
+    SIPRequest twice =
+        parse(
+            SampleMessages.INVITE.replace(
+                "Via: SIP/2.0/UDP 127.0.0.2:5070;branch=z9hG4bK-74bf9\r\n",
+                "Via: SIP/2.0/UDP 127.0.0.21:5060;branch=z9hG4bKtl1\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.22:5060;branch=z9hG4bKtl2\r\n"
+                    + "Via: SIP/2.0/UDP pbx.example.com:5070;branch=z9hG4bK-74bf9"
+                    + ";received=10.1.2.3;rport=40000\r\n"));
+    assertThat(ownership.sender(twice, A)).isEqualTo(new InetSocketAddress("10.1.2.3", 40000));
+  }
+
   private static SIPRequest parse(String text) {
     ParseResult result = new SipParser().parse(text.getBytes(StandardCharsets.UTF_8));
     assertThat(result).as(text).isInstanceOf(ParseResult.Parsed.class);

@@ -23,8 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -47,7 +47,7 @@ final class ProxyHarness implements AutoCloseable {
     }
   }
 
-  private final List<Sent> sent = new ArrayList<>();
+  private final List<Sent> sent = new CopyOnWriteArrayList<>();
   private final AtomicLong nanoTime = new AtomicLong();
   private final SipParser parser = new SipParser();
   final ProxyMetrics metrics = new ProxyMetrics(new SimpleMeterRegistry(), "office");
@@ -98,6 +98,15 @@ final class ProxyHarness implements AutoCloseable {
             new InetSocketAddress(PROXY, 5060),
             null));
     return List.copyOf(sent.subList(before, sent.size()));
+  }
+
+  int sentCount() {
+    return sent.size();
+  }
+
+  /** What the proxy sent from the {@code from}th message on, whatever caused it. */
+  List<Sent> sentSince(int from) {
+    return List.copyOf(sent.subList(from, sent.size()));
   }
 
   /** Moves the calls-per-second bucket's clock on. */

@@ -12,6 +12,7 @@ import io.trunkline.sip.auth.DigestClient;
 import io.trunkline.sip.metrics.RejectReason;
 import io.trunkline.sip.proxy.ProxyHarness.Sent;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -159,6 +160,53 @@ class SipProxyTest {
             .replace("INVITE sip:", "CANCEL sip:")
             .replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL");
     assertThat(only(harness.receive(cancel, FROM_PBX)).firstLine()).startsWith("SIP/2.0 481");
+  }
+
+  @Test
+  void aDrainingProxyEndsACallStillUpAtItsBoundWithAByeToEachParty() throws Exception {
+    Sent forwarded = harness.receive(invite("+4930555000", "d1"), FROM_PBX).get(1);
+    String vias =
+        forwarded.text().lines().filter(l -> l.startsWith("Via: ")).findFirst().orElseThrow();
+    harness.receive(
+        "SIP/2.0 200 OK\n"
+            + vias
+            + "\n"
+            + "Record-Route: <sip:127.0.0.1:5060;lr>\n"
+            + "From: <sip:pbx@127.0.0.5>;tag=f-d1\n"
+            + "To: <sip:+4930555000@127.0.0.1>;tag=carrier-1\n"
+            + "Call-ID: d1@127.0.0.5\n"
+            + "CSeq: 1 INVITE\n"
+            + "Contact: <sip:carrier@127.0.0.10:5060>\n"
+            + "Content-Length: 0\n\n",
+        new InetSocketAddress(CARRIER_A, 5060));
+    assertThat(harness.proxy.activeDialogs()).isOne();
+    int before = harness.sentCount();
+
+    assertThat(harness.proxy.drain(Duration.ZERO)).isOne();
+
+    // Each once, retransmissions (Timer E, while the parties do not answer here) aside.
+    List<Sent> byes =
+        harness.sentSince(before).stream()
+            .filter(m -> m.firstLine().startsWith("BYE"))
+            .distinct()
+            .toList();
+    assertThat(byes).hasSize(2);
+    Sent toCarrier =
+        byes.stream()
+            .filter(b -> b.to().getPort() == 5060 && b.to().getHostString().equals(CARRIER_A))
+            .findFirst()
+            .orElseThrow();
+    assertThat(toCarrier.firstLine()).isEqualTo("BYE sip:carrier@127.0.0.10:5060 SIP/2.0");
+    assertThat(toCarrier.hasHeader("From: <sip:pbx@127.0.0.5>;tag=f-d1")).isTrue();
+    assertThat(toCarrier.hasHeader("To: <sip:+4930555000@127.0.0.1>;tag=carrier-1")).isTrue();
+    assertThat(toCarrier.hasHeader("CSeq: 2 BYE")).isTrue();
+    Sent toPbx = byes.stream().filter(b -> b.to().equals(FROM_PBX)).findFirst().orElseThrow();
+    assertThat(toPbx.firstLine()).isEqualTo("BYE sip:pbx@127.0.0.5:5060 SIP/2.0");
+    assertThat(toPbx.hasHeader("From: <sip:+4930555000@127.0.0.1>;tag=carrier-1")).isTrue();
+    assertThat(toPbx.hasHeader("To: <sip:pbx@127.0.0.5>;tag=f-d1")).isTrue();
+    assertThat(harness.proxy.channelsInUse()).isZero();
+    assertThat(harness.proxy.activeDialogs()).isZero();
+    assertThat(harness.metrics.endedCount("drain")).isOne();
   }
 
   private static Sent only(List<Sent> sent) {

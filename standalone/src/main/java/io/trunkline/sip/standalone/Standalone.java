@@ -193,6 +193,14 @@ public final class Standalone implements AutoCloseable {
     return new Standalone(running.server(), running.proxy(), relay, ops, snapshots);
   }
 
+  /**
+   * Drains the proxy before it stops: no new call, calls up until {@code bound}, those still up
+   * then ended with a BYE to both parties. Returns how many were ended so.
+   */
+  public int drain(Duration bound) throws InterruptedException {
+    return proxy.drain(bound);
+  }
+
   /** The snapshot new calls use now. */
   public TrunkConfig config() {
     return snapshots.get().config();
@@ -224,8 +232,8 @@ public final class Standalone implements AutoCloseable {
     }
   }
 
-  /** What the command line asks for: the folder, and how to run it. */
-  record Command(Path folder, Options options) {}
+  /** What the command line asks for: the folder, how to run it, and how long a stop drains. */
+  record Command(Path folder, Options options, Duration drain) {}
 
   private static final Setting BIND =
       Setting.flag(
@@ -244,13 +252,21 @@ public final class Standalone implements AutoCloseable {
       Setting.flag(
           "--zone", null, "the proxy's zone among those relays (default: the trunk's first)");
 
+  private static final Setting DRAIN =
+      Setting.flag(
+          "--drain",
+          "0",
+          "seconds a stop waits for calls to end before ending them with BYE to both parties");
+
   private static final List<Setting> SETTINGS =
-      Stream.concat(Stream.of(BIND, TRUNK, OPS, RELAY, ZONE), PoolSettings.ALL.stream()).toList();
+      Stream.concat(Stream.of(BIND, TRUNK, OPS, RELAY, ZONE, DRAIN), PoolSettings.ALL.stream())
+          .toList();
 
   private static final String SYNOPSIS =
       "Standalone FOLDER [--bind ADDRESS:PORT] [--trunk NAME] [--ops ADDRESS:PORT]"
-          + " [--relay CONTROL-ADDRESS:PORT]... [--zone ZONE]"
-          + " [--pool-size N [--store HOST:PORT [--store-tls true] [--store-lease SECONDS]]]";
+          + " [--relay CONTROL-ADDRESS:PORT]... [--zone ZONE] [--drain SECONDS]"
+          + " [--pool-size N [--member ADDRESS:PORT]... [--store HOST:PORT [--store-tls true]"
+          + " [--store-lease SECONDS]]]";
 
   /**
    * Reads the command line: one folder, and options before or after it.
@@ -273,7 +289,8 @@ public final class Standalone implements AutoCloseable {
             settings.socketAddress(OPS),
             settings.socketAddresses(RELAY),
             settings.optional(ZONE).orElse(null),
-            PoolSettings.read(settings)));
+            PoolSettings.read(settings)),
+        settings.seconds(DRAIN));
   }
 
   static String usage() {
@@ -305,6 +322,11 @@ public final class Standalone implements AutoCloseable {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  try {
+                    edge.drain(command.drain());
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
                   edge.close();
                   stopped.countDown();
                 }));

@@ -44,6 +44,7 @@ class PoolRedisTest {
   private final List<Standalone> replicas = new ArrayList<>();
   private final List<Integer> ports = new ArrayList<>();
   private RedisServer redis;
+  private PoolSettings pool;
 
   @BeforeEach
   void start() throws Exception {
@@ -55,7 +56,7 @@ class PoolRedisTest {
       ports.add(port);
       members.add(new HostPort(address, port));
     }
-    PoolSettings pool =
+    pool =
         new PoolSettings(
             3,
             new PoolState.StoreSettings(
@@ -198,6 +199,50 @@ class PoolRedisTest {
         .atMost(Duration.ofSeconds(1))
         .until(() -> replicas.stream().mapToInt(r -> r.proxy().channelsInUse()).sum() == 0);
     assertThat(dialogs()).isZero();
+  }
+
+  @Test
+  void drainingAndRestartingAProxyTwiceUnderLoadFailsNoCallAndCutsNone() throws Exception {
+    List<SippProcess> pbx = new ArrayList<>();
+    double cut = 0;
+    try (SippProcess carrier = trunk.carrierAnswering(work)) {
+      // The load reaches the second and third proxies (the Service no longer sends to a draining
+      // one), and they hand a third of the new calls to the first.
+      for (int r = 1; r < REPLICAS.size(); r++) {
+        pbx.add(
+            Sipp.bundled("call")
+                .named("load-to-" + REPLICAS.get(r))
+                .local(PBX, 0)
+                .remote(REPLICAS.get(r), ports.get(r))
+                .calls(40)
+                .rate(4)
+                .variable("dest", NATIONAL)
+                .option("-s", "pbx", "-d", "1500")
+                .timeout(Duration.ofSeconds(45))
+                .start(work));
+      }
+      for (int round = 0; round < 2; round++) {
+        Standalone first = replicas.get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.proxy().activeDialogs() > 0);
+        // SIGTERM: no new call, the calls up end by themselves well inside the bound.
+        assertThat(first.drain(Duration.ofSeconds(15))).isZero();
+        cut += first.proxy().metrics().endedCount("drain");
+        first.close();
+        Thread.sleep(500);
+        replicas.set(
+            0, trunk.startReplica(work.resolve("trunk"), REPLICAS.get(0), ports.get(0), pool));
+      }
+      for (SippProcess load : pbx) {
+        SippResult result = load.await();
+        assertThat(result.allCallsSucceeded()).as(result.toString()).isTrue();
+      }
+    } finally {
+      pbx.forEach(SippProcess::close);
+    }
+    assertThat(cut).isZero();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> replicas.stream().mapToInt(r -> r.proxy().channelsInUse()).sum() == 0);
   }
 
   private int dialogs() {

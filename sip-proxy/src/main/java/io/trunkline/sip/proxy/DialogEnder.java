@@ -1,0 +1,172 @@
+package io.trunkline.sip.proxy;
+
+import gov.nist.javax.sip.header.Contact;
+import gov.nist.javax.sip.header.RecordRoute;
+import gov.nist.javax.sip.header.RecordRouteList;
+import gov.nist.javax.sip.message.MessageFactoryImpl;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import io.trunkline.sip.message.SipHeaders;
+import io.trunkline.sip.transaction.ClientTransaction;
+import io.trunkline.sip.transport.Transport;
+import java.net.InetSocketAddress;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import javax.sip.InvalidArgumentException;
+import javax.sip.SipException;
+import javax.sip.address.URI;
+import javax.sip.header.FromHeader;
+import javax.sip.header.RouteHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+
+/**
+ * Ends an answered call from the middle, as a B2BUA would and a proxy rarely must: a BYE to each
+ * party, built from the dialog's INVITE and 2xx (RFC 3261 §12.2.1.1: Request-URI the remote target,
+ * route set from the Record-Route, CSeq after the last one used), then its relay session and its
+ * channels released. For a call that outlives the trunk's maximum duration, or a draining proxy's
+ * bound: the parties learn the call ended and stop sending media, and the carrier stops billing it.
+ */
+final class DialogEnder {
+
+  private static final System.Logger LOG = System.getLogger(DialogEnder.class.getName());
+  private static final MessageFactoryImpl MESSAGES = new MessageFactoryImpl();
+  private static final int MAX_FORWARDS = 70;
+
+  /** The BYEs' answers change nothing: the call is over here whatever they say. */
+  private static final ClientTransaction.Listener IGNORED =
+      new ClientTransaction.Listener() {
+        @Override
+        public void onResponse(ClientTransaction transaction, SIPResponse response) {}
+
+        @Override
+        public void onTimeout(ClientTransaction transaction, boolean provisional) {}
+      };
+
+  /** Why the proxy ended a call: the trunk's maximum call duration. */
+  static final String DURATION = "duration";
+
+  /** Why the proxy ended a call: still up at a draining proxy's bound. */
+  static final String DRAIN = "drain";
+
+  private final Forwarding forwarding;
+
+  DialogEnder(Forwarding forwarding) {
+    this.forwarding = forwarding;
+  }
+
+  /** Ends {@code dialog} with a BYE to each party, on the call's worker, unless it ended first. */
+  void end(Dialog dialog, String reason) {
+    forwarding.workers().of(dialog.callId()).execute(() -> endHere(dialog, reason));
+  }
+
+  private void endHere(Dialog dialog, String reason) {
+    if (forwarding.dialogs().end(dialog.callId()) == null) {
+      return;
+    }
+    forwarding.media().release(dialog.callId(), dialog.callerTag());
+    send(byeToCallee(dialog), dialog.callee(), dialog.calleeTransport());
+    send(byeToCaller(dialog), dialog.caller(), dialog.callerTransport());
+    forwarding.metrics().ended(reason);
+    LOG.log(
+        System.Logger.Level.INFO,
+        "Call-ID {0}: ended by the proxy ({1}), BYE to both parties",
+        dialog.callId(),
+        reason);
+  }
+
+  /** As the caller would send it: towards the callee's Contact, through the routes after ours. */
+  SIPRequest byeToCallee(Dialog dialog) {
+    SIPRequest invite = dialog.invite();
+    SIPResponse answer = dialog.answer();
+    List<RecordRoute> downstream = new ArrayList<>();
+    RecordRouteList recorded = answer.getRecordRouteHeaders();
+    if (recorded != null) {
+      // The 2xx lists the proxies nearest the callee first; ours marks where they end.
+      for (RecordRoute entry : recorded) {
+        if (forwarding.requests().isOwn(entry)) {
+          break;
+        }
+        downstream.add(entry);
+      }
+    }
+    Collections.reverse(downstream);
+    return bye(
+        remoteTarget(answer.getContactHeader(), invite.getRequestURI()),
+        dialog,
+        dialog.calleeTransport(),
+        (FromHeader) invite.getFrom().clone(),
+        (ToHeader) answer.getTo().clone(),
+        dialog.callerCseq().incrementAndGet(),
+        downstream);
+  }
+
+  /** As the callee would send it: towards the caller's Contact, through the caller's proxies. */
+  SIPRequest byeToCaller(Dialog dialog) {
+    SIPRequest invite = dialog.invite();
+    SIPResponse answer = dialog.answer();
+    List<RecordRoute> upstream = new ArrayList<>();
+    RecordRouteList recorded = invite.getRecordRouteHeaders();
+    if (recorded != null) {
+      recorded.forEach(upstream::add);
+    }
+    try {
+      FromHeader from =
+          SipHeaders.FACTORY.createFromHeader(answer.getTo().getAddress(), answer.getToTag());
+      ToHeader to =
+          SipHeaders.FACTORY.createToHeader(invite.getFrom().getAddress(), invite.getFromTag());
+      return bye(
+          remoteTarget(invite.getContactHeader(), invite.getFrom().getAddress().getURI()),
+          dialog,
+          dialog.callerTransport(),
+          from,
+          to,
+          dialog.calleeCseq().incrementAndGet(),
+          upstream);
+    } catch (ParseException e) {
+      throw new IllegalStateException("tags of a parsed dialog always parse", e);
+    }
+  }
+
+  private SIPRequest bye(
+      URI target,
+      Dialog dialog,
+      Transport transport,
+      FromHeader from,
+      ToHeader to,
+      long cseq,
+      List<RecordRoute> route) {
+    try {
+      SIPRequest bye =
+          (SIPRequest)
+              MESSAGES.createRequest(
+                  target,
+                  Request.BYE,
+                  SipHeaders.FACTORY.createCallIdHeader(dialog.callId()),
+                  SipHeaders.FACTORY.createCSeqHeader(cseq, Request.BYE),
+                  from,
+                  to,
+                  List.of(forwarding.requests().via(transport, RequestForwarder.freshBranch())),
+                  SipHeaders.FACTORY.createMaxForwardsHeader(MAX_FORWARDS));
+      for (RecordRoute entry : route) {
+        RouteHeader hop = SipHeaders.FACTORY.createRouteHeader(entry.getAddress());
+        bye.addLast(hop);
+      }
+      bye.addHeader(SipHeaders.of("Reason", "SIP;cause=200;text=\"Call ended by the trunk\""));
+      return bye;
+    } catch (ParseException | InvalidArgumentException | SipException e) {
+      throw new IllegalStateException("a BYE from a parsed dialog always builds", e);
+    }
+  }
+
+  private static URI remoteTarget(Contact contact, URI fallback) {
+    return contact != null ? (URI) contact.getAddress().getURI().clone() : fallback;
+  }
+
+  /** Sent where the dialog says each party is (NAT-safe), as its in-dialog requests go. */
+  private void send(SIPRequest bye, InetSocketAddress party, Transport transport) {
+    forwarding.transactions().startClient(bye, transport, party, 0, IGNORED);
+  }
+}
