@@ -245,6 +245,70 @@ class PoolRedisTest {
         .until(() -> replicas.stream().mapToInt(r -> r.proxy().channelsInUse()).sum() == 0);
   }
 
+  @Test
+  void withTheStoreStoppedThePoolCarriesCallsOnItsSharesAndCountsTogetherOnceItIsBack()
+      throws Exception {
+    try (SippProcess carrier = trunk.carrierAnswering(work)) {
+      redis.stop();
+
+      // Each proxy's share is 6 of the 20 channels (20 / 3, rounded down). 30 held calls
+      // through the first proxy spread over their owners: at most 18 answered, the pool under
+      // the trunk's 20 throughout, every other call refused 503.
+      SippResult onShares = held(0, 30);
+      long answered = onShares.statistics().successfulCalls();
+      assertThat(answered).isBetween(6L, 18L);
+      assertThat(
+              replicas.stream()
+                  .mapToDouble(r -> r.proxy().metrics().rejected(RejectReason.QUOTA))
+                  .sum())
+          .isEqualTo(30 - answered);
+      assertThat(gauge(0, "trunkline.store.shared")).isZero();
+      assertThat(gauge(0, "trunkline.store.fallbacks")).isOne();
+
+      redis.startAgain();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  replicas.stream()
+                      .allMatch(
+                          r ->
+                              r.proxy()
+                                      .metrics()
+                                      .registry()
+                                      .get("trunkline.store.shared")
+                                      .gauge()
+                                      .value()
+                                  == 1));
+      SippResult shared = held(0, 10);
+      assertThat(shared.allCallsSucceeded()).as(shared.toString()).isTrue();
+    }
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> replicas.stream().mapToInt(r -> r.proxy().channelsInUse()).sum() == 0);
+  }
+
+  private double gauge(int replica, String name) {
+    var meter = replicas.get(replica).proxy().metrics().registry().find(name);
+    return meter.gauge() != null ? meter.gauge().value() : meter.functionCounter().count();
+  }
+
+  /** {@code count} calls at once from the PBX through one proxy, held a second. */
+  private SippResult held(int replica, int count) {
+    return Sipp.bundled("call")
+        .named("held-" + replica + "-" + System.nanoTime())
+        .local(PBX, 0)
+        .remote(REPLICAS.get(replica), ports.get(replica))
+        .calls(count)
+        .concurrentCalls(count)
+        .rate(50)
+        .variable("dest", NATIONAL)
+        .option("-s", "pbx", "-d", "1000")
+        .timeout(Duration.ofSeconds(30))
+        .start(work)
+        .await();
+  }
+
   private int dialogs() {
     return replicas.stream().mapToInt(r -> r.proxy().activeDialogs()).sum();
   }
