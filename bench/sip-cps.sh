@@ -2,10 +2,13 @@
 # SIP calls per second through sip-proxy and through Kamailio, the same sipp call (INVITE, 100/180,
 # 200, ACK, 0-1 s hold, BYE) on loopback, in one run. For each: a stepwise ramp of call rates, the
 # highest rate with under 0.1% failed calls, and the INVITE-to-200 setup time at that rate. A
-# first ramp without any proxy gives sipp's own ceiling.
+# first ramp without any proxy gives sipp's own ceiling. Two more targets measure what a pool's
+# shared state costs: "store" is one sip-proxy counting its quotas in a real redis-server, "pool"
+# three sip-proxies (127.0.0.21-23) sharing one, the load sent to the first, which hands two
+# thirds of the calls to their owners (as one PBX's flow reaches one pod behind a Service).
 #
 # Usage: bench/sip-cps.sh [--skip-build] [--step-seconds N] [--start-cps N] [--max-cps N]
-#                         [--only baseline,kamailio,trunkline]
+#                         [--only baseline,kamailio,trunkline,store,pool]
 # The same settings as environment variables: SIP_BENCH_STEP_SECONDS (10), SIP_BENCH_START_CPS
 # (100), SIP_BENCH_MAX_CPS (25600), SIP_BENCH_ONLY; further SIP_BENCH_REFINE (bisection steps
 # after the first failure, 2), SIP_BENCH_PORT_BASE (15060), SIP_BENCH_KAMAILIO_CHILDREN (4),
@@ -25,7 +28,7 @@ KAMAILIO_CHILDREN=${SIP_BENCH_KAMAILIO_CHILDREN:-4}
 JAVA_OPTS=${SIP_BENCH_JAVA_OPTS:--Xms512m -Xmx512m}
 BUILD=yes
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-64}"; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-64}"; }
 while (($#)); do
   case $1 in
     --skip-build) BUILD=no ;;
@@ -44,6 +47,8 @@ KAMAILIO_PORT=$((PORT_BASE + 10))
 TRUNKLINE_PORT=$((PORT_BASE + 20))
 TRUNKLINE_OPS_PORT=$((PORT_BASE + 21))   # its metrics and health endpoint, where it has one
 UAS_PORT=$((PORT_BASE + 30))
+STORE_PORT=$((PORT_BASE + 40))          # the pool's redis-server, on 127.0.0.30
+POOL_ADDRS=(127.0.0.21 127.0.0.22 127.0.0.23)
 # The carrier (sipp UAS) has an address of its own: sip-proxy tells a carrier's calls from the
 # PBX's by source address, so the two cannot share 127.0.0.1. Loopback answers on all of 127/8.
 UAS_ADDR=${SIP_BENCH_UAS_ADDRESS:-127.0.0.2}
@@ -333,6 +338,45 @@ start_trunkline() {
   return 1
 }
 
+# One sip-proxy counting in a redis-server, or three sharing it: redis and the proxies in one
+# process group, so a restart after a failed step starts from an empty store, and the proxy CPU
+# column includes Redis.
+start_shared() {
+  local name=$1 count=$2 i members=()
+  for ((i = 0; i < count; i++)); do members+=(--member "${POOL_ADDRS[$i]}:$TRUNKLINE_PORT"); done
+  local script='redis-server --bind 127.0.0.30 --port "$STORE_PORT" --save "" --appendonly no &
+    for _ in $(seq 1 50); do redis-cli -h 127.0.0.30 -p "$STORE_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    for address in "$@"; do
+      java $JAVA_OPTS -cp "$TRUNKLINE_CP" io.trunkline.sip.standalone.Standalone "$TRUNK_DIR" \
+        --bind "$address:$TRUNKLINE_PORT" --pool-size "$POOL_SIZE" --store "127.0.0.30:$STORE_PORT" \
+        $MEMBERS &
+    done
+    wait'
+  STORE_PORT=$STORE_PORT JAVA_OPTS=$JAVA_OPTS TRUNKLINE_CP=$TRUNKLINE_CP TRUNK_DIR=$WORK/trunk \
+    TRUNKLINE_PORT=$TRUNKLINE_PORT POOL_SIZE=$count MEMBERS="${members[*]}" \
+    start_group "$WORK/$name.log" bash -c "$script" "$name" "${POOL_ADDRS[@]:0:$count}"
+  PROXY_PID=$STARTED PROXY_AT=${POOL_ADDRS[0]}:$TRUNKLINE_PORT
+  for ((i = 0; i < count; i++)); do
+    if ! wait_udp_at "${POOL_ADDRS[$i]}" "$TRUNKLINE_PORT" "$PROXY_PID"; then
+      tail -20 "$WORK/$name.log" >&2
+      NOTE[$name]="not measured: a sip-proxy of the pool did not start (log above)"
+      return 1
+    fi
+  done
+}
+start_store() { start_shared store 1; }
+start_pool() { start_shared pool 3; }
+
+wait_udp_at() {
+  local address=$1 port=$2 pid=$3
+  for _ in $(seq 1 150); do
+    [[ -n $(ss -Huln "src $address:$port") ]] && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}
+
 wants() { [[ ,$ONLY, == *,$1,* ]]; }
 
 echo "sip-cps: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $(sipp -v 2>&1 | grep -o 'SIPp v[^ ]*' | head -1)," \
@@ -340,9 +384,15 @@ echo "sip-cps: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $(
 echo "sip-cps: UDP on loopback (PBX and proxies 127.0.0.1, carrier $UAS_ADDR); $STEP_SECONDS s steps from $START_CPS cps (x2, then $REFINE bisections, at most $MAX_CPS);" \
   "a step passes with under 0.1% failed calls and ${MIN_ACHIEVED_PERCENT}% of the rate placed"
 
-# --- Trunkline build, before any measuring: a build failure only skips the Trunkline ramp ---
+if wants store || wants pool; then
+  for tool in redis-server redis-cli; do
+    command -v "$tool" >/dev/null || { echo "sip-cps: $tool is not installed (apt-get install -y redis-server)" >&2; exit 69; }
+  done
+fi
+
+# --- Trunkline build, before any measuring: a build failure only skips the Trunkline ramps ---
 TRUNKLINE_CP=""
-if wants trunkline; then
+if wants trunkline || wants store || wants pool; then
   build_ok=yes
   if [[ $BUILD == yes ]]; then
     echo "sip-cps: building standalone (./mvnw -o install -DskipTests; --skip-build to reuse the last build)"
@@ -378,13 +428,25 @@ if wants kamailio; then
 fi
 
 # --- (3) Trunkline sip-proxy, standalone from bench/sip/trunk ---
-if wants trunkline && [[ -n $TRUNKLINE_CP ]]; then
-  echo "sip-cps: Trunkline sip-proxy (standalone, java $JAVA_OPTS) on 127.0.0.1:$TRUNKLINE_PORT"
+if [[ -n $TRUNKLINE_CP ]]; then
   mkdir -p "$WORK/trunk"
   for f in "$SCENARIOS"/trunk/*.yaml; do
     sed "s/127\.0\.0\.2:15090/$UAS_ADDR:$UAS_PORT/" "$f" >"$WORK/trunk/$(basename "$f")"
   done
+fi
+if wants trunkline && [[ -n $TRUNKLINE_CP ]]; then
+  echo "sip-cps: Trunkline sip-proxy (standalone, java $JAVA_OPTS) on 127.0.0.1:$TRUNKLINE_PORT"
   ramp trunkline start_trunkline
+fi
+
+# --- (4) one sip-proxy counting in Redis; (5) three sharing it ---
+if wants store && [[ -n $TRUNKLINE_CP ]]; then
+  echo "sip-cps: one sip-proxy with its quotas in redis-server (127.0.0.30:$STORE_PORT) on ${POOL_ADDRS[0]}:$TRUNKLINE_PORT"
+  ramp store start_store
+fi
+if wants pool && [[ -n $TRUNKLINE_CP ]]; then
+  echo "sip-cps: three sip-proxies sharing redis-server, load to ${POOL_ADDRS[0]}:$TRUNKLINE_PORT (two thirds handed over)"
+  ramp pool start_pool
 fi
 
 # --- summary ---
@@ -392,7 +454,7 @@ echo
 echo "Highest sustained calls/s (under 0.1% failed), setup time INVITE -> 200 OK at that rate."
 echo "Setup times in ms as sipp measures them (its clock ticks: steps of a few ms; 0 = below one step)."
 printf '%-11s %9s %7s %7s %7s  %s\n' target "max CPS" p50 p95 p99 note
-for name in baseline kamailio trunkline; do
+for name in baseline kamailio trunkline store pool; do
   wants "$name" || continue
   printf '%-11s %9s %7s %7s %7s  %s\n' "$name" "${BEST[$name]:-0}" "${BEST_P50[$name]:--}" \
     "${BEST_P95[$name]:--}" "${BEST_P99[$name]:--}" "${NOTE[$name]:-}"
@@ -406,6 +468,14 @@ if wants kamailio && wants trunkline; then
   fi
   ((t == 0)) && echo "Trunkline carried no step: ${NOTE[trunkline]:-}"
 fi
+for name in store pool; do
+  if wants "$name" && wants kamailio && ((${BEST[kamailio]:-0} > 0)); then
+    printf '%s/kamailio: %s\n' "$name" "$(awk -v t="${BEST[$name]:-0}" -v k="${BEST[kamailio]}" 'BEGIN { printf "%.2f", t / k }')"
+  fi
+  if wants "$name" && wants trunkline && ((${BEST[trunkline]:-0} > 0)); then
+    printf '%s/trunkline: %s\n' "$name" "$(awk -v t="${BEST[$name]:-0}" -v k="${BEST[trunkline]}" 'BEGIN { printf "%.2f", t / k }')"
+  fi
+done
 if wants baseline && wants kamailio && [[ ${NOTE[baseline]:-} == fails* ]] &&
   ((${BEST[kamailio]:-0} * 10 > ${BEST[baseline]:-0} * 8)); then
   echo "Note: Kamailio came within 80% of sipp's own ceiling; the load generator may be what limits it."
