@@ -104,15 +104,21 @@ start_group() {
   GROUPS_STARTED+=("$STARTED")
 }
 
-wait_udp() {
-  local port=$1 pid=$2
+# Waits until something listens on UDP PORT (on ADDRESS, or any address when it is empty) while
+# PID lives.
+wait_udp_at() {
+  local address=$1 port=$2 pid=$3 filter
+  filter=${address:+"src $address:$port"}
+  filter=${filter:-"sport = :$port"}
   for _ in $(seq 1 150); do
-    [[ -n $(ss -Huln "sport = :$port") ]] && return 0
+    [[ -n $(ss -Huln "$filter") ]] && return 0
     kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.2
   done
   return 1
 }
+
+wait_udp() { wait_udp_at "" "$1" "$2"; }
 
 # CPU time (clock ticks, user + system) of every process in a process group.
 group_ticks() {
@@ -366,16 +372,6 @@ start_shared() {
 }
 start_store() { start_shared store 1; }
 start_pool() { start_shared pool 3; }
-
-wait_udp_at() {
-  local address=$1 port=$2 pid=$3
-  for _ in $(seq 1 150); do
-    [[ -n $(ss -Huln "src $address:$port") ]] && return 0
-    kill -0 "$pid" 2>/dev/null || return 1
-    sleep 0.2
-  done
-  return 1
-}
 
 wants() { [[ ,$ONLY, == *,$1,* ]]; }
 

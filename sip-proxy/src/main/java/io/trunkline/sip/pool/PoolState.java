@@ -1,11 +1,14 @@
 package io.trunkline.sip.pool;
 
+import io.trunkline.sip.auth.InMemorySourceBans;
+import io.trunkline.sip.auth.SourceBans;
 import io.trunkline.sip.quota.ChannelQuota;
 import io.trunkline.sip.quota.InMemoryChannelQuota;
 import io.trunkline.sip.registrar.InMemoryLocationStore;
 import io.trunkline.sip.registrar.LocationStore;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -16,6 +19,7 @@ import java.time.Duration;
  *
  * @param replica this replica's name in the pool, unique there
  * @param mode how the pool counts, as the proxy reports it
+ * @param bans the sources refused for guessing passwords
  * @param store the pool's store, or null
  * @param members the pool's live proxies, and which owns a call
  */
@@ -24,6 +28,7 @@ public record PoolState(
     Mode mode,
     ChannelQuota quota,
     LocationStore locations,
+    SourceBans bans,
     byte[] nonceKey,
     PoolStore store,
     Members members)
@@ -53,6 +58,7 @@ public record PoolState(
         Mode.IN_MEMORY,
         new InMemoryChannelQuota(System::nanoTime),
         new InMemoryLocationStore(),
+        new InMemorySourceBans(SourceBans.Policy.DEFAULT, Clock.systemUTC()),
         randomKey(),
         null,
         Members.alone(self));
@@ -68,6 +74,7 @@ public record PoolState(
         Mode.SHARES,
         new ShareQuota(poolSize, System::nanoTime),
         new InMemoryLocationStore(),
+        new InMemorySourceBans(SourceBans.Policy.DEFAULT, Clock.systemUTC()),
         randomKey(),
         null,
         members);
@@ -83,6 +90,8 @@ public record PoolState(
         Mode.SHARED,
         new SharedChannelQuota(store, poolSize, settings.lease(), System::nanoTime),
         new SharedLocationStore(store, settings.address().timeout()),
+        new SharedSourceBans(
+            store, SourceBans.Policy.DEFAULT, settings.address().timeout(), Clock.systemUTC()),
         key != null ? key : randomKey(),
         store,
         members);

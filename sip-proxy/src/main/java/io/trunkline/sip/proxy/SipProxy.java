@@ -6,7 +6,6 @@ import gov.nist.javax.sip.message.SIPResponse;
 import io.trunkline.api.config.TrunkConfig.Line;
 import io.trunkline.sip.auth.Authenticator;
 import io.trunkline.sip.auth.NonceFactory;
-import io.trunkline.sip.auth.SourceBans;
 import io.trunkline.sip.config.ServedTrunks;
 import io.trunkline.sip.config.Snapshot;
 import io.trunkline.sip.health.CarrierProber;
@@ -108,9 +107,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     this.ownership = new Ownership(pool.members(), requests, transactions, dialogs);
     this.authenticator =
         new Authenticator(
-            new NonceFactory(pool.nonceKey(), clock, Duration.ofMinutes(5)),
-            SourceBans.defaults(clock),
-            metrics);
+            new NonceFactory(pool.nonceKey(), clock, Duration.ofMinutes(5)), pool.bans(), metrics);
     this.prober =
         new CarrierProber(
             new OptionsProbe(

@@ -30,7 +30,7 @@ class AuthenticatorTest {
   private final Authenticator authenticator =
       new Authenticator(
           NonceFactory.random(Clock.systemUTC(), Duration.ofMinutes(5)),
-          SourceBans.defaults(Clock.systemUTC()),
+          new InMemorySourceBans(SourceBans.Policy.DEFAULT, Clock.systemUTC()),
           metrics);
 
   @Test

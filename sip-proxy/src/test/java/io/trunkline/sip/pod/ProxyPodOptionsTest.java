@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trunkline.process.settings.HostPort;
+import io.trunkline.sip.pool.PoolSettings;
+import io.trunkline.sip.pool.PoolStore;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -72,6 +74,34 @@ class ProxyPodOptionsTest {
                 ProxyPod.Options.parse(
                     with("POD_IP", "10.1.2.3", "TRUNKLINE_DRAIN_SECONDS", "an hour")))
         .hasMessage("TRUNKLINE_DRAIN_SECONDS must be a number of seconds: an hour");
+  }
+
+  @Test
+  void readsThePoolTheOperatorDescribes() {
+    // The variables and forms operator/.../trunk/pool/ProxyPool renders (decision 0015).
+    ProxyPod.Options options =
+        ProxyPod.Options.parse(
+            with(
+                "POD_IP", "10.1.2.3",
+                "POD_NAME", "acme-sip-7f9c6-x2l4q",
+                "TRUNKLINE_POOL_SIZE", "12",
+                "TRUNKLINE_MEMBERS", "acme-sip-members.office.svc:5060",
+                "TRUNKLINE_STORE_ADDRESS", "redis.office.svc:6379",
+                "TRUNKLINE_STORE_PASSWORD", "s3cret",
+                "TRUNKLINE_STORE_TLS", "true"));
+
+    assertThat(options.replica()).isEqualTo("acme-sip-7f9c6-x2l4q");
+    assertThat(options.podIp()).isEqualTo("10.1.2.3");
+    PoolSettings pool = options.pool();
+    assertThat(pool.size()).isEqualTo(12);
+    assertThat(pool.members()).containsExactly(new HostPort("acme-sip-members.office.svc", 5060));
+    assertThat(pool.store().address())
+        .isEqualTo(
+            new PoolStore.Address(
+                "redis.office.svc", 6379, "s3cret", true, Duration.ofMillis(250)));
+    assertThat(pool.store().lease()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(ProxyPod.Options.parse(with("POD_IP", "10.1.2.3")).pool())
+        .isEqualTo(PoolSettings.ALONE);
   }
 
   private static Map<String, String> with(String... pairs) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gov.nist.javax.sip.message.SIPMessage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.trunkline.sip.auth.InMemorySourceBans;
+import io.trunkline.sip.auth.SourceBans;
 import io.trunkline.sip.config.Snapshot;
 import io.trunkline.sip.media.MediaAnchor;
 import io.trunkline.sip.media.RelayPool;
@@ -77,6 +79,7 @@ final class ProxyHarness implements AutoCloseable {
                 PoolState.Mode.IN_MEMORY,
                 new InMemoryChannelQuota(nanoTime::get),
                 new InMemoryLocationStore(),
+                new InMemorySourceBans(SourceBans.Policy.DEFAULT, Clock.systemUTC()),
                 new byte[32],
                 null,
                 Members.alone(new InetSocketAddress(PROXY, 5060))),

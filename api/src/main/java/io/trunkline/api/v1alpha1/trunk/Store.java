@@ -8,7 +8,8 @@ import io.fabric8.generator.annotation.Size;
 
 /**
  * The Redis server a trunk's proxies share their state in (channels and calls per second in use,
- * registrations), so that a pool of replicas keeps the trunk's quotas as one proxy would.
+ * registrations, source bans), so that a pool of replicas keeps the trunk's quotas as one proxy
+ * would.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Store {

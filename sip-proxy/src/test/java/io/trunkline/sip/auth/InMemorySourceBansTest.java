@@ -8,11 +8,12 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-class SourceBansTest {
+class InMemorySourceBansTest {
 
   private final TestClock clock = new TestClock(Instant.parse("2026-11-21T10:00:00Z"));
-  private final SourceBans bans =
-      new SourceBans(3, Duration.ofMinutes(1), Duration.ofMinutes(10), clock);
+  private final InMemorySourceBans bans =
+      new InMemorySourceBans(
+          new SourceBans.Policy(3, Duration.ofMinutes(1), Duration.ofMinutes(10)), clock);
 
   @Test
   void bansASourceAfterRepeatedFailuresWithinTheWindowAndLiftsTheBanLater() throws Exception {
