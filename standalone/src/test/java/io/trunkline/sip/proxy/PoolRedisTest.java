@@ -80,18 +80,7 @@ class PoolRedisTest {
     List<SippProcess> pbx = new ArrayList<>();
     try (SippProcess carrier = trunk.carrierAnswering(work)) {
       for (int r = 0; r < REPLICAS.size(); r++) {
-        pbx.add(
-            Sipp.bundled("call")
-                .named("pbx-to-" + REPLICAS.get(r))
-                .local(PBX, 0)
-                .remote(REPLICAS.get(r), ports.get(r))
-                .calls(10)
-                .concurrentCalls(10)
-                .rate(50)
-                .variable("dest", NATIONAL)
-                .option("-s", "pbx", "-d", "4000")
-                .timeout(Duration.ofSeconds(30))
-                .start(work));
+        pbx.add(pbxCalls(r, NATIONAL, 10, 4000).concurrentCalls(10).rate(50).start(work));
       }
       // While the 20 calls are held: the pool's channels, counted by each replica, sum to 20.
       await()
@@ -144,7 +133,7 @@ class PoolRedisTest {
                 .timeout(Duration.ofSeconds(30))
                 .start(work)
                 .awaitListening(Duration.ofSeconds(10));
-        SippProcess first = pbxCalls(2, ANNA, "call", "4000")) {
+        SippProcess first = pbxCalls(2, ANNA, 1, 4000).start(work)) {
       await().atMost(Duration.ofSeconds(10)).until(() -> dialogs() == 1);
 
       SippResult busy =
@@ -174,18 +163,7 @@ class PoolRedisTest {
   void callsFromOnePbxToOneProxySpreadOverThePoolAndTheirByesFindTheirOwners() throws Exception {
     try (SippProcess carrier = trunk.carrierAnswering(work)) {
       SippResult calls =
-          Sipp.bundled("call")
-              .named("pbx-to-one")
-              .local(PBX, 0)
-              .remote(REPLICAS.get(0), ports.get(0))
-              .calls(12)
-              .concurrentCalls(12)
-              .rate(50)
-              .variable("dest", NATIONAL)
-              .option("-s", "pbx", "-d", "1000")
-              .timeout(Duration.ofSeconds(30))
-              .start(work)
-              .await();
+          pbxCalls(0, NATIONAL, 12, 1000).concurrentCalls(12).rate(50).start(work).await();
 
       // Every message went to the first proxy; the calls were carried by their owners, and the
       // in-dialog ACKs and BYEs the PBX sent to the first proxy reached them there.
@@ -210,16 +188,7 @@ class PoolRedisTest {
       // one), and they hand a third of the new calls to the first.
       for (int r = 1; r < REPLICAS.size(); r++) {
         pbx.add(
-            Sipp.bundled("call")
-                .named("load-to-" + REPLICAS.get(r))
-                .local(PBX, 0)
-                .remote(REPLICAS.get(r), ports.get(r))
-                .calls(40)
-                .rate(4)
-                .variable("dest", NATIONAL)
-                .option("-s", "pbx", "-d", "1500")
-                .timeout(Duration.ofSeconds(45))
-                .start(work));
+            pbxCalls(r, NATIONAL, 40, 1500).rate(4).timeout(Duration.ofSeconds(45)).start(work));
       }
       for (int round = 0; round < 2; round++) {
         Standalone first = replicas.get(0);
@@ -295,16 +264,9 @@ class PoolRedisTest {
 
   /** {@code count} calls at once from the PBX through one proxy, held a second. */
   private SippResult held(int replica, int count) {
-    return Sipp.bundled("call")
-        .named("held-" + replica + "-" + System.nanoTime())
-        .local(PBX, 0)
-        .remote(REPLICAS.get(replica), ports.get(replica))
-        .calls(count)
+    return pbxCalls(replica, NATIONAL, count, 1000)
         .concurrentCalls(count)
         .rate(50)
-        .variable("dest", NATIONAL)
-        .option("-s", "pbx", "-d", "1000")
-        .timeout(Duration.ofSeconds(30))
         .start(work)
         .await();
   }
@@ -313,15 +275,15 @@ class PoolRedisTest {
     return replicas.stream().mapToInt(r -> r.proxy().activeDialogs()).sum();
   }
 
-  private SippProcess pbxCalls(int replica, String number, String scenario, String holdMillis) {
-    return Sipp.bundled(scenario)
-        .named(scenario + "-pbx-" + replica)
+  /** {@code count} calls from the PBX to {@code number} through one proxy, each held a while. */
+  private Sipp pbxCalls(int replica, String number, int count, int holdMillis) {
+    return Sipp.bundled("call")
+        .named("pbx-to-" + replica + "-" + System.nanoTime())
         .local(PBX, 0)
         .remote(REPLICAS.get(replica), ports.get(replica))
-        .calls(1)
+        .calls(count)
         .variable("dest", number)
-        .option("-s", "pbx", "-d", holdMillis)
-        .timeout(Duration.ofSeconds(30))
-        .start(work);
+        .option("-s", "pbx", "-d", Integer.toString(holdMillis))
+        .timeout(Duration.ofSeconds(30));
   }
 }
