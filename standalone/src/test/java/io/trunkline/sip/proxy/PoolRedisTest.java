@@ -114,6 +114,36 @@ class PoolRedisTest {
   }
 
   @Test
+  void underSustainedLoadOnEveryProxyThePoolNeverCarriesMoreThanTheTrunksChannels()
+      throws Exception {
+    List<SippProcess> pbx = new ArrayList<>();
+    int most = 0;
+    int samples = 0;
+    try (SippProcess carrier = trunk.carrierAnswering(work)) {
+      // 10 new calls a second on each proxy, each held 3 s: some 90 wanted at once, 20 allowed.
+      for (int r = 0; r < REPLICAS.size(); r++) {
+        pbx.add(pbxCalls(r, NATIONAL, 150, 3000).rate(10).start(work));
+      }
+      long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (System.nanoTime() < end) {
+        most = Math.max(most, replicas.stream().mapToInt(r -> r.proxy().channelsInUse()).sum());
+        samples++;
+        Thread.sleep(50);
+      }
+    } finally {
+      pbx.forEach(SippProcess::close);
+    }
+    assertThat(samples).isGreaterThan(100);
+    // Full for most of the run, and never over.
+    assertThat(most).isEqualTo(20);
+    assertThat(
+            replicas.stream()
+                .mapToDouble(r -> r.proxy().metrics().rejected(RejectReason.QUOTA))
+                .sum())
+        .isPositive();
+  }
+
+  @Test
   void aLineRegisteredThroughOneReplicaRingsThroughAnotherAndIsBusyThroughTheThird()
       throws Exception {
     int annaPort = LoopbackPorts.stablePort(ANNA_PHONE);
