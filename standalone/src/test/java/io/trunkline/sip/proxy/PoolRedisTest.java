@@ -210,6 +210,39 @@ class PoolRedisTest {
   }
 
   @Test
+  void aReInviteThatReachesAnotherProxyThanItsOwnerReachesTheFarEnd() throws Exception {
+    try (SippProcess carrier =
+        Sipp.bundled("answer-hold")
+            .named("carrier-hold")
+            .local(TestTrunk.CARRIER_A, trunk.carrierA)
+            .calls(12)
+            .option("-aa")
+            .timeout(Duration.ofSeconds(30))
+            .start(work)
+            .awaitListening(Duration.ofSeconds(10))) {
+      // One call at a time, every message to the first proxy; about two thirds of the calls are
+      // owned elsewhere (all twelve owned by the first: one chance in half a million).
+      SippResult held =
+          Sipp.bundled("call-hold")
+              .named("pbx-hold")
+              .local(PBX, 0)
+              .remote(REPLICAS.get(0), ports.get(0))
+              .calls(12)
+              .concurrentCalls(1)
+              .variable("dest", NATIONAL)
+              .option("-s", "pbx", "-d", "200")
+              .timeout(Duration.ofSeconds(30))
+              .start(work)
+              .await();
+
+      assertThat(held.allCallsSucceeded()).as(held.toString()).isTrue();
+      assertThat(Files.readString(carrier.messageLog())).contains("CSeq: 2 INVITE", "a=sendonly");
+      assertThat(replicas.get(0).proxy().metrics().handedOverCount()).isPositive();
+    }
+    assertThat(dialogs()).isZero();
+  }
+
+  @Test
   void drainingAndRestartingAProxyTwiceUnderLoadFailsNoCallAndCutsNone() throws Exception {
     List<SippProcess> pbx = new ArrayList<>();
     double cut = 0;
