@@ -1,0 +1,141 @@
+package io.trunkline.sip.proxy;
+
+import static io.trunkline.sip.proxy.TestTrunk.NATIONAL;
+import static io.trunkline.sip.proxy.TestTrunk.PBX;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.trunkline.sip.metrics.RejectReason;
+import io.trunkline.sip.pool.PoolSettings;
+import io.trunkline.sip.pool.PoolState;
+import io.trunkline.sip.pool.PoolStore;
+import io.trunkline.sip.standalone.Standalone;
+import io.trunkline.testing.net.LoopbackPorts;
+import io.trunkline.testing.redis.RedisServer;
+import io.trunkline.testing.sipp.Sipp;
+import io.trunkline.testing.sipp.SippProcess;
+import io.trunkline.testing.sipp.SippResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A proxy of a pool killed with SIGKILL while it holds every channel of the trunk: the proxy that
+ * survives serves throughout, and the channels come back within the lease.
+ */
+class ReplicaKillRedisTest {
+
+  private static final String SURVIVOR = "127.0.0.21";
+  private static final String VICTIM = "127.0.0.23";
+  private static final Duration LEASE = Duration.ofSeconds(2);
+
+  @TempDir Path work;
+
+  private final TestTrunk trunk = new TestTrunk();
+  private RedisServer redis;
+  private Standalone survivor;
+  private Process victim;
+  private final int survivorPort = LoopbackPorts.freePort(SURVIVOR);
+  private final int victimPort = LoopbackPorts.freePort(VICTIM);
+
+  @BeforeEach
+  void start() throws Exception {
+    redis = RedisServer.start("127.0.0.30", work.resolve("redis"));
+    trunk.channels = 4;
+    PoolSettings pool =
+        new PoolSettings(
+            2,
+            new PoolState.StoreSettings(
+                new PoolStore.Address(
+                    redis.host(), redis.port(), null, false, Duration.ofMillis(500)),
+                LEASE),
+            List.of());
+    survivor = trunk.startReplica(work.resolve("trunk"), SURVIVOR, survivorPort, pool);
+    // The victim is a process of its own, as a pod is, so that it can be killed for real.
+    Path log = work.resolve("victim.log");
+    victim =
+        new ProcessBuilder(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Standalone.class.getName(),
+                work.resolve("trunk").toString(),
+                "--bind",
+                VICTIM + ":" + victimPort,
+                "--ops",
+                VICTIM + ":" + LoopbackPorts.freePort(VICTIM),
+                "--pool-size",
+                "2",
+                "--store",
+                redis.host() + ":" + redis.port(),
+                "--store-lease",
+                Long.toString(LEASE.toSeconds()))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !victim.isAlive() || Files.readString(log).contains("SIP on"));
+    assertThat(victim.isAlive()).as(Files.readString(log)).isTrue();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (victim != null) {
+      victim.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    if (survivor != null) {
+      survivor.close();
+    }
+    redis.close();
+  }
+
+  @Test
+  void theChannelsOfAKilledProxyComeBackWithinTheLeaseWhileTheOtherServes() throws Exception {
+    try (SippProcess carrier = trunk.carrierAnswering(work);
+        SippProcess held =
+            calls(VICTIM, victimPort, 4, 60_000).concurrentCalls(4).rate(50).start(work)) {
+      // The victim carries all 4 channels of the trunk: the survivor refuses a fifth call.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Files.readString(carrier.messageLog()).split("ACK sip:", -1).length > 4);
+      SippResult refused = calls(SURVIVOR, survivorPort, 1, 100).start(work).await();
+      assertThat(refused.statistics().successfulCalls()).isZero();
+      assertThat(survivor.proxy().metrics().rejected(RejectReason.QUOTA)).isOne();
+
+      victim.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      long killed = System.nanoTime();
+
+      // No BYE ever frees the victim's calls: their leases run out, and the survivor takes calls
+      // again within the lease and a renewal period.
+      await()
+          .atMost(LEASE.multipliedBy(4))
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () -> calls(SURVIVOR, survivorPort, 1, 100).start(work).await().allCallsSucceeded());
+      Duration back = Duration.ofNanos(System.nanoTime() - killed);
+      assertThat(back).isLessThan(LEASE.multipliedBy(4));
+      SippResult full =
+          calls(SURVIVOR, survivorPort, 4, 2000).concurrentCalls(4).start(work).await();
+      assertThat(full.allCallsSucceeded()).as(full.toString()).isTrue();
+    }
+  }
+
+  private Sipp calls(String proxy, int port, int count, int holdMillis) {
+    return Sipp.bundled("call")
+        .named("pbx-" + proxy + "-" + System.nanoTime())
+        .local(PBX, 0)
+        .remote(proxy, port)
+        .calls(count)
+        .variable("dest", NATIONAL)
+        .option("-s", "pbx", "-d", Integer.toString(holdMillis))
+        .timeout(Duration.ofSeconds(30));
+  }
+}
