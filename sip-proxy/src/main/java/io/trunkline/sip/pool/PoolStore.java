@@ -98,8 +98,10 @@ public final class PoolStore implements AutoCloseable {
     if (address.password() != null && !address.password().isEmpty()) {
       uri.withPassword(address.password().toCharArray());
     }
+    // Two threads of each kind, the fewest Lettuce runs with: the store's traffic is a few small
+    // commands per call, and the proxy's own threads carry the calls.
     this.resources =
-        DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
+        DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
     this.client = RedisClient.create(resources, uri.build());
     this.client.setOptions(
         ClientOptions.builder()
@@ -238,7 +240,7 @@ public final class PoolStore implements AutoCloseable {
       fallbacks.incrementAndGet();
       LOG.log(
           System.Logger.Level.WARNING,
-          "pool store unreachable ({0}): counting on this replica''s share",
+          "pool store unreachable ({0}): counting on this replica''s share of the trunk",
           unwrap(failure).toString());
     }
   }
@@ -260,7 +262,7 @@ public final class PoolStore implements AutoCloseable {
         putBack.get().toCompletableFuture().get(timeout.toMillis() * 10, TimeUnit.MILLISECONDS);
       }
       shared.set(true);
-      LOG.log(System.Logger.Level.INFO, "pool store answers: counting on the pool''s store");
+      LOG.log(System.Logger.Level.INFO, "pool store answers: counting on it again");
     } catch (Exception e) {
       LOG.log(System.Logger.Level.DEBUG, "pool store still unreachable: {0}", e.toString());
     }

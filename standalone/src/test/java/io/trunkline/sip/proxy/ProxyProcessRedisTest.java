@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -27,10 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A proxy of a pool killed with SIGKILL while it holds every channel of the trunk: the proxy that
- * survives serves throughout, and the channels come back within the lease.
+ * A proxy of a pool as a process of its own, as a pod is: killed with SIGKILL, or stopped with
+ * SIGTERM, while it carries calls; another proxy of the pool runs in the test's JVM.
  */
-class ReplicaKillRedisTest {
+class ProxyProcessRedisTest {
 
   private static final String SURVIVOR = "127.0.0.21";
   private static final String VICTIM = "127.0.0.23";
@@ -58,10 +59,14 @@ class ReplicaKillRedisTest {
                 LEASE),
             List.of());
     survivor = trunk.startReplica(work.resolve("trunk"), SURVIVOR, survivorPort, pool);
-    // The victim is a process of its own, as a pod is, so that it can be killed for real.
+  }
+
+  /** Starts the other proxy of the pool as a process, with {@code extra} options. */
+  private void startVictim(String... extra) throws Exception {
     Path log = work.resolve("victim.log");
-    victim =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -76,10 +81,10 @@ class ReplicaKillRedisTest {
                 "--store",
                 redis.host() + ":" + redis.port(),
                 "--store-lease",
-                Long.toString(LEASE.toSeconds()))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+                Long.toString(LEASE.toSeconds())));
+    command.addAll(List.of(extra));
+    victim =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> !victim.isAlive() || Files.readString(log).contains("SIP on"));
@@ -99,6 +104,7 @@ class ReplicaKillRedisTest {
 
   @Test
   void theChannelsOfAKilledProxyComeBackWithinTheLeaseWhileTheOtherServes() throws Exception {
+    startVictim();
     try (SippProcess carrier = trunk.carrierAnswering(work);
         SippProcess held =
             calls(VICTIM, victimPort, 4, 60_000).concurrentCalls(4).rate(50).start(work)) {
@@ -125,6 +131,29 @@ class ReplicaKillRedisTest {
       SippResult full =
           calls(SURVIVOR, survivorPort, 4, 2000).concurrentCalls(4).start(work).await();
       assertThat(full.allCallsSucceeded()).as(full.toString()).isTrue();
+    }
+  }
+
+  @Test
+  void aStoppedProxyLetsItsCallsRunTillTheBoundThenEndsThemWithAByeToBothParties()
+      throws Exception {
+    startVictim("--drain", "2");
+    try (SippProcess carrier = trunk.carrierAnswering(work);
+        SippProcess held =
+            calls(VICTIM, victimPort, 2, 30_000).concurrentCalls(2).rate(50).start(work)) {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Files.readString(carrier.messageLog()).split("ACK sip:", -1).length > 2);
+
+      victim.destroy(); // SIGTERM, as the kubelet sends it
+
+      // The drain bound (2 s) passes with both calls up: each party gets the proxy's BYE, and the
+      // process exits well inside its grace period.
+      assertThat(victim.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      String atCarrier = Files.readString(carrier.messageLog());
+      assertThat(atCarrier.split("BYE sip:", -1).length - 1).isGreaterThanOrEqualTo(2);
+      assertThat(atCarrier).contains("Reason: SIP;cause=200;text=\"Call ended by the trunk\"");
+      assertThat(Files.readString(held.messageLog())).contains("BYE sip:pbx@");
     }
   }
 
