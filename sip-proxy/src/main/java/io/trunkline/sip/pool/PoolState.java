@@ -25,7 +25,6 @@ import java.time.Duration;
  */
 public record PoolState(
     String replica,
-    Mode mode,
     ChannelQuota quota,
     LocationStore locations,
     SourceBans bans,
@@ -33,16 +32,6 @@ public record PoolState(
     PoolStore store,
     Members members)
     implements AutoCloseable {
-
-  /** How a pool counts its quotas. */
-  public enum Mode {
-    /** One replica: everything in its memory. */
-    IN_MEMORY,
-    /** Several replicas and no store: each counts its share of the trunk. */
-    SHARES,
-    /** Several replicas counting together in a store (on their shares while it is away). */
-    SHARED
-  }
 
   /** Settings of a pool's store: the lease a killed replica's channels stay taken for. */
   public record StoreSettings(PoolStore.Address address, Duration lease) {}
@@ -55,7 +44,6 @@ public record PoolState(
   public static PoolState alone(String replica, InetSocketAddress self) {
     return new PoolState(
         replica,
-        Mode.IN_MEMORY,
         new InMemoryChannelQuota(System::nanoTime),
         new InMemoryLocationStore(),
         new InMemorySourceBans(SourceBans.Policy.DEFAULT, Clock.systemUTC()),
@@ -71,7 +59,6 @@ public record PoolState(
   public static PoolState shares(String replica, int poolSize, Members members) {
     return new PoolState(
         replica,
-        Mode.SHARES,
         new ShareQuota(poolSize, System::nanoTime),
         new InMemoryLocationStore(),
         new InMemorySourceBans(SourceBans.Policy.DEFAULT, Clock.systemUTC()),
@@ -87,7 +74,6 @@ public record PoolState(
     byte[] key = store.sharedSecret("nonce-key");
     return new PoolState(
         replica,
-        Mode.SHARED,
         new SharedChannelQuota(store, poolSize, settings.lease(), System::nanoTime),
         new SharedLocationStore(store, settings.address().timeout()),
         new SharedSourceBans(

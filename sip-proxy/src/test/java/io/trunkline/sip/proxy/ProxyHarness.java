@@ -76,7 +76,6 @@ final class ProxyHarness implements AutoCloseable {
             new CallWorkers(List.of(Runnable::run)),
             new PoolState(
                 "harness",
-                PoolState.Mode.IN_MEMORY,
                 new InMemoryChannelQuota(nanoTime::get),
                 new InMemoryLocationStore(),
                 new InMemorySourceBans(SourceBans.Policy.DEFAULT, Clock.systemUTC()),
