@@ -20,11 +20,11 @@ import io.trunkline.sip.transport.CallWorkers;
 import io.trunkline.sip.transport.InboundMessage;
 import io.trunkline.sip.transport.SipSender;
 import io.trunkline.sip.transport.Transport;
+import io.trunkline.testing.time.TestClock;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,6 +55,9 @@ final class ProxyHarness implements AutoCloseable {
   final ProxyMetrics metrics = new ProxyMetrics(new SimpleMeterRegistry(), "office");
   final SipProxy proxy;
 
+  /** The proxy's clock, which tests move on (dialog ages, nonce lifetimes). */
+  final TestClock clock = new TestClock(Instant.parse("2026-12-02T10:00:00Z"));
+
   ProxyHarness(Snapshot snapshot) {
     SipSender sender =
         new SipSender() {
@@ -84,7 +87,7 @@ final class ProxyHarness implements AutoCloseable {
                 Members.alone(new InetSocketAddress(PROXY, 5060))),
             metrics,
             new MediaAnchor(new RelayPool("local", List.of())),
-            Clock.fixed(Instant.parse("2026-12-02T10:00:00Z"), ZoneOffset.UTC));
+            clock);
   }
 
   /** Hands the proxy a message from {@code from} over UDP; returns what it sent in answer. */

@@ -5,6 +5,7 @@ import static io.trunkline.sip.OfficeTrunk.BEN_PASSWORD;
 import static io.trunkline.sip.OfficeTrunk.CARRIER_A;
 import static io.trunkline.sip.OfficeTrunk.PBX;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.trunkline.api.config.TrunkCredentials.Login;
 import io.trunkline.sip.OfficeTrunk;
@@ -163,23 +164,29 @@ class SipProxyTest {
   }
 
   @Test
+  void aCallLongerThanTheTrunksMaximumIsEndedWithAByeToEachParty() throws Exception {
+    answeredCall();
+    int before = harness.sentCount();
+    harness.proxy.start();
+
+    // The office trunk's maximum is an hour; the chores look every second.
+    harness.clock.advance(Duration.ofMinutes(61));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> harness.proxy.activeDialogs() == 0);
+    List<InetSocketAddress> byes =
+        harness.sentSince(before).stream()
+            .filter(m -> m.firstLine().startsWith("BYE"))
+            .map(Sent::to)
+            .distinct()
+            .toList();
+    assertThat(byes).containsExactlyInAnyOrder(new InetSocketAddress(CARRIER_A, 5060), FROM_PBX);
+    assertThat(harness.proxy.channelsInUse()).isZero();
+    assertThat(harness.metrics.endedCount("duration")).isOne();
+  }
+
+  @Test
   void aDrainingProxyEndsACallStillUpAtItsBoundWithAByeToEachParty() throws Exception {
-    Sent forwarded = harness.receive(invite("+4930555000", "d1"), FROM_PBX).get(1);
-    String vias =
-        forwarded.text().lines().filter(l -> l.startsWith("Via: ")).findFirst().orElseThrow();
-    harness.receive(
-        "SIP/2.0 200 OK\n"
-            + vias
-            + "\n"
-            + "Record-Route: <sip:127.0.0.1:5060;lr>\n"
-            + "From: <sip:pbx@127.0.0.5>;tag=f-d1\n"
-            + "To: <sip:+4930555000@127.0.0.1>;tag=carrier-1\n"
-            + "Call-ID: d1@127.0.0.5\n"
-            + "CSeq: 1 INVITE\n"
-            + "Contact: <sip:carrier@127.0.0.10:5060>\n"
-            + "Content-Length: 0\n\n",
-        new InetSocketAddress(CARRIER_A, 5060));
-    assertThat(harness.proxy.activeDialogs()).isOne();
+    answeredCall();
     int before = harness.sentCount();
 
     assertThat(harness.proxy.drain(Duration.ZERO)).isOne();
@@ -207,6 +214,26 @@ class SipProxyTest {
     assertThat(harness.proxy.channelsInUse()).isZero();
     assertThat(harness.proxy.activeDialogs()).isZero();
     assertThat(harness.metrics.endedCount("drain")).isOne();
+  }
+
+  /** A PBX call answered by carrier A: one dialog, up. */
+  private void answeredCall() {
+    Sent forwarded = harness.receive(invite("+4930555000", "d1"), FROM_PBX).get(1);
+    String vias =
+        forwarded.text().lines().filter(l -> l.startsWith("Via: ")).findFirst().orElseThrow();
+    harness.receive(
+        "SIP/2.0 200 OK\n"
+            + vias
+            + "\n"
+            + "Record-Route: <sip:127.0.0.1:5060;lr>\n"
+            + "From: <sip:pbx@127.0.0.5>;tag=f-d1\n"
+            + "To: <sip:+4930555000@127.0.0.1>;tag=carrier-1\n"
+            + "Call-ID: d1@127.0.0.5\n"
+            + "CSeq: 1 INVITE\n"
+            + "Contact: <sip:carrier@127.0.0.10:5060>\n"
+            + "Content-Length: 0\n\n",
+        new InetSocketAddress(CARRIER_A, 5060));
+    assertThat(harness.proxy.activeDialogs()).isOne();
   }
 
   private static Sent only(List<Sent> sent) {
