@@ -189,22 +189,22 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     SIPRequest request = (SIPRequest) message;
     RequestForwarder.markReceived(request.getTopmostVia(), inbound.remote());
     Members members = pool.members();
-    if (members.isPeer(inbound.remote())) {
-      // Handed over by the proxy of the pool that received it: the sender is the one it saw.
-      InetSocketAddress owner = ownership.ownerWhileLeaving(request, inbound.remote());
-      if (owner != null) {
-        requests.handOver(request, owner);
-        metrics.handedOver();
-        return;
-      }
+    // A request from another proxy of the pool was handed over by the one that received it.
+    boolean handedOver = members.isPeer(inbound.remote());
+    InetSocketAddress owner =
+        handedOver
+            ? ownership.ownerWhileLeaving(request, inbound.remote())
+            : inbound.transport() == Transport.UDP && members.pooled()
+                ? ownership.ownerElsewhere(request)
+                : null;
+    if (owner != null) {
+      requests.handOver(request, owner);
+      metrics.handedOver();
+      return;
+    }
+    if (handedOver) {
+      // Served here, with the sender the receiving proxy saw.
       inbound = inbound.handedOverFor(ownership.sender(request, inbound.remote()));
-    } else if (inbound.transport() == Transport.UDP && members.pooled()) {
-      InetSocketAddress owner = ownership.ownerElsewhere(request);
-      if (owner != null) {
-        requests.handOver(request, owner);
-        metrics.handedOver();
-        return;
-      }
     }
     TransactionLayer.Arrival arrival = transactions.arrive(inbound);
     if (arrival instanceof TransactionLayer.Arrival.Fresh fresh) {
