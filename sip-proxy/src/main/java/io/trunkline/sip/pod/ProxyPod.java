@@ -248,11 +248,11 @@ public final class ProxyPod implements AutoCloseable {
   public void drain(Duration limit) throws InterruptedException {
     draining = true;
     int ended = proxy.drain(limit);
-    LOG.log(
-        System.Logger.Level.INFO,
-        "drained: {0} calls still up at the bound of {1} s ended with BYE",
-        ended,
-        limit.toSeconds());
+    // Straight to stderr (the pod's log): this runs in a shutdown hook, and java.util.logging
+    // resets its handlers in a shutdown hook of its own, so a logger line here may be lost.
+    System.err.printf(
+        "drained: %d calls still up at the bound of %d s ended with BYE%n",
+        ended, limit.toSeconds());
   }
 
   public SipServer server() {

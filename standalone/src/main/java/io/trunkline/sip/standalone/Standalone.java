@@ -323,7 +323,12 @@ public final class Standalone implements AutoCloseable {
             new Thread(
                 () -> {
                   try {
-                    edge.drain(command.drain());
+                    int ended = edge.drain(command.drain());
+                    // Not through a logger: java.util.logging resets itself in a shutdown hook of
+                    // its own, beside this one.
+                    System.err.printf(
+                        "stopped: %d calls still up after %d s ended with BYE to both parties%n",
+                        ended, command.drain().toSeconds());
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                   }

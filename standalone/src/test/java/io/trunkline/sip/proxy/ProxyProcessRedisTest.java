@@ -155,6 +155,8 @@ class ProxyProcessRedisTest {
       assertThat(atCarrier).contains("Reason: SIP;cause=200;text=\"Call ended by the trunk\"");
       assertThat(Files.readString(held.messageLog())).contains("BYE sip:pbx@");
     }
+    assertThat(Files.readString(work.resolve("victim.log")))
+        .contains("stopped: 2 calls still up after 2 s ended with BYE to both parties");
   }
 
   private Sipp calls(String proxy, int port, int count, int holdMillis) {
