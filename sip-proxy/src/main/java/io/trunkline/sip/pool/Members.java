@@ -1,5 +1,6 @@
 package io.trunkline.sip.pool;
 
+import io.netty.util.NetUtil;
 import io.trunkline.process.settings.HostPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -199,20 +200,30 @@ public final class Members implements AutoCloseable {
     if (colon <= 0) {
       return null;
     }
-    String host = mark.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
+    // Only an address literal: a mark must never make the proxy resolve a name.
+    String host = addressLiteral(mark.substring(0, colon));
     try {
       int port = Integer.parseInt(mark.substring(colon + 1));
-      // Only an address literal: a mark must never make the proxy resolve a name.
-      if (!host.matches("[0-9.]+|[0-9a-fA-F:]+") || port < 1 || port > 65535) {
+      if (host == null || port < 1 || port > 65535) {
         return null;
       }
       return new InetSocketAddress(host, port);
     } catch (NumberFormatException e) {
       return null;
     }
+  }
+
+  /**
+   * {@code host} without IPv6 brackets when it is an IP address literal, else null: what a peer
+   * writes (a mark, a Via) is never a name for the proxy to resolve.
+   */
+  public static String addressLiteral(String host) {
+    if (host == null) {
+      return null;
+    }
+    String bare =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return NetUtil.isValidIpV4Address(bare) || NetUtil.isValidIpV6Address(bare) ? bare : null;
   }
 
   /** FNV-1a over the Call-ID and the member, then a final mix so near keys spread. */

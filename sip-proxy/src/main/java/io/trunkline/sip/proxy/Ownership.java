@@ -51,14 +51,6 @@ final class Ownership {
     return owner.equals(members.self()) ? null : owner;
   }
 
-  /** {@code host} without brackets if it is an address literal, else null. */
-  private static String literal(String host) {
-    if (host == null || !host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+\\]?")) {
-      return null;
-    }
-    return host.replace("[", "").replace("]", "");
-  }
-
   /**
    * Where a new call {@code peer} handed to this proxy goes instead, while this proxy leaves the
    * pool (the peer may not know yet): another member than the peer; null to serve it here. Each
@@ -88,11 +80,12 @@ final class Ownership {
     for (Object header : vias) {
       Via via = (Via) header;
       int port = via.getPort() > 0 ? via.getPort() : 5060;
-      String host = literal(via.getHost());
+      String host = Members.addressLiteral(via.getHost());
       if (host != null && members.isMember(new InetSocketAddress(host, port))) {
         continue;
       }
-      String received = via.getReceived() != null ? literal(via.getReceived()) : host;
+      String received =
+          via.getReceived() != null ? Members.addressLiteral(via.getReceived()) : host;
       return received == null
           ? peer
           : new InetSocketAddress(received, via.getRPort() > 0 ? via.getRPort() : port);
