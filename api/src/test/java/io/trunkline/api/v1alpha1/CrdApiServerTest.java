@@ -203,6 +203,10 @@ class CrdApiServerTest {
           CEL scaling bounds          | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], scaling: {minReplicas: 5, maxReplicas: 2}} | spec.scaling | minReplicas must not exceed maxReplicas
           CEL unique carriers         | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}, {name: a, address: 127.0.0.2}]} | spec.carriers | carrier names must be unique within a trunk
           CEL TLS needs a certificate | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {transports: [UDP, TLS]}} | spec.sip | tlsSecret is required when transports include TLS
+          unknown exposure            | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {exposure: {type: Ingress}}}  | spec.sip.exposure.type | Unsupported value
+          CEL NodePort without a port | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {exposure: {type: NodePort}}} | spec.sip.exposure | nodePort is required when type is NodePort
+          CEL node port elsewhere     | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {exposure: {type: LoadBalancer, nodePort: 30560}}} | spec.sip.exposure | nodePort and tlsNodePort apply to type NodePort only
+          CEL NodePort TLS port       | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {transports: [UDP, TLS], tlsSecret: t, exposure: {type: NodePort, nodePort: 30560}}} | spec.sip | exposure.tlsNodePort is required when a NodePort trunk takes TLS
           CEL RTP ports start even    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], media: {portMin: 20001}}       | spec.media | portMin must be even
           CEL PBX admission empty     | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], pbx: {}}                       | spec.pbx | admit the PBX by sources, by credentialsSecret, or both
           line number not E.164       | SipLine  | {trunk: acme, number: "030123456", username: alice, credentialsSecret: s}   | spec.number   | should match

@@ -20,6 +20,7 @@ import io.trunkline.operator.trunk.pool.DataPlanePods;
 import io.trunkline.operator.trunk.pool.PoolSettings;
 import io.trunkline.operator.trunk.pool.ProxyPool;
 import io.trunkline.operator.trunk.pool.RelayPool;
+import io.trunkline.operator.trunk.pool.SipExposure;
 import io.trunkline.operator.trunk.pool.SnapshotObjects;
 import io.trunkline.operator.trunk.pool.TrunkMetadata;
 import java.util.Optional;
@@ -88,7 +89,8 @@ final class Dependents {
     @Override
     protected Deployment desired(SipTrunk trunk, Context<SipTrunk> context) {
       Integer replicas = ProxyPool.hpaMode(trunk) ? null : TrunkScaling.replicas(context);
-      return ProxyPool.deployment(trunk, settings(), replicas);
+      Optional<Service> sip = existing(context, Service.class, TrunkMetadata.sipServiceName(trunk));
+      return ProxyPool.deployment(trunk, settings(), replicas, sip.flatMap(SipExposure::ingress));
     }
   }
 

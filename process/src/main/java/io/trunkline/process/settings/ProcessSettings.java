@@ -132,6 +132,20 @@ public final class ProcessSettings {
     return value(setting, "a number", text -> Integer.parseInt(text.trim()));
   }
 
+  /** A port peers send to: 1 to 65535. */
+  public int port(Setting setting) {
+    return value(
+        setting,
+        "a port (1-65535)",
+        text -> {
+          int port = Integer.parseInt(text.trim());
+          if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("out of range");
+          }
+          return port;
+        });
+  }
+
   /** A number of seconds. */
   public Duration seconds(Setting setting) {
     return value(

@@ -132,6 +132,11 @@ class ProcessSettingsTest {
                 ProcessSettings.read(KNOWN, new String[] {"--control", "[::1]:2223"}, Map.of())
                     .integer(CONTROL))
         .hasMessage("--control must be a number: [::1]:2223");
+    assertThatThrownBy(
+            () ->
+                ProcessSettings.read(KNOWN, new String[] {"--control", "0"}, Map.of())
+                    .port(CONTROL))
+        .hasMessage("--control must be a port (1-65535): 0 (out of range)");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.trunkline.sip.pod;
 
+import static java.util.Objects.requireNonNullElse;
+
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -74,6 +76,16 @@ public final class ProxyPod implements AutoCloseable {
           "TRUNKLINE_ADVERTISED_ADDRESS",
           null,
           "address Via, Record-Route and SDP carry (else POD_IP)");
+  private static final Setting ADVERTISED_PORT =
+      Setting.variable(
+          "TRUNKLINE_ADVERTISED_PORT",
+          null,
+          "SIP port Via and Record-Route carry (else the trunk's), e.g. a Service's node port");
+  private static final Setting ADVERTISED_TLS_PORT =
+      Setting.variable(
+          "TRUNKLINE_ADVERTISED_TLS_PORT",
+          null,
+          "SIPS port Via and Record-Route carry (else the trunk's TLS port)");
   private static final Setting POD_IP =
       Setting.variable("POD_IP", null, "the pod's address, from the downward API");
   private static final Setting BIND =
@@ -104,6 +116,8 @@ public final class ProxyPod implements AutoCloseable {
                   CONFIG,
                   CREDENTIALS,
                   ADVERTISED_ADDRESS,
+                  ADVERTISED_PORT,
+                  ADVERTISED_TLS_PORT,
                   POD_IP,
                   POD_NAME,
                   BIND,
@@ -119,11 +133,15 @@ public final class ProxyPod implements AutoCloseable {
    * What the pod runs with, from the environment the operator renders.
    *
    * @param relays the relays' headless Service, or null for media bypass only
+   * @param advertisedPort the port peers send SIP to, or null for the trunk's own
+   * @param advertisedTlsPort the port peers send SIPS to, or null for the trunk's own
    */
   public record Options(
       Path config,
       Path credentials,
       String advertised,
+      Integer advertisedPort,
+      Integer advertisedTlsPort,
       InetAddress bind,
       HostPort relays,
       String zone,
@@ -136,7 +154,8 @@ public final class ProxyPod implements AutoCloseable {
 
     /**
      * Reads {@code env}: TRUNKLINE_CONFIG and TRUNKLINE_CREDENTIALS (the snapshot files),
-     * TRUNKLINE_ADVERTISED_ADDRESS (else POD_IP), TRUNKLINE_BIND (default all addresses),
+     * TRUNKLINE_ADVERTISED_ADDRESS (else POD_IP), TRUNKLINE_ADVERTISED_PORT and
+     * TRUNKLINE_ADVERTISED_TLS_PORT (else the trunk's), TRUNKLINE_BIND (default all addresses),
      * TRUNKLINE_RELAYS (host:port of the relays' headless Service; unset: media bypass only),
      * TRUNKLINE_ZONE, TRUNKLINE_OPS (default 0.0.0.0:8080), TRUNKLINE_TLS_DIR (tls.crt and
      * tls.key), TRUNKLINE_DRAIN_SECONDS (default 3500), POD_NAME, and the pool's ({@link
@@ -158,6 +177,8 @@ public final class ProxyPod implements AutoCloseable {
           Path.of(settings.text(CONFIG)),
           Path.of(settings.text(CREDENTIALS)),
           advertised,
+          settings.has(ADVERTISED_PORT) ? settings.port(ADVERTISED_PORT) : null,
+          settings.has(ADVERTISED_TLS_PORT) ? settings.port(ADVERTISED_TLS_PORT) : null,
           settings.address(BIND),
           settings.has(RELAYS) ? settings.hostPort(RELAYS) : null,
           settings.text(ZONE),
@@ -208,8 +229,12 @@ public final class ProxyPod implements AutoCloseable {
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ProxyMetrics metrics = new ProxyMetrics(registry, config.trunk());
+    // Behind a node port the port peers send to is not the one the proxy listens on.
     SipProxy.Settings settings =
-        new SipProxy.Settings(advertised, config.listener().port(), config.listener().tlsPort());
+        new SipProxy.Settings(
+            advertised,
+            requireNonNullElse(options.advertisedPort(), config.listener().port()),
+            requireNonNullElse(options.advertisedTlsPort(), config.listener().tlsPort()));
     MediaAnchor media = new MediaAnchor(relays);
     SipProxy.Running running =
         SipProxy.serve(

@@ -55,9 +55,35 @@ class ProxyPodOptionsTest {
                 "TRUNKLINE_OPS", "[::1]:9090"));
 
     assertThat(options.advertised()).isEqualTo("sip.example.com");
+    assertThat(options.advertisedPort()).as("the trunk's port").isNull();
     assertThat(options.zone()).isEmpty();
     assertThat(options.relays()).isNull();
     assertThat(options.ops()).isEqualTo(new InetSocketAddress("::1", 9090));
+  }
+
+  @Test
+  void behindANodePortTheAdvertisedPortsAreTheNodes() {
+    // What operator/.../trunk/pool/SipExposure renders for a NodePort trunk; the kubelet has
+    // expanded $(HOST_IP).
+    ProxyPod.Options options =
+        ProxyPod.Options.parse(
+            with(
+                "POD_IP", "10.244.0.7",
+                "TRUNKLINE_ADVERTISED_ADDRESS", "192.0.2.10",
+                "TRUNKLINE_ADVERTISED_PORT", "30560",
+                "TRUNKLINE_ADVERTISED_TLS_PORT", "30561"));
+
+    assertThat(options.advertised()).isEqualTo("192.0.2.10");
+    assertThat(options.advertisedPort()).isEqualTo(30560);
+    assertThat(options.advertisedTlsPort()).isEqualTo(30561);
+    assertThat(options.podIp())
+        .as("the pool's members still meet on pod addresses")
+        .isEqualTo("10.244.0.7");
+    assertThatThrownBy(
+            () ->
+                ProxyPod.Options.parse(
+                    with("POD_IP", "10.1.2.3", "TRUNKLINE_ADVERTISED_PORT", "70000")))
+        .hasMessage("TRUNKLINE_ADVERTISED_PORT must be a port (1-65535): 70000 (out of range)");
   }
 
   @Test

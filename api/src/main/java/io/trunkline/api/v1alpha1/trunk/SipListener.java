@@ -17,6 +17,11 @@ import java.util.List;
     value = "!self.transports.exists(t, t == 'TLS') || has(self.tlsSecret)",
     message = "tlsSecret is required when transports include TLS")
 @ValidationRule(value = "self.port != self.tlsPort", message = "port and tlsPort must differ")
+@ValidationRule(
+    value =
+        "!has(self.exposure) || self.exposure.type != 'NodePort'"
+            + " || !self.transports.exists(t, t == 'TLS') || has(self.exposure.tlsNodePort)",
+    message = "exposure.tlsNodePort is required when a NodePort trunk takes TLS")
 public class SipListener {
 
   @Default("" + Defaults.SIP_PORT)
@@ -51,8 +56,13 @@ public class SipListener {
   @Pattern("^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$")
   @JsonPropertyDescription(
       "Host name or address peers reach the trunk at, written into Via, Record-Route and"
-          + " Contact. Defaults to the address of the trunk's Service.")
+          + " Contact. Defaults by exposure: the Service's cluster DNS name (ClusterIP), the"
+          + " proxy's node address (NodePort, HostNetwork), the load balancer's address"
+          + " (LoadBalancer).")
   private String advertisedAddress;
+
+  @JsonPropertyDescription("How peers outside the cluster reach the proxies.")
+  private Exposure exposure;
 
   public Integer getPort() {
     return port;
@@ -92,5 +102,13 @@ public class SipListener {
 
   public void setAdvertisedAddress(String advertisedAddress) {
     this.advertisedAddress = advertisedAddress;
+  }
+
+  public Exposure getExposure() {
+    return exposure;
+  }
+
+  public void setExposure(Exposure exposure) {
+    this.exposure = exposure;
   }
 }

@@ -12,6 +12,12 @@ public final class DataPlane {
   /** HTTP port of health and metrics in every data-plane pod (the engines' default too). */
   public static final int OPS_PORT = 8080;
 
+  /**
+   * The ops port of proxies on the host network (exposure HostNetwork), where the trunk's relays,
+   * on the host network by default, hold {@link #OPS_PORT}.
+   */
+  public static final int HOST_NETWORK_PROXY_OPS_PORT = 8081;
+
   /** The container port's name: probes and the session scraper find the ops port by it. */
   public static final String OPS_PORT_NAME = "http";
 

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
+import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
@@ -26,6 +27,8 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.trunkline.api.v1alpha1.trunk.Scaling;
@@ -159,7 +162,43 @@ public final class DataPlanePods {
   }
 
   static ContainerPort opsPort() {
-    return port(DataPlane.OPS_PORT_NAME, DataPlane.OPS_PORT, "TCP");
+    return opsPort(DataPlane.OPS_PORT);
+  }
+
+  static ContainerPort opsPort(int port) {
+    return port(DataPlane.OPS_PORT_NAME, port, "TCP");
+  }
+
+  /**
+   * A pool on the host network: its pods bind the node's ports, so two of one pool must not share a
+   * node, and cluster DNS must stay the pods' resolver.
+   */
+  static PodSpecBuilder onHostNetwork(PodSpecBuilder pod, SipTrunk trunk, String component) {
+    return pod.withHostNetwork(true)
+        .withDnsPolicy("ClusterFirstWithHostNet")
+        .editOrNewAffinity()
+        .editOrNewPodAntiAffinity()
+        .addToRequiredDuringSchedulingIgnoredDuringExecution(
+            new PodAffinityTermBuilder()
+                .withTopologyKey(HOSTNAME_KEY)
+                .withLabelSelector(podSelector(trunk, component))
+                .build())
+        .endPodAntiAffinity()
+        .endAffinity();
+  }
+
+  /**
+   * How a pool rolls: surge first, then drain the old pod; but with host ports a surge pod may find
+   * no free node, so a pool on the host network replaces one pod at a time.
+   */
+  static DeploymentStrategy rollingUpdate(boolean hostNetwork) {
+    return new DeploymentStrategyBuilder()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxSurge(new IntOrString(hostNetwork ? 0 : 1))
+        .withMaxUnavailable(new IntOrString(hostNetwork ? 1 : 0))
+        .endRollingUpdate()
+        .build();
   }
 
   static ContainerPort port(String name, int port, String protocol) {

@@ -16,8 +16,8 @@ import static java.util.Objects.requireNonNullElse;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -43,6 +43,7 @@ import io.trunkline.operator.scaling.SessionAutoscaler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The SIP proxy pool: its Deployment, the Services peers send SIP to, the one its members find each
@@ -81,8 +82,12 @@ public final class ProxyPool {
    * The proxies. {@code replicas} is null in HPA mode, so that the operator's apply never fights
    * the HorizontalPodAutoscaler over the field.
    */
-  public static Deployment deployment(SipTrunk trunk, PoolSettings settings, Integer replicas) {
+  public static Deployment deployment(
+      SipTrunk trunk, PoolSettings settings, Integer replicas, Optional<String> ingress) {
     TrunkConfig.Listener sip = listener(trunk);
+    boolean hostNetwork = SipExposure.hostNetwork(trunk);
+    // On the host network beside the trunk's relays, which hold the ops port there already.
+    int ops = hostNetwork ? DataPlane.HOST_NETWORK_PROXY_OPS_PORT : DataPlane.OPS_PORT;
     boolean tls = sip.transports().contains(SipTransport.TLS.name());
     List<ContainerPort> ports = new ArrayList<>();
     ports.add(port(SIP_UDP, sip.port(), "UDP"));
@@ -90,7 +95,7 @@ public final class ProxyPool {
     if (tls) {
       ports.add(port(SIPS, sip.tlsPort(), "TCP"));
     }
-    ports.add(DataPlanePods.opsPort());
+    ports.add(DataPlanePods.opsPort(ops));
     List<VolumeMount> mounts = new ArrayList<>(SnapshotObjects.mounts());
     List<Volume> volumes = new ArrayList<>(SnapshotObjects.volumes(trunk));
     if (tls) {
@@ -111,7 +116,7 @@ public final class ProxyPool {
     List<EnvVar> env = new ArrayList<>();
     env.add(env("TRUNKLINE_CONFIG", SnapshotObjects.CONFIG_PATH));
     env.add(env("TRUNKLINE_CREDENTIALS", SnapshotObjects.CREDENTIALS_PATH));
-    env.add(env("TRUNKLINE_ADVERTISED_ADDRESS", advertisedAddress(trunk)));
+    env.addAll(SipExposure.advertised(trunk, ingress));
     if (tls) {
       env.add(env("TRUNKLINE_TLS_DIR", TLS_DIR));
     }
@@ -120,7 +125,7 @@ public final class ProxyPool {
       env.add(env("TRUNKLINE_RELAYS", RelayPool.controlAddress(trunk)));
     }
     env.add(DataPlanePods.zoneEnv("TRUNKLINE_ZONE"));
-    env.add(env("TRUNKLINE_OPS", DataPlanePods.OPS_ADDRESS));
+    env.add(env("TRUNKLINE_OPS", DataPlanePods.ANY + ":" + ops));
     env.add(
         env(
             "TRUNKLINE_DRAIN_SECONDS",
@@ -150,43 +155,48 @@ public final class ProxyPool {
             .endLifecycle()
             .build();
     // The grace period runs from the pod's deletion, so it holds the preStop sleep too.
-    PodSpec pod =
+    PodSpecBuilder pod =
         DataPlanePods.podSpec(
                 trunk, PROXY, PRE_STOP_SECONDS + DataPlanePods.gracePeriodSeconds(trunk, settings))
             .withContainers(container)
-            .withVolumes(volumes)
-            .build();
+            .withVolumes(volumes);
+    if (hostNetwork) {
+      DataPlanePods.onHostNetwork(pod, trunk, PROXY);
+    }
     return new DeploymentBuilder()
         .withMetadata(meta(trunk, proxyName(trunk), labels(trunk, PROXY)))
         .withNewSpec()
         .withReplicas(replicas)
         .withSelector(DataPlanePods.podSelector(trunk, PROXY))
-        // Never below the serving capacity during a rollout: surge first, then drain the old pod.
-        .withNewStrategy()
-        .withType("RollingUpdate")
-        .withNewRollingUpdate()
-        .withMaxSurge(new IntOrString(1))
-        .withMaxUnavailable(new IntOrString(0))
-        .endRollingUpdate()
-        .endStrategy()
+        .withStrategy(DataPlanePods.rollingUpdate(hostNetwork))
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels(trunk, PROXY))
         .endMetadata()
-        .withSpec(pod)
+        .withSpec(pod.build())
         .endTemplate()
         .endSpec()
         .build();
   }
 
-  /** The trunk's stable SIP address: what PBXs, phones and carriers send to. */
+  /**
+   * The trunk's stable SIP address: what PBXs, phones and carriers send to; of the type its
+   * exposure asks for ({@link SipExposure}).
+   */
   public static Service sipService(SipTrunk trunk) {
+    List<ServicePort> ports = servicePorts(trunk);
+    for (ServicePort port : ports) {
+      port.setNodePort(SipExposure.nodePort(trunk, SIPS.equals(port.getName())));
+    }
+    ObjectMeta meta = meta(trunk, TrunkMetadata.sipServiceName(trunk), trunkLabels(trunk));
+    meta.setAnnotations(SipExposure.serviceAnnotations(trunk));
     return new ServiceBuilder()
-        .withMetadata(meta(trunk, TrunkMetadata.sipServiceName(trunk), trunkLabels(trunk)))
+        .withMetadata(meta)
         .withNewSpec()
-        .withType("ClusterIP")
+        .withType(SipExposure.serviceType(trunk))
+        .withExternalTrafficPolicy(SipExposure.externalTrafficPolicy(trunk))
         .withSelector(selector(trunk, PROXY))
-        .withPorts(servicePorts(trunk))
+        .withPorts(ports)
         .endSpec()
         .build();
   }
@@ -300,17 +310,6 @@ public final class ProxyPool {
         + trunk.getMetadata().getNamespace()
         + ".svc:"
         + listener(trunk).port();
-  }
-
-  /**
-   * The address written into Via, Record-Route and Contact: the trunk's own when set, else its
-   * Service's cluster DNS name, never a pod IP (a pod can die mid-dialog).
-   */
-  static String advertisedAddress(SipTrunk trunk) {
-    String configured = listener(trunk).advertisedAddress();
-    return configured != null
-        ? configured
-        : TrunkMetadata.sipServiceName(trunk) + "." + trunk.getMetadata().getNamespace() + ".svc";
   }
 
   private static List<ServicePort> servicePorts(SipTrunk trunk) {

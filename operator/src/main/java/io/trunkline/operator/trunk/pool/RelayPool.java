@@ -12,8 +12,6 @@ import static io.trunkline.operator.trunk.pool.TrunkMetadata.selector;
 import static io.trunkline.operator.trunk.pool.TrunkMetadata.trunkLabels;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -81,30 +79,14 @@ public final class RelayPool {
             .withHostNetwork(hostNetwork)
             .withContainers(container);
     if (hostNetwork) {
-      pod.withDnsPolicy("ClusterFirstWithHostNet")
-          .editOrNewAffinity()
-          .editOrNewPodAntiAffinity()
-          .addToRequiredDuringSchedulingIgnoredDuringExecution(
-              new PodAffinityTermBuilder()
-                  .withTopologyKey(DataPlanePods.HOSTNAME_KEY)
-                  .withLabelSelector(DataPlanePods.podSelector(trunk, RELAY))
-                  .build())
-          .endPodAntiAffinity()
-          .endAffinity();
+      DataPlanePods.onHostNetwork(pod, trunk, RELAY);
     }
     return new DeploymentBuilder()
         .withMetadata(meta(trunk, relayName(trunk), labels(trunk, RELAY)))
         .withNewSpec()
         .withReplicas(replicas(trunk))
         .withSelector(DataPlanePods.podSelector(trunk, RELAY))
-        // With host ports a surge pod may find no free node; replace one relay at a time.
-        .withNewStrategy()
-        .withType("RollingUpdate")
-        .withNewRollingUpdate()
-        .withMaxSurge(new IntOrString(hostNetwork ? 0 : 1))
-        .withMaxUnavailable(new IntOrString(hostNetwork ? 1 : 0))
-        .endRollingUpdate()
-        .endStrategy()
+        .withStrategy(DataPlanePods.rollingUpdate(hostNetwork))
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels(trunk, RELAY))

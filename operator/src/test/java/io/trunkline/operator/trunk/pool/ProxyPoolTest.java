@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.trunkline.api.v1alpha1.Defaults;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The proxy pool's objects, as pure functions: no cluster needed. */
@@ -24,7 +25,8 @@ class ProxyPoolTest {
         ProxyPool.deployment(
             trunk("sip: {transports: [UDP, TLS], tlsSecret: acme-tls, tlsPort: 5062}"),
             SETTINGS,
-            3);
+            3,
+            Optional.empty());
 
     Container container = proxy.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getPorts())
@@ -46,7 +48,10 @@ class ProxyPoolTest {
   @Test
   void aTerminatingProxyTakesCallsUntilItsServicesForgetItThenDrainsForTheTrunksBound() {
     for (var bound : List.of(Map.entry("", 600), Map.entry("scaling: {drainSeconds: 300}", 300))) {
-      var pod = ProxyPool.deployment(trunk(bound.getKey()), SETTINGS, 1).getSpec().getTemplate();
+      var pod =
+          ProxyPool.deployment(trunk(bound.getKey()), SETTINGS, 1, Optional.empty())
+              .getSpec()
+              .getTemplate();
       Container container = pod.getSpec().getContainers().get(0);
 
       assertThat(container.getLifecycle().getPreStop().getSleep().getSeconds())
@@ -70,7 +75,7 @@ class ProxyPoolTest {
   void membersFindEachOtherDrainingOnesIncluded() {
     var trunk = trunk("sip: {port: 5070}");
     var members = ProxyPool.membersService(trunk);
-    Deployment proxy = ProxyPool.deployment(trunk, SETTINGS, 2);
+    Deployment proxy = ProxyPool.deployment(trunk, SETTINGS, 2, Optional.empty());
 
     assertThat(members.getMetadata().getName()).isEqualTo("acme-sip-members");
     assertThat(members.getSpec().getClusterIP()).isEqualTo("None");
@@ -87,8 +92,10 @@ class ProxyPoolTest {
   @Test
   void aNamedStoreReachesTheProxiesFromItsSecret() {
     Container withStore =
-        container(ProxyPool.deployment(trunk("store: {secretName: acme-store}"), SETTINGS, 2));
-    Container without = container(ProxyPool.deployment(trunk(""), SETTINGS, 2));
+        container(
+            ProxyPool.deployment(
+                trunk("store: {secretName: acme-store}"), SETTINGS, 2, Optional.empty()));
+    Container without = container(ProxyPool.deployment(trunk(""), SETTINGS, 2, Optional.empty()));
 
     assertThat(withStore.getEnv())
         .extracting(TestTrunks::rendered)
@@ -105,7 +112,7 @@ class ProxyPoolTest {
   @Test
   void inHpaModeTheDeploymentLeavesReplicasToTheAutoscaler() {
     assertThat(
-            ProxyPool.deployment(trunk("scaling: {mode: HPA}"), SETTINGS, null)
+            ProxyPool.deployment(trunk("scaling: {mode: HPA}"), SETTINGS, null, Optional.empty())
                 .getSpec()
                 .getReplicas())
         .isNull();
@@ -149,7 +156,10 @@ class ProxyPoolTest {
     assertThat(peers.getSpec().getSelector())
         .isEqualTo(service.getSpec().getSelector())
         .isEqualTo(
-            ProxyPool.deployment(trunk, SETTINGS, 1).getSpec().getSelector().getMatchLabels());
+            ProxyPool.deployment(trunk, SETTINGS, 1, Optional.empty())
+                .getSpec()
+                .getSelector()
+                .getMatchLabels());
   }
 
   @Test
@@ -158,7 +168,8 @@ class ProxyPoolTest {
         ProxyPool.deployment(
                 trunk("media: {mode: Bypass}\nsip: {transports: [TLS], tlsSecret: acme-tls}"),
                 SETTINGS,
-                1)
+                1,
+                Optional.empty())
             .getSpec()
             .getTemplate()
             .getSpec()
@@ -178,16 +189,10 @@ class ProxyPoolTest {
                 .getMountPath());
   }
 
-  @Test
-  void theAdvertisedAddressIsTheTrunksNeverAPods() {
-    assertThat(ProxyPool.advertisedAddress(trunk(""))).isEqualTo("acme-sip.office.svc");
-    assertThat(ProxyPool.advertisedAddress(trunk("sip: {advertisedAddress: sip.acme.example}")))
-        .isEqualTo("sip.acme.example");
-  }
-
   private static String poolSize(String extraSpec) {
     return env(
-            container(ProxyPool.deployment(trunk(extraSpec), SETTINGS, 1)), "TRUNKLINE_POOL_SIZE")
+            container(ProxyPool.deployment(trunk(extraSpec), SETTINGS, 1, Optional.empty())),
+            "TRUNKLINE_POOL_SIZE")
         .getValue();
   }
 

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The relay pool's objects, and how the proxies find them: no cluster needed. */
@@ -82,7 +83,7 @@ class RelayPoolTest {
   void proxiesFindTheRelaysThroughTheirHeadlessService() {
     SipTrunk trunk = trunk("");
     Container proxy =
-        ProxyPool.deployment(trunk, SETTINGS, 2)
+        ProxyPool.deployment(trunk, SETTINGS, 2, Optional.empty())
             .getSpec()
             .getTemplate()
             .getSpec()
@@ -95,6 +96,8 @@ class RelayPoolTest {
             "TRUNKLINE_CONFIG=/etc/trunkline/config/trunk.json",
             "TRUNKLINE_CREDENTIALS=/etc/trunkline/credentials/credentials.json",
             "TRUNKLINE_ADVERTISED_ADDRESS=acme-sip.office.svc",
+            "TRUNKLINE_ADVERTISED_PORT=5060",
+            "TRUNKLINE_ADVERTISED_TLS_PORT=5061",
             "TRUNKLINE_RELAYS=acme-relay.office.svc:2223",
             "TRUNKLINE_ZONE<-metadata.labels['topology.kubernetes.io/zone']",
             "TRUNKLINE_OPS=0.0.0.0:8080",
@@ -162,7 +165,8 @@ class RelayPoolTest {
 
     for (Deployment pool :
         new Deployment[] {
-          ProxyPool.deployment(trunk, SETTINGS, 2), RelayPool.deployment(trunk, SETTINGS)
+          ProxyPool.deployment(trunk, SETTINGS, 2, Optional.empty()),
+          RelayPool.deployment(trunk, SETTINGS)
         }) {
       var terms =
           pool.getSpec()
