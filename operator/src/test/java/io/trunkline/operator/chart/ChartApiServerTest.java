@@ -125,6 +125,24 @@ class ChartApiServerTest {
     assertThat(dashboard.get("panels")).hasSizeGreaterThanOrEqualTo(7);
   }
 
+  /**
+   * The chart installs the images this build makes: the operator's, and the proxy and relay images
+   * the operator renders pods from, all named and tagged as the images profile's Jib tags them.
+   */
+  @Test
+  void installsTheImagesOfThisBuild() throws Exception {
+    String registry = System.getProperty("trunkline.image.registry");
+    String version = System.getProperty("trunkline.version");
+    assertThat(registry).as("set by the root pom's surefire configuration").isNotBlank();
+
+    String rendered = helm("template", "trunkline", CHART.toString());
+
+    assertThat(rendered)
+        .contains("image: \"%s/operator:%s\"".formatted(registry, version))
+        .contains("value: \"%s/sip-proxy:%s\"".formatted(registry, version))
+        .contains("value: \"%s/media-relay:%s\"".formatted(registry, version));
+  }
+
   @Test
   void refusesValuesOutsideItsSchema() {
     Commands.Result refused =
