@@ -179,7 +179,7 @@ public final class ControlCodec {
             new ControlReply.Pong(
                 cookie,
                 new RelayHealth(
-                    text(json, "zone"),
+                    zone(json),
                     text(json, "trunk"),
                     (int) number(json, "sessions", 0, Integer.MAX_VALUE),
                     (int) number(json, "maxSessions", 0, Integer.MAX_VALUE),
@@ -221,6 +221,21 @@ public final class ControlCodec {
       throw new Problem(field + " must have 1 to " + MAX_TEXT_LENGTH + " characters");
     }
     return text;
+  }
+
+  /**
+   * The relay's zone, empty for a relay without one: a node without topology labels gives its pods
+   * none (the proxies then pick relays without regard to zone).
+   */
+  private static String zone(JsonNode json) throws Problem {
+    JsonNode value = json.get("zone");
+    if (value == null || !value.isTextual()) {
+      throw new Problem("missing text field zone");
+    }
+    if (value.asText().length() > MAX_TEXT_LENGTH) {
+      throw new Problem("zone must have at most " + MAX_TEXT_LENGTH + " characters");
+    }
+    return value.asText();
   }
 
   private static long number(JsonNode json, String field, long min, long max) throws Problem {

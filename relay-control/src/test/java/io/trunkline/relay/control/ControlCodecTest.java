@@ -48,6 +48,8 @@ class ControlCodecTest {
                 new SessionReport(
                     new LegReport(200, 34_400, 5, 0.0199), new LegReport(0, 0, 0, 0))),
             new ControlReply.Pong("c3", new RelayHealth("zone-a", "acme", 3, 100, 497)),
+            // A relay on a node without topology labels has no zone.
+            new ControlReply.Pong("c5", new RelayHealth("", "acme", 0, 100, 500)),
             new ControlReply.Error("c4", ControlError.PORTS_EXHAUSTED, "all 4 pairs in use"));
 
     for (ControlReply reply : replies) {
