@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -106,6 +107,48 @@ class SipTrunkReconcilerApiServerTest {
         .extracting(TrunkConfig.Carrier::name)
         .containsExactly("carrier-a");
     assertThat(config.zones()).containsExactly("zone-a", "zone-b", "zone-c");
+  }
+
+  @Test
+  void aLoadBalancerTrunksProxiesAdvertiseTheAddressTheLoadBalancerGets() {
+    apply(
+        TestNamespace.trunkManifest(
+            "acme",
+            "sip: {exposure: {type: LoadBalancer, serviceAnnotations: {example.com/pool: sip}}}"));
+    Service service = awaitResource(Service.class, "acme-sip");
+
+    assertThat(service.getSpec().getType()).isEqualTo("LoadBalancer");
+    assertThat(service.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
+    assertThat(service.getMetadata().getAnnotations()).containsEntry("example.com/pool", "sip");
+    assertThat(advertised("acme-sip-proxy")).isEqualTo("acme-sip." + namespace + ".svc");
+
+    // What a cloud's controller or MetalLB writes once the load balancer has its address.
+    service.setStatus(
+        new ServiceStatusBuilder()
+            .withNewLoadBalancer()
+            .addNewIngress()
+            .withIp("203.0.113.7")
+            .endIngress()
+            .endLoadBalancer()
+            .build());
+    client.resource(service).inNamespace(namespace).updateStatus();
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(advertised("acme-sip-proxy")).isEqualTo("203.0.113.7"));
+  }
+
+  @Test
+  void aNodePortTrunkIsReachedOnTheNodePortItNames() {
+    apply(
+        TestNamespace.trunkManifest("acme", "sip: {exposure: {type: NodePort, nodePort: 30560}}"));
+    Service service = awaitResource(Service.class, "acme-sip");
+
+    assertThat(service.getSpec().getType()).isEqualTo("NodePort");
+    assertThat(service.getSpec().getPorts())
+        .extracting(p -> p.getProtocol() + "/" + p.getNodePort())
+        .containsExactly("UDP/30560", "TCP/30560");
+    assertThat(advertised("acme-sip-proxy")).isEqualTo("$(HOST_IP)");
   }
 
   @Test
@@ -315,6 +358,21 @@ class SipTrunkReconcilerApiServerTest {
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(8);
     assertThat(hpa.getSpec().getMetrics().get(0).getPods().getMetric().getName())
         .isEqualTo(DataPlane.SESSIONS_METRIC);
+  }
+
+  private String advertised(String deployment) {
+    return awaitResource(Deployment.class, deployment)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .stream()
+        .filter(e -> e.getName().equals("TRUNKLINE_ADVERTISED_ADDRESS"))
+        .findFirst()
+        .orElseThrow()
+        .getValue();
   }
 
   private void apply(String yaml) {

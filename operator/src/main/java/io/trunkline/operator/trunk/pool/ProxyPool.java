@@ -42,7 +42,9 @@ import io.trunkline.api.v1alpha1.trunk.Store;
 import io.trunkline.operator.scaling.SessionAutoscaler;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -189,7 +191,11 @@ public final class ProxyPool {
       port.setNodePort(SipExposure.nodePort(trunk, SIPS.equals(port.getName())));
     }
     ObjectMeta meta = meta(trunk, TrunkMetadata.sipServiceName(trunk), trunkLabels(trunk));
-    meta.setAnnotations(SipExposure.serviceAnnotations(trunk));
+    Map<String, String> annotations = SipExposure.serviceAnnotations(trunk);
+    if (annotations != null) {
+      // A copy: the operator SDK adds its own annotations to what it applies.
+      meta.setAnnotations(new LinkedHashMap<>(annotations));
+    }
     return new ServiceBuilder()
         .withMetadata(meta)
         .withNewSpec()
