@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.trunkline.relay.MediaRelay;
 import io.trunkline.relay.RelayConfig;
 import io.trunkline.testing.net.LoopbackPorts;
+import io.trunkline.testing.rtp.RtpPhone;
 import io.trunkline.testing.sipp.Sipp;
 import io.trunkline.testing.sipp.SippProcess;
 import io.trunkline.testing.sipp.SippResult;

@@ -5,10 +5,11 @@ import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Free ports on the loopback interface, for tests that start servers and peers. */
+/** Free ports on this machine's own addresses, for tests that start servers and peers. */
 public final class LoopbackPorts {
 
   private LoopbackPorts() {}
@@ -54,12 +55,16 @@ public final class LoopbackPorts {
     throw new IllegalStateException("no stable port free on " + address);
   }
 
-  /** Refuses anything outside 127.0.0.0/8: tests never send traffic off this machine. */
+  /**
+   * Refuses any address that is not this machine's: loopback, or an address the tests gave an
+   * interface of their own (the test node's, tools/node/up.sh). Tests never send traffic off this
+   * machine.
+   */
   public static InetAddress loopback(String address) {
     try {
       InetAddress inet = InetAddress.getByName(address);
-      if (!inet.isLoopbackAddress()) {
-        throw new IllegalArgumentException(address + " is not a loopback address");
+      if (!inet.isLoopbackAddress() && NetworkInterface.getByInetAddress(inet) == null) {
+        throw new IllegalArgumentException(address + " is not an address of this machine");
       }
       return inet;
     } catch (IOException e) {

@@ -69,7 +69,7 @@ public final class Sipp {
     return new Sipp(new Scenario(scenarioName, null, resource));
   }
 
-  /** Address and port sipp binds; the address must be in 127.0.0.0/8. */
+  /** Address and port sipp binds: loopback, or an address the tests gave this machine. */
   public Sipp local(String address, int port) {
     LoopbackPorts.loopback(address);
     this.localAddress = address;
@@ -77,7 +77,7 @@ public final class Sipp {
     return this;
   }
 
-  /** The peer a UAC sends to; the address must be in 127.0.0.0/8. */
+  /** The peer a UAC sends to: loopback, or an address the tests gave this machine. */
   public Sipp remote(String address, int port) {
     LoopbackPorts.loopback(address);
     this.remote = address + ":" + port;

@@ -1,4 +1,4 @@
-package io.trunkline.sip.proxy;
+package io.trunkline.testing.rtp;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,17 +12,17 @@ import java.time.Instant;
 import java.util.Set;
 
 /** A phone's media socket: sends G.711-sized RTP and counts what comes back. */
-final class RtpPhone implements AutoCloseable {
+public final class RtpPhone implements AutoCloseable {
 
   private final DatagramSocket socket;
   private final int ssrc;
 
-  RtpPhone(String address, int ssrc) throws IOException {
+  public RtpPhone(String address, int ssrc) throws IOException {
     this.socket = new DatagramSocket(new InetSocketAddress(address, 0));
     this.ssrc = ssrc;
   }
 
-  int port() {
+  public int port() {
     return socket.getLocalPort();
   }
 
@@ -30,7 +30,7 @@ final class RtpPhone implements AutoCloseable {
    * Sends sequence numbers 0 to {@code count - 1 + skipped.size()}, leaving out {@code skipped}, 20
    * ms of PCMU apart in RTP time (RFC 3551 §4.5.14: 160 samples at 8 kHz).
    */
-  int send(InetSocketAddress relay, int count, Set<Integer> skipped) throws IOException {
+  public int send(InetSocketAddress relay, int count, Set<Integer> skipped) throws IOException {
     int sent = 0;
     for (int seq = 0; sent < count; seq++) {
       if (skipped.contains(seq)) {
@@ -45,7 +45,7 @@ final class RtpPhone implements AutoCloseable {
   }
 
   /** Counts RTP packets received until {@code expected} came or {@code limit} passed. */
-  int receive(int expected, Duration limit) {
+  public int receive(int expected, Duration limit) {
     int received = 0;
     Instant end = Instant.now().plus(limit);
     try {

@@ -1,0 +1,414 @@
+package io.trunkline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.testing.kube.KubeNode;
+import io.trunkline.testing.kube.TestBinaries;
+import io.trunkline.testing.net.LoopbackPorts;
+import io.trunkline.testing.rtp.RtpPhone;
+import io.trunkline.testing.sipp.Sipp;
+import io.trunkline.testing.sipp.SippProcess;
+import io.trunkline.testing.sipp.SippResult;
+import io.trunkline.testing.wire.Tshark;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's operator tour on a real node: the chart installs the operator from the image this
+ * build made, examples/small-office becomes running proxy and relay pods, and phones outside the
+ * cluster register and call each other through them, with media through the relay pod.
+ *
+ * <p>"Outside" here is this machine's side of the node address: the phones send to the node's
+ * address (the trunk's HostNetwork exposure), never to a pod or Service address, as phones on the
+ * office network would.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SmallOfficeNodeTest {
+
+  private static final Path ROOT = TestBinaries.repositoryRoot();
+  private static final String NAMESPACE = "office";
+  private static final String OPERATOR_NAMESPACE = "trunkline-system";
+  private static final Duration POD_START = Duration.ofMinutes(5);
+
+  /** The example's passwords (examples/small-office/secrets.yaml). */
+  private static final String ANNA_PASSWORD = "change-me-anna";
+
+  private static final String BEN_PASSWORD = "change-me-ben";
+
+  private static final Pattern AUDIO =
+      Pattern.compile("c=IN IP4 ([0-9.]+)\\r?\\n(?:.*\\r?\\n)*?m=audio ([0-9]+)");
+
+  private static KubeNode node;
+  private static KubernetesClient client;
+
+  @TempDir Path work;
+
+  @BeforeAll
+  static void installTheChartAndTheExample() {
+    node = KubeNode.shared();
+    client = node.client();
+    node.importImages(
+        ROOT.resolve("operator/target/jib-image.tar"),
+        ROOT.resolve("sip-proxy/target/jib-image.tar"),
+        ROOT.resolve("media-relay/target/jib-image.tar"));
+    node.helm(
+        "upgrade",
+        "--install",
+        "trunkline",
+        ROOT.resolve("charts/trunkline-operator").toString(),
+        "--namespace",
+        OPERATOR_NAMESPACE,
+        "--create-namespace",
+        "--set",
+        "replicas=1",
+        "--wait",
+        "--timeout",
+        "5m");
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        .createOr(NonDeletingOperation::update);
+    node.kubectl(
+        "apply", "--namespace", NAMESPACE, "-f", ROOT.resolve("examples/small-office").toString());
+  }
+
+  @AfterAll
+  static void closeClient() {
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theOperatorRunsFromTheImageThisBuildMade() {
+    Pod operator = onlyPod(OPERATOR_NAMESPACE, "app.kubernetes.io/name", "trunkline-operator");
+
+    assertThat(ready(operator)).as(operator.getStatus().toString()).isTrue();
+    assertThat(operator.getSpec().getContainers().get(0).getImage())
+        .isEqualTo(
+            System.getProperty("trunkline.image.registry")
+                + "/operator:"
+                + System.getProperty("trunkline.version"));
+  }
+
+  @Test
+  @Order(2)
+  void theTrunkBecomesReadyWithItsProxyAndRelayPodsRunning() {
+    await()
+        .atMost(POD_START)
+        .pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(
+            () -> {
+              assertThat(ready(onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy"))).isTrue();
+              assertThat(ready(onlyPod(NAMESPACE, "app.kubernetes.io/name", "media-relay")))
+                  .isTrue();
+              assertThat(trunkCondition("Ready")).isEqualTo("True");
+            });
+    // What a platform team reads first.
+    assertThat(node.kubectl("get", "trunkline", "--namespace", NAMESPACE))
+        .contains("office")
+        .contains("anna");
+  }
+
+  @Test
+  @Order(3)
+  void phonesOutsideRegisterAndCallEachOtherWithMediaThroughTheRelayMarkedOnTheWire()
+      throws Exception {
+    String address = node.address();
+    int benPort = LoopbackPorts.stablePort(address);
+    register("ben", BEN_PASSWORD, benPort);
+
+    try (RtpPhone benMedia = new RtpPhone(address, 0x2222);
+        Tshark sip = Tshark.capture("udp port 5060", 6, Duration.ofSeconds(40), "ip.dsfield.dscp");
+        SippProcess ben = answering(benPort, benMedia.port());
+        SippProcess anna = annaCalls(6000)) {
+      InetSocketAddress relayForBen = audioAfter(ben.messageLog(), "INVITE sip:");
+      try (Tshark rtp =
+          Tshark.capture(
+              "udp and src port " + relayForBen.getPort(),
+              20,
+              Duration.ofSeconds(20),
+              "ip.dsfield.dscp")) {
+        // Anna's sipp echoes what reaches it: 100 packets from Ben's phone go through the relay
+        // to Anna and back through the relay to Ben.
+        int sent = benMedia.send(relayForBen, 100, Set.of());
+        int back = benMedia.receive(sent, Duration.ofSeconds(10));
+
+        assertThat(back).isEqualTo(100);
+        // EF (46) on the relay's RTP towards Ben.
+        assertThat(rtp.packets()).isNotEmpty().allSatisfy(dscp -> assertThat(dscp).isEqualTo("46"));
+      }
+      SippResult call = anna.await();
+      assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
+      assertThat(ben.await().allCallsSucceeded()).isTrue();
+      // CS3 (24) on what the proxy sends.
+      assertThat(sip.packets()).contains("24");
+    }
+  }
+
+  @Test
+  @Order(4)
+  void aNewLineRegistersWithoutAnyPodRestarting() throws IOException {
+    Pod proxy = onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
+    node.kubectl("apply", "--namespace", NAMESPACE, "-f", lineManifest());
+
+    // The snapshot reaches the proxy through its mounted ConfigMap, which the kubelet refreshes
+    // within its sync period (a minute by default) plus its cache's.
+    int port = LoopbackPorts.stablePort(node.address());
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(5))
+        .until(() -> tryRegister("frank", "change-me-frank", port));
+
+    Pod after = onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
+    assertThat(after.getMetadata().getUid()).isEqualTo(proxy.getMetadata().getUid());
+    assertThat(after.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
+  }
+
+  @Test
+  @Order(5)
+  void aCallGoesOnWhileTheOperatorPodIsReplacedAndANewCallSucceedsAfter() throws Exception {
+    Pod proxy = onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
+    Pod operator = onlyPod(OPERATOR_NAMESPACE, "app.kubernetes.io/name", "trunkline-operator");
+    int benPort = LoopbackPorts.stablePort(node.address());
+    register("ben", BEN_PASSWORD, benPort);
+
+    try (SippProcess ben = answering(benPort, LoopbackPorts.freePort(node.address()));
+        SippProcess anna = annaCalls(20_000)) {
+      awaitAnswered(ben);
+      client.resource(operator).delete();
+      await()
+          .atMost(POD_START)
+          .pollInterval(Duration.ofSeconds(2))
+          .until(
+              () -> {
+                Pod next =
+                    onlyPod(OPERATOR_NAMESPACE, "app.kubernetes.io/name", "trunkline-operator");
+                return !next.getMetadata().getUid().equals(operator.getMetadata().getUid())
+                    && ready(next);
+              });
+
+      SippResult call = anna.await();
+      assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
+      assertThat(ben.await().allCallsSucceeded()).isTrue();
+    }
+    Pod after = onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
+    assertThat(after.getMetadata().getUid()).isEqualTo(proxy.getMetadata().getUid());
+    assertCallCompletes(benPort, 1_000);
+  }
+
+  /**
+   * One replica on the host network: the deleted pod drains (its live call goes on to its end and
+   * is hung up normally), then the replacement takes its node's port and carries new calls once the
+   * phone has registered again (registrations are held in memory without a store).
+   */
+  @Test
+  @Order(6)
+  void aDeletedProxyPodDrainsItsLiveCallAndItsReplacementTakesNewCalls() throws Exception {
+    Pod proxy = onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
+    int benPort = LoopbackPorts.stablePort(node.address());
+    register("ben", BEN_PASSWORD, benPort);
+
+    try (SippProcess ben = answering(benPort, LoopbackPorts.freePort(node.address()));
+        SippProcess anna = annaCalls(15_000)) {
+      awaitAnswered(ben);
+      client.resource(proxy).withGracePeriod(60).delete();
+
+      SippResult call = anna.await();
+      assertThat(call.allCallsSucceeded()).as("the live call: " + call).isTrue();
+      assertThat(ben.await().allCallsSucceeded()).isTrue();
+    }
+    await()
+        .atMost(POD_START)
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () -> {
+              List<Pod> pods =
+                  client
+                      .pods()
+                      .inNamespace(NAMESPACE)
+                      .withLabel("app.kubernetes.io/name", "sip-proxy")
+                      .list()
+                      .getItems();
+              return pods.size() == 1
+                  && !pods.get(0).getMetadata().getUid().equals(proxy.getMetadata().getUid())
+                  && ready(pods.get(0));
+            });
+    register("ben", BEN_PASSWORD, benPort);
+    assertCallCompletes(benPort, 1_000);
+  }
+
+  private void assertCallCompletes(int benPort, int holdMillis) throws Exception {
+    try (SippProcess ben = answering(benPort, LoopbackPorts.freePort(node.address()));
+        SippProcess anna = annaCalls(holdMillis)) {
+      SippResult call = anna.await();
+      assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
+      assertThat(ben.await().allCallsSucceeded()).isTrue();
+    }
+  }
+
+  /** Waits until the answering phone has sent its 200 OK: the call is up. */
+  private static void awaitAnswered(SippProcess phone) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Files.exists(phone.messageLog())
+                    && Files.readString(phone.messageLog()).contains("SIP/2.0 200 OK"));
+  }
+
+  private boolean tryRegister(String user, String password, int port) {
+    return Sipp.bundled("register")
+        .named("register-" + user)
+        .local(node.address(), port)
+        .remote(node.address(), 5060)
+        .calls(1)
+        .option("-s", user, "-au", user, "-ap", password)
+        .timeout(Duration.ofSeconds(10))
+        .start(work)
+        .await()
+        .allCallsSucceeded();
+  }
+
+  private String lineManifest() throws IOException {
+    Path manifest = work.resolve("frank.yaml");
+    Files.writeString(
+        manifest,
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: frank-sip}
+        type: Opaque
+        stringData: {password: change-me-frank}
+        ---
+        apiVersion: trunkline.io/v1alpha1
+        kind: SipLine
+        metadata: {name: frank}
+        spec:
+          trunk: office
+          number: "+4930123406"
+          username: frank
+          credentialsSecret: frank-sip
+        """);
+    return manifest.toString();
+  }
+
+  private void register(String user, String password, int port) {
+    SippResult registered =
+        Sipp.bundled("register")
+            .named("register-" + user)
+            .local(node.address(), port)
+            .remote(node.address(), 5060)
+            .calls(1)
+            .option("-s", user, "-au", user, "-ap", password)
+            .timeout(Duration.ofSeconds(30))
+            .start(work)
+            .await();
+    assertThat(registered.allCallsSucceeded()).as(registered.toString()).isTrue();
+  }
+
+  private SippProcess answering(int port, int rtpPort) {
+    return Sipp.bundled("answer-media")
+        .named("ben")
+        .local(node.address(), port)
+        .calls(1)
+        .variable("rtp_port", Integer.toString(rtpPort))
+        .timeout(Duration.ofSeconds(60))
+        .start(work)
+        .awaitListening(Duration.ofSeconds(10));
+  }
+
+  private SippProcess annaCalls(int holdMillis) {
+    String address = node.address();
+    return Sipp.bundled("call-auth")
+        .named("anna")
+        .local(address, LoopbackPorts.freePort(address))
+        .remote(address, 5060)
+        .calls(1)
+        .variable("dest", "+4930123402")
+        .option(
+            "-s",
+            "anna",
+            "-au",
+            "anna",
+            "-ap",
+            ANNA_PASSWORD,
+            "-d",
+            Integer.toString(holdMillis),
+            "-mp",
+            Integer.toString(LoopbackPorts.freePort(address)),
+            "-rtp_echo")
+        .timeout(Duration.ofSeconds(60))
+        .start(work);
+  }
+
+  private String trunkCondition(String type) {
+    SipTrunk trunk =
+        client.resources(SipTrunk.class).inNamespace(NAMESPACE).withName("office").get();
+    if (trunk == null || trunk.getStatus() == null) {
+      return "absent";
+    }
+    return trunk.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .map(c -> c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
+        .findFirst()
+        .map(s -> s.startsWith("True") ? "True" : s)
+        .orElse("absent");
+  }
+
+  private static Pod onlyPod(String namespace, String label, String value) {
+    List<Pod> pods =
+        client.pods().inNamespace(namespace).withLabel(label, value).list().getItems().stream()
+            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+            .toList();
+    assertThat(pods).as(label + "=" + value + " in " + namespace).hasSize(1);
+    return pods.get(0);
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus().getContainerStatuses() != null
+        && !pod.getStatus().getContainerStatuses().isEmpty()
+        && pod.getStatus().getContainerStatuses().stream().allMatch(ContainerStatus::getReady);
+  }
+
+  /** The relay's address in the first SDP after {@code start} in a sipp message log. */
+  private static InetSocketAddress audioAfter(Path log, String start) throws Exception {
+    Duration limit = Duration.ofSeconds(30);
+    long end = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < end) {
+      String text = Files.exists(log) ? Files.readString(log) : "";
+      int from = text.indexOf(start);
+      if (from >= 0) {
+        Matcher audio = AUDIO.matcher(text.substring(from));
+        if (audio.find()) {
+          return new InetSocketAddress(audio.group(1), Integer.parseInt(audio.group(2)));
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no SDP after " + start + " in " + log + " within " + limit);
+  }
+}
