@@ -121,8 +121,8 @@ echo "media-pps: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg);"
 # --- build, before anything starts ---
 if [[ $BUILD == yes ]]; then
   echo "media-pps: building media-relay and the generator (./mvnw -o; --skip-build to reuse the last build)"
-  if ! { ./mvnw -B -q -o install -DskipTests -pl media-relay -am &&
-    ./mvnw -B -q -o -Pbench -pl bench package -DskipTests; } >"$WORK/build.log" 2>&1; then
+  if ! { ./mvnw -B -q -o install -DskipTests -DskipImages -pl media-relay -am &&
+    ./mvnw -B -q -o -Pbench -pl bench package -DskipTests -DskipImages; } >"$WORK/build.log" 2>&1; then
     tail -30 "$WORK/build.log" >&2
     exit 70
   fi

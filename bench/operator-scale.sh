@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/build-test-binaries.sh
-./mvnw -B -q -Pbench -pl bench,operator -am install -DskipTests
+./mvnw -B -q -Pbench -pl bench,operator -am install -DskipTests -DskipImages
 ./mvnw -B -q -Pbench -pl bench exec:java -Dexec.mainClass=io.trunkline.bench.OperatorScaleBench \
   -Dexec.args="${1:-10} ${2:-100}" -Dtrunkline.repo.root="$PWD" -Dexec.cleanupDaemonThreads=false
