@@ -21,6 +21,7 @@ public final class RelayPool implements AutoCloseable {
 
   private final String zone;
   private volatile List<RelayClient> relays;
+  private volatile boolean found;
   private final Map<RelayClient, State> states = new ConcurrentHashMap<>();
 
   /** What the pings have said about one relay; unknown relays are tried. */
@@ -33,6 +34,15 @@ public final class RelayPool implements AutoCloseable {
     this.zone = zone;
     this.relays = List.copyOf(relays);
     this.relays.forEach(relay -> states.put(relay, new State()));
+    this.found = !relays.isEmpty();
+  }
+
+  /**
+   * Whether the pool has ever had a relay. A new proxy is not ready before it has: it would refuse
+   * every call for want of media. Later outages keep it ready (the relays' own health says more).
+   */
+  public boolean found() {
+    return found;
   }
 
   /**
@@ -57,6 +67,7 @@ public final class RelayPool implements AutoCloseable {
       }
     }
     relays = List.copyOf(next);
+    found |= !next.isEmpty();
   }
 
   /** Pings every relay; call it every second or so. */

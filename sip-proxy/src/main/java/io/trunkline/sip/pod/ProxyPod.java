@@ -221,11 +221,9 @@ public final class ProxyPod implements AutoCloseable {
             });
     if (relayService != null) {
       // A new trunk's proxies may start before any relay is ready, when the headless Service has
-      // no address yet: they start anyway and find the relays on a later look.
-      follow(relays, relayService);
-      // Relay pods come and go with scaling and rollouts; the Service's records follow them.
-      discovery.scheduleWithFixedDelay(
-          () -> follow(relays, relayService), 10, 10, TimeUnit.SECONDS);
+      // no address yet: they start anyway, look again every second until they find one (they are
+      // not ready until then), then every ten as relay pods come and go.
+      followRelays(discovery, relays, relayService);
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ProxyMetrics metrics = new ProxyMetrics(registry, config.trunk());
@@ -246,7 +244,10 @@ public final class ProxyPod implements AutoCloseable {
             media);
     ProxyPod[] pod = new ProxyPod[1];
     OpsServer ops =
-        OpsServer.start(options.ops(), registry, () -> pod[0] != null && !pod[0].draining);
+        OpsServer.start(
+            options.ops(),
+            registry,
+            () -> pod[0] != null && !pod[0].draining && (relayService == null || relays.found()));
     pod[0] = new ProxyPod(snapshots, running.server(), running.proxy(), relays, ops, discovery);
     LOG.log(
         System.Logger.Level.INFO,
@@ -329,6 +330,13 @@ public final class ProxyPod implements AutoCloseable {
                   stopped.countDown();
                 }));
     stopped.await();
+  }
+
+  private static void followRelays(
+      ScheduledExecutorService discovery, RelayPool relays, HostPort service) {
+    follow(relays, service);
+    long delay = relays.relays().isEmpty() ? 1 : 10;
+    discovery.schedule(() -> followRelays(discovery, relays, service), delay, TimeUnit.SECONDS);
   }
 
   private static void follow(RelayPool relays, HostPort service) {
