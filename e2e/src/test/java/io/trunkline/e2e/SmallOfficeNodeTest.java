@@ -48,7 +48,7 @@ class SmallOfficeNodeTest {
 
   private static final Path ROOT = TestBinaries.repositoryRoot();
   private static final String NAMESPACE = "office";
-  private static final String OPERATOR_NAMESPACE = "trunkline-system";
+  private static final String OPERATOR_NAMESPACE = OperatorInstall.NAMESPACE;
   private static final Duration POD_START = Duration.ofMinutes(5);
 
   /** The example's passwords (examples/small-office/secrets.yaml). */
@@ -68,23 +68,7 @@ class SmallOfficeNodeTest {
   static void installTheChartAndTheExample() {
     node = KubeNode.shared();
     client = node.client();
-    node.importImages(
-        ROOT.resolve("operator/target/jib-image.tar"),
-        ROOT.resolve("sip-proxy/target/jib-image.tar"),
-        ROOT.resolve("media-relay/target/jib-image.tar"));
-    node.helm(
-        "upgrade",
-        "--install",
-        "trunkline",
-        ROOT.resolve("charts/trunkline-operator").toString(),
-        "--namespace",
-        OPERATOR_NAMESPACE,
-        "--create-namespace",
-        "--set",
-        "replicas=1",
-        "--wait",
-        "--timeout",
-        "5m");
+    OperatorInstall.onto(node);
     client
         .namespaces()
         .resource(

@@ -141,13 +141,13 @@ class SipTrunkReconcilerApiServerTest {
   @Test
   void aNodePortTrunkIsReachedOnTheNodePortItNames() {
     apply(
-        TestNamespace.trunkManifest("acme", "sip: {exposure: {type: NodePort, nodePort: 30560}}"));
+        TestNamespace.trunkManifest("acme", "sip: {exposure: {type: NodePort, nodePort: 30061}}"));
     Service service = awaitResource(Service.class, "acme-sip");
 
     assertThat(service.getSpec().getType()).isEqualTo("NodePort");
     assertThat(service.getSpec().getPorts())
         .extracting(p -> p.getProtocol() + "/" + p.getNodePort())
-        .containsExactly("UDP/30560", "TCP/30560");
+        .containsExactly("UDP/30061", "TCP/30061");
     assertThat(advertised("acme-sip-proxy")).isEqualTo("$(HOST_IP)");
   }
 

@@ -1,0 +1,44 @@
+package io.trunkline.e2e;
+
+import io.trunkline.testing.kube.KubeNode;
+import io.trunkline.testing.kube.TestBinaries;
+import java.nio.file.Path;
+
+/**
+ * The operator as a platform team installs it: this build's images on the node, then the chart,
+ * waited for until the operator is ready. Once per test JVM, like the node.
+ */
+final class OperatorInstall {
+
+  static final String NAMESPACE = "trunkline-system";
+
+  private static boolean installed;
+
+  private OperatorInstall() {}
+
+  static synchronized void onto(KubeNode node) {
+    if (installed) {
+      return;
+    }
+    Path root = TestBinaries.repositoryRoot();
+    node.importImages(
+        root.resolve("operator/target/jib-image.tar"),
+        root.resolve("sip-proxy/target/jib-image.tar"),
+        root.resolve("media-relay/target/jib-image.tar"));
+    node.helm(
+        "upgrade",
+        "--install",
+        "trunkline",
+        root.resolve("charts/trunkline-operator").toString(),
+        "--namespace",
+        NAMESPACE,
+        "--create-namespace",
+        // One operator: the chart's two (leader election) would only compete for the two cores.
+        "--set",
+        "replicas=1",
+        "--wait",
+        "--timeout",
+        "5m");
+    installed = true;
+  }
+}
