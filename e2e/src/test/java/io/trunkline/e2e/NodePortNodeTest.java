@@ -1,7 +1,6 @@
 package io.trunkline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -11,7 +10,6 @@ import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.testing.kube.KubeNode;
 import io.trunkline.testing.kube.TestBinaries;
 import io.trunkline.testing.net.LoopbackPorts;
-import io.trunkline.testing.sipp.Sipp;
 import io.trunkline.testing.sipp.SippProcess;
 import io.trunkline.testing.sipp.SippResult;
 import java.nio.file.Files;
@@ -48,22 +46,37 @@ class NodePortNodeTest {
         .resource(
             new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
         .createOr(NonDeletingOperation::update);
-    node.kubectl(
-        "apply", "--namespace", NAMESPACE, "-f", ROOT.resolve("examples/small-office").toString());
-    // The small office's trunk on a node port, its media straight between the phones: relays on
-    // the host network of one node are the office trunk's (SmallOfficeNodeTest).
-    node.kubectl(
-        "patch",
-        "siptrunk",
-        "office",
-        "--namespace",
-        NAMESPACE,
-        "--type",
-        "merge",
-        "-p",
-        "{\"spec\":{\"sip\":{\"exposure\":{\"type\":\"NodePort\",\"nodePort\":"
-            + NODE_PORT
-            + "}},\"media\":{\"mode\":\"Bypass\"}}}");
+    // The small office's lines, secrets and routes, with a trunk of the same name on a node port
+    // from the start and its media straight between the phones: relays and proxies on the host
+    // network of the one node are the office trunk's (SmallOfficeNodeTest).
+    for (String file : new String[] {"secrets.yaml", "lines.yaml", "routes.yaml"}) {
+      node.kubectl(
+          "apply",
+          "--namespace",
+          NAMESPACE,
+          "-f",
+          ROOT.resolve("examples/small-office").resolve(file).toString());
+    }
+    client
+        .resource(
+            client
+                .getKubernetesSerialization()
+                .unmarshal(
+                    """
+                apiVersion: trunkline.io/v1alpha1
+                kind: SipTrunk
+                metadata: {name: office}
+                spec:
+                  channels: 5
+                  carriers: [{name: itsp, address: sip.itsp.example.net, credentialsSecret: itsp-login}]
+                  sip: {exposure: {type: NodePort, nodePort: %d}}
+                  media: {mode: Bypass}
+                  scaling: {minReplicas: 1, maxReplicas: 1}
+                """
+                        .formatted(NODE_PORT),
+                    SipTrunk.class))
+        .inNamespace(NAMESPACE)
+        .createOr(NonDeletingOperation::update);
   }
 
   @AfterAll
@@ -75,47 +88,23 @@ class NodePortNodeTest {
 
   @Test
   void phonesReachTheTrunkOnTheNodePortAndTheDialogComesBackThroughIt() throws Exception {
-    await()
-        .atMost(Duration.ofMinutes(5))
-        .pollInterval(Duration.ofSeconds(2))
-        .until(() -> "True".equals(readyCondition()));
+    NodeWait.until(
+        node,
+        Duration.ofMinutes(5),
+        () -> "True".equals(readyCondition()),
+        NAMESPACE,
+        OperatorInstall.NAMESPACE);
     Service service = client.services().inNamespace(NAMESPACE).withName("office-sip").get();
     assertThat(service.getSpec().getType()).isEqualTo("NodePort");
     assertThat(service.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
 
     String address = node.address();
+    OfficePhones phones = new OfficePhones(address, NODE_PORT, work);
     int benPort = LoopbackPorts.stablePort(address);
-    SippResult registered =
-        Sipp.bundled("register")
-            .named("register-ben")
-            .local(address, benPort)
-            .remote(address, NODE_PORT)
-            .calls(1)
-            .option("-s", "ben", "-au", "ben", "-ap", "change-me-ben")
-            .timeout(Duration.ofSeconds(30))
-            .start(work)
-            .await();
-    assertThat(registered.allCallsSucceeded()).as(registered.toString()).isTrue();
+    phones.register("ben", benPort);
 
-    try (SippProcess ben =
-            Sipp.bundled("answer-media")
-                .named("ben")
-                .local(address, benPort)
-                .calls(1)
-                .variable("rtp_port", Integer.toString(LoopbackPorts.freePort(address)))
-                .timeout(Duration.ofSeconds(60))
-                .start(work)
-                .awaitListening(Duration.ofSeconds(10));
-        SippProcess anna =
-            Sipp.bundled("call-auth")
-                .named("anna")
-                .local(address, LoopbackPorts.freePort(address))
-                .remote(address, NODE_PORT)
-                .calls(1)
-                .variable("dest", "+4930123402")
-                .option("-s", "anna", "-au", "anna", "-ap", "change-me-anna", "-d", "1000")
-                .timeout(Duration.ofSeconds(60))
-                .start(work)) {
+    try (SippProcess ben = phones.benAnswers(benPort, LoopbackPorts.freePort(address));
+        SippProcess anna = phones.annaCallsBen(1000)) {
       SippResult call = anna.await();
       assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
       assertThat(ben.await().allCallsSucceeded()).isTrue();

@@ -13,7 +13,6 @@ import io.trunkline.testing.kube.KubeNode;
 import io.trunkline.testing.kube.TestBinaries;
 import io.trunkline.testing.net.LoopbackPorts;
 import io.trunkline.testing.rtp.RtpPhone;
-import io.trunkline.testing.sipp.Sipp;
 import io.trunkline.testing.sipp.SippProcess;
 import io.trunkline.testing.sipp.SippResult;
 import io.trunkline.testing.wire.Tshark;
@@ -50,11 +49,6 @@ class SmallOfficeNodeTest {
   private static final String NAMESPACE = "office";
   private static final String OPERATOR_NAMESPACE = OperatorInstall.NAMESPACE;
   private static final Duration POD_START = Duration.ofMinutes(5);
-
-  /** The example's passwords (examples/small-office/secrets.yaml). */
-  private static final String ANNA_PASSWORD = "change-me-anna";
-
-  private static final String BEN_PASSWORD = "change-me-ben";
 
   private static final Pattern AUDIO =
       Pattern.compile("c=IN IP4 ([0-9.]+)\\r?\\n(?:.*\\r?\\n)*?m=audio ([0-9]+)");
@@ -101,16 +95,15 @@ class SmallOfficeNodeTest {
   @Test
   @Order(2)
   void theTrunkBecomesReadyWithItsProxyAndRelayPodsRunning() {
-    await()
-        .atMost(POD_START)
-        .pollInterval(Duration.ofSeconds(2))
-        .untilAsserted(
-            () -> {
-              assertThat(ready(onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy"))).isTrue();
-              assertThat(ready(onlyPod(NAMESPACE, "app.kubernetes.io/name", "media-relay")))
-                  .isTrue();
-              assertThat(trunkCondition("Ready")).isEqualTo("True");
-            });
+    NodeWait.until(
+        node,
+        POD_START,
+        () ->
+            ready(onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy"))
+                && ready(onlyPod(NAMESPACE, "app.kubernetes.io/name", "media-relay"))
+                && "True".equals(trunkCondition("Ready")),
+        NAMESPACE,
+        OPERATOR_NAMESPACE);
     // What a platform team reads first.
     assertThat(node.kubectl("get", "trunkline", "--namespace", NAMESPACE))
         .contains("office")
@@ -123,12 +116,12 @@ class SmallOfficeNodeTest {
       throws Exception {
     String address = node.address();
     int benPort = LoopbackPorts.stablePort(address);
-    register("ben", BEN_PASSWORD, benPort);
+    phones().register("ben", benPort);
 
     try (RtpPhone benMedia = new RtpPhone(address, 0x2222);
         Tshark sip = Tshark.capture("udp port 5060", 6, Duration.ofSeconds(40), "ip.dsfield.dscp");
-        SippProcess ben = answering(benPort, benMedia.port());
-        SippProcess anna = annaCalls(6000)) {
+        SippProcess ben = phones().benAnswers(benPort, benMedia.port());
+        SippProcess anna = phones().annaCallsBen(6000)) {
       InetSocketAddress relayForBen = audioAfter(ben.messageLog(), "INVITE sip:");
       try (Tshark rtp =
           Tshark.capture(
@@ -165,7 +158,7 @@ class SmallOfficeNodeTest {
     await()
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofSeconds(5))
-        .until(() -> tryRegister("frank", "change-me-frank", port));
+        .until(() -> phones().tryRegister("frank", port).allCallsSucceeded());
 
     Pod after = onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
     assertThat(after.getMetadata().getUid()).isEqualTo(proxy.getMetadata().getUid());
@@ -178,22 +171,21 @@ class SmallOfficeNodeTest {
     Pod proxy = onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
     Pod operator = onlyPod(OPERATOR_NAMESPACE, "app.kubernetes.io/name", "trunkline-operator");
     int benPort = LoopbackPorts.stablePort(node.address());
-    register("ben", BEN_PASSWORD, benPort);
+    phones().register("ben", benPort);
 
-    try (SippProcess ben = answering(benPort, LoopbackPorts.freePort(node.address()));
-        SippProcess anna = annaCalls(20_000)) {
+    try (SippProcess ben = phones().benAnswers(benPort, LoopbackPorts.freePort(node.address()));
+        SippProcess anna = phones().annaCallsBen(20_000)) {
       awaitAnswered(ben);
       client.resource(operator).delete();
-      await()
-          .atMost(POD_START)
-          .pollInterval(Duration.ofSeconds(2))
-          .until(
-              () -> {
-                Pod next =
-                    onlyPod(OPERATOR_NAMESPACE, "app.kubernetes.io/name", "trunkline-operator");
-                return !next.getMetadata().getUid().equals(operator.getMetadata().getUid())
-                    && ready(next);
-              });
+      NodeWait.until(
+          node,
+          POD_START,
+          () -> {
+            Pod next = onlyPod(OPERATOR_NAMESPACE, "app.kubernetes.io/name", "trunkline-operator");
+            return !next.getMetadata().getUid().equals(operator.getMetadata().getUid())
+                && ready(next);
+          },
+          OPERATOR_NAMESPACE);
 
       SippResult call = anna.await();
       assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
@@ -214,10 +206,10 @@ class SmallOfficeNodeTest {
   void aDeletedProxyPodDrainsItsLiveCallAndItsReplacementTakesNewCalls() throws Exception {
     Pod proxy = onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
     int benPort = LoopbackPorts.stablePort(node.address());
-    register("ben", BEN_PASSWORD, benPort);
+    phones().register("ben", benPort);
 
-    try (SippProcess ben = answering(benPort, LoopbackPorts.freePort(node.address()));
-        SippProcess anna = annaCalls(15_000)) {
+    try (SippProcess ben = phones().benAnswers(benPort, LoopbackPorts.freePort(node.address()));
+        SippProcess anna = phones().annaCallsBen(15_000)) {
       awaitAnswered(ben);
       client.resource(proxy).withGracePeriod(60).delete();
 
@@ -225,29 +217,29 @@ class SmallOfficeNodeTest {
       assertThat(call.allCallsSucceeded()).as("the live call: " + call).isTrue();
       assertThat(ben.await().allCallsSucceeded()).isTrue();
     }
-    await()
-        .atMost(POD_START)
-        .pollInterval(Duration.ofSeconds(2))
-        .until(
-            () -> {
-              List<Pod> pods =
-                  client
-                      .pods()
-                      .inNamespace(NAMESPACE)
-                      .withLabel("app.kubernetes.io/name", "sip-proxy")
-                      .list()
-                      .getItems();
-              return pods.size() == 1
-                  && !pods.get(0).getMetadata().getUid().equals(proxy.getMetadata().getUid())
-                  && ready(pods.get(0));
-            });
-    register("ben", BEN_PASSWORD, benPort);
+    NodeWait.until(
+        node,
+        POD_START,
+        () -> {
+          List<Pod> pods =
+              client
+                  .pods()
+                  .inNamespace(NAMESPACE)
+                  .withLabel("app.kubernetes.io/name", "sip-proxy")
+                  .list()
+                  .getItems();
+          return pods.size() == 1
+              && !pods.get(0).getMetadata().getUid().equals(proxy.getMetadata().getUid())
+              && ready(pods.get(0));
+        },
+        NAMESPACE);
+    phones().register("ben", benPort);
     assertCallCompletes(benPort, 1_000);
   }
 
   private void assertCallCompletes(int benPort, int holdMillis) throws Exception {
-    try (SippProcess ben = answering(benPort, LoopbackPorts.freePort(node.address()));
-        SippProcess anna = annaCalls(holdMillis)) {
+    try (SippProcess ben = phones().benAnswers(benPort, LoopbackPorts.freePort(node.address()));
+        SippProcess anna = phones().annaCallsBen(holdMillis)) {
       SippResult call = anna.await();
       assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
       assertThat(ben.await().allCallsSucceeded()).isTrue();
@@ -262,19 +254,6 @@ class SmallOfficeNodeTest {
             () ->
                 Files.exists(phone.messageLog())
                     && Files.readString(phone.messageLog()).contains("SIP/2.0 200 OK"));
-  }
-
-  private boolean tryRegister(String user, String password, int port) {
-    return Sipp.bundled("register")
-        .named("register-" + user)
-        .local(node.address(), port)
-        .remote(node.address(), 5060)
-        .calls(1)
-        .option("-s", user, "-au", user, "-ap", password)
-        .timeout(Duration.ofSeconds(10))
-        .start(work)
-        .await()
-        .allCallsSucceeded();
   }
 
   private String lineManifest() throws IOException {
@@ -300,53 +279,8 @@ class SmallOfficeNodeTest {
     return manifest.toString();
   }
 
-  private void register(String user, String password, int port) {
-    SippResult registered =
-        Sipp.bundled("register")
-            .named("register-" + user)
-            .local(node.address(), port)
-            .remote(node.address(), 5060)
-            .calls(1)
-            .option("-s", user, "-au", user, "-ap", password)
-            .timeout(Duration.ofSeconds(30))
-            .start(work)
-            .await();
-    assertThat(registered.allCallsSucceeded()).as(registered.toString()).isTrue();
-  }
-
-  private SippProcess answering(int port, int rtpPort) {
-    return Sipp.bundled("answer-media")
-        .named("ben")
-        .local(node.address(), port)
-        .calls(1)
-        .variable("rtp_port", Integer.toString(rtpPort))
-        .timeout(Duration.ofSeconds(60))
-        .start(work)
-        .awaitListening(Duration.ofSeconds(10));
-  }
-
-  private SippProcess annaCalls(int holdMillis) {
-    String address = node.address();
-    return Sipp.bundled("call-auth")
-        .named("anna")
-        .local(address, LoopbackPorts.freePort(address))
-        .remote(address, 5060)
-        .calls(1)
-        .variable("dest", "+4930123402")
-        .option(
-            "-s",
-            "anna",
-            "-au",
-            "anna",
-            "-ap",
-            ANNA_PASSWORD,
-            "-d",
-            Integer.toString(holdMillis),
-            "-mp",
-            Integer.toString(LoopbackPorts.freePort(address)),
-            "-rtp_echo")
-        .timeout(Duration.ofSeconds(60))
-        .start(work);
+  private OfficePhones phones() {
+    return new OfficePhones(node.address(), 5060, work);
   }
 
   private String trunkCondition(String type) {

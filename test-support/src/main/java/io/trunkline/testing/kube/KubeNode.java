@@ -111,6 +111,32 @@ public final class KubeNode {
     return check(tool("helm", args), "helm " + String.join(" ", args));
   }
 
+  /**
+   * What a failed test shows of {@code namespaces}: their objects and events, and the last log
+   * lines of their pods.
+   */
+  public String describe(String... namespaces) {
+    StringBuilder out = new StringBuilder();
+    for (String namespace : namespaces) {
+      for (List<String> args :
+          List.of(
+              List.of("get", "all,events", "-o", "wide", "-n", namespace),
+              List.of(
+                  "logs",
+                  "-n",
+                  namespace,
+                  "-l",
+                  "app.kubernetes.io/name",
+                  "--all-containers",
+                  "--prefix",
+                  "--tail=40"))) {
+        out.append("\n$ kubectl ").append(String.join(" ", args)).append('\n');
+        out.append(tool("kubectl", args.toArray(String[]::new)).output());
+      }
+    }
+    return out.toString();
+  }
+
   /** Runs kubectl or helm against the node, whatever its exit. */
   public Commands.Result tool(String name, String... args) {
     List<String> command = new ArrayList<>();

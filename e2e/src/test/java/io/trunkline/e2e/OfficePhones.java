@@ -1,0 +1,80 @@
+package io.trunkline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trunkline.testing.net.LoopbackPorts;
+import io.trunkline.testing.sipp.Sipp;
+import io.trunkline.testing.sipp.SippProcess;
+import io.trunkline.testing.sipp.SippResult;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The phones of examples/small-office's lines, as sipp on this machine's side of the node: they
+ * send to the address and port peers outside the cluster use, never to a pod or a Service.
+ *
+ * @param address the node's address, which the phones bind and send to
+ * @param trunkPort the port the trunk is reached on there
+ */
+record OfficePhones(String address, int trunkPort, Path work) {
+
+  /** Ben's number, which Anna calls. */
+  static final String BEN = "+4930123402";
+
+  /** Registers {@code user} with the example's password (examples/small-office/secrets.yaml). */
+  SippResult tryRegister(String user, int port) {
+    return Sipp.bundled("register")
+        .named("register-" + user)
+        .local(address, port)
+        .remote(address, trunkPort)
+        .calls(1)
+        .option("-s", user, "-au", user, "-ap", "change-me-" + user)
+        .timeout(Duration.ofSeconds(30))
+        .start(work)
+        .await();
+  }
+
+  void register(String user, int port) {
+    SippResult registered = tryRegister(user, port);
+    assertThat(registered.allCallsSucceeded()).as(registered.toString()).isTrue();
+  }
+
+  /** Ben's phone on the port it registered from, its media on {@code rtpPort}. */
+  SippProcess benAnswers(int port, int rtpPort) {
+    return Sipp.bundled("answer-media")
+        .named("ben")
+        .local(address, port)
+        .calls(1)
+        .variable("rtp_port", Integer.toString(rtpPort))
+        .timeout(Duration.ofSeconds(60))
+        .start(work)
+        .awaitListening(Duration.ofSeconds(10));
+  }
+
+  /**
+   * Anna calls Ben (digest on the INVITE), holds the call, hangs up; her sipp echoes whatever RTP
+   * reaches its media port.
+   */
+  SippProcess annaCallsBen(int holdMillis) {
+    return Sipp.bundled("call-auth")
+        .named("anna")
+        .local(address, LoopbackPorts.freePort(address))
+        .remote(address, trunkPort)
+        .calls(1)
+        .variable("dest", BEN)
+        .option(
+            "-s",
+            "anna",
+            "-au",
+            "anna",
+            "-ap",
+            "change-me-anna",
+            "-d",
+            Integer.toString(holdMillis),
+            "-mp",
+            Integer.toString(LoopbackPorts.freePort(address)),
+            "-rtp_echo")
+        .timeout(Duration.ofSeconds(60))
+        .start(work);
+  }
+}
