@@ -11,6 +11,7 @@ import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -43,7 +44,7 @@ class SnapshotWatcherTest {
       // A dialog that took the first snapshot still holds it, whole.
       assertThat(started.config().lines()).isEmpty();
 
-      Files.writeString(config(), "{ not json");
+      replace(config(), "{ not json");
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> watcher.refusedReloads() == 1);
       assertThat(watcher.current().config().version()).isEqualTo(second.config().version());
     }
@@ -77,8 +78,17 @@ class SnapshotWatcherTest {
   }
 
   private void write(Compilation compilation) throws Exception {
-    Files.writeString(credentials(), TrunkConfigJson.write(compilation.credentials()));
-    Files.writeString(config(), TrunkConfigJson.write(compilation.config()));
+    replace(credentials(), TrunkConfigJson.write(compilation.credentials()));
+    replace(config(), TrunkConfigJson.write(compilation.config()));
+  }
+
+  /**
+   * Replaces a file whole, as the kubelet updates a mounted ConfigMap (a symlink swap): a look
+   * never sees it half written, so every refusal the test counts is one it meant.
+   */
+  private void replace(Path file, String text) throws Exception {
+    Path next = Files.writeString(dir.resolve(file.getFileName() + ".next"), text);
+    Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private Path config() {
