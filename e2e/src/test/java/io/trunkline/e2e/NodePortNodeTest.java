@@ -2,7 +2,6 @@ package io.trunkline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
@@ -41,11 +40,7 @@ class NodePortNodeTest {
     node = KubeNode.shared();
     client = node.client();
     OperatorInstall.onto(node);
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .createOr(NonDeletingOperation::update);
+    node.namespace(NAMESPACE);
     // The small office's lines, secrets and routes, with a trunk of the same name on a node port
     // from the start and its media straight between the phones: relays and proxies on the host
     // network of the one node are the office trunk's (SmallOfficeNodeTest).

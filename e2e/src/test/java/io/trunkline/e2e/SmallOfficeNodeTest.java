@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.testing.kube.KubeNode;
 import io.trunkline.testing.kube.TestBinaries;
@@ -63,11 +61,7 @@ class SmallOfficeNodeTest {
     node = KubeNode.shared();
     client = node.client();
     OperatorInstall.onto(node);
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .createOr(NonDeletingOperation::update);
+    node.namespace(NAMESPACE);
     node.kubectl(
         "apply", "--namespace", NAMESPACE, "-f", ROOT.resolve("examples/small-office").toString());
   }

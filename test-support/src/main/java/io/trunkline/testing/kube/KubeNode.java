@@ -1,9 +1,11 @@
 package io.trunkline.testing.kube;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.trunkline.testing.process.Commands;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -85,6 +87,16 @@ public final class KubeNode {
   /** A client with the admin's rights; close it. */
   public KubernetesClient client() {
     return client(kubeconfig);
+  }
+
+  /** Creates namespace {@code name} unless it exists (a test rerun on a kept node). */
+  public void namespace(String name) {
+    try (KubernetesClient client = client()) {
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+          .createOr(NonDeletingOperation::update);
+    }
   }
 
   /** Imports image tarballs (Jib's docker-archive tars) into the node's containerd. */
