@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -27,6 +28,7 @@ import io.trunkline.operator.trunk.pool.DataPlanePods;
 import io.trunkline.operator.trunk.pool.SnapshotObjects;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -266,19 +268,7 @@ class SipTrunkReconcilerApiServerTest {
         .atMost(WAIT)
         .until(
             () ->
-                client
-                    .apps()
-                    .deployments()
-                    .inNamespace(namespace)
-                    .withName("acme-sip-proxy")
-                    .get()
-                    .getSpec()
-                    .getTemplate()
-                    .getSpec()
-                    .getContainers()
-                    .get(0)
-                    .getEnv()
-                    .stream()
+                proxyEnv("acme-sip-proxy").stream()
                     .anyMatch(
                         e ->
                             e.getName().equals("TRUNKLINE_STORE_ADDRESS")
@@ -361,18 +351,28 @@ class SipTrunkReconcilerApiServerTest {
   }
 
   private String advertised(String deployment) {
-    return awaitResource(Deployment.class, deployment)
+    awaitResource(Deployment.class, deployment);
+    return proxyEnv(deployment).stream()
+        .filter(e -> e.getName().equals("TRUNKLINE_ADVERTISED_ADDRESS"))
+        .findFirst()
+        .orElseThrow()
+        .getValue();
+  }
+
+  /** The environment of the proxy container, as the API server holds it now. */
+  private List<EnvVar> proxyEnv(String deployment) {
+    return client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(deployment)
+        .get()
         .getSpec()
         .getTemplate()
         .getSpec()
         .getContainers()
         .get(0)
-        .getEnv()
-        .stream()
-        .filter(e -> e.getName().equals("TRUNKLINE_ADVERTISED_ADDRESS"))
-        .findFirst()
-        .orElseThrow()
-        .getValue();
+        .getEnv();
   }
 
   private void apply(String yaml) {
