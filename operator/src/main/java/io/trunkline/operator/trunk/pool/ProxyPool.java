@@ -311,10 +311,8 @@ public final class ProxyPool {
 
   /** What the proxies resolve to find every member of their pool: the members' Service. */
   static String membersAddress(SipTrunk trunk) {
-    return TrunkMetadata.membersServiceName(trunk)
-        + "."
-        + trunk.getMetadata().getNamespace()
-        + ".svc:"
+    return TrunkMetadata.clusterName(trunk, TrunkMetadata.membersServiceName(trunk))
+        + ":"
         + listener(trunk).port();
   }
 

@@ -127,10 +127,8 @@ public final class RelayPool {
 
   /** What the proxies resolve to find the relays' control ports. */
   static String controlAddress(SipTrunk trunk) {
-    return relayServiceName(trunk)
-        + "."
-        + trunk.getMetadata().getNamespace()
-        + ".svc:"
+    return TrunkMetadata.clusterName(trunk, relayServiceName(trunk))
+        + ":"
         + DataPlane.RELAY_CONTROL_PORT;
   }
 }

@@ -123,7 +123,7 @@ public final class SipExposure {
 
   /** The SIP Service's cluster DNS name. */
   static String clusterName(SipTrunk trunk) {
-    return TrunkMetadata.sipServiceName(trunk) + "." + trunk.getMetadata().getNamespace() + ".svc";
+    return TrunkMetadata.clusterName(trunk, TrunkMetadata.sipServiceName(trunk));
   }
 
   private static Optional<String> address(LoadBalancerIngress ingress) {

@@ -63,6 +63,11 @@ public final class TrunkMetadata {
     return trunk.getMetadata().getName() + "-relay";
   }
 
+  /** A Service's name in cluster DNS, {@code <service>.<namespace>.svc}. */
+  static String clusterName(SipTrunk trunk, String service) {
+    return service + "." + trunk.getMetadata().getNamespace() + ".svc";
+  }
+
   public static String serviceAccountName(SipTrunk trunk) {
     return trunk.getMetadata().getName() + "-dataplane";
   }
