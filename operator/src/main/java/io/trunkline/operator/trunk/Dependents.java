@@ -14,11 +14,14 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.trunkline.api.config.Compilation;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.operator.trunk.pool.DataPlanePods;
 import io.trunkline.operator.trunk.pool.PoolSettings;
 import io.trunkline.operator.trunk.pool.ProxyPool;
+import io.trunkline.operator.trunk.pool.RelayControl;
 import io.trunkline.operator.trunk.pool.RelayPool;
 import io.trunkline.operator.trunk.pool.SipExposure;
 import io.trunkline.operator.trunk.pool.SnapshotObjects;
@@ -32,6 +35,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * with server-side apply and owner references, so deleting the trunk deletes them.
  */
 final class Dependents {
+
+  /** The relay control dependent's name in the workflow, which its informer carries too. */
+  static final String RELAY_CONTROL = "relay-control";
 
   private Dependents() {}
 
@@ -83,6 +89,25 @@ final class Dependents {
     }
   }
 
+  /**
+   * The key the pools sign relay control with (decision 0009): made once, then kept. Every trunk
+   * has one, relays or not, so that the proxies can depend on it, and a trunk that moves to media
+   * mode Relay starts with the key it will keep.
+   */
+  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
+  public static class RelayControlSecret extends CRUDKubernetesDependentResource<Secret, SipTrunk> {
+    @Override
+    protected Secret desired(SipTrunk trunk, Context<SipTrunk> context) {
+      return RelayControl.secret(trunk, eventSource().orElseThrow().get(relayControlId(trunk)));
+    }
+
+    /** By name: the default finds the Secret through desired(), which may make a key. */
+    @Override
+    protected ResourceID targetSecondaryResourceID(SipTrunk trunk, Context<SipTrunk> context) {
+      return relayControlId(trunk);
+    }
+  }
+
   @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class ProxyDeployment
       extends CRUDKubernetesDependentResource<Deployment, SipTrunk> {
@@ -90,7 +115,11 @@ final class Dependents {
     protected Deployment desired(SipTrunk trunk, Context<SipTrunk> context) {
       Integer replicas = ProxyPool.hpaMode(trunk) ? null : TrunkScaling.replicas(context);
       Optional<Service> sip = existing(context, Service.class, TrunkMetadata.sipServiceName(trunk));
-      return ProxyPool.deployment(trunk, settings(), replicas, sip.flatMap(SipExposure::ingress));
+      Deployment proxies =
+          ProxyPool.deployment(trunk, settings(), replicas, sip.flatMap(SipExposure::ingress));
+      return RelayPool.needed(trunk)
+          ? RelayControl.rollsWith(proxies, relayControlKey(trunk, context))
+          : proxies;
     }
   }
 
@@ -99,7 +128,8 @@ final class Dependents {
       extends CRUDKubernetesDependentResource<Deployment, SipTrunk> {
     @Override
     protected Deployment desired(SipTrunk trunk, Context<SipTrunk> context) {
-      return RelayPool.deployment(trunk, settings());
+      return RelayControl.rollsWith(
+          RelayPool.deployment(trunk, settings()), relayControlKey(trunk, context));
     }
   }
 
@@ -188,6 +218,29 @@ final class Dependents {
         DependentResource<Object, SipTrunk> dependent, SipTrunk trunk, Context<SipTrunk> context) {
       return ProxyPool.hpaMode(trunk);
     }
+  }
+
+  /**
+   * The trunk's relay control key, which the pools' Deployments depend on: read from the informer
+   * of the dependent that keeps it, which knows a Secret it has just made before the API server's
+   * event comes back (the other Secret informers may not, or may still hold a deleted one).
+   */
+  @SuppressWarnings("unchecked")
+  private static String relayControlKey(SipTrunk trunk, Context<SipTrunk> context) {
+    InformerEventSource<Secret, SipTrunk> keys =
+        (InformerEventSource<Secret, SipTrunk>)
+            context.eventSourceRetriever().getEventSourceFor(Secret.class, RELAY_CONTROL);
+    return keys.get(relayControlId(trunk))
+        .flatMap(RelayControl::key)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "Secret " + TrunkMetadata.relayControlName(trunk) + " holds no key yet"));
+  }
+
+  private static ResourceID relayControlId(SipTrunk trunk) {
+    return new ResourceID(
+        TrunkMetadata.relayControlName(trunk), trunk.getMetadata().getNamespace());
   }
 
   /**

@@ -30,6 +30,7 @@ import io.trunkline.operator.trunk.Dependents.PeersService;
 import io.trunkline.operator.trunk.Dependents.ProxyAutoscaler;
 import io.trunkline.operator.trunk.Dependents.ProxyDeployment;
 import io.trunkline.operator.trunk.Dependents.ProxyDisruptionBudget;
+import io.trunkline.operator.trunk.Dependents.RelayControlSecret;
 import io.trunkline.operator.trunk.Dependents.RelayDeployment;
 import io.trunkline.operator.trunk.Dependents.RelayDisruptionBudget;
 import io.trunkline.operator.trunk.Dependents.RelayMode;
@@ -47,10 +48,10 @@ import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Turns a SipTrunk into its pools: snapshot and credentials, proxy and relay Deployments, Services,
- * PodDisruptionBudgets and, in HPA mode, a HorizontalPodAutoscaler. SipLines, RoutePolicies and the
- * Secrets they name are watched too, so a change to any of them recompiles the trunk's snapshot
- * without touching its pods.
+ * Turns a SipTrunk into its pools: snapshot and credentials, the relay control key, proxy and relay
+ * Deployments, Services, PodDisruptionBudgets and, in HPA mode, a HorizontalPodAutoscaler.
+ * SipLines, RoutePolicies and the Secrets they name are watched too, so a change to any of them
+ * recompiles the trunk's snapshot without touching its pods.
  */
 @ControllerConfiguration(name = SipTrunkReconciler.NAME)
 @Workflow(
@@ -66,15 +67,17 @@ import org.eclipse.microprofile.config.ConfigProvider;
           name = "credentials",
           type = CredentialsSecret.class,
           reconcilePrecondition = SnapshotAvailable.class),
+      // The name is the informer's too, which the Deployments read the key from.
+      @Dependent(name = Dependents.RELAY_CONTROL, type = RelayControlSecret.class),
       @Dependent(
           name = "proxy",
           type = ProxyDeployment.class,
-          dependsOn = {"service-account", "snapshot", "credentials"}),
+          dependsOn = {"service-account", "snapshot", "credentials", Dependents.RELAY_CONTROL}),
       @Dependent(
           name = "relay",
           type = RelayDeployment.class,
           reconcilePrecondition = RelayMode.class,
-          dependsOn = {"service-account", "snapshot", "credentials"}),
+          dependsOn = {"service-account", "snapshot", "credentials", Dependents.RELAY_CONTROL}),
       @Dependent(name = "sip-service", type = SipService.class),
       @Dependent(name = "peers-service", type = PeersService.class),
       @Dependent(name = "members-service", type = MembersService.class),

@@ -25,9 +25,14 @@ import io.trunkline.operator.TestNamespace;
 import io.trunkline.operator.status.Conditions;
 import io.trunkline.operator.trunk.pool.DataPlane;
 import io.trunkline.operator.trunk.pool.DataPlanePods;
+import io.trunkline.operator.trunk.pool.RelayControl;
 import io.trunkline.operator.trunk.pool.SnapshotObjects;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,12 +69,13 @@ class SipTrunkReconcilerApiServerTest {
     Service relays = awaitResource(Service.class, "acme-relay");
     ConfigMap snapshot = awaitResource(ConfigMap.class, "acme-config");
     awaitResource(Secret.class, "acme-credentials");
+    Secret relayControl = awaitResource(Secret.class, "acme-relay-control");
     awaitResource(PodDisruptionBudget.class, "acme-sip-proxy");
     awaitResource(PodDisruptionBudget.class, "acme-media-relay");
 
     SipTrunk trunk = trunk("acme");
     for (HasMetadata owned :
-        new HasMetadata[] {proxy, relay, service, peers, members, relays, snapshot}) {
+        new HasMetadata[] {proxy, relay, service, peers, members, relays, snapshot, relayControl}) {
       assertThat(owned.getMetadata().getOwnerReferences())
           .as(owned.getMetadata().getName())
           .singleElement()
@@ -303,6 +309,67 @@ class SipTrunkReconcilerApiServerTest {
   }
 
   @Test
+  void theTrunksRelayControlKeyIsMadeOnceAndANewOneRollsBothPools() throws Exception {
+    apply(TestNamespace.trunkManifest("acme", ""));
+    String key = relayControlKey();
+
+    assertThat(key).matches("[0-9a-f]{64}");
+    for (String pool : List.of("acme-sip-proxy", "acme-media-relay")) {
+      var template = awaitResource(Deployment.class, pool).getSpec().getTemplate();
+      assertThat(template.getMetadata().getAnnotations())
+          .as(pool)
+          .containsEntry(RelayControl.KEY_HASH_ANNOTATION, sha256(key));
+      assertThat(template.getSpec().getContainers().get(0).getEnv())
+          .filteredOn(e -> e.getName().equals("TRUNKLINE_RELAY_CONTROL_KEY"))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                    .isEqualTo("acme-relay-control");
+                assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("key");
+              });
+    }
+
+    // A change that re-renders the pools leaves the key as it is.
+    apply(TestNamespace.trunkManifest("acme", "scaling: {drainSeconds: 300}"));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                proxyEnv("acme-sip-proxy").stream()
+                    .anyMatch(
+                        e ->
+                            e.getName().equals("TRUNKLINE_DRAIN_SECONDS")
+                                && "300".equals(e.getValue())));
+    assertThat(relayControlKey()).isEqualTo(key);
+
+    // Rotation (decision 0009): delete the Secret; the operator makes a new key, and both pools
+    // roll to read it.
+    client.secrets().inNamespace(namespace).withName("acme-relay-control").delete();
+    await().atMost(WAIT).until(() -> !key.equals(relayControlKeyNow()));
+    String rotated = relayControlKey();
+    for (String pool : List.of("acme-sip-proxy", "acme-media-relay")) {
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          client
+                              .apps()
+                              .deployments()
+                              .inNamespace(namespace)
+                              .withName(pool)
+                              .get()
+                              .getSpec()
+                              .getTemplate()
+                              .getMetadata()
+                              .getAnnotations())
+                      .as(pool)
+                      .containsEntry(RelayControl.KEY_HASH_ANNOTATION, sha256(rotated)));
+    }
+  }
+
+  @Test
   void bypassRemovesTheRelaysAndHpaModeAddsAnAutoscaler() {
     apply(TestNamespace.trunkManifest("acme", ""));
     awaitResource(Deployment.class, "acme-media-relay");
@@ -373,6 +440,23 @@ class SipTrunkReconcilerApiServerTest {
         .getContainers()
         .get(0)
         .getEnv();
+  }
+
+  /** The trunk's relay control key, once its Secret exists. */
+  private String relayControlKey() {
+    awaitResource(Secret.class, "acme-relay-control");
+    return relayControlKeyNow();
+  }
+
+  private String relayControlKeyNow() {
+    Secret secret = client.secrets().inNamespace(namespace).withName("acme-relay-control").get();
+    return secret == null ? null : RelayControl.key(secret).orElse(null);
+  }
+
+  private static String sha256(String text) throws NoSuchAlgorithmException {
+    return HexFormat.of()
+        .formatHex(
+            MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII)));
   }
 
   private void apply(String yaml) {

@@ -125,6 +125,7 @@ public final class ProxyPool {
     if (RelayPool.needed(trunk)) {
       // A name, not addresses: the proxy re-resolves it as relays come and go.
       env.add(env("TRUNKLINE_RELAYS", RelayPool.controlAddress(trunk)));
+      env.add(RelayControl.env(trunk));
     }
     env.add(DataPlanePods.zoneEnv("TRUNKLINE_ZONE"));
     env.add(env("TRUNKLINE_OPS", DataPlanePods.ANY + ":" + ops));

@@ -65,6 +65,9 @@ public final class RelayPool {
                     "TRUNKLINE_RELAY_DSCP",
                     Integer.toString(TrunkCompiler.qos(trunk.getSpec()).mediaDscp())),
                 env("TRUNKLINE_RELAY_TRUNK", trunk.getMetadata().getName()),
+                // The control port is on the node's address: requests not signed with the
+                // trunk's key are refused.
+                RelayControl.env(trunk),
                 DataPlanePods.zoneEnv("TRUNKLINE_RELAY_ZONE"),
                 env("TRUNKLINE_RELAY_OPS", DataPlanePods.OPS_ADDRESS),
                 // A relay drains like a proxy: no new sessions, live media until its calls end.

@@ -45,6 +45,11 @@ public final class TrunkMetadata {
     return trunk.getMetadata().getName() + "-credentials";
   }
 
+  /** The trunk's relay control key (decision 0009), which both pools read. */
+  public static String relayControlName(SipTrunk trunk) {
+    return trunk.getMetadata().getName() + "-relay-control";
+  }
+
   public static String sipServiceName(SipTrunk trunk) {
     return trunk.getMetadata().getName() + "-sip";
   }

@@ -178,7 +178,7 @@ class ProxyPoolTest {
 
     assertThat(proxy.getEnv())
         .extracting(EnvVar::getName)
-        .doesNotContain("TRUNKLINE_RELAYS")
+        .doesNotContain("TRUNKLINE_RELAYS", "TRUNKLINE_RELAY_CONTROL_KEY")
         .contains("TRUNKLINE_ZONE");
     assertThat(env(proxy, "TRUNKLINE_TLS_DIR").getValue())
         .isEqualTo(

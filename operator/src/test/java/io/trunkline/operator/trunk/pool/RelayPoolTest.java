@@ -57,6 +57,7 @@ class RelayPoolTest {
             "TRUNKLINE_RELAY_PORTS=20000-20999",
             "TRUNKLINE_RELAY_DSCP=34",
             "TRUNKLINE_RELAY_TRUNK=acme",
+            "TRUNKLINE_RELAY_CONTROL_KEY<-acme-relay-control/key",
             "TRUNKLINE_RELAY_ZONE<-metadata.labels['topology.kubernetes.io/zone']",
             "TRUNKLINE_RELAY_OPS=0.0.0.0:8080",
             "TRUNKLINE_RELAY_DRAIN_SECONDS=600");
@@ -99,6 +100,7 @@ class RelayPoolTest {
             "TRUNKLINE_ADVERTISED_PORT=5060",
             "TRUNKLINE_ADVERTISED_TLS_PORT=5061",
             "TRUNKLINE_RELAYS=acme-relay.office.svc:2223",
+            "TRUNKLINE_RELAY_CONTROL_KEY<-acme-relay-control/key",
             "TRUNKLINE_ZONE<-metadata.labels['topology.kubernetes.io/zone']",
             "TRUNKLINE_OPS=0.0.0.0:8080",
             "TRUNKLINE_DRAIN_SECONDS=600",
