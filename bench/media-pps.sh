@@ -160,6 +160,9 @@ if wants rtpengine; then
 fi
 
 # --- Trunkline media-relay as its own JVM, as in a relay pod ---
+# Its control key, as the operator's Secret would hold it; the generator signs with it too.
+TRUNKLINE_RELAY_CONTROL_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+export TRUNKLINE_RELAY_CONTROL_KEY
 if wants trunkline; then
   # shellcheck disable=SC2086 # RELAY_JAVA_OPTS is a list of options
   start_group "$WORK/media-relay.log" java $RELAY_JAVA_OPTS -cp "$RELAY_CP" io.trunkline.relay.RelayMain \

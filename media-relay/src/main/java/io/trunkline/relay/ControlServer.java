@@ -18,6 +18,7 @@ import io.trunkline.relay.control.ControlError;
 import io.trunkline.relay.control.ControlOp;
 import io.trunkline.relay.control.ControlReply;
 import io.trunkline.relay.control.ControlRequest;
+import io.trunkline.relay.control.ControlSigner;
 import io.trunkline.relay.control.Decoded;
 import io.trunkline.relay.ops.RelayMetrics;
 import io.trunkline.relay.session.Ticker;
@@ -34,16 +35,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The relay's end of the control protocol: one UDP socket, datagrams handed from the event loop to
  * the single control thread, replies sent to the datagram's source.
  *
- * <p>A retransmitted request (same source, same cookie) gets the reply the first one got, from a
- * short-lived cache, so a delete whose reply was lost still returns the statistics (the same idea
- * as rtpengine's ng protocol cookies).
+ * <p>Only requests signed with the trunk's key and fresh are acted on ({@link ControlSigner}); the
+ * rest are dropped on the event loop, before they can fill the control queue, and without a reply,
+ * which would tell a scanner that something listens. Replies are signed too.
+ *
+ * <p>A retransmitted request (the same datagram, so the same MAC) gets the reply the first one got,
+ * from a short-lived cache, so a delete whose reply was lost still returns the statistics (the same
+ * idea as rtpengine's ng protocol cookies). Keyed by the MAC rather than by the source, the cache
+ * also answers a captured request replayed from elsewhere without acting on it again, for as long
+ * as the request is fresh.
  */
 public final class ControlServer implements AutoCloseable {
 
   /** Requests waiting for the control thread; beyond this they are dropped and retransmitted. */
   static final int MAX_QUEUED_REQUESTS = 1024;
 
-  /** Longer than any client's retransmission window, so a retransmission finds its reply. */
+  /**
+   * Longer than any client's retransmission window, so a retransmission finds its reply; and as
+   * long as a request stays fresh (twice {@link ControlSigner#FRESHNESS}), so a replay finds it
+   * too.
+   */
   static final Duration REPLY_RETENTION = Duration.ofSeconds(30);
 
   static final int MAX_CACHED_REPLIES = 16_384;
@@ -67,6 +78,7 @@ public final class ControlServer implements AutoCloseable {
       boolean epoll,
       Executor controlThread,
       ControlRequestHandler handler,
+      ControlSigner signer,
       RelayMetrics metrics,
       Ticker ticker)
       throws InterruptedException {
@@ -79,8 +91,9 @@ public final class ControlServer implements AutoCloseable {
             // rather than silently cut to a size that might parse.
             .option(
                 ChannelOption.RCVBUF_ALLOCATOR,
-                new FixedRecvByteBufAllocator(codec.maxDatagramBytes() + 1))
-            .handler(new Inbound(codec, controlThread, handler, metrics, ticker))
+                new FixedRecvByteBufAllocator(
+                    ControlSigner.MAX_SIGNATURE_BYTES + codec.maxDatagramBytes() + 1))
+            .handler(new Inbound(codec, controlThread, handler, signer, metrics, ticker))
             .bind(address)
             .sync()
             .channel();
@@ -99,29 +112,30 @@ public final class ControlServer implements AutoCloseable {
   @ChannelHandler.Sharable
   private static final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
 
-    private record CacheKey(InetSocketAddress client, String cookie) {}
-
     private record CachedReply(byte[] bytes, long sentNanos) {}
 
     private final ControlCodec codec;
     private final Executor controlThread;
     private final ControlRequestHandler handler;
+    private final ControlSigner signer;
     private final RelayMetrics metrics;
     private final Ticker ticker;
     private final AtomicInteger queued = new AtomicInteger();
 
-    /** Touched on the control thread only. */
-    private final LinkedHashMap<CacheKey, CachedReply> replies = new LinkedHashMap<>();
+    /** Replies by the MAC of the request they answer; touched on the control thread only. */
+    private final LinkedHashMap<String, CachedReply> replies = new LinkedHashMap<>();
 
     Inbound(
         ControlCodec codec,
         Executor controlThread,
         ControlRequestHandler handler,
+        ControlSigner signer,
         RelayMetrics metrics,
         Ticker ticker) {
       this.codec = codec;
       this.controlThread = controlThread;
       this.handler = handler;
+      this.signer = signer;
       this.metrics = metrics;
       this.ticker = ticker;
     }
@@ -130,6 +144,16 @@ public final class ControlServer implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
       byte[] datagram = ByteBufUtil.getBytes(packet.content());
       InetSocketAddress client = packet.sender();
+      ControlSigner.Verification verification = signer.verifyRequest(datagram, 0, datagram.length);
+      if (verification instanceof ControlSigner.Verification.Refused refusal) {
+        metrics.refusedControl(refusal.refusal());
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            () -> "control datagram from " + client + " refused: " + refusal.problem());
+        return;
+      }
+      ControlSigner.Verification.Authentic signed =
+          (ControlSigner.Verification.Authentic) verification;
       if (queued.incrementAndGet() > MAX_QUEUED_REQUESTS) {
         queued.decrementAndGet();
         metrics.overloadedControl();
@@ -139,7 +163,7 @@ public final class ControlServer implements AutoCloseable {
         controlThread.execute(
             () -> {
               try {
-                answer(ctx.channel(), datagram, client);
+                answer(ctx.channel(), datagram, signed, client);
               } finally {
                 queued.decrementAndGet();
               }
@@ -154,8 +178,13 @@ public final class ControlServer implements AutoCloseable {
       LOG.log(System.Logger.Level.DEBUG, () -> "control socket: " + cause);
     }
 
-    private void answer(Channel channel, byte[] datagram, InetSocketAddress client) {
-      Decoded<ControlRequest> decoded = codec.decodeRequest(datagram, 0, datagram.length);
+    private void answer(
+        Channel channel,
+        byte[] datagram,
+        ControlSigner.Verification.Authentic signed,
+        InetSocketAddress client) {
+      Decoded<ControlRequest> decoded =
+          codec.decodeRequest(datagram, signed.offset(), signed.length());
       if (decoded instanceof Decoded.Invalid<ControlRequest> invalid) {
         LOG.log(
             System.Logger.Level.DEBUG,
@@ -167,39 +196,39 @@ public final class ControlServer implements AutoCloseable {
         send(
             channel,
             client,
-            codec.encode(
-                new ControlReply.Error(
-                    invalid.cookie(), ControlError.MALFORMED, invalid.problem())));
+            signer.signReply(
+                codec.encode(
+                    new ControlReply.Error(
+                        invalid.cookie(), ControlError.MALFORMED, invalid.problem()))));
         return;
       }
       ControlRequest request = ((Decoded.Valid<ControlRequest>) decoded).message();
       long now = ticker.nanos();
       expire(now);
-      CacheKey key = new CacheKey(client, request.cookie());
-      CachedReply cached = replies.get(key);
+      CachedReply cached = replies.get(signed.mac());
       if (cached != null) {
         send(channel, client, cached.bytes());
         return;
       }
       byte[] reply;
       try {
-        reply = codec.encode(handler.handle(request));
+        reply = signer.signReply(codec.encode(handler.handle(request)));
       } catch (RuntimeException e) {
         // A bug must not take the control thread down; the client times out and tries elsewhere.
         LOG.log(System.Logger.Level.ERROR, "control request " + request + " failed", e);
         return;
       }
       if (request.op() != ControlOp.PING) {
-        replies.put(key, new CachedReply(reply, now));
+        replies.put(signed.mac(), new CachedReply(reply, now));
       }
       send(channel, client, reply);
     }
 
     private void expire(long now) {
       long retention = REPLY_RETENTION.toNanos();
-      Iterator<Map.Entry<CacheKey, CachedReply>> oldestFirst = replies.entrySet().iterator();
+      Iterator<Map.Entry<String, CachedReply>> oldestFirst = replies.entrySet().iterator();
       while (oldestFirst.hasNext()) {
-        Map.Entry<CacheKey, CachedReply> entry = oldestFirst.next();
+        Map.Entry<String, CachedReply> entry = oldestFirst.next();
         if (replies.size() < MAX_CACHED_REPLIES && now - entry.getValue().sentNanos() < retention) {
           return;
         }

@@ -6,6 +6,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.trunkline.relay.control.ControlSigner;
 import io.trunkline.relay.media.MediaSockets;
 import io.trunkline.relay.ops.RelayMetrics;
 import io.trunkline.relay.port.PortAllocator;
@@ -111,6 +112,7 @@ public final class MediaRelay implements AutoCloseable {
               epoll,
               relay.controlThread,
               relay.control,
+              new ControlSigner(config.controlKey()),
               relay.metrics,
               ticker);
     } catch (InterruptedException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.trunkline.relay;
 
+import io.trunkline.relay.control.ControlKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.Objects;
  *     lose media, but a stranger spraying the port range can no longer be latched onto a call
  * @param zone the relay's zone, reported to pings so proxies prefer their own zone
  * @param trunk the trunk served, the {@code trunk} label of the metrics
+ * @param controlKey the trunk's key: control requests not signed with it are refused
  */
 public record RelayConfig(
     InetSocketAddress controlAddress,
@@ -34,7 +36,8 @@ public record RelayConfig(
     int maxSessions,
     boolean strictSource,
     String zone,
-    String trunk) {
+    String trunk,
+    ControlKey controlKey) {
 
   /** rtpengine's customary ng control port, which operators already open in firewalls. */
   public static final int DEFAULT_CONTROL_PORT = 2223;
@@ -57,6 +60,7 @@ public record RelayConfig(
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(zone, "zone");
     Objects.requireNonNull(trunk, "trunk");
+    Objects.requireNonNull(controlKey, "controlKey");
     if (advertisedAddress.isAnyLocalAddress()) {
       throw new IllegalArgumentException(
           "advertised address " + advertisedAddress.getHostAddress() + " is a wildcard");
@@ -77,7 +81,8 @@ public record RelayConfig(
   }
 
   /** The defaults above, media bound to and advertised at {@code address}. */
-  public static RelayConfig defaults(InetAddress address, String zone, String trunk) {
+  public static RelayConfig defaults(
+      InetAddress address, String zone, String trunk, ControlKey controlKey) {
     return new RelayConfig(
         new InetSocketAddress(address, DEFAULT_CONTROL_PORT),
         address,
@@ -89,6 +94,7 @@ public record RelayConfig(
         DEFAULT_MAX_SESSIONS,
         false,
         zone,
-        trunk);
+        trunk,
+        controlKey);
   }
 }

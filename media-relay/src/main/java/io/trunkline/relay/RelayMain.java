@@ -7,6 +7,7 @@ import io.netty.util.internal.logging.JdkLoggerFactory;
 import io.trunkline.process.ops.OpsServer;
 import io.trunkline.process.settings.ProcessSettings;
 import io.trunkline.process.settings.Setting;
+import io.trunkline.relay.control.ControlKey;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -74,6 +75,14 @@ public final class RelayMain {
       new Setting("--zone", "TRUNKLINE_RELAY_ZONE", "", "zone reported to proxies");
   private static final Setting TRUNK =
       new Setting("--trunk", "TRUNKLINE_RELAY_TRUNK", "", "trunk served (metrics label)");
+
+  /** The environment only: a key on the command line would show in every process listing. */
+  private static final Setting CONTROL_KEY =
+      Setting.variable(
+          "TRUNKLINE_RELAY_CONTROL_KEY",
+          null,
+          "the trunk's control key, 64 hex digits: requests not signed with it are refused");
+
   private static final Setting OPS =
       new Setting(
           "--ops", "TRUNKLINE_RELAY_OPS", "0.0.0.0:8080", "/q/metrics and /q/health address");
@@ -96,6 +105,7 @@ public final class RelayMain {
           STRICT_SOURCE,
           ZONE,
           TRUNK,
+          CONTROL_KEY,
           OPS,
           DRAIN);
 
@@ -144,7 +154,8 @@ public final class RelayMain {
             settings.integer(MAX_SESSIONS),
             settings.bool(STRICT_SOURCE),
             settings.text(ZONE),
-            settings.text(TRUNK));
+            settings.text(TRUNK),
+            settings.secret(CONTROL_KEY, "64 hex digits", ControlKey::parse));
     return new Options(relay, settings.socketAddress(OPS), settings.seconds(DRAIN));
   }
 

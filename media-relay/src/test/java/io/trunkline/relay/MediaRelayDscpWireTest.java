@@ -37,7 +37,7 @@ class MediaRelayDscpWireTest {
                 TestRelays.config(portMin, portMin + 99, dscp, 10, false),
                 registry,
                 Ticker.system());
-        RelayClient client = RelayClient.open(relay.controlAddress());
+        RelayClient client = RelayClient.open(relay.controlAddress(), TestRelays.SIGNER);
         Phone caller = new Phone(TestRelays.PHONE_ADDRESS);
         Phone callee = new Phone(TestRelays.PHONE_ADDRESS)) {
       MediaEndpoint calleeSendsTo =

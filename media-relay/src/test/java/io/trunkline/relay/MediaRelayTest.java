@@ -1,6 +1,8 @@
 package io.trunkline.relay;
 
+import static io.trunkline.relay.TestRelays.KEY;
 import static io.trunkline.relay.TestRelays.PHONE_ADDRESS;
+import static io.trunkline.relay.TestRelays.SIGNER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
@@ -8,6 +10,8 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.trunkline.relay.control.ControlError;
+import io.trunkline.relay.control.ControlKey;
+import io.trunkline.relay.control.ControlSigner;
 import io.trunkline.relay.control.MediaEndpoint;
 import io.trunkline.relay.control.RelayClient;
 import io.trunkline.relay.control.RelayException;
@@ -17,10 +21,14 @@ import io.trunkline.relay.session.Ticker;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -315,17 +323,65 @@ class MediaRelayTest {
     try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(PHONE_ADDRESS, 0))) {
       socket.setSoTimeout(5_000);
       InetSocketAddress control = relay.controlAddress();
-      send(socket, control, new byte[] {0, (byte) 0xff, 0x13, 0x37});
-      send(socket, control, new byte[9000]);
-      send(socket, control, "{\"op\":\"ping\"}".getBytes(StandardCharsets.UTF_8));
+      send(socket, control, SIGNER.signRequest(new byte[] {0, (byte) 0xff, 0x13, 0x37}));
+      send(socket, control, SIGNER.signRequest(new byte[4097]));
+      send(socket, control, signed("{\"op\":\"ping\"}"));
 
-      String reply = exchange(socket, control, "{\"cookie\":\"k1\",\"op\":\"offer\"}");
+      String reply = exchange(socket, control, signed("{\"cookie\":\"k1\",\"op\":\"offer\"}"));
       assertThat(reply)
           .startsWith("{\"cookie\":\"k1\",\"result\":\"error\",\"reason\":\"malformed request\"");
-      reply = exchange(socket, control, "{\"cookie\":\"k2\",\"op\":\"ping\"}");
+      reply = exchange(socket, control, signed("{\"cookie\":\"k2\",\"op\":\"ping\"}"));
       assertThat(reply).contains("\"result\":\"ok\"", "\"zone\":\"zone-a\"");
     }
     assertThat(counter("trunkline.relay.control.dropped", "reason", "malformed")).isEqualTo(3);
+  }
+
+  @Test
+  void refusesRequestsNotSignedWithTheTrunksKeyOrNotFreshWithoutAReply() throws Exception {
+    MediaRelay relay = start(TestRelays.config(22300, 22399, 46, 100, false), Ticker.system());
+    byte[] ping = "{\"cookie\":\"k\",\"op\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] offer =
+        SIGNER.signRequest(
+            ("{\"cookie\":\"o\",\"op\":\"offer\",\"callId\":\"c\",\"fromTag\":\"f\","
+                    + "\"ip\":\"127.0.0.1\",\"port\":4000}")
+                .getBytes(StandardCharsets.UTF_8));
+    // Media sent elsewhere: the last digit of the port, after signing.
+    byte[] tampered = offer.clone();
+    tampered[tampered.length - 2] = '2';
+    List<byte[]> unauthenticated =
+        List.of(
+            ping,
+            new ControlSigner(ControlKey.random()).signRequest(ping),
+            tampered,
+            // A reply the relay once sent, sent back to it as a request.
+            SIGNER.signReply(ping),
+            "t=1 mac=00\n{}".getBytes(StandardCharsets.UTF_8));
+    List<byte[]> stale =
+        List.of(
+            signedAt(Duration.ofSeconds(-16), ping), // captured and replayed later
+            signedAt(Duration.ofSeconds(16), ping));
+    try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(PHONE_ADDRESS, 0))) {
+      socket.setSoTimeout(5_000);
+      InetSocketAddress control = relay.controlAddress();
+      for (byte[] datagram : unauthenticated) {
+        send(socket, control, datagram);
+      }
+      for (byte[] datagram : stale) {
+        send(socket, control, datagram);
+      }
+
+      // The relay takes datagrams in order: the first reply is to the one signed request, and no
+      // other follows.
+      String reply = exchange(socket, control, signed("{\"cookie\":\"signed\",\"op\":\"ping\"}"));
+      assertThat(reply).startsWith("{\"cookie\":\"signed\",\"result\":\"ok\"");
+      socket.setSoTimeout(300);
+      assertThat(receiveAny(socket)).as("a reply to a refused datagram").isNull();
+    }
+    assertThat(counter("trunkline.relay.control.dropped", "reason", "unauthenticated"))
+        .isEqualTo(unauthenticated.size());
+    assertThat(counter("trunkline.relay.control.dropped", "reason", "stale"))
+        .isEqualTo(stale.size());
+    assertThat(relay.sessions()).as("the tampered offer opened nothing").isZero();
   }
 
   @Test
@@ -340,17 +396,24 @@ class MediaRelayTest {
     }
     awaitCount(callee::rtpReceived, 7);
 
-    try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(PHONE_ADDRESS, 0))) {
+    try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(PHONE_ADDRESS, 0));
+        DatagramSocket elsewhere = new DatagramSocket(new InetSocketAddress(PHONE_ADDRESS, 0))) {
       socket.setSoTimeout(5_000);
+      elsewhere.setSoTimeout(5_000);
       String delete =
           "{\"cookie\":\"bye-1\",\"op\":\"delete\","
               + "\"callId\":\"call-bye\",\"fromTag\":\"caller-tag\"}";
-      String first = exchange(socket, relay.controlAddress(), delete);
-      String again = exchange(socket, relay.controlAddress(), delete);
+      byte[] datagram = signed(delete);
+      String first = exchange(socket, relay.controlAddress(), datagram);
+      String again = exchange(socket, relay.controlAddress(), datagram);
+      // A captured request replayed from another address is answered, not acted on again.
+      String replayed = exchange(elsewhere, relay.controlAddress(), datagram);
 
       assertThat(first).contains("\"packets\":7");
       assertThat(again).isEqualTo(first);
-      String fresh = exchange(socket, relay.controlAddress(), delete.replace("bye-1", "bye-2"));
+      assertThat(replayed).isEqualTo(first);
+      String fresh =
+          exchange(socket, relay.controlAddress(), signed(delete.replace("bye-1", "bye-2")));
       assertThat(fresh).contains("\"reason\":\"unknown session\"");
     }
   }
@@ -370,7 +433,7 @@ class MediaRelayTest {
   void aRestartedRelayFindsItsWholeRangeFree() throws Exception {
     RelayConfig config = TestRelays.config(22100, 22103, 46, 10, false);
     MediaRelay relay = MediaRelay.start(config, registry, Ticker.system());
-    try (RelayClient client = RelayClient.open(relay.controlAddress())) {
+    try (RelayClient client = RelayClient.open(relay.controlAddress(), SIGNER)) {
       call(client, "before-restart", phone(), phone());
     } finally {
       relay.close();
@@ -397,7 +460,9 @@ class MediaRelayTest {
             "trunkline_relay_media_dropped_total{reason=\"source\",trunk=\"acme\"} 0",
             "trunkline_relay_sessions_ended_total{reason=\"idle\",trunk=\"acme\"} 0",
             "trunkline_relay_offers_refused_total{reason=\"ports\",trunk=\"acme\"} 0",
-            "trunkline_relay_control_dropped_total{reason=\"malformed\",trunk=\"acme\"} 0");
+            "trunkline_relay_control_dropped_total{reason=\"malformed\",trunk=\"acme\"} 0",
+            "trunkline_relay_control_dropped_total{reason=\"unauthenticated\",trunk=\"acme\"} 0",
+            "trunkline_relay_control_dropped_total{reason=\"stale\",trunk=\"acme\"} 0");
   }
 
   /** Where each party sends: the addresses the proxy writes into the SDP it forwards. */
@@ -425,7 +490,7 @@ class MediaRelayTest {
   }
 
   private RelayClient client(MediaRelay relay) throws InterruptedException {
-    RelayClient client = RelayClient.open(relay.controlAddress());
+    RelayClient client = RelayClient.open(relay.controlAddress(), SIGNER);
     resources.push(client);
     return client;
   }
@@ -467,11 +532,36 @@ class MediaRelayTest {
     socket.send(new DatagramPacket(bytes, bytes.length, to));
   }
 
-  private static String exchange(DatagramSocket socket, InetSocketAddress to, String request)
+  /** A request as the trunk's proxies sign it. */
+  private static byte[] signed(String json) {
+    return SIGNER.signRequest(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] signedAt(Duration offset, byte[] json) {
+    return new ControlSigner(KEY, Clock.offset(Clock.systemUTC(), offset)).signRequest(json);
+  }
+
+  /** Sends a datagram and returns the JSON of the reply, whose signature must be the relay's. */
+  private static String exchange(DatagramSocket socket, InetSocketAddress to, byte[] request)
       throws Exception {
-    send(socket, to, request.getBytes(StandardCharsets.UTF_8));
+    send(socket, to, request);
     DatagramPacket reply = new DatagramPacket(new byte[4096], 4096);
     socket.receive(reply);
-    return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8);
+    ControlSigner.Verification verification =
+        SIGNER.verifyReply(reply.getData(), 0, reply.getLength());
+    assertThat(verification).isInstanceOf(ControlSigner.Verification.Authentic.class);
+    ControlSigner.Verification.Authentic json = (ControlSigner.Verification.Authentic) verification;
+    return new String(reply.getData(), json.offset(), json.length(), StandardCharsets.UTF_8);
+  }
+
+  /** The next datagram, or null when none comes before the socket's timeout. */
+  private static byte[] receiveAny(DatagramSocket socket) throws Exception {
+    DatagramPacket packet = new DatagramPacket(new byte[4096], 4096);
+    try {
+      socket.receive(packet);
+    } catch (SocketTimeoutException nothing) {
+      return null;
+    }
+    return Arrays.copyOf(packet.getData(), packet.getLength());
   }
 }

@@ -3,6 +3,7 @@ package io.trunkline.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.trunkline.relay.control.ControlKey;
 import io.trunkline.testing.net.LoopbackPorts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,7 +16,7 @@ class RelayConfigTest {
 
   @Test
   void defaultsMarkEfAndListenWhereRtpengineDoes() {
-    RelayConfig config = RelayConfig.defaults(HOST, "zone-a", "acme");
+    RelayConfig config = RelayConfig.defaults(HOST, "zone-a", "acme", ControlKey.random());
 
     assertThat(config.controlAddress()).isEqualTo(new InetSocketAddress(HOST, 2223));
     assertThat(config.advertisedAddress()).isEqualTo(HOST);
@@ -54,6 +55,7 @@ class RelayConfigTest {
         maxSessions,
         false,
         "",
-        "");
+        "",
+        ControlKey.random());
   }
 }

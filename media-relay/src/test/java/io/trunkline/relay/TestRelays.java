@@ -1,5 +1,7 @@
 package io.trunkline.relay;
 
+import io.trunkline.relay.control.ControlKey;
+import io.trunkline.relay.control.ControlSigner;
 import io.trunkline.testing.net.LoopbackPorts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,6 +14,11 @@ final class TestRelays {
   static final String RELAY_ADDRESS = "127.0.0.3";
 
   static final String PHONE_ADDRESS = "127.0.0.1";
+
+  /** The trunk's control key, which the test relays hold and their clients sign with. */
+  static final ControlKey KEY = ControlKey.random();
+
+  static final ControlSigner SIGNER = new ControlSigner(KEY);
 
   private TestRelays() {}
 
@@ -33,6 +40,7 @@ final class TestRelays {
         maxSessions,
         strictSource,
         "zone-a",
-        "acme");
+        "acme",
+        KEY);
   }
 }

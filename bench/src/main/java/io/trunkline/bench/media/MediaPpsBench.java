@@ -108,7 +108,7 @@ public final class MediaPpsBench {
       case "trunkline" ->
           new Ramp(
               target,
-              new TrunklineRelayPath(settings.relayControl()),
+              new TrunklineRelayPath(settings.relayControl(), settings.relayControlKey()),
               settings.relayPid(),
               settings.startCalls(),
               settings.maxCalls(),

@@ -1,5 +1,6 @@
 package io.trunkline.bench.media;
 
+import io.trunkline.relay.control.ControlKey;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -7,10 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The benchmark's settings, from {@code --name value} options (bench/media-pps.sh passes them). */
+/**
+ * The benchmark's settings, from {@code --name value} options (bench/media-pps.sh passes them), and
+ * the relay's control key from {@code TRUNKLINE_RELAY_CONTROL_KEY}, as the relay reads it (an
+ * option would show the key in every process listing); null when unset.
+ */
 record Settings(
     List<String> targets,
     InetSocketAddress relayControl,
+    ControlKey relayControlKey,
     long relayPid,
     InetSocketAddress rtpengineControl,
     long rtpenginePid,
@@ -53,6 +59,9 @@ record Settings(
     return new Settings(
         List.of(values.get("--targets").split(",")),
         address(values.get("--relay-control")),
+        System.getenv("TRUNKLINE_RELAY_CONTROL_KEY") == null
+            ? null
+            : ControlKey.parse(System.getenv("TRUNKLINE_RELAY_CONTROL_KEY")),
         Long.parseLong(values.get("--relay-pid")),
         address(values.get("--rtpengine-control")),
         Long.parseLong(values.get("--rtpengine-pid")),

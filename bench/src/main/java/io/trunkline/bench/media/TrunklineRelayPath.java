@@ -1,8 +1,11 @@
 package io.trunkline.bench.media;
 
+import io.trunkline.relay.control.ControlKey;
+import io.trunkline.relay.control.ControlSigner;
 import io.trunkline.relay.control.MediaEndpoint;
 import io.trunkline.relay.control.RelayClient;
 import java.net.InetSocketAddress;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /** Calls through Trunkline's media-relay, set up with its own client (docs/decisions/0009). */
@@ -10,8 +13,15 @@ final class TrunklineRelayPath implements MediaPath {
 
   private final RelayClient client;
 
-  TrunklineRelayPath(InetSocketAddress control) throws InterruptedException {
-    this.client = RelayClient.open(control);
+  /**
+   * @param key the key the relay was started with, which signs the proxy's requests
+   */
+  TrunklineRelayPath(InetSocketAddress control, ControlKey key) throws InterruptedException {
+    this.client =
+        RelayClient.open(
+            control,
+            new ControlSigner(
+                Objects.requireNonNull(key, "set TRUNKLINE_RELAY_CONTROL_KEY, the relay's key")));
   }
 
   @Override

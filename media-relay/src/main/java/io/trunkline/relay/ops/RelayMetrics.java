@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.trunkline.relay.control.ControlSigner;
 import io.trunkline.relay.control.LegReport;
 import io.trunkline.relay.control.SessionReport;
 import java.util.ArrayList;
@@ -79,6 +80,8 @@ public final class RelayMetrics implements AutoCloseable {
   private final Counter[] refusals;
   private final Counter malformedControl;
   private final Counter overloadedControl;
+  private final Counter unauthenticatedControl;
+  private final Counter staleControl;
 
   public RelayMetrics(
       MeterRegistry registry, String trunk, IntSupplier sessions, IntSupplier portsInUse) {
@@ -150,6 +153,8 @@ public final class RelayMetrics implements AutoCloseable {
     }
     malformedControl = controlDropCounter(trunk, "malformed");
     overloadedControl = controlDropCounter(trunk, "overload");
+    unauthenticatedControl = controlDropCounter(trunk, "unauthenticated");
+    staleControl = controlDropCounter(trunk, "stale");
   }
 
   public void received(int length) {
@@ -173,6 +178,14 @@ public final class RelayMetrics implements AutoCloseable {
   /** A control datagram dropped because the control queue was full; the client retransmits. */
   public void overloadedControl() {
     overloadedControl.increment();
+  }
+
+  /**
+   * A control datagram not signed with the trunk's key, or signed too long ago or ahead: a
+   * stranger, a proxy of another trunk or key, a replay, or a clock far off.
+   */
+  public void refusedControl(ControlSigner.Refusal refusal) {
+    (refusal == ControlSigner.Refusal.STALE ? staleControl : unauthenticatedControl).increment();
   }
 
   public void ended(End reason, SessionReport report) {

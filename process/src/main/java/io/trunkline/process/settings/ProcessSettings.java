@@ -128,6 +128,20 @@ public final class ProcessSettings {
     return parse(last(setting), form, parse);
   }
 
+  /**
+   * A secret value read by {@code parse}, like {@link #value} except that a refusal does not repeat
+   * the text: a value that is wrong by one character is still most of a key, and refusals get
+   * logged.
+   */
+  public <T> T secret(Setting setting, String form, Function<String, T> parse) {
+    Value value = last(setting);
+    try {
+      return parse.apply(value.text());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(value.source() + " must be " + form + because(e));
+    }
+  }
+
   public int integer(Setting setting) {
     return value(setting, "a number", text -> Integer.parseInt(text.trim()));
   }
@@ -227,16 +241,18 @@ public final class ProcessSettings {
     try {
       return parse.apply(value.text());
     } catch (RuntimeException e) {
-      // Our parsers say why in a few words; the JDK's number parsers only repeat the text.
-      String why =
-          e instanceof IllegalArgumentException
-                  && !(e instanceof NumberFormatException)
-                  && e.getMessage() != null
-              ? " (" + e.getMessage() + ")"
-              : "";
       throw new IllegalArgumentException(
-          value.source() + " must be " + form + ": " + value.text() + why);
+          value.source() + " must be " + form + ": " + value.text() + because(e));
     }
+  }
+
+  /** Our parsers say why in a few words; the JDK's number parsers only repeat the text. */
+  private static String because(RuntimeException e) {
+    return e instanceof IllegalArgumentException
+            && !(e instanceof NumberFormatException)
+            && e.getMessage() != null
+        ? " (" + e.getMessage() + ")"
+        : "";
   }
 
   private static boolean bool(String text) {

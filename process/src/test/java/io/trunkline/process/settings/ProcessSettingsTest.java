@@ -140,6 +140,23 @@ class ProcessSettingsTest {
   }
 
   @Test
+  void aWrongSecretIsRefusedWithoutRepeatingIt() {
+    ProcessSettings settings =
+        ProcessSettings.environment(KNOWN, Map.of("TRUNKLINE_CONFIG", "s3cr3t-but-too-short"));
+
+    assertThatThrownBy(
+            () ->
+                settings.secret(
+                    CONFIG,
+                    "64 hex digits",
+                    text -> {
+                      throw new IllegalArgumentException(text.length() + " characters");
+                    }))
+        .hasMessage("TRUNKLINE_CONFIG must be 64 hex digits (20 characters)");
+    assertThat(settings.secret(CONFIG, "any text", String::length)).isEqualTo(20);
+  }
+
+  @Test
   void refusesAnUnknownFlagAndAFlagWithoutValue() {
     assertThatThrownBy(
             () -> ProcessSettings.read(KNOWN, new String[] {"--colour", "blue"}, Map.of()))

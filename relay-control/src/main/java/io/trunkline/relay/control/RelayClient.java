@@ -40,7 +40,10 @@ import java.util.function.Function;
  * the relay out of rotation.
  *
  * <p>The socket is connected to the relay, so the kernel drops datagrams from anyone else and an
- * ICMP port unreachable from a dead relay fails the outstanding requests at once.
+ * ICMP port unreachable from a dead relay fails the outstanding requests at once. Requests are
+ * signed and replies checked with the trunk's key ({@link ControlSigner}): a reply that fails the
+ * check is dropped, whoever forged it, so it cannot steer media or fail a call; the request goes on
+ * waiting for the relay's own reply.
  */
 public final class RelayClient implements AutoCloseable {
 
@@ -50,6 +53,9 @@ public final class RelayClient implements AutoCloseable {
   /** With the default interval, a relay that does not answer is given up after one second. */
   public static final int DEFAULT_ATTEMPTS = 4;
 
+  /** Refused replies are logged at most this often, with their count. */
+  static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
+
   private static final System.Logger LOG = System.getLogger(RelayClient.class.getName());
 
   private final InetSocketAddress relay;
@@ -58,6 +64,7 @@ public final class RelayClient implements AutoCloseable {
   private final long retransmitNanos;
   private final int attempts;
   private final ControlCodec codec = new ControlCodec();
+  private final ControlSigner signer;
   private final Map<String, Pending<?>> pending = new ConcurrentHashMap<>();
   private final String cookiePrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt());
   private final AtomicLong sequence = new AtomicLong();
@@ -67,7 +74,8 @@ public final class RelayClient implements AutoCloseable {
       EventLoopGroup group,
       EventLoopGroup ownGroup,
       Duration retransmitInterval,
-      int attempts)
+      int attempts,
+      ControlSigner signer)
       throws InterruptedException {
     if (attempts < 1 || retransmitInterval.isNegative() || retransmitInterval.isZero()) {
       throw new IllegalArgumentException(
@@ -80,6 +88,7 @@ public final class RelayClient implements AutoCloseable {
     this.ownGroup = ownGroup;
     this.retransmitNanos = retransmitInterval.toNanos();
     this.attempts = attempts;
+    this.signer = signer;
     boolean epoll = Epoll.isAvailable() && group instanceof EpollEventLoopGroup;
     this.channel =
         new Bootstrap()
@@ -91,15 +100,21 @@ public final class RelayClient implements AutoCloseable {
             .channel();
   }
 
-  /** A client on its own one-thread event loop, with the default retransmission. */
-  public static RelayClient open(InetSocketAddress relay) throws InterruptedException {
+  /**
+   * A client on its own one-thread event loop, with the default retransmission.
+   *
+   * @param signer signs requests and checks replies with the key the relay holds
+   */
+  public static RelayClient open(InetSocketAddress relay, ControlSigner signer)
+      throws InterruptedException {
     DefaultThreadFactory threads = new DefaultThreadFactory("relay-client");
     EventLoopGroup group =
         Epoll.isAvailable()
             ? new EpollEventLoopGroup(1, threads)
             : new NioEventLoopGroup(1, threads);
     try {
-      return new RelayClient(relay, group, group, DEFAULT_RETRANSMIT_INTERVAL, DEFAULT_ATTEMPTS);
+      return new RelayClient(
+          relay, group, group, DEFAULT_RETRANSMIT_INTERVAL, DEFAULT_ATTEMPTS, signer);
     } catch (InterruptedException | RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
@@ -112,11 +127,16 @@ public final class RelayClient implements AutoCloseable {
    *
    * @param retransmitInterval time between sends of one request
    * @param attempts sends of one request before it fails with {@link ControlError#TIMEOUT}
+   * @param signer signs requests and checks replies with the key the relay holds
    */
   public static RelayClient open(
-      InetSocketAddress relay, EventLoopGroup group, Duration retransmitInterval, int attempts)
+      InetSocketAddress relay,
+      EventLoopGroup group,
+      Duration retransmitInterval,
+      int attempts,
+      ControlSigner signer)
       throws InterruptedException {
-    return new RelayClient(relay, group, null, retransmitInterval, attempts);
+    return new RelayClient(relay, group, null, retransmitInterval, attempts, signer);
   }
 
   public InetSocketAddress relay() {
@@ -196,7 +216,9 @@ public final class RelayClient implements AutoCloseable {
   }
 
   private <T> CompletableFuture<T> send(ControlRequest request, Function<ControlReply, T> accept) {
-    Pending<T> outstanding = new Pending<>(request.cookie(), codec.encode(request), accept);
+    // Signed once: a retransmission is the same datagram, which the relay answers from its cache.
+    Pending<T> outstanding =
+        new Pending<>(request.cookie(), signer.signRequest(codec.encode(request)), accept);
     pending.put(request.cookie(), outstanding);
     if (!channel.isActive()) {
       pending.remove(request.cookie());
@@ -304,10 +326,22 @@ public final class RelayClient implements AutoCloseable {
 
   private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
 
+    /** Touched on the channel's loop only. */
+    private long refusedSinceLog;
+
+    private long nextRefusalLogNanos = System.nanoTime();
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
       byte[] datagram = ByteBufUtil.getBytes(packet.content());
-      Decoded<ControlReply> decoded = codec.decodeReply(datagram, 0, datagram.length);
+      ControlSigner.Verification verification = signer.verifyReply(datagram, 0, datagram.length);
+      if (verification instanceof ControlSigner.Verification.Refused refusal) {
+        refused(refusal);
+        return;
+      }
+      ControlSigner.Verification.Authentic json =
+          (ControlSigner.Verification.Authentic) verification;
+      Decoded<ControlReply> decoded = codec.decodeReply(datagram, json.offset(), json.length());
       if (decoded instanceof Decoded.Valid<ControlReply> valid) {
         Pending<?> request = pending.remove(valid.message().cookie());
         if (request != null) {
@@ -323,6 +357,33 @@ public final class RelayClient implements AutoCloseable {
       if (request != null) {
         request.fail(new RelayException(ControlError.MALFORMED, invalid.problem()));
       }
+    }
+
+    /**
+     * Logs the first refusal at once, then at most one line per {@link #REFUSAL_LOG_INTERVAL} with
+     * the count: a relay never sends one (with another key it drops the requests unanswered), so
+     * each is forged or damaged, and a forger must not set the pace of the log.
+     */
+    private void refused(ControlSigner.Verification.Refused refusal) {
+      refusedSinceLog++;
+      long now = System.nanoTime();
+      if (now - nextRefusalLogNanos < 0) {
+        return;
+      }
+      nextRefusalLogNanos = now + REFUSAL_LOG_INTERVAL.toNanos();
+      long count = refusedSinceLog;
+      refusedSinceLog = 0;
+      LOG.log(
+          System.Logger.Level.WARNING,
+          () ->
+              count
+                  + " reply datagram(s) from "
+                  + relay
+                  + " refused, "
+                  + refusal.refusal()
+                  + " ("
+                  + refusal.problem()
+                  + "): forged, or damaged on the way");
     }
 
     @Override

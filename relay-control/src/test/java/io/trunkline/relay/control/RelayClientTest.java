@@ -10,6 +10,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,11 @@ import org.junit.jupiter.api.Test;
 class RelayClientTest {
 
   private static final String ADDRESS = "127.0.0.1";
+
+  private static final ControlKey KEY = ControlKey.random();
+
+  /** The relay's end, and the client's: both hold the trunk's key. */
+  private static final ControlSigner SIGNER = new ControlSigner(KEY);
 
   private final EventLoopGroup group = new NioEventLoopGroup(1);
 
@@ -39,7 +45,8 @@ class RelayClientTest {
                 (InetSocketAddress) silent.getLocalSocketAddress(),
                 group,
                 Duration.ofMillis(50),
-                3)) {
+                3,
+                SIGNER)) {
       silent.setSoTimeout(5_000);
       CompletableFuture<RelayHealth> ping = client.ping();
 
@@ -65,7 +72,7 @@ class RelayClientTest {
     int closed = LoopbackPorts.freePort(ADDRESS);
     try (RelayClient client =
         RelayClient.open(
-            new InetSocketAddress(ADDRESS, closed), group, Duration.ofSeconds(30), 1)) {
+            new InetSocketAddress(ADDRESS, closed), group, Duration.ofSeconds(30), 1, SIGNER)) {
       CompletableFuture<RelayHealth> ping = client.ping();
 
       // The kernel's ICMP port unreachable reaches the connected socket within milliseconds.
@@ -81,14 +88,13 @@ class RelayClientTest {
                 (InetSocketAddress) relay.getLocalSocketAddress(),
                 group,
                 RelayClient.DEFAULT_RETRANSMIT_INTERVAL,
-                RelayClient.DEFAULT_ATTEMPTS)) {
+                RelayClient.DEFAULT_ATTEMPTS,
+                SIGNER)) {
       relay.setSoTimeout(5_000);
       CompletableFuture<?> delete = client.delete("call", "tag");
       DatagramPacket request = new DatagramPacket(new byte[4096], 4096);
       relay.receive(request);
-      String cookie =
-          new String(request.getData(), 0, request.getLength(), StandardCharsets.UTF_8)
-              .replaceAll(".*\"cookie\":\"([^\"]+)\".*", "$1");
+      String cookie = cookie(request);
       // A stray reply with another cookie is ignored; the real one completes the request.
       reply(relay, request, "{\"cookie\":\"other\",\"result\":\"ok\",\"zone\":\"z\"}");
       reply(
@@ -109,16 +115,81 @@ class RelayClientTest {
             new InetSocketAddress(ADDRESS, LoopbackPorts.freePort(ADDRESS)),
             group,
             Duration.ofSeconds(1),
-            1);
+            1,
+            SIGNER);
     client.close();
 
     assertThat(errorOf(client.ping())).isEqualTo(ControlError.UNREACHABLE);
   }
 
+  @Test
+  void forgedRepliesAreDroppedAndTheRelaysOwnCompletesTheRequest() throws Exception {
+    try (DatagramSocket relay = new DatagramSocket(new InetSocketAddress(ADDRESS, 0));
+        RelayClient client =
+            RelayClient.open(
+                (InetSocketAddress) relay.getLocalSocketAddress(),
+                group,
+                RelayClient.DEFAULT_RETRANSMIT_INTERVAL,
+                RelayClient.DEFAULT_ATTEMPTS,
+                SIGNER)) {
+      relay.setSoTimeout(5_000);
+      CompletableFuture<MediaEndpoint> offer =
+          client.offer("call", "tag", MediaEndpoint.of(new InetSocketAddress("192.0.2.10", 49170)));
+      DatagramPacket request = new DatagramPacket(new byte[4096], 4096);
+      relay.receive(request);
+      assertThat(SIGNER.verifyRequest(request.getData(), 0, request.getLength()))
+          .as("the request is signed with the trunk's key")
+          .isInstanceOf(ControlSigner.Verification.Authentic.class);
+      String cookie = cookie(request);
+      // Each forgery would send the caller's media to 203.0.113.66, or fail the call.
+      String steered =
+          "{\"cookie\":\""
+              + cookie
+              + "\",\"result\":\"ok\",\"ip\":\"203.0.113.66\",\"port\":40000}";
+      send(relay, request, steered.getBytes(StandardCharsets.UTF_8));
+      send(relay, request, new ControlSigner(ControlKey.random()).signReply(bytes(steered)));
+      send(relay, request, SIGNER.signRequest(bytes(steered)));
+      send(
+          relay,
+          request,
+          new ControlSigner(KEY, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-1)))
+              .signReply(bytes(steered)));
+      String genuine =
+          "{\"cookie\":\""
+              + cookie
+              + "\",\"result\":\"ok\",\"ip\":\"198.51.100.7\",\"port\":30000}";
+      // The relay's own reply with the address changed on the way.
+      send(
+          relay,
+          request,
+          bytes(
+              new String(SIGNER.signReply(bytes(genuine)), StandardCharsets.UTF_8)
+                  .replace("198.51.100.7", "203.0.113.66")));
+      reply(relay, request, genuine);
+
+      assertThat(offer.get(10, TimeUnit.SECONDS))
+          .isEqualTo(MediaEndpoint.of(new InetSocketAddress("198.51.100.7", 30000)));
+    }
+  }
+
+  private static String cookie(DatagramPacket request) {
+    return new String(request.getData(), 0, request.getLength(), StandardCharsets.UTF_8)
+        .replaceAll("(?s).*\"cookie\":\"([^\"]+)\".*", "$1");
+  }
+
+  /** Replies as the relay does: signed with the trunk's key. */
   private static void reply(DatagramSocket relay, DatagramPacket request, String json)
       throws Exception {
-    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-    relay.send(new DatagramPacket(bytes, bytes.length, request.getSocketAddress()));
+    send(relay, request, SIGNER.signReply(bytes(json)));
+  }
+
+  private static void send(DatagramSocket relay, DatagramPacket request, byte[] datagram)
+      throws Exception {
+    relay.send(new DatagramPacket(datagram, datagram.length, request.getSocketAddress()));
+  }
+
+  private static byte[] bytes(String json) {
+    return json.getBytes(StandardCharsets.UTF_8);
   }
 
   private static ControlError errorOf(CompletableFuture<?> future) throws Exception {

@@ -1,5 +1,6 @@
 package io.trunkline.sip.media;
 
+import io.trunkline.relay.control.ControlSigner;
 import io.trunkline.relay.control.RelayClient;
 import io.trunkline.relay.control.RelayHealth;
 import java.net.InetSocketAddress;
@@ -48,8 +49,11 @@ public final class RelayPool implements AutoCloseable {
   /**
    * Follows the relay pool's membership (a headless Service's addresses): opens clients for new
    * relays and closes those of relays that are gone. Not for event-loop threads: opening binds.
+   *
+   * @param signer signs the new clients' requests with the trunk's key, which the relays hold
    */
-  public synchronized void update(List<InetSocketAddress> addresses) throws InterruptedException {
+  public synchronized void update(List<InetSocketAddress> addresses, ControlSigner signer)
+      throws InterruptedException {
     List<RelayClient> next = new ArrayList<>();
     for (RelayClient relay : relays) {
       if (addresses.contains(relay.relay())) {
@@ -61,7 +65,7 @@ public final class RelayPool implements AutoCloseable {
     }
     for (InetSocketAddress address : addresses) {
       if (next.stream().noneMatch(r -> r.relay().equals(address))) {
-        RelayClient relay = RelayClient.open(address);
+        RelayClient relay = RelayClient.open(address, signer);
         states.put(relay, new State());
         next.add(relay);
       }

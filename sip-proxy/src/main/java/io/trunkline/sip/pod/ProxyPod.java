@@ -11,6 +11,8 @@ import io.trunkline.process.ops.OpsServer;
 import io.trunkline.process.settings.HostPort;
 import io.trunkline.process.settings.ProcessSettings;
 import io.trunkline.process.settings.Setting;
+import io.trunkline.relay.control.ControlKey;
+import io.trunkline.relay.control.ControlSigner;
 import io.trunkline.sip.config.SnapshotWatcher;
 import io.trunkline.sip.media.MediaAnchor;
 import io.trunkline.sip.media.RelayPool;
@@ -95,6 +97,11 @@ public final class ProxyPod implements AutoCloseable {
           "TRUNKLINE_RELAYS",
           null,
           "HOST:PORT of the relays' headless Service; unset: media bypass only");
+  private static final Setting RELAY_CONTROL_KEY =
+      Setting.variable(
+          "TRUNKLINE_RELAY_CONTROL_KEY",
+          null,
+          "the trunk's relay control key, 64 hex digits; required with TRUNKLINE_RELAYS");
   private static final Setting ZONE = Setting.variable("TRUNKLINE_ZONE", "", "the pod's zone");
   private static final Setting OPS =
       Setting.variable("TRUNKLINE_OPS", "0.0.0.0:8080", "/q/metrics and /q/health address");
@@ -122,6 +129,7 @@ public final class ProxyPod implements AutoCloseable {
                   POD_NAME,
                   BIND,
                   RELAYS,
+                  RELAY_CONTROL_KEY,
                   ZONE,
                   OPS,
                   TLS_DIR,
@@ -133,6 +141,7 @@ public final class ProxyPod implements AutoCloseable {
    * What the pod runs with, from the environment the operator renders.
    *
    * @param relays the relays' headless Service, or null for media bypass only
+   * @param relayControlKey the key control requests are signed with, or null without relays
    * @param advertisedPort the port peers send SIP to, or null for the trunk's own
    * @param advertisedTlsPort the port peers send SIPS to, or null for the trunk's own
    */
@@ -144,6 +153,7 @@ public final class ProxyPod implements AutoCloseable {
       Integer advertisedTlsPort,
       InetAddress bind,
       HostPort relays,
+      ControlKey relayControlKey,
       String zone,
       InetSocketAddress ops,
       File tlsDir,
@@ -156,10 +166,10 @@ public final class ProxyPod implements AutoCloseable {
      * Reads {@code env}: TRUNKLINE_CONFIG and TRUNKLINE_CREDENTIALS (the snapshot files),
      * TRUNKLINE_ADVERTISED_ADDRESS (else POD_IP), TRUNKLINE_ADVERTISED_PORT and
      * TRUNKLINE_ADVERTISED_TLS_PORT (else the trunk's), TRUNKLINE_BIND (default all addresses),
-     * TRUNKLINE_RELAYS (host:port of the relays' headless Service; unset: media bypass only),
-     * TRUNKLINE_ZONE, TRUNKLINE_OPS (default 0.0.0.0:8080), TRUNKLINE_TLS_DIR (tls.crt and
-     * tls.key), TRUNKLINE_DRAIN_SECONDS (default 3500), POD_NAME, and the pool's ({@link
-     * PoolSettings}).
+     * TRUNKLINE_RELAYS (host:port of the relays' headless Service; unset: media bypass only) and
+     * TRUNKLINE_RELAY_CONTROL_KEY (the trunk's key, from its relay control Secret), TRUNKLINE_ZONE,
+     * TRUNKLINE_OPS (default 0.0.0.0:8080), TRUNKLINE_TLS_DIR (tls.crt and tls.key),
+     * TRUNKLINE_DRAIN_SECONDS (default 3500), POD_NAME, and the pool's ({@link PoolSettings}).
      *
      * @throws IllegalArgumentException naming the variable that is wrong
      */
@@ -181,6 +191,9 @@ public final class ProxyPod implements AutoCloseable {
           settings.has(ADVERTISED_TLS_PORT) ? settings.port(ADVERTISED_TLS_PORT) : null,
           settings.address(BIND),
           settings.has(RELAYS) ? settings.hostPort(RELAYS) : null,
+          settings.has(RELAYS)
+              ? settings.secret(RELAY_CONTROL_KEY, "64 hex digits", ControlKey::parse)
+              : null,
           settings.text(ZONE),
           settings.socketAddress(OPS),
           new File(settings.text(TLS_DIR)),
@@ -223,7 +236,7 @@ public final class ProxyPod implements AutoCloseable {
       // A new trunk's proxies may start before any relay is ready, when the headless Service has
       // no address yet: they start anyway, look again every second until they find one (they are
       // not ready until then), then every ten as relay pods come and go.
-      followRelays(discovery, relays, relayService);
+      followRelays(discovery, relays, relayService, new ControlSigner(options.relayControlKey()));
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ProxyMetrics metrics = new ProxyMetrics(registry, config.trunk());
@@ -333,15 +346,19 @@ public final class ProxyPod implements AutoCloseable {
   }
 
   private static void followRelays(
-      ScheduledExecutorService discovery, RelayPool relays, HostPort service) {
-    follow(relays, service);
+      ScheduledExecutorService discovery,
+      RelayPool relays,
+      HostPort service,
+      ControlSigner signer) {
+    follow(relays, service, signer);
     long delay = relays.relays().isEmpty() ? 1 : 10;
-    discovery.schedule(() -> followRelays(discovery, relays, service), delay, TimeUnit.SECONDS);
+    discovery.schedule(
+        () -> followRelays(discovery, relays, service, signer), delay, TimeUnit.SECONDS);
   }
 
-  private static void follow(RelayPool relays, HostPort service) {
+  private static void follow(RelayPool relays, HostPort service, ControlSigner signer) {
     try {
-      relays.update(resolve(service));
+      relays.update(resolve(service), signer);
     } catch (UnknownHostException e) {
       LOG.log(
           System.Logger.Level.WARNING,

@@ -29,6 +29,7 @@ class ProxyPodOptionsTest {
             with(
                 "POD_IP", "10.1.2.3",
                 "TRUNKLINE_RELAYS", "acme-relay.office.svc:2223",
+                "TRUNKLINE_RELAY_CONTROL_KEY", "0f".repeat(32),
                 "TRUNKLINE_ZONE", "eu-west-1a",
                 "TRUNKLINE_DRAIN_SECONDS", "290"));
 
@@ -38,6 +39,7 @@ class ProxyPodOptionsTest {
     assertThat(options.advertised()).isEqualTo("10.1.2.3");
     assertThat(options.bind().isAnyLocalAddress()).isTrue();
     assertThat(options.relays()).isEqualTo(new HostPort("acme-relay.office.svc", 2223));
+    assertThat(options.relayControlKey()).isNotNull();
     assertThat(options.zone()).isEqualTo("eu-west-1a");
     assertThat(options.ops()).isEqualTo(new InetSocketAddress("0.0.0.0", 8080));
     assertThat(options.tlsDir()).isEqualTo(new File("/etc/trunkline/tls"));
@@ -58,6 +60,7 @@ class ProxyPodOptionsTest {
     assertThat(options.advertisedPort()).as("the trunk's port").isNull();
     assertThat(options.zone()).isEmpty();
     assertThat(options.relays()).isNull();
+    assertThat(options.relayControlKey()).as("no relays to sign for").isNull();
     assertThat(options.ops()).isEqualTo(new InetSocketAddress("::1", 9090));
   }
 
@@ -95,6 +98,21 @@ class ProxyPodOptionsTest {
     assertThatThrownBy(
             () -> ProxyPod.Options.parse(with("POD_IP", "10.1.2.3", "TRUNKLINE_RELAYS", "acme")))
         .hasMessage("TRUNKLINE_RELAYS must be ADDRESS:PORT: acme (no port)");
+    assertThatThrownBy(
+            () ->
+                ProxyPod.Options.parse(
+                    with("POD_IP", "10.1.2.3", "TRUNKLINE_RELAYS", "acme-relay.office.svc:2223")))
+        .hasMessageStartingWith("TRUNKLINE_RELAY_CONTROL_KEY is required");
+    assertThatThrownBy(
+            () ->
+                ProxyPod.Options.parse(
+                    with(
+                        "POD_IP", "10.1.2.3",
+                        "TRUNKLINE_RELAYS", "acme-relay.office.svc:2223",
+                        "TRUNKLINE_RELAY_CONTROL_KEY", "0f".repeat(31))))
+        .hasMessage(
+            "TRUNKLINE_RELAY_CONTROL_KEY must be 64 hex digits"
+                + " (a control key is 64 hex digits, not 62)");
     assertThatThrownBy(
             () ->
                 ProxyPod.Options.parse(

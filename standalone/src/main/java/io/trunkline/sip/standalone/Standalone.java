@@ -10,6 +10,8 @@ import io.trunkline.process.settings.ProcessSettings;
 import io.trunkline.process.settings.Setting;
 import io.trunkline.relay.MediaRelay;
 import io.trunkline.relay.RelayConfig;
+import io.trunkline.relay.control.ControlKey;
+import io.trunkline.relay.control.ControlSigner;
 import io.trunkline.relay.control.RelayClient;
 import io.trunkline.sip.media.MediaAnchor;
 import io.trunkline.sip.media.RelayPool;
@@ -57,39 +59,49 @@ public final class Standalone implements AutoCloseable {
   /**
    * How to run: where SIP listens (null: all addresses on the trunk's port), which trunk of the
    * folder (null when it holds one), where metrics and health are served (null: nowhere), and the
-   * control addresses of relays running elsewhere (empty: one relay in this process) with the
-   * proxy's zone among them (null: the trunk's first zone).
+   * control addresses of relays running elsewhere (empty: one relay in this process) with the key
+   * they hold (null without them: the relay in this process shares a fresh one with the proxy) and
+   * the proxy's zone among them (null: the trunk's first zone).
    */
   public record Options(
       InetSocketAddress bind,
       String trunk,
       InetSocketAddress ops,
       List<InetSocketAddress> relays,
+      ControlKey relayControlKey,
       String zone,
       PoolSettings pool) {
     public Options {
       relays = List.copyOf(relays);
+      if (!relays.isEmpty() && relayControlKey == null) {
+        throw new IllegalArgumentException("relays running elsewhere need the key they hold");
+      }
     }
 
     public static Options bind(InetSocketAddress bind) {
-      return new Options(bind, null, null, List.of(), null, PoolSettings.ALONE);
+      return new Options(bind, null, null, List.of(), null, null, PoolSettings.ALONE);
     }
 
     public Options withOps(InetSocketAddress address) {
-      return new Options(bind, trunk, address, relays, zone, pool);
+      return new Options(bind, trunk, address, relays, relayControlKey, zone, pool);
     }
 
-    public Options withRelays(String proxyZone, List<InetSocketAddress> addresses) {
-      return new Options(bind, trunk, ops, addresses, proxyZone, pool);
+    /**
+     * Relays running elsewhere.
+     *
+     * @param key the control key the relays were started with
+     */
+    public Options withRelays(String proxyZone, List<InetSocketAddress> addresses, ControlKey key) {
+      return new Options(bind, trunk, ops, addresses, key, proxyZone, pool);
     }
 
     public Options withTrunk(String name) {
-      return new Options(bind, name, ops, relays, zone, pool);
+      return new Options(bind, name, ops, relays, relayControlKey, zone, pool);
     }
 
     /** One replica of a pool of proxies, each started on its own address. */
     public Options inPool(PoolSettings settings) {
-      return new Options(bind, trunk, ops, relays, zone, settings);
+      return new Options(bind, trunk, ops, relays, relayControlKey, zone, settings);
     }
   }
 
@@ -124,9 +136,13 @@ public final class Standalone implements AutoCloseable {
             : config.zones().isEmpty() ? "local" : config.zones().get(0);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     MediaRelay relay = null;
+    // With the relay in this process, a key no other process knows: control is on loopback, but
+    // any local user could reach it there.
+    ControlKey key = options.relays().isEmpty() ? ControlKey.random() : options.relayControlKey();
+    ControlSigner signer = new ControlSigner(key);
     List<RelayClient> relays = new ArrayList<>();
     for (InetSocketAddress control : options.relays()) {
-      relays.add(RelayClient.open(control));
+      relays.add(RelayClient.open(control, signer));
     }
     if (config.media().relay() && relays.isEmpty()) {
       // The relay shares the proxy's host: media on the SIP address, control on loopback.
@@ -143,9 +159,10 @@ public final class Standalone implements AutoCloseable {
                   config.quota().channels(),
                   false,
                   zone,
-                  config.trunk()),
+                  config.trunk(),
+                  key),
               registry);
-      relays.add(RelayClient.open(relay.controlAddress()));
+      relays.add(RelayClient.open(relay.controlAddress(), signer));
     }
     ProxyMetrics metrics = new ProxyMetrics(registry, config.trunk());
     SipProxy.Settings settings =
@@ -252,6 +269,13 @@ public final class Standalone implements AutoCloseable {
       Setting.flag(
           "--zone", null, "the proxy's zone among those relays (default: the trunk's first)");
 
+  /** The environment only: a key on the command line would show in every process listing. */
+  private static final Setting RELAY_CONTROL_KEY =
+      Setting.variable(
+          "TRUNKLINE_RELAY_CONTROL_KEY",
+          null,
+          "the key those relays hold (their TRUNKLINE_RELAY_CONTROL_KEY); required with --relay");
+
   private static final Setting DRAIN =
       Setting.flag(
           "--drain",
@@ -259,7 +283,9 @@ public final class Standalone implements AutoCloseable {
           "seconds a stop waits for calls to end before ending them with BYE to both parties");
 
   private static final List<Setting> SETTINGS =
-      Stream.concat(Stream.of(BIND, TRUNK, OPS, RELAY, ZONE, DRAIN), PoolSettings.ALL.stream())
+      Stream.concat(
+              Stream.of(BIND, TRUNK, OPS, RELAY, RELAY_CONTROL_KEY, ZONE, DRAIN),
+              PoolSettings.ALL.stream())
           .toList();
 
   private static final String SYNOPSIS =
@@ -288,6 +314,9 @@ public final class Standalone implements AutoCloseable {
             settings.optional(TRUNK).orElse(null),
             settings.socketAddress(OPS),
             settings.socketAddresses(RELAY),
+            settings.has(RELAY)
+                ? settings.secret(RELAY_CONTROL_KEY, "64 hex digits", ControlKey::parse)
+                : null,
             settings.optional(ZONE).orElse(null),
             PoolSettings.read(settings)),
         settings.seconds(DRAIN));

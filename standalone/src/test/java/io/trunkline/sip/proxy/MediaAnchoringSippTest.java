@@ -218,7 +218,8 @@ class MediaAnchoringSippTest {
         .awaitListening(Duration.ofSeconds(10));
   }
 
-  private static MediaRelay relay(String address, String zone) throws Exception {
+  /** A relay of its own, as on another machine, holding the trunk's key. */
+  private MediaRelay relay(String address, String zone) throws Exception {
     InetAddress host = InetAddress.getByName(address);
     return MediaRelay.start(
         new RelayConfig(
@@ -232,7 +233,8 @@ class MediaAnchoringSippTest {
             100,
             false,
             zone,
-            "office"),
+            "office",
+            trunk.relayControlKey),
         new SimpleMeterRegistry());
   }
 

@@ -1,5 +1,6 @@
 package io.trunkline.sip.proxy;
 
+import io.trunkline.relay.control.ControlKey;
 import io.trunkline.sip.pool.PoolSettings;
 import io.trunkline.sip.standalone.Standalone;
 import io.trunkline.testing.net.LoopbackPorts;
@@ -60,6 +61,10 @@ final class TestTrunk implements AutoCloseable {
   int rtpPortMin = 23_000;
   int rtpPortMax = 23_099;
   List<InetSocketAddress> relays = List.of();
+
+  /** The key the tests start {@link #relays} with, and the proxy signs with. */
+  final ControlKey relayControlKey = ControlKey.random();
+
   String zone;
 
   /** Carrier A wants the trunk's login (trunk-user / trunk-pass) in answer to its challenge. */
@@ -80,7 +85,7 @@ final class TestTrunk implements AutoCloseable {
             folder,
             Standalone.Options.bind(new InetSocketAddress(PROXY, port))
                 .withOps(new InetSocketAddress(PROXY, opsPort))
-                .withRelays(zone, relays),
+                .withRelays(zone, relays, relayControlKey),
             new PrintStream(log, true, StandardCharsets.UTF_8));
     return this;
   }

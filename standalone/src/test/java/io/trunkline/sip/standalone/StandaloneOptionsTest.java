@@ -22,6 +22,7 @@ class StandaloneOptionsTest {
     assertThat(command.options().trunk()).isNull();
     assertThat(command.options().ops()).isEqualTo(new InetSocketAddress("127.0.0.1", 8080));
     assertThat(command.options().relays()).isEmpty();
+    assertThat(command.options().relayControlKey()).as("the relay in this process").isNull();
     assertThat(command.options().zone()).isNull();
     assertThat(command.options().pool()).isEqualTo(PoolSettings.ALONE);
   }
@@ -51,7 +52,11 @@ class StandaloneOptionsTest {
               "--store-lease",
               "12"
             },
-            Map.of("TRUNKLINE_STORE_PASSWORD", "s3cret"));
+            Map.of(
+                "TRUNKLINE_STORE_PASSWORD",
+                "s3cret",
+                "TRUNKLINE_RELAY_CONTROL_KEY",
+                "5a".repeat(32)));
 
     assertThat(command.folder()).isEqualTo(Path.of("bench/sip/trunk"));
     assertThat(command.options().bind()).isEqualTo(new InetSocketAddress("::1", 5070));
@@ -60,6 +65,7 @@ class StandaloneOptionsTest {
     assertThat(command.options().relays())
         .containsExactly(
             new InetSocketAddress("127.0.0.7", 2223), new InetSocketAddress("127.0.0.8", 2223));
+    assertThat(command.options().relayControlKey()).isNotNull();
     assertThat(command.options().zone()).isEqualTo("eu-west-1a");
     PoolSettings pool = command.options().pool();
     assertThat(pool.size()).isEqualTo(3);
@@ -85,6 +91,9 @@ class StandaloneOptionsTest {
     assertThatThrownBy(() -> Standalone.parse(new String[] {"a", "--bind", "::1:5060"}, Map.of()))
         .hasMessage(
             "--bind must be ADDRESS:PORT: ::1:5060 (an IPv6 address goes in brackets, [ADDRESS]:PORT)");
+    assertThatThrownBy(
+            () -> Standalone.parse(new String[] {"a", "--relay", "127.0.0.7:2223"}, Map.of()))
+        .hasMessageStartingWith("TRUNKLINE_RELAY_CONTROL_KEY is required");
     // bench/sip-cps.sh looks for --ops in the usage to know the build serves metrics.
     assertThat(Standalone.usage()).contains("usage: Standalone FOLDER", "--ops", "--relay");
   }
