@@ -14,7 +14,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 echo "== media-relay"
-VERIFY_ENV="TRUNKLINE_RELAY_ADVERTISE=127.0.0.1" \
+# A key as the trunk's relay control Secret holds one: a relay without one refuses to start (0009).
+VERIFY_ENV="TRUNKLINE_RELAY_ADVERTISE=127.0.0.1 \
+TRUNKLINE_RELAY_CONTROL_KEY=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" \
   "$verify" "$root/media-relay/target/jib-image.tar" --probe 8080/q/health/live
 
 echo "== sip-proxy"
