@@ -39,7 +39,7 @@ public final class OfficeTrunk {
             "v1",
             "standalone",
             "office",
-            new TrunkConfig.Listener(5060, 5061, List.of("UDP", "TCP"), null, null),
+            new TrunkConfig.Listener(5060, 5061, List.of("UDP", "TCP"), null, null, List.of("MD5")),
             new TrunkConfig.Quota(channels, callsPerSecond),
             new TrunkConfig.Qos(24, 46),
             new TrunkConfig.Media(false, 20_000, 20_099),
@@ -50,7 +50,8 @@ public final class OfficeTrunk {
                 new Carrier("carrier-b", CARRIER_B, 5060, "UDP", 2, 1, false)),
             new TrunkConfig.Pbx(List.of(PBX + "/32"), false),
             List.of(
-                new Line("anna", ANNA, "anna", 1, "Anna"), new Line("ben", BEN, "ben", 1, "Ben")),
+                new Line("anna", ANNA, "anna", 1, "Anna", List.of("MD5")),
+                new Line("ben", BEN, "ben", 1, "Ben", List.of("MD5"))),
             List.of(
                 route("premium-rate", "+49900", List.of(), new TrunkConfig.Reject(403, "Blocked")),
                 route(

@@ -30,10 +30,14 @@ final class LineCompiler {
 
   private LineCompiler() {}
 
-  /** Compiles the lines of {@code trunk} among {@code lines}, ignoring those of other trunks. */
+  /**
+   * Compiles the lines of {@code trunk} among {@code lines}, ignoring those of other trunks; a line
+   * without digest algorithms of its own takes {@code trunkAlgorithms}.
+   */
   static Lines compile(
       String trunk,
       String realm,
+      List<String> trunkAlgorithms,
       Collection<SipLine> lines,
       SecretLookup secrets,
       Problems problems) {
@@ -82,7 +86,8 @@ final class LineCompiler {
               spec.getNumber(),
               spec.getUsername(),
               requireNonNullElse(spec.getChannels(), Defaults.LINE_CHANNELS),
-              spec.getDisplayName()));
+              spec.getDisplayName(),
+              SettingsCompiler.digestAlgorithms(spec.getDigestAlgorithms(), trunkAlgorithms)));
     }
     return new Lines(compiled, digests);
   }

@@ -3,6 +3,7 @@ package io.trunkline.api.config;
 import static java.util.Objects.requireNonNullElse;
 
 import io.trunkline.api.v1alpha1.Defaults;
+import io.trunkline.api.v1alpha1.DigestAlgorithm;
 import io.trunkline.api.v1alpha1.trunk.Failover;
 import io.trunkline.api.v1alpha1.trunk.Media;
 import io.trunkline.api.v1alpha1.trunk.MediaMode;
@@ -12,13 +13,20 @@ import io.trunkline.api.v1alpha1.trunk.SipTransport;
 import io.trunkline.api.v1alpha1.trunk.SipTrunkSpec;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * Compiles a trunk's own settings (listener, quotas, DSCP marks, media, failover timers, zones)
- * with the schema's defaults, because in standalone mode no API server has applied them. None of
- * these can fail, so there are no problems to report.
+ * Compiles a trunk's own settings (listener and digest algorithms, quotas, DSCP marks, media,
+ * failover timers, zones) with the schema's defaults, because in standalone mode no API server has
+ * applied them. None of these can fail, so there are no problems to report.
  */
 final class SettingsCompiler {
+
+  /**
+   * Decision 0010: one MD5 challenge unless the trunk says otherwise, since some phones give up on
+   * a 401 that carries a challenge in an algorithm they do not know.
+   */
+  static final List<String> DEFAULT_DIGEST_ALGORITHMS = List.of(DigestAlgorithm.MD5.token());
 
   private SettingsCompiler() {}
 
@@ -36,7 +44,19 @@ final class SettingsCompiler {
         requireNonNullElse(sip.getTlsPort(), Defaults.SIPS_PORT),
         transports,
         sip.getTlsSecret(),
-        sip.getAdvertisedAddress());
+        sip.getAdvertisedAddress(),
+        digestAlgorithms(sip.getDigestAlgorithms(), DEFAULT_DIGEST_ALGORITHMS));
+  }
+
+  /** {@code algorithms} as tokens in their order, each once; {@code unset} when null or empty. */
+  static List<String> digestAlgorithms(List<DigestAlgorithm> algorithms, List<String> unset) {
+    List<String> tokens =
+        requireNonNullElse(algorithms, List.<DigestAlgorithm>of()).stream()
+            .filter(Objects::nonNull)
+            .map(DigestAlgorithm::token)
+            .distinct()
+            .toList();
+    return tokens.isEmpty() ? unset : tokens;
   }
 
   /** Channels and new calls per second; unset becomes 0, which the proxies read as no limit. */

@@ -57,7 +57,9 @@ public final class TrunkCompiler {
     CarrierCompiler.Carriers carriers =
         CarrierCompiler.compile(name, spec.getCarriers(), secrets, problems);
     PbxCompiler.Admission pbx = PbxCompiler.compile(name, realm, spec.getPbx(), secrets, problems);
-    LineCompiler.Lines compiledLines = LineCompiler.compile(name, realm, lines, secrets, problems);
+    TrunkConfig.Listener listener = listener(spec);
+    LineCompiler.Lines compiledLines =
+        LineCompiler.compile(name, realm, listener.digestAlgorithms(), lines, secrets, problems);
     List<TrunkConfig.Route> routes =
         RouteCompiler.compile(
             name,
@@ -76,7 +78,7 @@ public final class TrunkCompiler {
             "",
             trunk.getMetadata().getNamespace(),
             name,
-            listener(spec),
+            listener,
             SettingsCompiler.quota(spec),
             qos(spec),
             media(spec),

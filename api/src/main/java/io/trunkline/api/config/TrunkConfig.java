@@ -52,11 +52,20 @@ public record TrunkConfig(
         maxCallDurationSeconds);
   }
 
-  /** Where the proxies listen, and the address they write into Via, Record-Route and Contact. */
+  /**
+   * Where the proxies listen, the address they write into Via, Record-Route and Contact, and the
+   * digest algorithms (RFC 8760 tokens, most preferred first) they challenge the PBX with.
+   */
   public record Listener(
-      int port, int tlsPort, List<String> transports, String tlsSecret, String advertisedAddress) {
+      int port,
+      int tlsPort,
+      List<String> transports,
+      String tlsSecret,
+      String advertisedAddress,
+      List<String> digestAlgorithms) {
     public Listener {
       transports = List.copyOf(transports);
+      digestAlgorithms = digestAlgorithmsOrMd5(digestAlgorithms);
     }
   }
 
@@ -90,9 +99,29 @@ public record TrunkConfig(
     }
   }
 
-  /** A line: a registrable identity with its number and channels. */
+  /**
+   * A line: a registrable identity with its number and channels, and the digest algorithms (RFC
+   * 8760 tokens, most preferred first) its devices are challenged with.
+   */
   public record Line(
-      String name, String number, String username, int channels, String displayName) {}
+      String name,
+      String number,
+      String username,
+      int channels,
+      String displayName,
+      List<String> digestAlgorithms) {
+    public Line {
+      digestAlgorithms = digestAlgorithmsOrMd5(digestAlgorithms);
+    }
+  }
+
+  /**
+   * A snapshot written before the algorithms were a setting has none: it meant MD5 to every phone
+   * (decision 0010), so a proxy reading it during an upgrade keeps offering that.
+   */
+  private static List<String> digestAlgorithmsOrMd5(List<String> algorithms) {
+    return algorithms == null ? List.of("MD5") : List.copyOf(algorithms);
+  }
 
   /**
    * A routing rule, as the proxy evaluates it: longest matching prefix first, then the order given
@@ -116,7 +145,10 @@ public record TrunkConfig(
     }
   }
 
-  /** Days (MONDAY...) and minutes of the day, end exclusive. */
+  /**
+   * Days (MONDAY...) the window starts on and minutes of the day, end exclusive; an end before the
+   * start falls on the next day.
+   */
   public record TimeWindow(List<String> days, int startMinute, int endMinute) {
     public TimeWindow {
       days = List.copyOf(days);

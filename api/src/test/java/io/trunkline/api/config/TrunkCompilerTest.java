@@ -1,8 +1,10 @@
 package io.trunkline.api.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.trunkline.api.v1alpha1.DigestAlgorithm;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.route.RoutePolicy;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
@@ -35,7 +37,9 @@ class TrunkCompilerTest {
     TrunkConfig config = compile(trunk(TRUNK), List.of(), List.of()).config();
 
     assertThat(config.listener())
-        .isEqualTo(new TrunkConfig.Listener(5060, 5061, List.of("UDP", "TCP"), null, null));
+        .isEqualTo(
+            new TrunkConfig.Listener(
+                5060, 5061, List.of("UDP", "TCP"), null, null, List.of("MD5")));
     assertThat(config.qos()).isEqualTo(new TrunkConfig.Qos(24, 46));
     assertThat(config.media()).isEqualTo(new TrunkConfig.Media(true, 20000, 29999));
     assertThat(config.failover()).isEqualTo(new TrunkConfig.Failover(2000, 10, 3, 2));
@@ -64,11 +68,49 @@ class TrunkCompilerTest {
 
     assertThat(compilation.problems()).isEmpty();
     assertThat(compilation.config().lines())
-        .containsExactly(new TrunkConfig.Line("alice", "+4930100", "alice", 1, null));
+        .containsExactly(
+            new TrunkConfig.Line("alice", "+4930100", "alice", 1, null, List.of("MD5")));
     TrunkCredentials.DigestSecret alice = compilation.credentials().lines().get("alice");
     assertThat(alice.ha1Md5()).isEqualTo(Digest.hex("MD5", "alice:acme:Circle Of Life"));
     assertThat(alice.ha1Sha256()).isEqualTo(Digest.hex("SHA-256", "alice:acme:Circle Of Life"));
     assertThat(TrunkConfigJson.write(compilation)).doesNotContain("Circle Of Life");
+  }
+
+  @Test
+  void offersTheTrunksDigestAlgorithmsInItsOrderAndALinesOwnWhereItHasThem() {
+    secrets.put("s/password", "pw");
+    SipTrunk trunk = trunk(TRUNK + "  sip: {digestAlgorithms: [SHA-256, MD5, SHA-256]}\n");
+    SipLine old = line("old-phone", "acme", "+4930100", "old", "s");
+    old.getSpec().setDigestAlgorithms(List.of(DigestAlgorithm.MD5));
+
+    TrunkConfig config =
+        compile(trunk, List.of(old, line("new-phone", "acme", "+4930200", "new", "s")), List.of())
+            .config();
+
+    assertThat(config.listener().digestAlgorithms()).containsExactly("SHA-256", "MD5");
+    assertThat(config.lines())
+        .extracting(TrunkConfig.Line::name, TrunkConfig.Line::digestAlgorithms)
+        .containsExactly(
+            tuple("new-phone", List.of("SHA-256", "MD5")), tuple("old-phone", List.of("MD5")));
+    // Both HA1 values stay in the Secret whatever is offered: a change of setting needs no
+    // password.
+    assertThat(compile(trunk, List.of(old), List.of()).credentials().lines().get("old").ha1Sha256())
+        .isEqualTo(Digest.hex("SHA-256", "old:acme:pw"));
+  }
+
+  @Test
+  void aSnapshotWrittenBeforeTheSettingOffersMd5() {
+    TrunkConfig config =
+        TrunkConfigJson.read(
+            """
+            {"listener": {"port": 5060, "tlsPort": 5061, "transports": ["UDP"]},
+             "lines": [{"name": "alice", "number": "+4930100", "username": "alice", "channels": 1}],
+             "zones": [], "carriers": [], "routes": []}
+            """,
+            TrunkConfig.class);
+
+    assertThat(config.listener().digestAlgorithms()).containsExactly("MD5");
+    assertThat(config.lines().get(0).digestAlgorithms()).containsExactly("MD5");
   }
 
   @Test

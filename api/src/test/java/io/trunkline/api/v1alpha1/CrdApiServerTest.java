@@ -87,6 +87,7 @@ class CrdApiServerTest {
     assertThat(full.getSpec().getQos().getSignallingDscp()).isEqualTo(24);
     assertThat(full.getSpec().getQos().getMediaDscp()).isEqualTo(46);
     assertThat(full.getSpec().getSip().getPort()).isEqualTo(5060);
+    assertThat(full.getSpec().getSip().getDigestAlgorithms()).containsExactly(DigestAlgorithm.MD5);
     assertThat(full.getSpec().getSip().getTransports())
         .containsExactly(SipTransport.UDP, SipTransport.TCP);
     assertThat(full.getSpec().getMedia().getMode()).isEqualTo(MediaMode.Relay);
@@ -116,6 +117,8 @@ class CrdApiServerTest {
         client.resources(RoutePolicy.class).inNamespace(namespace).withName("outbound").get();
 
     assertThat(line.getSpec().getChannels()).isEqualTo(1);
+    // No schema default: a line without its own algorithms takes its trunk's.
+    assertThat(line.getSpec().getDigestAlgorithms()).isNull();
     assertThat(policy.getSpec().getTimeZone()).isEqualTo("UTC");
     List<RouteRule> rules = policy.getSpec().getRules();
     assertThat(rules.get(0).getRoute().get(0).getPriority()).isEqualTo(1);
@@ -204,12 +207,16 @@ class CrdApiServerTest {
           CEL unique carriers         | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}, {name: a, address: 127.0.0.2}]} | spec.carriers | carrier names must be unique within a trunk
           CEL TLS needs a certificate | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {transports: [UDP, TLS]}} | spec.sip | tlsSecret is required when transports include TLS
           unknown exposure            | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {exposure: {type: Ingress}}}  | spec.sip.exposure.type | Unsupported value
+          unknown digest algorithm    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {digestAlgorithms: [SHA-512-256]}} | spec.sip.digestAlgorithms[0] | Unsupported value: "SHA-512-256": supported values: "MD5", "SHA-256"
+          no digest algorithm         | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {digestAlgorithms: []}}          | spec.sip.digestAlgorithms    | should have at least 1 items
+          CEL digest algorithm twice  | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {digestAlgorithms: [MD5, MD5]}}  | spec.sip.digestAlgorithms    | each digest algorithm may be listed once
           CEL NodePort without a port | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {exposure: {type: NodePort}}} | spec.sip.exposure | nodePort is required when type is NodePort
           CEL node port elsewhere     | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {exposure: {type: LoadBalancer, nodePort: 30560}}} | spec.sip.exposure | nodePort and tlsNodePort apply to type NodePort only
           CEL NodePort TLS port       | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {transports: [UDP, TLS], tlsSecret: t, exposure: {type: NodePort, nodePort: 30560}}} | spec.sip | exposure.tlsNodePort is required when a NodePort trunk takes TLS
           CEL RTP ports start even    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], media: {portMin: 20001}}       | spec.media | portMin must be even
           CEL PBX admission empty     | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], pbx: {}}                       | spec.pbx | admit the PBX by sources, by credentialsSecret, or both
           line number not E.164       | SipLine  | {trunk: acme, number: "030123456", username: alice, credentialsSecret: s}   | spec.number   | should match
+          line digest algorithm       | SipLine  | {trunk: acme, number: "+4930123456", username: alice, credentialsSecret: s, digestAlgorithms: [SHA1]} | spec.digestAlgorithms[0] | Unsupported value
           line without trunk          | SipLine  | {number: "+4930123456", username: alice, credentialsSecret: s}              | spec.trunk    | Required value
           line with nine channels     | SipLine  | {trunk: acme, number: "+4930123456", username: alice, credentialsSecret: s, channels: 9} | spec.channels | should be less than or equal to 8
           policy without trunks       | RoutePolicy | {trunks: [], rules: [{name: r, match: {prefixes: ["+"]}, reject: {}}]} | spec.trunks | should have at least 1 items

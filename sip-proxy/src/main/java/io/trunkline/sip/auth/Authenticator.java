@@ -8,6 +8,7 @@ import io.trunkline.sip.message.SipHeaders;
 import io.trunkline.sip.metrics.ProxyMetrics;
 import io.trunkline.sip.metrics.RejectReason;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Optional;
 import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.Header;
@@ -49,12 +50,18 @@ public final class Authenticator {
   /**
    * Checks the request's credentials against {@code secret}.
    *
+   * @param algorithms the digest algorithms to challenge with and accept, most preferred first
    * @param proxy whether the proxy challenges as a proxy (407) rather than as a registrar (401)
    * @return empty when the credentials are right, else the challenge or refusal to answer with
    */
   public Optional<SIPResponse> check(
-      SIPRequest request, InetAddress source, String realm, DigestSecret secret, boolean proxy) {
-    DigestVerifier verifier = new DigestVerifier(realm, nonces);
+      SIPRequest request,
+      InetAddress source,
+      String realm,
+      DigestSecret secret,
+      List<DigestAlgorithm> algorithms,
+      boolean proxy) {
+    DigestVerifier verifier = new DigestVerifier(realm, nonces, algorithms);
     Header header =
         request.getHeader(proxy ? ProxyAuthorizationHeader.NAME : AuthorizationHeader.NAME);
     Optional<DigestCredentials> credentials =

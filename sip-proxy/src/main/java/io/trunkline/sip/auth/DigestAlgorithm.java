@@ -2,6 +2,7 @@ package io.trunkline.sip.auth;
 
 import io.trunkline.api.config.Digest;
 import io.trunkline.api.config.TrunkCredentials.DigestSecret;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -30,6 +31,20 @@ public enum DigestAlgorithm {
   /** The HA1 stored for this algorithm. */
   String ha1(DigestSecret secret) {
     return this == MD5 ? secret.ha1Md5() : secret.ha1Sha256();
+  }
+
+  /**
+   * The algorithms a snapshot names (its tokens, most preferred first), in that order; MD5 when it
+   * names none this proxy knows, so that a phone can always register (decision 0010).
+   */
+  public static List<DigestAlgorithm> offered(List<String> tokens) {
+    List<DigestAlgorithm> offered =
+        tokens.stream().map(DigestAlgorithm::named).flatMap(Optional::stream).distinct().toList();
+    return offered.isEmpty() ? List.of(MD5) : offered;
+  }
+
+  private static Optional<DigestAlgorithm> named(String token) {
+    return token == null ? Optional.empty() : of(token);
   }
 
   /** RFC 2617 §3.2.1: no algorithm parameter means MD5. */

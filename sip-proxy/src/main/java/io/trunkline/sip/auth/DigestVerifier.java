@@ -13,23 +13,31 @@ public final class DigestVerifier {
 
   private final String realm;
   private final NonceFactory nonces;
+  private final List<DigestAlgorithm> offered;
 
-  public DigestVerifier(String realm, NonceFactory nonces) {
+  /**
+   * @param offered the algorithms to challenge with, most preferred first (the trunk's or the
+   *     line's setting); credentials in any other are wrong
+   */
+  public DigestVerifier(String realm, NonceFactory nonces, List<DigestAlgorithm> offered) {
+    if (offered.isEmpty()) {
+      throw new IllegalArgumentException("a challenge offers at least one algorithm");
+    }
     this.realm = realm;
     this.nonces = nonces;
+    this.offered = List.copyOf(offered);
   }
 
   /**
-   * WWW-Authenticate (or Proxy-Authenticate) values to send, MD5 first. RFC 8760 §2.4 has the
-   * client take the topmost algorithm it supports, so the order is the server's preference; MD5
-   * leads because most deployed phones (and sipp) stop at a first challenge they cannot answer
-   * (docs/decisions/0010). Clients that prefer SHA-256 find it second.
+   * WWW-Authenticate (or Proxy-Authenticate) values to send, one per offered algorithm in the order
+   * given, with one nonce. RFC 8760 §2.4 has the client take the topmost algorithm it supports, so
+   * the order is the server's preference; but older phones give up on a 401 with any challenge they
+   * cannot answer (baresip 1.0, even beside an MD5 one) or on a first one (sipp), hence MD5 alone
+   * by default (decision 0010).
    */
   public List<String> challenges(boolean stale) {
     String nonce = nonces.issue(realm);
-    return List.of(
-        challenge(DigestAlgorithm.MD5, nonce, stale),
-        challenge(DigestAlgorithm.SHA_256, nonce, stale));
+    return offered.stream().map(algorithm -> challenge(algorithm, nonce, stale)).toList();
   }
 
   /** Checks credentials for a request with {@code method}; {@code secret} is the claimed user's. */
@@ -44,7 +52,13 @@ public final class DigestVerifier {
     String uri = credentials.get("uri");
     String response = credentials.get("response");
     var algorithm = DigestAlgorithm.of(credentials.get("algorithm"));
-    if (nonce == null || uri == null || response == null || algorithm.isEmpty()) {
+    // An algorithm the trunk does not offer is refused even with the right HA1: a trunk set to
+    // SHA-256 must not be answerable in MD5 by whoever strips its challenge (RFC 8760 §3).
+    if (nonce == null
+        || uri == null
+        || response == null
+        || algorithm.isEmpty()
+        || !offered.contains(algorithm.get())) {
       return Verdict.WRONG;
     }
     String expected =

@@ -5,6 +5,7 @@ import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.config.TrunkConfig.Carrier;
 import io.trunkline.api.config.TrunkConfig.Line;
 import io.trunkline.api.config.TrunkCredentials;
+import io.trunkline.sip.auth.DigestAlgorithm;
 import io.trunkline.sip.routing.RouteTable;
 import io.trunkline.sip.transport.Transport;
 import java.net.InetAddress;
@@ -28,6 +29,8 @@ public final class ServedTrunk {
   private final Map<String, Line> linesByNumber = new HashMap<>();
   private final Map<String, InetSocketAddress> carrierAddresses = new HashMap<>();
   private final Map<InetAddress, Carrier> carriersByAddress = new HashMap<>();
+  private final Map<String, List<DigestAlgorithm>> lineAlgorithms = new HashMap<>();
+  private final List<DigestAlgorithm> trunkAlgorithms;
   private final List<Cidr> pbxSources;
   private final RouteTable routes;
 
@@ -37,7 +40,9 @@ public final class ServedTrunk {
     for (Line line : config.lines()) {
       linesByUser.put(line.username(), line);
       linesByNumber.put(line.number(), line);
+      lineAlgorithms.put(line.username(), DigestAlgorithm.offered(line.digestAlgorithms()));
     }
+    this.trunkAlgorithms = DigestAlgorithm.offered(config.listener().digestAlgorithms());
     for (Carrier carrier : config.carriers()) {
       try {
         // Resolved once per snapshot: a DNS lookup per call would put the resolver in every
@@ -87,6 +92,16 @@ public final class ServedTrunk {
 
   public Optional<Line> lineByNumber(String number) {
     return Optional.ofNullable(number).map(linesByNumber::get);
+  }
+
+  /** The digest algorithms a line's devices are challenged with, most preferred first. */
+  public List<DigestAlgorithm> digestAlgorithms(Line line) {
+    return lineAlgorithms.getOrDefault(line.username(), trunkAlgorithms);
+  }
+
+  /** The digest algorithms the PBX is challenged with: the trunk's, most preferred first. */
+  public List<DigestAlgorithm> pbxDigestAlgorithms() {
+    return trunkAlgorithms;
   }
 
   public Optional<InetSocketAddress> carrierAddress(String name) {

@@ -7,6 +7,7 @@ import io.trunkline.api.config.TrunkConfig.Carrier;
 import io.trunkline.api.config.TrunkConfig.Line;
 import io.trunkline.api.config.TrunkCredentials.DigestSecret;
 import io.trunkline.sip.auth.Authenticator;
+import io.trunkline.sip.auth.DigestAlgorithm;
 import io.trunkline.sip.config.ServedTrunk;
 import io.trunkline.sip.message.Responses;
 import io.trunkline.sip.message.SipHeaders;
@@ -19,6 +20,7 @@ import io.trunkline.sip.routing.TargetResolver;
 import io.trunkline.sip.transaction.ServerTransaction;
 import io.trunkline.sip.transaction.TransactionLayer;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -62,7 +64,11 @@ final class CallSetup {
     if (fromCarrier.isEmpty()) {
       Optional<Line> line = trunk.lineByUser(userOf(request));
       if (line.isPresent()) {
-        if (!authenticated(tx, trunk, trunk.credentials().lines().get(line.get().username()))) {
+        if (!authenticated(
+            tx,
+            trunk,
+            trunk.credentials().lines().get(line.get().username()),
+            trunk.digestAlgorithms(line.get()))) {
           return;
         }
         caller = line.get();
@@ -171,16 +177,22 @@ final class CallSetup {
       refuse(tx, Refusal.of(Response.FORBIDDEN, "Source Not Allowed", RejectReason.AUTH));
       return false;
     }
-    return !trunk.pbxDigest() || authenticated(tx, trunk, trunk.credentials().pbx());
+    return !trunk.pbxDigest()
+        || authenticated(tx, trunk, trunk.credentials().pbx(), trunk.pbxDigestAlgorithms());
   }
 
-  private boolean authenticated(ServerTransaction tx, ServedTrunk trunk, DigestSecret secret) {
+  private boolean authenticated(
+      ServerTransaction tx,
+      ServedTrunk trunk,
+      DigestSecret secret,
+      List<DigestAlgorithm> algorithms) {
     Optional<SIPResponse> refused =
         authenticator.check(
             tx.request(),
             tx.inbound().origin().getAddress(),
             trunk.credentials().realm(),
             secret,
+            algorithms,
             true);
     refused.ifPresent(tx::respond);
     return refused.isEmpty();

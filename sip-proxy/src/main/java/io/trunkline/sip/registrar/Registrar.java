@@ -8,6 +8,7 @@ import gov.nist.javax.sip.message.SIPResponse;
 import io.trunkline.api.config.TrunkConfig.Line;
 import io.trunkline.api.config.TrunkCredentials.DigestSecret;
 import io.trunkline.sip.auth.Authenticator;
+import io.trunkline.sip.auth.DigestAlgorithm;
 import io.trunkline.sip.config.ServedTrunk;
 import io.trunkline.sip.message.Responses;
 import io.trunkline.sip.message.SipHeaders;
@@ -62,12 +63,15 @@ public final class Registrar {
     DigestSecret pbx = trunk.credentials().pbx();
     String aor;
     DigestSecret secret;
+    List<DigestAlgorithm> algorithms;
     if (line.isPresent()) {
       aor = aor(line.get());
       secret = trunk.credentials().lines().get(line.get().username());
+      algorithms = trunk.digestAlgorithms(line.get());
     } else if (pbx != null && pbx.username().equals(user)) {
       aor = PBX;
       secret = pbx;
+      algorithms = trunk.pbxDigestAlgorithms();
     } else {
       // §10.3 step 3: an address of record this registrar is not responsible for.
       metrics.reject(RejectReason.AUTH);
@@ -80,6 +84,7 @@ public final class Registrar {
             tx.inbound().remote().getAddress(),
             trunk.credentials().realm(),
             secret,
+            algorithms,
             false);
     if (refused.isPresent()) {
       tx.respond(refused.get());

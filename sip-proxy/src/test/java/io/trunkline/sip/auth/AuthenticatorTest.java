@@ -10,6 +10,7 @@ import io.trunkline.api.config.TrunkCredentials.Login;
 import io.trunkline.sip.OfficeTrunk;
 import io.trunkline.sip.SampleMessages;
 import io.trunkline.sip.message.ParseResult;
+import io.trunkline.sip.message.SipHeaders;
 import io.trunkline.sip.message.SipParser;
 import io.trunkline.sip.metrics.ProxyMetrics;
 import io.trunkline.sip.metrics.RejectReason;
@@ -17,7 +18,10 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import javax.sip.header.Header;
 import org.junit.jupiter.api.Test;
 
 class AuthenticatorTest {
@@ -45,6 +49,33 @@ class AuthenticatorTest {
     assertThat(metrics.rejected(RejectReason.AUTH)).isZero();
   }
 
+  /**
+   * Decision 0010: by default one MD5 challenge, which every common phone answers; a trunk that
+   * lists SHA-256 first gets a challenge per algorithm in its order (RFC 8760 §2.4).
+   */
+  @Test
+  void challengesWithTheAlgorithmsGivenInTheirOrder() {
+    SIPResponse byDefault = check(invite(null), false).orElseThrow();
+    SIPResponse both =
+        check(invite(null), List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5), false)
+            .orElseThrow();
+
+    assertThat(algorithms(byDefault, "WWW-Authenticate")).containsExactly("MD5");
+    assertThat(algorithms(both, "WWW-Authenticate")).containsExactly("SHA-256", "MD5");
+  }
+
+  @Test
+  void aTrunkOfferingSha256AloneRefusesAnMd5Answer() {
+    List<DigestAlgorithm> sha256 = List.of(DigestAlgorithm.SHA_256);
+    String challenge = challenge(sha256);
+    String md5Challenge = challenge.replace("algorithm=SHA-256", "algorithm=MD5");
+
+    assertThat(challenge).contains("algorithm=SHA-256");
+    assertThat(check(invite(answer(md5Challenge, "ben-secret")), sha256, true))
+        .hasValueSatisfying(refused -> assertThat(refused.getStatusCode()).isEqualTo(403));
+    assertThat(check(invite(answer(challenge, "ben-secret")), sha256, true)).isEmpty();
+  }
+
   @Test
   void admitsTheRightPasswordAndRefusesAWrongOneCounted() {
     String challenge = challenge();
@@ -68,8 +99,23 @@ class AuthenticatorTest {
     assertThat(authenticator.banned(PHONE)).isTrue();
   }
 
+  private static List<String> algorithms(SIPResponse challenge, String header) {
+    List<String> algorithms = new ArrayList<>();
+    challenge
+        .getHeaders(header)
+        .forEachRemaining(
+            h ->
+                algorithms.add(
+                    SipHeaders.value((Header) h).replaceAll(".*algorithm=([A-Z0-9-]+).*", "$1")));
+    return algorithms;
+  }
+
   private String challenge() {
-    return check(invite(null), true)
+    return challenge(List.of(DigestAlgorithm.MD5));
+  }
+
+  private String challenge(List<DigestAlgorithm> algorithms) {
+    return check(invite(null), algorithms, true)
         .orElseThrow()
         .getHeader("Proxy-Authenticate")
         .toString()
@@ -84,7 +130,12 @@ class AuthenticatorTest {
   }
 
   private Optional<SIPResponse> check(SIPRequest request, boolean proxy) {
-    return authenticator.check(request, PHONE, OfficeTrunk.REALM, BEN, proxy);
+    return check(request, List.of(DigestAlgorithm.MD5), proxy);
+  }
+
+  private Optional<SIPResponse> check(
+      SIPRequest request, List<DigestAlgorithm> algorithms, boolean proxy) {
+    return authenticator.check(request, PHONE, OfficeTrunk.REALM, BEN, algorithms, proxy);
   }
 
   private static SIPRequest invite(String authorization) {

@@ -7,16 +7,20 @@ import io.trunkline.api.config.TrunkCredentials.DigestSecret;
 import io.trunkline.testing.time.TestClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class DigestVerifierTest {
 
   private static final byte[] KEY = "shared-by-the-replicas-of-a-pool".getBytes();
   private final TestClock clock = new TestClock(Instant.parse("2026-11-21T09:00:00Z"));
+  private final NonceFactory nonces = new NonceFactory(KEY, clock, Duration.ofMinutes(5));
   private final DigestVerifier verifier =
-      new DigestVerifier("acme", new NonceFactory(KEY, clock, Duration.ofMinutes(5)));
+      new DigestVerifier("acme", nonces, List.of(DigestAlgorithm.MD5, DigestAlgorithm.SHA_256));
   private final DigestSecret alice = Digest.secret("alice", "acme", "correct horse");
 
   /** RFC 2617 §3.5's worked example (MD5, qop=auth). */
@@ -70,7 +74,10 @@ class DigestVerifierTest {
                 "REGISTER", phoneAnswers(DigestAlgorithm.MD5, "mallory", "correct horse"), alice))
         .isEqualTo(DigestVerifier.Verdict.WRONG);
     DigestVerifier otherKey =
-        new DigestVerifier("acme", NonceFactory.random(clock, Duration.ofMinutes(5)));
+        new DigestVerifier(
+            "acme",
+            NonceFactory.random(clock, Duration.ofMinutes(5)),
+            List.of(DigestAlgorithm.MD5));
     assertThat(
             otherKey.verify(
                 "REGISTER", phoneAnswers(DigestAlgorithm.MD5, "alice", "correct horse"), alice))
@@ -86,11 +93,63 @@ class DigestVerifierTest {
     assertThat(verifier.challenges(true)).allSatisfy(c -> assertThat(c).endsWith("stale=true"));
   }
 
-  @Test
-  void offersMd5FirstAndSha256Second() {
-    assertThat(verifier.challenges(false))
+  /** RFC 8760 §2.4: one challenge per algorithm, in the trunk's order of preference. */
+  @ParameterizedTest
+  @CsvSource({
+    "MD5, MD5",
+    "SHA_256, SHA-256",
+    "SHA_256 MD5, SHA-256 MD5",
+    "MD5 SHA_256, MD5 SHA-256"
+  })
+  void offersOneChallengePerAlgorithmInTheOrderGiven(String offered, String challenged) {
+    DigestVerifier trunk = new DigestVerifier("acme", nonces, algorithms(offered));
+
+    List<String> challenges = trunk.challenges(false);
+
+    assertThat(challenges)
         .extracting(c -> c.replaceAll(".*algorithm=([A-Z0-9-]+).*", "$1"))
-        .containsExactly("MD5", "SHA-256");
+        .containsExactly(challenged.split(" "));
+    // One nonce for all of them, so that whichever the phone picks is checked alike.
+    assertThat(challenges)
+        .extracting(DigestVerifierTest::nonce)
+        .containsOnly(nonce(challenges.get(0)));
+  }
+
+  /** A trunk set to SHA-256 alone must not be answerable in MD5, even with the right password. */
+  @Test
+  void refusesAnAnswerInAnAlgorithmTheTrunkDoesNotOffer() {
+    DigestCredentials md5 = phoneAnswers(DigestAlgorithm.MD5, "alice", "correct horse");
+    DigestCredentials sha256 = phoneAnswers(DigestAlgorithm.SHA_256, "alice", "correct horse");
+
+    assertThat(
+            new DigestVerifier("acme", nonces, List.of(DigestAlgorithm.SHA_256))
+                .verify("REGISTER", md5, alice))
+        .isEqualTo(DigestVerifier.Verdict.WRONG);
+    assertThat(
+            new DigestVerifier("acme", nonces, List.of(DigestAlgorithm.MD5))
+                .verify("REGISTER", sha256, alice))
+        .isEqualTo(DigestVerifier.Verdict.WRONG);
+    assertThat(
+            new DigestVerifier("acme", nonces, List.of(DigestAlgorithm.SHA_256))
+                .verify("REGISTER", sha256, alice))
+        .isEqualTo(DigestVerifier.Verdict.OK);
+  }
+
+  @Test
+  void aSnapshotsTokensBecomeTheOfferedAlgorithmsAndNoneKnownMeansMd5() {
+    assertThat(DigestAlgorithm.offered(List.of("SHA-256", "MD5")))
+        .containsExactly(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
+    assertThat(DigestAlgorithm.offered(List.of("SHA-512-256", "MD5", "MD5")))
+        .containsExactly(DigestAlgorithm.MD5);
+    assertThat(DigestAlgorithm.offered(List.of())).containsExactly(DigestAlgorithm.MD5);
+  }
+
+  private static List<DigestAlgorithm> algorithms(String names) {
+    return Arrays.stream(names.split(" ")).map(DigestAlgorithm::valueOf).toList();
+  }
+
+  private static String nonce(String challenge) {
+    return challenge.replaceAll(".*nonce=\"([^\"]+)\".*", "$1");
   }
 
   /**
@@ -102,7 +161,7 @@ class DigestVerifierTest {
             .filter(c -> c.contains("algorithm=" + algorithm.token()))
             .findFirst()
             .orElseThrow();
-    String nonce = challenge.replaceAll(".*nonce=\"([^\"]+)\".*", "$1");
+    String nonce = nonce(challenge);
     String uri = "sip:127.0.0.1";
     String ha1 = algorithm.hash(user + ":acme:" + password);
     String ha2 = algorithm.hash("REGISTER:" + uri);

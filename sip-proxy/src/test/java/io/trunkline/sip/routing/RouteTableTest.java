@@ -165,7 +165,7 @@ class RouteTableTest {
         "v1",
         "ns",
         "trunk",
-        new TrunkConfig.Listener(5060, 5061, List.of("UDP"), null, null),
+        new TrunkConfig.Listener(5060, 5061, List.of("UDP"), null, null, List.of("MD5")),
         new TrunkConfig.Quota(10, 0),
         new TrunkConfig.Qos(24, 46),
         new TrunkConfig.Media(false, 20000, 20099),

@@ -8,7 +8,10 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.trunkline.api.v1alpha1.Defaults;
+import io.trunkline.api.v1alpha1.DigestAlgorithm;
+import java.util.List;
 
 /** Who a line is and which trunk serves it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -51,6 +54,16 @@ public class SipLineSpec {
   @Size(max = 64)
   @JsonPropertyDescription("Name shown to called parties (From display name).")
   private String displayName;
+
+  @Size(min = 1, max = 2)
+  @ValidationRule(
+      value = "self.all(a, self.exists_one(b, b == a))",
+      message = "each digest algorithm may be listed once")
+  @JsonPropertyDescription(
+      "Digest algorithms the line's devices are challenged with, most preferred first. Unset: the"
+          + " trunk's spec.sip.digestAlgorithms. For a line whose phone needs other algorithms"
+          + " than the rest of the trunk's.")
+  private List<DigestAlgorithm> digestAlgorithms;
 
   public String getTrunk() {
     return trunk;
@@ -98,5 +111,13 @@ public class SipLineSpec {
 
   public void setDisplayName(String displayName) {
     this.displayName = displayName;
+  }
+
+  public List<DigestAlgorithm> getDigestAlgorithms() {
+    return digestAlgorithms;
+  }
+
+  public void setDigestAlgorithms(List<DigestAlgorithm> digestAlgorithms) {
+    this.digestAlgorithms = digestAlgorithms;
   }
 }

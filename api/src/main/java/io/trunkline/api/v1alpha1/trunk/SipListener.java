@@ -9,9 +9,13 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.trunkline.api.v1alpha1.Defaults;
+import io.trunkline.api.v1alpha1.DigestAlgorithm;
 import java.util.List;
 
-/** Where a trunk's proxies take SIP from PBXs, phones and carriers. */
+/**
+ * Where a trunk's proxies take SIP from PBXs, phones and carriers, and how they challenge the
+ * phones and the PBX.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "!self.transports.exists(t, t == 'TLS') || has(self.tlsSecret)",
@@ -64,6 +68,19 @@ public class SipListener {
   @JsonPropertyDescription("How peers outside the cluster reach the proxies.")
   private Exposure exposure;
 
+  @Default("[\"MD5\"]")
+  @Size(min = 1, max = 2)
+  @ValidationRule(
+      value = "self.all(a, self.exists_one(b, b == a))",
+      message = "each digest algorithm may be listed once")
+  @JsonPropertyDescription(
+      "Digest algorithms the proxies challenge lines and the PBX with, most preferred first: one"
+          + " challenge each (RFC 8760 §2.4). MD5 alone, the default, is what every common phone"
+          + " answers; older phones refuse a 401 that carries any challenge in an algorithm they do"
+          + " not know, even beside an MD5 one, so offer SHA-256 only where every phone supports"
+          + " it. A SipLine may set its own.")
+  private List<DigestAlgorithm> digestAlgorithms;
+
   public Integer getPort() {
     return port;
   }
@@ -102,6 +119,14 @@ public class SipListener {
 
   public void setAdvertisedAddress(String advertisedAddress) {
     this.advertisedAddress = advertisedAddress;
+  }
+
+  public List<DigestAlgorithm> getDigestAlgorithms() {
+    return digestAlgorithms;
+  }
+
+  public void setDigestAlgorithms(List<DigestAlgorithm> digestAlgorithms) {
+    this.digestAlgorithms = digestAlgorithms;
   }
 
   public Exposure getExposure() {
