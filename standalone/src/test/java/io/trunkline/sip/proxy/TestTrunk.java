@@ -73,6 +73,12 @@ final class TestTrunk implements AutoCloseable {
   /** Carrier A over TCP rather than UDP. */
   boolean carrierAOverTcp;
 
+  /** The trunk's spec.sip.digestAlgorithms as YAML, for example {@code [SHA-256, MD5]}; unset. */
+  String digestAlgorithms;
+
+  /** Anna's line's own digest algorithms as YAML; unset, so it takes the trunk's. */
+  String annaDigestAlgorithms;
+
   final int opsPort = LoopbackPorts.freePort(PROXY);
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
   private Standalone edge;
@@ -182,12 +188,12 @@ final class TestTrunk implements AutoCloseable {
             probeIntervalSeconds: %d
             downAfter: %d
             upAfter: 1
-          media: %s
+          media: %s%s
         ---
         apiVersion: trunkline.io/v1alpha1
         kind: SipLine
         metadata: {name: anna}
-        spec: {trunk: office, number: "%s", username: anna, credentialsSecret: anna-sip}
+        spec: {trunk: office, number: "%s", username: anna, credentialsSecret: anna-sip%s}
         ---
         apiVersion: trunkline.io/v1alpha1
         kind: SipLine
@@ -238,7 +244,9 @@ final class TestTrunk implements AutoCloseable {
             relayMedia
                 ? "{mode: Relay, portMin: " + rtpPortMin + ", portMax: " + rtpPortMax + "}"
                 : "{mode: Bypass}",
+            digestAlgorithms == null ? "" : "\n  sip: {digestAlgorithms: " + digestAlgorithms + "}",
             ANNA,
+            annaDigestAlgorithms == null ? "" : ", digestAlgorithms: " + annaDigestAlgorithms,
             BEN,
             ANNA_PASSWORD,
             BEN_PASSWORD);
