@@ -110,6 +110,8 @@ class CrdApiServerTest {
         "RoutePolicy",
         "outbound",
         "{trunks: [acme], rules: [{name: germany, match: {prefixes: [\"+49\"]}, route: [{carrier: a}]},"
+            + " {name: after-hours, match: {prefixes: [\"+\"], timeWindows: [{start: \"18:00\","
+            + " end: \"08:00\"}]}, reject: {}},"
             + " {name: international, match: {prefixes: [\"+\"]}, reject: {}}]}");
 
     SipLine line = client.resources(SipLine.class).inNamespace(namespace).withName("alice").get();
@@ -123,7 +125,8 @@ class CrdApiServerTest {
     List<RouteRule> rules = policy.getSpec().getRules();
     assertThat(rules.get(0).getRoute().get(0).getPriority()).isEqualTo(1);
     assertThat(rules.get(0).getRoute().get(0).getWeight()).isEqualTo(100);
-    assertThat(rules.get(1).getReject().getStatus()).isEqualTo(403);
+    assertThat(rules.get(1).getMatch().getTimeWindows().get(0).getEnd()).isEqualTo("08:00");
+    assertThat(rules.get(2).getReject().getStatus()).isEqualTo(403);
   }
 
   @Test
@@ -223,7 +226,7 @@ class CrdApiServerTest {
           reject with a 200           | RoutePolicy | {trunks: [acme], rules: [{name: r, match: {prefixes: ["+"]}, reject: {status: 200}}]} | spec.rules[0].reject.status | status must be one of
           CEL route and reject        | RoutePolicy | {trunks: [acme], rules: [{name: r, match: {prefixes: ["+"]}, route: [{carrier: a}], reject: {}}]} | spec.rules[0] | a rule either routes (route) or rejects (reject)
           CEL match on nothing        | RoutePolicy | {trunks: [acme], rules: [{name: r, match: {}, reject: {}}]} | spec.rules[0].match | match on prefixes, a pattern, or both
-          CEL time window backwards   | RoutePolicy | {trunks: [acme], rules: [{name: r, match: {prefixes: ["+"], timeWindows: [{start: "18:00", end: "08:00"}]}, reject: {}}]} | spec.rules[0].match.timeWindows[0] | start must be before end
+          CEL time window empty       | RoutePolicy | {trunks: [acme], rules: [{name: r, match: {prefixes: ["+"], timeWindows: [{start: "08:00", end: "08:00"}]}, reject: {}}]} | spec.rules[0].match.timeWindows[0] | start and end must differ
           CEL rule names repeated     | RoutePolicy | {trunks: [acme], rules: [{name: r, match: {prefixes: ["+"]}, reject: {}}, {name: r, match: {prefixes: ["+1"]}, reject: {}}]} | spec.rules | rule names must be unique within a policy
           """)
   void refusesAnInvalidResourceNamingTheField(

@@ -103,17 +103,32 @@ public final class RouteTable {
     return length;
   }
 
+  /**
+   * Whether {@code now} falls in one of the windows. A window's days are the days it starts on: one
+   * that ends before it starts (18:00 to 08:00) holds from its start to midnight on those days and
+   * from midnight to its end on the days after them.
+   */
   private static boolean inWindow(List<TimeWindow> windows, Instant now, ZoneId zone) {
     ZonedDateTime local = now.atZone(zone);
     DayOfWeek day = local.getDayOfWeek();
     int minute = local.getHour() * 60 + local.getMinute();
     for (TimeWindow window : windows) {
-      boolean dayMatches = window.days().isEmpty() || window.days().contains(day.name());
-      if (dayMatches && minute >= window.startMinute() && minute < window.endMinute()) {
+      boolean holds =
+          window.startMinute() < window.endMinute()
+              ? startsOn(window, day)
+                  && minute >= window.startMinute()
+                  && minute < window.endMinute()
+              : (startsOn(window, day) && minute >= window.startMinute())
+                  || (startsOn(window, day.minus(1)) && minute < window.endMinute());
+      if (holds) {
         return true;
       }
     }
     return false;
+  }
+
+  private static boolean startsOn(TimeWindow window, DayOfWeek day) {
+    return window.days().isEmpty() || window.days().contains(day.name());
   }
 
   /**

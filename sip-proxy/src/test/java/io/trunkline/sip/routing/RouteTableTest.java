@@ -101,6 +101,33 @@ class RouteTableTest {
         .isEqualTo(new RouteDecision.Reject("abroad", 403, "International calls blocked"));
   }
 
+  /** After hours on weekdays: Friday 18:00 to Saturday 08:00 holds, Saturday evening does not. */
+  @Test
+  void aWindowEndingBeforeItStartsRunsPastMidnightIntoTheNextDay() {
+    RouteTable afterHours =
+        new RouteTable(
+            config(
+                List.of(
+                    route(
+                        "after-hours",
+                        List.of("+49"),
+                        null,
+                        List.of(
+                            new TimeWindow(
+                                List.of("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"),
+                                18 * 60,
+                                8 * 60)),
+                        new Reject(480, "Office closed")))));
+
+    // Berlin is UTC+1 in November.
+    assertThat(closed(afterHours, "2026-11-27T17:00:00Z")).as("Friday 18:00").isTrue();
+    assertThat(closed(afterHours, "2026-11-28T06:59:00Z")).as("Saturday 07:59").isTrue();
+    assertThat(closed(afterHours, "2026-11-28T07:00:00Z")).as("Saturday 08:00").isFalse();
+    assertThat(closed(afterHours, "2026-11-27T16:59:00Z")).as("Friday 17:59").isFalse();
+    assertThat(closed(afterHours, "2026-11-28T19:00:00Z")).as("Saturday 20:00").isFalse();
+    assertThat(closed(afterHours, "2026-11-23T06:00:00Z")).as("Monday 07:00").isFalse();
+  }
+
   @Test
   void spreadsCallsByWeightWithinOnePriority() {
     SplittableRandom random = new SplittableRandom(7);
@@ -131,6 +158,12 @@ class RouteTableTest {
     assertThat(Destination.normalise("+49.30.123456;phone-context=x")).contains("+4930123456");
     assertThat(Destination.normalise("alice")).isEmpty();
     assertThat(Destination.normalise("+")).isEmpty();
+  }
+
+  private static boolean closed(RouteTable table, String instant) {
+    return table.decide(
+            "+4930123456", null, Instant.parse(instant), c -> true, new SplittableRandom(1))
+        instanceof RouteDecision.Reject;
   }
 
   private RouteDecision decide(String number, Instant when) {
