@@ -1,10 +1,12 @@
 package io.trunkline.operator.trunk;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -20,8 +22,11 @@ import io.trunkline.api.config.Compilation;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.route.RoutePolicy;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.api.v1alpha1.trunk.SipTrunkStatus;
 import io.trunkline.operator.scaling.SessionCount;
 import io.trunkline.operator.scaling.SessionScraper;
+import io.trunkline.operator.status.Conditions;
+import io.trunkline.operator.status.EventRecorder;
 import io.trunkline.operator.trunk.Dependents.CredentialsSecret;
 import io.trunkline.operator.trunk.Dependents.DataPlaneServiceAccount;
 import io.trunkline.operator.trunk.Dependents.HpaMode;
@@ -200,6 +205,33 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
             .map(d -> d.plusMillis(100))
             .orElse(RESYNC);
     return control.rescheduleAfter(next.isNegative() ? Duration.ZERO : next);
+  }
+
+  /**
+   * An object the API server refused (a node port another Service holds, say) turns the trunk's
+   * Ready false in the API server's words, with an Event once; other failures leave the status as
+   * it is while JOSDK retries.
+   */
+  @Override
+  public ErrorStatusUpdateControl<SipTrunk> updateErrorStatus(
+      SipTrunk trunk, Context<SipTrunk> context, Exception failure) {
+    SipTrunkStatus status = trunk.getStatus() == null ? new SipTrunkStatus() : trunk.getStatus();
+    Optional<Condition> refused =
+        RefusedObjects.condition(failure)
+            .filter(condition -> Conditions.changes(status.getConditions(), condition));
+    if (refused.isEmpty()) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    long generation =
+        trunk.getMetadata().getGeneration() == null ? 0 : trunk.getMetadata().getGeneration();
+    status.setConditions(Conditions.set(status.getConditions(), refused.get(), generation, clock));
+    new EventRecorder(context.getClient(), clock)
+        .warning(trunk, RefusedObjects.REASON, refused.get().getMessage());
+    SipTrunk patched = new SipTrunk();
+    patched.setMetadata(trunk.getMetadata());
+    patched.setSpec(trunk.getSpec());
+    patched.setStatus(status);
+    return ErrorStatusUpdateControl.patchStatus(patched);
   }
 
   /** How often each trunk's proxies are asked for their sessions. */

@@ -159,6 +159,30 @@ class SipTrunkReconcilerApiServerTest {
     assertThat(advertised("acme-sip-proxy")).isEqualTo("$(HOST_IP)");
   }
 
+  /** Node ports are cluster-wide: one another Service holds fails the trunk's, and says so. */
+  @Test
+  void aNodePortAnotherServiceHoldsTurnsTheTrunkNotReadyNamingThePort() {
+    apply(
+        """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: legacy-pbx}
+        spec:
+          type: NodePort
+          selector: {app: legacy-pbx}
+          ports: [{name: sip, protocol: UDP, port: 5060, nodePort: 30064}]
+        """);
+    apply(
+        TestNamespace.trunkManifest("acme", "sip: {exposure: {type: NodePort, nodePort: 30064}}"));
+
+    await().atMost(WAIT).until(() -> reason(trunk("acme"), "Ready"), RefusedObjects.REASON::equals);
+    assertThat(message(trunk("acme"), "Ready"))
+        .contains("acme-sip")
+        .contains("30064")
+        .contains("provided port is already allocated");
+    assertThat(ns.awaitEvent("acme", RefusedObjects.REASON).getMessage()).contains("30064");
+  }
+
   @Test
   void readyFollowsThePoolsAndThePrinterColumnsReadRight() {
     apply(TestNamespace.trunkManifest("office", "").replace("channels: 20", "channels: 5"));
