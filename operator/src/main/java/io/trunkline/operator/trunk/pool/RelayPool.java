@@ -54,12 +54,18 @@ public final class RelayPool {
                 DataPlanePods.port(CONTROL, DataPlane.RELAY_CONTROL_PORT, "UDP"),
                 DataPlanePods.opsPort())
             .withEnv(
-                env("TRUNKLINE_RELAY_CONTROL", ANY + ":" + DataPlane.RELAY_CONTROL_PORT),
-                env("TRUNKLINE_RELAY_MEDIA_BIND", ANY),
                 // Relays advertise the address media reaches them at: the node's on the host
                 // network.
                 fieldEnv(
                     "TRUNKLINE_RELAY_ADVERTISE", hostNetwork ? "status.hostIP" : "status.podIP"),
+                // Control on that address only, not the wildcard: a reply leaves from the address
+                // its request came to, which the proxies' connected sockets insist on. Bound to
+                // the wildcard, a host-network relay answered a proxy on the same node from the
+                // pod bridge's address, and the proxy never heard it (found on a real node).
+                env(
+                    "TRUNKLINE_RELAY_CONTROL",
+                    "$(TRUNKLINE_RELAY_ADVERTISE):" + DataPlane.RELAY_CONTROL_PORT),
+                env("TRUNKLINE_RELAY_MEDIA_BIND", ANY),
                 env("TRUNKLINE_RELAY_PORTS", media.portMin() + "-" + media.portMax()),
                 env(
                     "TRUNKLINE_RELAY_DSCP",

@@ -51,9 +51,10 @@ class RelayPoolTest {
     assertThat(relay.getEnv())
         .extracting(TestTrunks::rendered)
         .containsExactly(
-            "TRUNKLINE_RELAY_CONTROL=0.0.0.0:2223",
-            "TRUNKLINE_RELAY_MEDIA_BIND=0.0.0.0",
+            // The kubelet expands $(...) from variables defined before it.
             "TRUNKLINE_RELAY_ADVERTISE<-status.hostIP",
+            "TRUNKLINE_RELAY_CONTROL=$(TRUNKLINE_RELAY_ADVERTISE):2223",
+            "TRUNKLINE_RELAY_MEDIA_BIND=0.0.0.0",
             "TRUNKLINE_RELAY_PORTS=20000-20999",
             "TRUNKLINE_RELAY_DSCP=34",
             "TRUNKLINE_RELAY_TRUNK=acme",
