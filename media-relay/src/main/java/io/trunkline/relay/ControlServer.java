@@ -15,7 +15,6 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.trunkline.relay.control.ControlCodec;
 import io.trunkline.relay.control.ControlError;
-import io.trunkline.relay.control.ControlOp;
 import io.trunkline.relay.control.ControlReply;
 import io.trunkline.relay.control.ControlRequest;
 import io.trunkline.relay.control.ControlSigner;
@@ -218,7 +217,7 @@ public final class ControlServer implements AutoCloseable {
         LOG.log(System.Logger.Level.ERROR, "control request " + request + " failed", e);
         return;
       }
-      if (request.op() != ControlOp.PING) {
+      if (!request.op().readOnly()) {
         replies.put(signed.mac(), new CachedReply(reply, now));
       }
       send(channel, client, reply);

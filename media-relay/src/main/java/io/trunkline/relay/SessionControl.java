@@ -3,6 +3,7 @@ package io.trunkline.relay;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.trunkline.relay.control.Component;
+import io.trunkline.relay.control.ControlCodec;
 import io.trunkline.relay.control.ControlError;
 import io.trunkline.relay.control.ControlReply;
 import io.trunkline.relay.control.ControlRequest;
@@ -22,6 +23,9 @@ import io.trunkline.relay.session.SessionKey;
 import io.trunkline.relay.session.SessionTable;
 import io.trunkline.relay.session.Ticker;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +33,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The relay's answers to the control protocol: an offer opens a session of two legs (or updates a
- * known one), an answer completes it, a delete ends it with its statistics, a ping reports health.
- * Runs on the relay's single control thread, so sessions change in request order.
+ * known one), an answer completes it, a delete ends it with its statistics, a ping reports health,
+ * a silent lists the sessions gone quiet. Runs on the relay's single control thread, so sessions
+ * change in request order.
  */
 final class SessionControl implements ControlRequestHandler {
 
@@ -44,6 +49,7 @@ final class SessionControl implements ControlRequestHandler {
   private final RelayMetrics metrics;
   private final MediaSockets sockets;
   private final SessionTeardown teardown;
+  private final ControlCodec codec = new ControlCodec();
   private volatile boolean draining;
 
   SessionControl(
@@ -84,6 +90,9 @@ final class SessionControl implements ControlRequestHandler {
     }
     if (request instanceof ControlRequest.Delete delete) {
       return delete(delete);
+    }
+    if (request instanceof ControlRequest.Silent silent) {
+      return silent(silent);
     }
     return new ControlReply.Pong(
         request.cookie(),
@@ -206,6 +215,24 @@ final class SessionControl implements ControlRequestHandler {
             .orElseThrow(() -> new IllegalStateException("session ended twice"));
     return new ControlReply.Statistics(delete.cookie(), report);
   }
+
+  /**
+   * The sessions without a packet from either party, or an offer or answer, for the silence asked
+   * about; the proxy that holds such a call ends it (docs/decisions/0009). The most recently silent
+   * come first, so held calls, quiet for long, cannot crowd out calls that just went dead.
+   */
+  private ControlReply silent(ControlRequest.Silent request) {
+    long now = ticker.nanos();
+    List<Quiet> quiet = new ArrayList<>();
+    for (RelaySession session : table.idle(now, TimeUnit.SECONDS.toNanos(request.seconds()))) {
+      // Read once: packets keep moving the clock, and a sort must see fixed keys.
+      quiet.add(new Quiet(session.key().callId(), session.idleNanos(now)));
+    }
+    quiet.sort(Comparator.comparingLong(Quiet::nanos));
+    return codec.silentReply(request.cookie(), quiet.stream().map(Quiet::callId).toList());
+  }
+
+  private record Quiet(String callId, long nanos) {}
 
   /** Waits, bounded, until the session's loop has the new address (see RelaySession#signal). */
   private void signal(RelaySession session, Direction side, MediaEndpoint endpoint) {

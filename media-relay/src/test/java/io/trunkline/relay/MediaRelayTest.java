@@ -212,6 +212,36 @@ class MediaRelayTest {
   }
 
   @Test
+  void listsTheSessionsWithoutAPacketEitherWayMostRecentlySilentFirst() throws Exception {
+    FakeTicker ticker = new FakeTicker();
+    MediaRelay relay = start(TestRelays.config(21500, 21599, 46, 100, false), ticker);
+    RelayClient client = client(relay);
+    Phone caller = phone();
+    Phone callee = phone();
+    call(client, "dead-early", caller, callee);
+    Call deadLate = call(client, "dead-late", caller, callee);
+    Call talking = call(client, "talking", caller, callee);
+
+    ticker.advance(Duration.ofSeconds(4));
+    caller.sendRtp(deadLate.callerSendsTo().rtp(), 1, 160);
+    awaitCount(callee::rtpReceived, 1);
+    ticker.advance(Duration.ofSeconds(4));
+    // Media from the callee alone is media: a session is silent only when both sides are.
+    callee.sendRtp(talking.calleeSendsTo().rtp(), 1, 160);
+    awaitCount(caller::rtpReceived, 1);
+    ticker.advance(Duration.ofSeconds(3));
+
+    // Quiet for 11, 7 and 3 seconds.
+    assertThat(client.silent(Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS))
+        .containsExactly("dead-late", "dead-early");
+    assertThat(client.silent(Duration.ofSeconds(8)).get(5, TimeUnit.SECONDS))
+        .containsExactly("dead-early");
+    assertThat(client.silent(Duration.ofSeconds(12)).get(5, TimeUnit.SECONDS)).isEmpty();
+    // Asking ends nothing: the proxy that holds the call decides.
+    assertThat(relay.sessions()).isEqualTo(3);
+  }
+
+  @Test
   void portExhaustionIsAClearRefusalAndOtherCallsKeepTheirMedia() throws Exception {
     // Four pairs: room for two calls of two legs.
     MediaRelay relay = start(TestRelays.config(21500, 21507, 46, 100, false), Ticker.system());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.util.NetUtil;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads and writes control datagrams: one JSON object per UDP datagram, UTF-8, as
@@ -28,6 +31,9 @@ public final class ControlCodec {
 
   /** Longest cookie, Call-ID or tag accepted: longer ones are a broken or hostile client. */
   public static final int MAX_TEXT_LENGTH = 256;
+
+  /** Longest silence asked about: a day, far beyond any relay's idle timeout. */
+  public static final int MAX_SILENCE_SECONDS = 86_400;
 
   /**
    * Strict reading: trailing bytes after the object or a repeated key make a datagram malformed.
@@ -68,6 +74,8 @@ public final class ControlCodec {
     } else if (request instanceof ControlRequest.Delete delete) {
       json.put("callId", delete.callId());
       json.put("fromTag", delete.fromTag());
+    } else if (request instanceof ControlRequest.Silent silent) {
+      json.put("seconds", silent.seconds());
     }
     return bytes(json);
   }
@@ -95,12 +103,35 @@ public final class ControlCodec {
       json.put("sessions", pong.health().sessions());
       json.put("maxSessions", pong.health().maxSessions());
       json.put("portPairsFree", pong.health().portPairsFree());
+    } else if (reply instanceof ControlReply.Silent silent) {
+      json.put("result", "ok");
+      ArrayNode callIds = json.putArray("silent");
+      silent.callIds().forEach(callIds::add);
     } else if (reply instanceof ControlReply.Error error) {
       json.put("result", "error");
       json.put("reason", error.error().reason());
       json.put("detail", error.detail());
     }
     return bytes(json);
+  }
+
+  /**
+   * The reply to a silent with as many of {@code callIds}, in their order, as one datagram holds:
+   * the relay puts the most recently silent first, so calls that just went quiet are never crowded
+   * out by held calls that have been quiet for long.
+   */
+  public ControlReply.Silent silentReply(String cookie, List<String> callIds) {
+    int room = maxDatagramBytes - encode(new ControlReply.Silent(cookie, List.of())).length;
+    int fitting = 0;
+    for (String callId : callIds) {
+      // The quoted, escaped text and the comma before it (one more than the first needs).
+      room -= bytes(JSON.getNodeFactory().textNode(callId)).length + 1;
+      if (room < 0) {
+        break;
+      }
+      fitting++;
+    }
+    return new ControlReply.Silent(cookie, callIds.subList(0, fitting));
   }
 
   public Decoded<ControlRequest> decodeRequest(byte[] datagram, int offset, int length) {
@@ -135,6 +166,9 @@ public final class ControlCodec {
             case DELETE ->
                 new ControlRequest.Delete(cookie, text(json, "callId"), text(json, "fromTag"));
             case PING -> new ControlRequest.Ping(cookie);
+            case SILENT ->
+                new ControlRequest.Silent(
+                    cookie, (int) number(json, "seconds", 1, MAX_SILENCE_SECONDS));
           };
       return new Decoded.Valid<>(request);
     } catch (Problem problem) {
@@ -184,6 +218,8 @@ public final class ControlCodec {
                     (int) number(json, "sessions", 0, Integer.MAX_VALUE),
                     (int) number(json, "maxSessions", 0, Integer.MAX_VALUE),
                     (int) number(json, "portPairsFree", 0, Integer.MAX_VALUE)));
+      } else if (json.has("silent")) {
+        reply = new ControlReply.Silent(cookie, callIds(json));
       } else {
         throw new Problem("reply of unknown shape");
       }
@@ -236,6 +272,21 @@ public final class ControlCodec {
       throw new Problem("zone must have at most " + MAX_TEXT_LENGTH + " characters");
     }
     return value.asText();
+  }
+
+  private static List<String> callIds(JsonNode json) throws Problem {
+    JsonNode array = json.get("silent");
+    if (!array.isArray()) {
+      throw new Problem("silent must be an array");
+    }
+    List<String> callIds = new ArrayList<>(array.size());
+    for (JsonNode callId : array) {
+      if (!callId.isTextual() || callId.asText().isEmpty()) {
+        throw new Problem("silent must hold Call-IDs");
+      }
+      callIds.add(callId.asText());
+    }
+    return callIds;
   }
 
   private static long number(JsonNode json, String field, long min, long max) throws Problem {
@@ -304,7 +355,7 @@ public final class ControlCodec {
     }
   }
 
-  private static byte[] bytes(ObjectNode json) {
+  private static byte[] bytes(JsonNode json) {
     try {
       return JSON.writeValueAsBytes(json);
     } catch (JsonProcessingException e) {

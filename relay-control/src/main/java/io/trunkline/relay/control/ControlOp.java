@@ -11,7 +11,9 @@ public enum ControlOp {
   /** Ends a session and returns its statistics. */
   DELETE("delete"),
   /** Health and capacity, for the proxy's choice of relay. */
-  PING("ping");
+  PING("ping"),
+  /** The sessions without a packet either way for a while: calls whose parties vanished. */
+  SILENT("silent");
 
   private final String wireName;
 
@@ -21,6 +23,14 @@ public enum ControlOp {
 
   public String wireName() {
     return wireName;
+  }
+
+  /**
+   * Whether the operation only reads: its reply is not kept for retransmissions, since asking again
+   * changes nothing and a fresh answer is as good.
+   */
+  public boolean readOnly() {
+    return this == PING || this == SILENT;
   }
 
   /** The operation named {@code wireName} on the wire, if any. */

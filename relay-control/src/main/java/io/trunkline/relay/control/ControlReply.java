@@ -1,5 +1,6 @@
 package io.trunkline.relay.control;
 
+import java.util.List;
 import java.util.Objects;
 
 /** A reply of the relay control protocol, carrying the cookie of the request it answers. */
@@ -28,6 +29,17 @@ public sealed interface ControlReply {
     public Pong {
       Objects.requireNonNull(cookie, "cookie");
       Objects.requireNonNull(health, "health");
+    }
+  }
+
+  /**
+   * To a silent: the Call-IDs of the silent sessions, the most recently silent first, as many as
+   * fit in one datagram.
+   */
+  record Silent(String cookie, List<String> callIds) implements ControlReply {
+    public Silent {
+      Objects.requireNonNull(cookie, "cookie");
+      callIds = List.copyOf(callIds);
     }
   }
 

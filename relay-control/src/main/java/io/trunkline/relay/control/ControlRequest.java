@@ -86,4 +86,22 @@ public sealed interface ControlRequest {
       return ControlOp.PING;
     }
   }
+
+  /**
+   * Asks for the sessions that received no packet, from either party, and no offer or answer for at
+   * least {@code seconds}.
+   */
+  record Silent(String cookie, int seconds) implements ControlRequest {
+    public Silent {
+      Objects.requireNonNull(cookie, "cookie");
+      if (seconds < 1) {
+        throw new IllegalArgumentException("silence of at least a second: " + seconds);
+      }
+    }
+
+    @Override
+    public ControlOp op() {
+      return ControlOp.SILENT;
+    }
+  }
 }

@@ -5,7 +5,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -94,6 +96,12 @@ public final class RelayClient implements AutoCloseable {
         new Bootstrap()
             .group(group)
             .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+            // Netty reads 2048 bytes of a datagram by default; a list of silent sessions may
+            // fill the protocol's whole datagram, and a cut one would fail its signature.
+            .option(
+                ChannelOption.RCVBUF_ALLOCATOR,
+                new FixedRecvByteBufAllocator(
+                    ControlSigner.MAX_SIGNATURE_BYTES + codec.maxDatagramBytes()))
             .handler(new Inbound())
             .connect(relay)
             .sync()
@@ -196,6 +204,22 @@ public final class RelayClient implements AutoCloseable {
         reply -> {
           if (reply instanceof ControlReply.Pong pong) {
             return pong.health();
+          }
+          throw unexpected(reply);
+        });
+  }
+
+  /**
+   * The Call-IDs of the relay's sessions that saw no packet either way, and no offer or answer, for
+   * at least {@code silence}: the most recently silent first, as many as one reply holds. Every
+   * session of the relay is listed, whichever proxy anchored it.
+   */
+  public CompletableFuture<List<String>> silent(Duration silence) {
+    return send(
+        new ControlRequest.Silent(cookie(), Math.toIntExact(silence.toSeconds())),
+        reply -> {
+          if (reply instanceof ControlReply.Silent silent) {
+            return silent.callIds();
           }
           throw unexpected(reply);
         });

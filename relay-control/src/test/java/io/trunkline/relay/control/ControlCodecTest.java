@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,8 @@ class ControlCodecTest {
                     new InetSocketAddress("192.0.2.99", 6000))),
             new ControlRequest.Answer("c3", "call", "from", "to", PHONE),
             new ControlRequest.Delete("c4", "call", "from"),
-            new ControlRequest.Ping("c5"));
+            new ControlRequest.Ping("c5"),
+            new ControlRequest.Silent("c6", 30));
 
     for (ControlRequest request : requests) {
       byte[] bytes = codec.encode(request);
@@ -50,11 +52,47 @@ class ControlCodecTest {
             new ControlReply.Pong("c3", new RelayHealth("zone-a", "acme", 3, 100, 497)),
             // A relay on a node without topology labels has no zone.
             new ControlReply.Pong("c5", new RelayHealth("", "acme", 0, 100, 500)),
-            new ControlReply.Error("c4", ControlError.PORTS_EXHAUSTED, "all 4 pairs in use"));
+            new ControlReply.Error("c4", ControlError.PORTS_EXHAUSTED, "all 4 pairs in use"),
+            new ControlReply.Silent("c6", List.of("a84b4c76e66710@pc33", "call\"2")),
+            new ControlReply.Silent("c7", List.of()));
 
     for (ControlReply reply : replies) {
       byte[] bytes = codec.encode(reply);
       assertThat(codec.decodeReply(bytes, 0, bytes.length)).isEqualTo(new Decoded.Valid<>(reply));
+    }
+  }
+
+  @Test
+  void aSilentReplyKeepsTheFirstCallIdsThatFitInOneDatagram() {
+    List<String> callIds = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      // Quotes are escaped on the wire: each costs two bytes, which the fitting must count.
+      callIds.add("\"%030d\"@pbx.example".formatted(i));
+    }
+
+    ControlReply.Silent reply = codec.silentReply("cookie-1", callIds);
+    byte[] bytes = codec.encode(reply);
+
+    assertThat(bytes.length).isLessThanOrEqualTo(ControlCodec.DEFAULT_MAX_DATAGRAM_BYTES);
+    int kept = reply.callIds().size();
+    assertThat(reply.callIds()).isEqualTo(callIds.subList(0, kept));
+    // One more would not have fitted.
+    assertThat(codec.encode(new ControlReply.Silent("cookie-1", callIds.subList(0, kept + 1))))
+        .hasSizeGreaterThan(ControlCodec.DEFAULT_MAX_DATAGRAM_BYTES);
+    assertThat(codec.decodeReply(bytes, 0, bytes.length)).isEqualTo(new Decoded.Valid<>(reply));
+    assertThat(codec.silentReply("c", callIds.subList(0, 3)).callIds())
+        .isEqualTo(callIds.subList(0, 3));
+  }
+
+  @Test
+  void aSilenceOutsideASecondToADayIsMalformed() {
+    for (String seconds : List.of("0", "86401", "1.5", "\"30\"")) {
+      byte[] bytes =
+          ("{\"cookie\":\"c1\",\"op\":\"silent\",\"seconds\":" + seconds + "}")
+              .getBytes(StandardCharsets.UTF_8);
+      assertThat(codec.decodeRequest(bytes, 0, bytes.length))
+          .as(seconds)
+          .isInstanceOf(Decoded.Invalid.class);
     }
   }
 

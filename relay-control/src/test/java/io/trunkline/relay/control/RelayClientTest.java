@@ -109,6 +109,38 @@ class RelayClientTest {
   }
 
   @Test
+  void aListOfSilentSessionsThatFillsTheWholeDatagramArrivesWhole() throws Exception {
+    try (DatagramSocket relay = new DatagramSocket(new InetSocketAddress(ADDRESS, 0));
+        RelayClient client =
+            RelayClient.open(
+                (InetSocketAddress) relay.getLocalSocketAddress(),
+                group,
+                RelayClient.DEFAULT_RETRANSMIT_INTERVAL,
+                RelayClient.DEFAULT_ATTEMPTS,
+                SIGNER)) {
+      relay.setSoTimeout(5_000);
+      CompletableFuture<List<String>> silent = client.silent(Duration.ofSeconds(30));
+      DatagramPacket request = new DatagramPacket(new byte[4096], 4096);
+      relay.receive(request);
+      List<String> callIds = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        callIds.add("%040d@pbx.example".formatted(i));
+      }
+      ControlCodec codec = new ControlCodec();
+      byte[] json = codec.encode(codec.silentReply(cookie(request), callIds));
+      send(relay, request, SIGNER.signReply(json));
+
+      // Far beyond the 2048 bytes Netty reads of a datagram unless told otherwise.
+      assertThat(json.length).isGreaterThan(4000);
+      assertThat(silent.get(10, TimeUnit.SECONDS))
+          .hasSizeGreaterThan(60)
+          .isEqualTo(callIds.subList(0, silent.get().size()));
+      assertThat(new String(request.getData(), 0, request.getLength(), StandardCharsets.UTF_8))
+          .contains("\"op\":\"silent\",\"seconds\":30");
+    }
+  }
+
+  @Test
   void requestsAfterCloseFailAsUnreachable() throws Exception {
     RelayClient client =
         RelayClient.open(
