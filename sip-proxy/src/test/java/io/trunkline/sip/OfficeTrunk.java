@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * A small office's trunk as the compiler would make it, built in code for tests that need no
  * folder: lines anna and ben, the PBX admitted from 127.0.0.5, calls to +49 over carrier A then B,
- * +49900 refused.
+ * +49900 refused; 112 and 110 are emergency numbers carrier B takes, one call beyond the channels.
  */
 public final class OfficeTrunk {
 
@@ -59,6 +59,7 @@ public final class OfficeTrunk {
                     "+49",
                     List.of(new Target("carrier-a", 1, 1), new Target("carrier-b", 2, 1)),
                     null)),
+            new TrunkConfig.Emergency(List.of("112", "110"), List.of("carrier-b"), 1),
             3600);
     TrunkCredentials credentials =
         new TrunkCredentials(

@@ -67,6 +67,12 @@ public final class TrunkCompiler {
             names(carriers.carriers(), TrunkConfig.Carrier::name),
             names(compiledLines.lines(), TrunkConfig.Line::name),
             problems);
+    TrunkConfig.Emergency emergency =
+        EmergencyCompiler.compile(
+            name,
+            spec.getEmergency(),
+            names(carriers.carriers(), TrunkConfig.Carrier::name),
+            problems);
 
     TrunkCredentials credentials =
         new TrunkCredentials(realm, compiledLines.secrets(), pbx.secret(), carriers.logins());
@@ -88,6 +94,7 @@ public final class TrunkCompiler {
             pbx.pbx(),
             compiledLines.lines(),
             routes,
+            emergency,
             SettingsCompiler.maxCallDurationSeconds(spec));
     return new Compilation(TrunkConfigJson.stamp(config), credentials, problems.list());
   }

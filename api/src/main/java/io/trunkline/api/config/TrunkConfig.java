@@ -24,6 +24,7 @@ public record TrunkConfig(
     Pbx pbx,
     List<Line> lines,
     List<Route> routes,
+    Emergency emergency,
     long maxCallDurationSeconds) {
 
   public TrunkConfig {
@@ -31,6 +32,8 @@ public record TrunkConfig(
     carriers = List.copyOf(carriers);
     lines = List.copyOf(lines);
     routes = List.copyOf(routes);
+    // A snapshot written before emergency numbers were a setting has none.
+    emergency = emergency == null ? Emergency.NONE : emergency;
   }
 
   /** Returns this snapshot stamped with a version. */
@@ -49,6 +52,7 @@ public record TrunkConfig(
         pbx,
         lines,
         routes,
+        emergency,
         maxCallDurationSeconds);
   }
 
@@ -152,6 +156,20 @@ public record TrunkConfig(
   public record TimeWindow(List<String> days, int startMinute, int endMinute) {
     public TimeWindow {
       days = List.copyOf(days);
+    }
+  }
+
+  /**
+   * Emergency numbers as dialled (digits, an optional leading +), the carriers that take them in
+   * failover order, and how many such calls may exceed the trunk's channels.
+   */
+  public record Emergency(List<String> numbers, List<String> carriers, int extraChannels) {
+    /** No emergency numbers: every call is an ordinary one. */
+    public static final Emergency NONE = new Emergency(List.of(), List.of(), 0);
+
+    public Emergency {
+      numbers = List.copyOf(numbers);
+      carriers = List.copyOf(carriers);
     }
   }
 

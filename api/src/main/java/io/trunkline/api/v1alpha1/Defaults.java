@@ -32,6 +32,7 @@ public final class Defaults {
   public static final int MAX_REPLICAS = 1;
   public static final int SESSIONS_PER_REPLICA = 200;
   public static final int SCALE_DOWN_STABILIZATION_SECONDS = 300;
+  public static final int EMERGENCY_EXTRA_CHANNELS = 2;
 
   private Defaults() {}
 }

@@ -259,6 +259,57 @@ class TrunkCompilerTest {
   }
 
   @Test
+  void compilesEmergencyNumbersAsDialledWithTheirCarriersAndDefaultExtraChannels() {
+    String trunkYaml =
+        TRUNK
+            + "  emergency: {numbers: [\"112\", \"110\", \"+49112\", \"112\"], carriers: [carrier-b, carrier-a]}\n";
+
+    Compilation compilation = compile(trunk(trunkYaml), List.of(), List.of());
+
+    assertThat(compilation.problems()).isEmpty();
+    assertThat(compilation.config().emergency())
+        .isEqualTo(
+            new TrunkConfig.Emergency(
+                List.of("112", "110", "+49112"), List.of("carrier-b", "carrier-a"), 2));
+    assertThat(compile(trunk(TRUNK), List.of(), List.of()).config().emergency())
+        .isEqualTo(TrunkConfig.Emergency.NONE);
+  }
+
+  @Test
+  void aBadEmergencyNumberOrAnUnknownEmergencyCarrierBlocksTheSnapshot() {
+    String trunkYaml =
+        TRUNK
+            + "  emergency: {numbers: [\"112\", \"11a\"], carriers: [carrier-z],"
+            + " extraChannels: -1}\n";
+
+    Compilation compilation = compile(trunk(trunkYaml), List.of(), List.of());
+
+    assertThat(compilation.blocked()).isTrue();
+    assertThat(compilation.problems())
+        .extracting(Problem::reason, Problem::message)
+        .containsExactly(
+            tuple(
+                Problem.INVALID_TRUNK,
+                "emergency number 11a is not digits with an optional leading +"),
+            tuple(
+                Problem.INVALID_TRUNK, "emergency carrier carrier-z is not a carrier of the trunk"),
+            tuple(Problem.INVALID_TRUNK, "emergency extraChannels -1 is outside 0-1000"));
+  }
+
+  @Test
+  void aSnapshotWrittenBeforeEmergencyNumbersHasNone() {
+    TrunkConfig config =
+        TrunkConfigJson.read(
+            """
+            {"listener": {"port": 5060, "tlsPort": 5061, "transports": ["UDP"]},
+             "zones": [], "carriers": [], "lines": [], "routes": []}
+            """,
+            TrunkConfig.class);
+
+    assertThat(config.emergency()).isEqualTo(TrunkConfig.Emergency.NONE);
+  }
+
+  @Test
   void carrierAndPbxCredentialsTravelInTheCredentials() {
     secrets.put("carrier-a-login/username", "acme-trunk");
     secrets.put("carrier-a-login/password", "s3cret");

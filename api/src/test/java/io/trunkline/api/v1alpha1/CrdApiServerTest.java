@@ -218,6 +218,11 @@ class CrdApiServerTest {
           CEL NodePort TLS port       | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {transports: [UDP, TLS], tlsSecret: t, exposure: {type: NodePort, nodePort: 30560}}} | spec.sip | exposure.tlsNodePort is required when a NodePort trunk takes TLS
           CEL RTP ports start even    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], media: {portMin: 20001}}       | spec.media | portMin must be even
           CEL PBX admission empty     | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], pbx: {}}                       | spec.pbx | admit the PBX by sources, by credentialsSecret, or both
+          emergency without numbers   | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], emergency: {carriers: [a]}}                   | spec.emergency.numbers       | Required value
+          emergency number with letters | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], emergency: {numbers: ["112", "11a"], carriers: [a]}} | spec.emergency.numbers[1] | should match
+          emergency extra negative    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], emergency: {numbers: ["112"], carriers: [a], extraChannels: -1}} | spec.emergency.extraChannels | should be greater than or equal to 0
+          emergency carrier not a name  | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], emergency: {numbers: ["112"], carriers: ["a b"]}} | spec.emergency.carriers[0] | should match
+          CEL emergency carrier unknown | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], emergency: {numbers: ["112"], carriers: [b]}} | spec.emergency.carriers | emergency.carriers must name carriers of this trunk
           line number not E.164       | SipLine  | {trunk: acme, number: "030123456", username: alice, credentialsSecret: s}   | spec.number   | should match
           line digest algorithm       | SipLine  | {trunk: acme, number: "+4930123456", username: alice, credentialsSecret: s, digestAlgorithms: [SHA1]} | spec.digestAlgorithms[0] | Unsupported value
           line without trunk          | SipLine  | {number: "+4930123456", username: alice, credentialsSecret: s}              | spec.trunk    | Required value

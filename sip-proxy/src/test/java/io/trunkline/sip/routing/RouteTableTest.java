@@ -210,6 +210,7 @@ class RouteTableTest {
         new TrunkConfig.Pbx(List.of(), false),
         List.of(),
         routes,
+        TrunkConfig.Emergency.NONE,
         3600);
   }
 }

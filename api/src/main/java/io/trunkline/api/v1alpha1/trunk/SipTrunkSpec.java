@@ -14,6 +14,12 @@ import java.util.List;
 
 /** What a SipTrunk should carry and how it is served. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "!has(self.emergency) || self.emergency.carriers.all(c, self.carriers.exists(d, d.name =="
+            + " c))",
+    message = "emergency.carriers must name carriers of this trunk",
+    fieldPath = ".emergency.carriers")
 public class SipTrunkSpec {
 
   @Required
@@ -70,6 +76,11 @@ public class SipTrunkSpec {
 
   @JsonPropertyDescription("How the trunk recognises its PBX. Unset: only SipLines may call.")
   private PbxAdmission pbx;
+
+  @JsonPropertyDescription(
+      "Emergency numbers as dialled and the carriers that take them; such calls from the"
+          + " trunk's lines and PBX pass every limit. Unset: no number is treated so.")
+  private Emergency emergency;
 
   @Default("" + Defaults.MAX_CALL_DURATION_SECONDS)
   @Min(60)
@@ -165,6 +176,14 @@ public class SipTrunkSpec {
 
   public void setPbx(PbxAdmission pbx) {
     this.pbx = pbx;
+  }
+
+  public Emergency getEmergency() {
+    return emergency;
+  }
+
+  public void setEmergency(Emergency emergency) {
+    this.emergency = emergency;
   }
 
   public Integer getMaxCallDurationSeconds() {
