@@ -77,7 +77,8 @@ final class SettingsCompiler {
     return new TrunkConfig.Media(
         requireNonNullElse(media.getMode(), MediaMode.Relay) == MediaMode.Relay,
         requireNonNullElse(media.getPortMin(), Defaults.RTP_PORT_MIN),
-        requireNonNullElse(media.getPortMax(), Defaults.RTP_PORT_MAX));
+        requireNonNullElse(media.getPortMax(), Defaults.RTP_PORT_MAX),
+        requireNonNullElse(media.getSilenceTimeoutSeconds(), Defaults.SILENCE_TIMEOUT_SECONDS));
   }
 
   static TrunkConfig.Failover failover(SipTrunkSpec spec) {

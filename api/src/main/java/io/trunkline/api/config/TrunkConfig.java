@@ -79,8 +79,12 @@ public record TrunkConfig(
   /** DSCP values, 0-63 (RFC 2474). */
   public record Qos(int signallingDscp, int mediaDscp) {}
 
-  /** Whether relays anchor media, and each relay's RTP/RTCP port range. */
-  public record Media(boolean relay, int portMin, int portMax) {}
+  /**
+   * Whether relays anchor media, each relay's RTP/RTCP port range, and how long an answered call
+   * not on hold may pass no media either way before the proxy ends it (0: never; a snapshot from
+   * before the setting reads 0, as it behaved).
+   */
+  public record Media(boolean relay, int portMin, int portMax, int silenceTimeoutSeconds) {}
 
   /** How fast a carrier is given up and declared down or up. */
   public record Failover(

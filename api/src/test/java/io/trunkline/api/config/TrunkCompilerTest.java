@@ -41,7 +41,7 @@ class TrunkCompilerTest {
             new TrunkConfig.Listener(
                 5060, 5061, List.of("UDP", "TCP"), null, null, List.of("MD5")));
     assertThat(config.qos()).isEqualTo(new TrunkConfig.Qos(24, 46));
-    assertThat(config.media()).isEqualTo(new TrunkConfig.Media(true, 20000, 29999));
+    assertThat(config.media()).isEqualTo(new TrunkConfig.Media(true, 20000, 29999, 30));
     assertThat(config.failover()).isEqualTo(new TrunkConfig.Failover(2000, 10, 3, 2));
     assertThat(config.quota()).isEqualTo(new TrunkConfig.Quota(20, 0));
     assertThat(config.maxCallDurationSeconds()).isEqualTo(14400);
@@ -294,6 +294,20 @@ class TrunkCompilerTest {
             tuple(
                 Problem.INVALID_TRUNK, "emergency carrier carrier-z is not a carrier of the trunk"),
             tuple(Problem.INVALID_TRUNK, "emergency extraChannels -1 is outside 0-1000"));
+  }
+
+  @Test
+  void aSnapshotWrittenBeforeTheSilenceTimeoutEndsNoCallForSilence() {
+    TrunkConfig config =
+        TrunkConfigJson.read(
+            """
+            {"listener": {"port": 5060, "tlsPort": 5061, "transports": ["UDP"]},
+             "media": {"relay": true, "portMin": 20000, "portMax": 29999},
+             "zones": [], "carriers": [], "lines": [], "routes": []}
+            """,
+            TrunkConfig.class);
+
+    assertThat(config.media()).isEqualTo(new TrunkConfig.Media(true, 20000, 29999, 0));
   }
 
   @Test

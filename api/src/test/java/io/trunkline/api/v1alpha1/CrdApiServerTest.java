@@ -92,6 +92,7 @@ class CrdApiServerTest {
         .containsExactly(SipTransport.UDP, SipTransport.TCP);
     assertThat(full.getSpec().getMedia().getMode()).isEqualTo(MediaMode.Relay);
     assertThat(full.getSpec().getMedia().getPortMin()).isEqualTo(20000);
+    assertThat(full.getSpec().getMedia().getSilenceTimeoutSeconds()).isEqualTo(30);
     assertThat(full.getSpec().getScaling().getMode()).isEqualTo(ScalingMode.Operator);
     assertThat(full.getSpec().getScaling().getSessionsPerReplica()).isEqualTo(200);
     // No schema default: a trunk without its own drain bound takes the operator's.
@@ -216,6 +217,8 @@ class CrdApiServerTest {
           CEL NodePort without a port | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {exposure: {type: NodePort}}} | spec.sip.exposure | nodePort is required when type is NodePort
           CEL node port elsewhere     | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {exposure: {type: LoadBalancer, nodePort: 30560}}} | spec.sip.exposure | nodePort and tlsNodePort apply to type NodePort only
           CEL NodePort TLS port       | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {transports: [UDP, TLS], tlsSecret: t, exposure: {type: NodePort, nodePort: 30560}}} | spec.sip | exposure.tlsNodePort is required when a NodePort trunk takes TLS
+          silence timeout negative    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], media: {silenceTimeoutSeconds: -1}} | spec.media.silenceTimeoutSeconds | should be greater than or equal to 0
+          silence beyond relay memory | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], media: {silenceTimeoutSeconds: 51}} | spec.media.silenceTimeoutSeconds | should be less than or equal to 50
           CEL RTP ports start even    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], media: {portMin: 20001}}       | spec.media | portMin must be even
           CEL PBX admission empty     | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], pbx: {}}                       | spec.pbx | admit the PBX by sources, by credentialsSecret, or both
           emergency without numbers   | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], emergency: {carriers: [a]}}                   | spec.emergency.numbers       | Required value

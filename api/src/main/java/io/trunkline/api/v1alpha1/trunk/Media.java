@@ -41,6 +41,17 @@ public class Media {
   @JsonPropertyDescription("Last port of each relay's RTP/RTCP range.")
   private Integer portMax;
 
+  @Default("" + Defaults.SILENCE_TIMEOUT_SECONDS)
+  @Min(0)
+  @Max(50)
+  @JsonPropertyDescription(
+      "Seconds without RTP or RTCP in either direction through the relay after which the proxy"
+          + " ends an answered call with a BYE to both parties and frees its channels (a phone"
+          + " that crashed, a network that dropped). Calls on hold (sendonly, recvonly, inactive)"
+          + " are never ended for silence. 0 turns it off; at most 50, since a relay forgets a"
+          + " session after 60 s without media. Applies to mode Relay.")
+  private Integer silenceTimeoutSeconds;
+
   public MediaMode getMode() {
     return mode;
   }
@@ -71,5 +82,13 @@ public class Media {
 
   public void setPortMax(Integer portMax) {
     this.portMax = portMax;
+  }
+
+  public Integer getSilenceTimeoutSeconds() {
+    return silenceTimeoutSeconds;
+  }
+
+  public void setSilenceTimeoutSeconds(Integer silenceTimeoutSeconds) {
+    this.silenceTimeoutSeconds = silenceTimeoutSeconds;
   }
 }
