@@ -22,6 +22,7 @@ public final class ProxyMetrics implements CarrierProber.Reports {
   private final String trunk;
   private final Counter calls;
   private final Counter handedOver;
+  private final Counter unknownMember;
   private final Map<RejectReason, Counter> rejects = new ConcurrentHashMap<>();
   private final Map<Integer, Counter> responses = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> carrierUp = new ConcurrentHashMap<>();
@@ -33,6 +34,11 @@ public final class ProxyMetrics implements CarrierProber.Reports {
     this.handedOver =
         Counter.builder("trunkline.pool.handed.over")
             .description("requests handed to the proxy of the pool that owns their call")
+            .tag("trunk", trunk)
+            .register(registry);
+    this.unknownMember =
+        Counter.builder("trunkline.pool.unknown.member")
+            .description("requests handed over by a proxy not yet known as a member, dropped")
             .tag("trunk", trunk)
             .register(registry);
   }
@@ -99,6 +105,18 @@ public final class ProxyMetrics implements CarrierProber.Reports {
   /** A request handed to the proxy of the pool that owns its call. */
   public void handedOver() {
     handedOver.increment();
+  }
+
+  /**
+   * A request handed over by a proxy this one has not found among the members yet, dropped until a
+   * look-up tells (its retransmission comes then).
+   */
+  public void unknownMember() {
+    unknownMember.increment();
+  }
+
+  public double unknownMemberCount() {
+    return unknownMember.count();
   }
 
   public double handedOverCount() {

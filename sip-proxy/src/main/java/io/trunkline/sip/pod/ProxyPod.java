@@ -26,6 +26,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.security.Security;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -318,6 +319,10 @@ public final class ProxyPod implements AutoCloseable {
 
   public static void main(String[] args) throws Exception {
     InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
+    // The pool's members and relays are found by DNS every few seconds as pods come and go; the
+    // JVM would answer from its own cache for 30 s, so a new pod would stay unknown to the others
+    // that long (and they to it). Set before the first look-up, which fixes the cache's policy.
+    Security.setProperty("networkaddress.cache.ttl", "1");
     Options options;
     try {
       options = Options.parse(System.getenv());

@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -37,17 +39,33 @@ public final class Members implements AutoCloseable {
    */
   private static final long DOWN_NANOS = Duration.ofSeconds(5).toNanos();
 
+  /**
+   * How fresh a look-up must be to trust it over a request that says it was handed over by a
+   * member: DNS answers for a new pod within a second or two of its address (CoreDNS's TTL is 5 s,
+   * the JVM's cache is set to 1 s in {@link io.trunkline.sip.pod.ProxyPod}).
+   */
+  private static final long FRESH_NANOS = Duration.ofSeconds(1).toNanos();
+
   private final InetSocketAddress self;
   private final Map<InetSocketAddress, Long> downUntil = new ConcurrentHashMap<>();
   private volatile List<InetSocketAddress> live;
   private volatile boolean leaving;
   private ScheduledExecutorService following;
+  private List<HostPort> names = List.of();
+  private final AtomicBoolean lookUpPending = new AtomicBoolean();
+  private final LongSupplier nanos;
+  private volatile long lookedUpAt;
 
   /**
    * @param self this member's own address in the pool (its pod's, not the trunk's)
    */
   public Members(InetSocketAddress self, Collection<InetSocketAddress> found) {
+    this(self, found, System::nanoTime);
+  }
+
+  private Members(InetSocketAddress self, Collection<InetSocketAddress> found, LongSupplier nanos) {
     this.self = self;
+    this.nanos = nanos;
     update(found);
   }
 
@@ -61,10 +79,16 @@ public final class Members implements AutoCloseable {
    * (one address per pod), or the members' own addresses. A failed look-up keeps the last members.
    */
   public static Members following(InetSocketAddress self, List<HostPort> names) {
-    Members members = new Members(self, List.of());
+    return following(self, names, System::nanoTime);
+  }
+
+  /** {@link #following(InetSocketAddress, List)} on the clock {@code nanos}. */
+  static Members following(InetSocketAddress self, List<HostPort> names, LongSupplier nanos) {
+    Members members = new Members(self, List.of(), nanos);
     if (names.isEmpty()) {
       return members;
     }
+    members.names = List.copyOf(names);
     members.lookUp(names);
     members.following =
         Executors.newSingleThreadScheduledExecutor(
@@ -79,18 +103,51 @@ public final class Members implements AutoCloseable {
   }
 
   private void lookUp(List<HostPort> names) {
+    long started = nanos.getAsLong();
     List<InetSocketAddress> found = new ArrayList<>();
-    for (HostPort name : names) {
-      try {
-        for (InetAddress address : InetAddress.getAllByName(name.host())) {
-          found.add(new InetSocketAddress(address, name.port()));
+    try {
+      for (HostPort name : names) {
+        try {
+          for (InetAddress address : InetAddress.getAllByName(name.host())) {
+            found.add(new InetSocketAddress(address, name.port()));
+          }
+        } catch (UnknownHostException e) {
+          LOG.log(System.Logger.Level.WARNING, "pool members {0} do not resolve now", name);
+          return;
         }
-      } catch (UnknownHostException e) {
-        LOG.log(System.Logger.Level.WARNING, "pool members {0} do not resolve now", name);
-        return;
       }
+      update(found);
+    } finally {
+      // Also after a failure: what DNS could say now, it said.
+      lookedUpAt = started;
     }
-    update(found);
+  }
+
+  /**
+   * Whether {@code sender}, which is no member as far as this one knows, may be one it has not
+   * found yet: members look each other up every few seconds, so a new pod may hand a call to one
+   * that does not know it. Unless the last look-up is fresh, this looks the members up again at
+   * once and answers true: the caller then drops the request, whose retransmission (RFC 3261
+   * §17.1.1.2, T1 = 500 ms) comes when the look-up has told whether the sender is a member.
+   */
+  public boolean mayBeNewMember(InetSocketAddress sender) {
+    if (following == null || isMember(sender)) {
+      return false;
+    }
+    if (nanos.getAsLong() - lookedUpAt < FRESH_NANOS) {
+      return false;
+    }
+    if (lookUpPending.compareAndSet(false, true)) {
+      following.execute(
+          () -> {
+            try {
+              lookUp(names);
+            } finally {
+              lookUpPending.set(false);
+            }
+          });
+    }
+    return true;
   }
 
   @Override
@@ -115,7 +172,7 @@ public final class Members implements AutoCloseable {
    * goes to another.
    */
   public void refused(InetSocketAddress member) {
-    downUntil.put(member, System.nanoTime() + DOWN_NANOS);
+    downUntil.put(member, nanos.getAsLong() + DOWN_NANOS);
   }
 
   private boolean down(InetSocketAddress member) {
@@ -123,7 +180,7 @@ public final class Members implements AutoCloseable {
     if (until == null) {
       return false;
     }
-    if (System.nanoTime() - until > 0) {
+    if (nanos.getAsLong() - until > 0) {
       downUntil.remove(member, until);
       return false;
     }

@@ -178,6 +178,21 @@ final class RequestForwarder {
     sender.send(copy, Transport.UDP, owner, () -> members.refused(owner));
   }
 
+  /**
+   * Whether {@code request} looks handed over by a proxy of a pool at {@code sender}: its top Via
+   * is a Trunkline proxy's stateless one (§16.11) at the very address it came from.
+   */
+  static boolean handedOverBy(SIPRequest request, InetSocketAddress sender) {
+    Via via = request.getTopmostVia();
+    String branch = via == null ? null : via.getBranch();
+    String host = via == null ? null : Members.addressLiteral(via.getHost());
+    return branch != null
+        && branch.startsWith(BRANCH_PREFIX)
+        && host != null
+        && via.getPort() == sender.getPort()
+        && new InetSocketAddress(host, via.getPort()).getAddress().equals(sender.getAddress());
+  }
+
   /** A branch for a request forwarded statelessly: the same for each retransmission (§16.11). */
   static String statelessBranch(SIPRequest request) {
     return BRANCH_PREFIX + hash(request.getTopmostVia().getBranch());

@@ -191,6 +191,14 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     Members members = pool.members();
     // A request from another proxy of the pool was handed over by the one that received it.
     boolean handedOver = members.isPeer(inbound.remote());
+    if (!handedOver
+        && inbound.transport() == Transport.UDP
+        && RequestForwarder.handedOverBy(request, inbound.remote())
+        && members.mayBeNewMember(inbound.remote())) {
+      // Not served as a stranger's (its sender would be a pod, not the caller): dropped, counted.
+      metrics.unknownMember();
+      return;
+    }
     InetSocketAddress owner =
         handedOver
             ? ownership.ownerWhileLeaving(request, inbound.remote())

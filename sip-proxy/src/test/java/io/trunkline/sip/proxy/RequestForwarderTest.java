@@ -137,6 +137,41 @@ class RequestForwarderTest {
     assertThat(forwarder.markedOwner(parse(SampleMessages.INVITE))).isNull();
   }
 
+  @Test
+  void aRequestHandedOverByAMemberIsToldFromOneAPhoneSent() {
+    InetSocketAddress self = new InetSocketAddress("10.244.0.7", 5060);
+    List<SIPMessage> sent = new ArrayList<>();
+    RequestForwarder pooled =
+        new RequestForwarder(
+            new SipProxy.Settings("sip.example.com", 5060, 5061),
+            new SipSender() {
+              @Override
+              public void reply(InboundMessage request, byte[] response) {}
+
+              @Override
+              public void send(SIPMessage message, Transport transport, InetSocketAddress to) {
+                sent.add(message);
+              }
+            },
+            new Members(self, List.of(new InetSocketAddress("10.244.0.8", 5060))));
+    SIPRequest invite = parse(SampleMessages.INVITE);
+
+    pooled.handOver(invite, new InetSocketAddress("10.244.0.8", 5060));
+
+    SIPRequest handedOver = (SIPRequest) sent.get(0);
+    assertThat(RequestForwarder.handedOverBy(handedOver, self)).isTrue();
+    assertThat(RequestForwarder.handedOverBy(handedOver, new InetSocketAddress("10.244.0.9", 5060)))
+        .as("another sender than the Via's")
+        .isFalse();
+    InetSocketAddress phone =
+        new InetSocketAddress(
+            invite.getTopmostVia().getHost(),
+            invite.getTopmostVia().getPort() > 0 ? invite.getTopmostVia().getPort() : 5060);
+    assertThat(RequestForwarder.handedOverBy(invite, phone))
+        .as("the phone's own request")
+        .isFalse();
+  }
+
   private static SIPRequest parse(String text) {
     return (SIPRequest) parseMessage(text);
   }

@@ -1,0 +1,48 @@
+package io.trunkline.sip.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.trunkline.process.settings.HostPort;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Which senders of handed-over requests a member waits on a fresh look-up for. */
+class MembersTest {
+
+  private static final InetSocketAddress SELF = new InetSocketAddress("127.0.0.1", 5060);
+  private static final InetSocketAddress OTHER = new InetSocketAddress("127.0.0.2", 5060);
+  private static final InetSocketAddress STRANGER = new InetSocketAddress("127.0.0.3", 5060);
+
+  private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+
+  @Test
+  void aStrangerIsLookedUpOnceUnlessTheLastLookUpIsFresh() {
+    try (Members members =
+        Members.following(
+            SELF,
+            List.of(new HostPort("127.0.0.1", 5060), new HostPort("127.0.0.2", 5060)),
+            clock::get)) {
+      assertThat(members.mayBeNewMember(OTHER)).as("a member found").isFalse();
+      assertThat(members.mayBeNewMember(STRANGER)).as("just looked up").isFalse();
+
+      clock.addAndGet(Duration.ofSeconds(2).toNanos());
+
+      assertThat(members.mayBeNewMember(STRANGER)).as("looked up 2 s ago").isTrue();
+      // The look-up it started runs on the members' thread; once done, the stranger is one.
+      await().atMost(Duration.ofSeconds(5)).until(() -> !members.mayBeNewMember(STRANGER));
+      assertThat(members.isPeer(STRANGER)).isFalse();
+      assertThat(members.isPeer(OTHER)).isTrue();
+    }
+  }
+
+  @Test
+  void aProxyWithNoMembersToFollowWaitsForNoLookUp() {
+    Members members = new Members(SELF, List.of(OTHER));
+
+    assertThat(members.mayBeNewMember(STRANGER)).isFalse();
+  }
+}
