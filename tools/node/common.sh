@@ -31,6 +31,13 @@ API_PORT=6443
 ETCD_PORT=23790          # off the default 2379 so a test etcd can run beside the node
 CNI_NET=trunkline-node
 FWD_CHAIN=TRUNKLINE-NODE-FWD
+# "Outside the cluster": a network namespace joined to the machine by a veth pair, for the
+# peers a trunk serves (PBXs, phones, carriers). Its traffic reaches the node as a remote
+# host's would (PREROUTING, not OUTPUT), so node ports keep its source address.
+OUTSIDE_NS=tlnode-outside
+OUTSIDE_IF=tlnode-out    # the machine's end of the veth pair
+OUTSIDE_GW=10.250.1.1    # the machine's address on it: the outside's way to the node
+OUTSIDE_IPS=(10.250.1.2 10.250.1.3 10.250.1.4)
 
 log() { echo "[trunkline-node] $*"; }
 die() { echo "[trunkline-node] ERROR: $*" >&2; exit 1; }

@@ -3,7 +3,8 @@
 # state it is in (also after a half-failed up.sh): its processes (daemons whose arguments name
 # the state dir, containerd shims and the container processes under them, which ignore SIGTERM
 # as PID 1 of their namespaces), mounts under the state dir (container root filesystems,
-# volumes, network namespaces), the pod bridge and the node interface (tlnode0), the
+# volumes, network namespaces), the outside network namespace and the processes in it, the pod
+# bridge and the node interface (tlnode0), the
 # iptables-legacy chains of kube-proxy, kubelet, CNI and up.sh, CNI cache files, the kernel
 # settings it changed, and finally the state dir. Idempotent; safe to run twice.
 # Usage: down.sh [--quiet]
@@ -100,10 +101,16 @@ for _ in 1 2 3 4 5; do
   done
 done
 
+if ip netns list | grep -qx "$OUTSIDE_NS\( (id: [0-9]*)\)\?"; then
+  mapfile -t pids < <(ip netns pids "$OUTSIDE_NS")
+  ((${#pids[@]} == 0)) || kill -KILL "${pids[@]}" 2>/dev/null || true
+  say "removing network namespace $OUTSIDE_NS"
+  ip netns del "$OUTSIDE_NS"
+fi
 for link in $(ip -o link show master "$BRIDGE" 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do
   ip link del "$link" 2>/dev/null || true
 done
-for dev in "$BRIDGE" "$NODE_IF"; do
+for dev in "$OUTSIDE_IF" "$BRIDGE" "$NODE_IF"; do
   if ip link show "$dev" >/dev/null 2>&1; then
     say "removing interface $dev"
     ip link del "$dev"

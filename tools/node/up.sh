@@ -11,7 +11,9 @@
 #   pods 10.244.0.0/24 on bridge tlnode-br0 (gateway 10.244.0.1), CNI bridge+host-local+portmap;
 #   services 10.96.0.0/16 (routed into tlnode0 so unused service IPs never leave the machine),
 #   kubernetes 10.96.0.1, kube-dns 10.96.0.10; iptables-legacy for kube-proxy and CNI.
-#   A FORWARD guard drops anything routed between the pod bridge and any other interface.
+#   A FORWARD guard drops anything routed between the pod bridge and any other interface but
+#   the outside: network namespace tlnode-outside (10.250.1.2 to .4 on 10.250.1.0/24, gateway
+#   10.250.1.1 on this machine's end tlnode-out), where tests run the peers outside the cluster.
 #
 # State, logs, PID files and certificates live in $TRUNKLINE_NODE_DIR (default
 # /tmp/trunkline-node); the admin kubeconfig is $TRUNKLINE_NODE_DIR/kubeconfig.
@@ -40,6 +42,7 @@ daemons=(etcd kube-apiserver kube-controller-manager kube-scheduler containerd k
 healthy() { # the last up.sh completed (up.ok) and everything still answers
   local d
   [[ -f $state/up.ok ]] || return 1
+  ip netns exec "$OUTSIDE_NS" true 2>/dev/null || return 1
   for d in "${daemons[@]}"; do pid_alive "$d" || return 1; done
   "$bin_dir/kubectl" --kubeconfig "$kubeconfig" --request-timeout=5s get --raw /readyz >/dev/null 2>&1 || return 1
   [[ "$(kubectl get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" == True ]] || return 1
@@ -122,7 +125,17 @@ ip link add "$NODE_IF" type bridge # portless: a local address, and a sink for u
 ip addr add "$NODE_IP/32" dev "$NODE_IF"
 ip link set "$NODE_IF" up
 ip route add "$SERVICE_CIDR" dev "$NODE_IF"
+ip netns add "$OUTSIDE_NS"
+ip link add "$OUTSIDE_IF" type veth peer name eth0 netns "$OUTSIDE_NS"
+ip addr add "$OUTSIDE_GW/24" dev "$OUTSIDE_IF"
+ip link set "$OUTSIDE_IF" up
+ip -n "$OUTSIDE_NS" link set lo up
+for ip in "${OUTSIDE_IPS[@]}"; do ip -n "$OUTSIDE_NS" addr add "$ip/24" dev eth0; done
+ip -n "$OUTSIDE_NS" link set eth0 up
+ip -n "$OUTSIDE_NS" route add default via "$OUTSIDE_GW"
 iptables-legacy -N "$FWD_CHAIN"
+iptables-legacy -A "$FWD_CHAIN" -i "$BRIDGE" -o "$OUTSIDE_IF" -j ACCEPT
+iptables-legacy -A "$FWD_CHAIN" -i "$OUTSIDE_IF" -o "$BRIDGE" -j ACCEPT
 iptables-legacy -A "$FWD_CHAIN" -i "$BRIDGE" ! -o "$BRIDGE" -j DROP
 iptables-legacy -A "$FWD_CHAIN" -o "$BRIDGE" ! -i "$BRIDGE" -j DROP
 iptables-legacy -I FORWARD 1 -j "$FWD_CHAIN"

@@ -75,10 +75,8 @@ class NodePortNodeTest {
   }
 
   @AfterAll
-  static void closeClient() {
-    if (client != null) {
-      client.close();
-    }
+  static void removeTheExample() {
+    OperatorInstall.removeExample(node, client, NAMESPACE);
   }
 
   @Test

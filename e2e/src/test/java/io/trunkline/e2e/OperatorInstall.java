@@ -1,8 +1,10 @@
 package io.trunkline.e2e;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.trunkline.testing.kube.KubeNode;
 import io.trunkline.testing.kube.TestBinaries;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The operator as a platform team installs it: this build's images on the node, then the chart,
@@ -40,5 +42,21 @@ final class OperatorInstall {
         "--timeout",
         "5m");
     installed = true;
+  }
+
+  /**
+   * Removes a test's example and closes its client, whatever else failed: its pods hold host ports
+   * and node ports another test's trunk may need on this one node.
+   */
+  static void removeExample(KubeNode node, KubernetesClient client, String namespace) {
+    try {
+      if (node != null) {
+        node.deleteNamespace(namespace, Duration.ofMinutes(3));
+      }
+    } finally {
+      if (client != null) {
+        client.close();
+      }
+    }
   }
 }

@@ -67,10 +67,8 @@ class SmallOfficeNodeTest {
   }
 
   @AfterAll
-  static void closeClient() {
-    if (client != null) {
-      client.close();
-    }
+  static void removeTheExample() {
+    OperatorInstall.removeExample(node, client, NAMESPACE);
   }
 
   @Test

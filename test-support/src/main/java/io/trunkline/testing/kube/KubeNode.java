@@ -30,10 +30,12 @@ public final class KubeNode {
 
   private final Path kubeconfig;
   private final String address;
+  private final OutsideNetwork outside;
 
-  private KubeNode(Path kubeconfig, String address) {
+  private KubeNode(Path kubeconfig, String address, OutsideNetwork outside) {
     this.kubeconfig = kubeconfig;
     this.address = address;
+    this.outside = outside;
   }
 
   /** The node of this test run, started on first use. */
@@ -60,7 +62,7 @@ public final class KubeNode {
         }
       }
       Path kubeconfig = stateFolder().resolve("kubeconfig");
-      shared = new KubeNode(kubeconfig, internalAddress(kubeconfig));
+      shared = new KubeNode(kubeconfig, internalAddress(kubeconfig), OutsideNetwork.read());
     }
     return shared;
   }
@@ -84,6 +86,11 @@ public final class KubeNode {
     return address;
   }
 
+  /** Where peers run that must be outside the cluster, with addresses of their own. */
+  public OutsideNetwork outside() {
+    return outside;
+  }
+
   /** A client with the admin's rights; close it. */
   public KubernetesClient client() {
     return client(kubeconfig);
@@ -97,6 +104,30 @@ public final class KubeNode {
           .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
           .createOr(NonDeletingOperation::update);
     }
+  }
+
+  /**
+   * Deletes namespace {@code name} and waits until it is gone, without its pods' grace periods: a
+   * proxy's drain would wait up to its bound for calls a test abandoned (its sipp killed), and the
+   * next test needs the node's host ports free. The namespace is marked for deletion first, so no
+   * pod is created in it again; its pods are then removed at once. The namespace controller, which
+   * had put off its next look for the pods' grace period (up to a proxy's drain bound), is woken by
+   * an update of the namespace.
+   */
+  public void deleteNamespace(String name, Duration limit) {
+    kubectl("delete", "namespace", name, "--ignore-not-found", "--wait=false");
+    kubectl(
+        "delete",
+        "pods",
+        "--all",
+        "--namespace",
+        name,
+        "--ignore-not-found",
+        "--grace-period=0",
+        "--force");
+    // Fails only when the namespace is gone already, which is what is wanted.
+    tool("kubectl", "annotate", "namespace", name, "trunkline.io/removal=forced", "--overwrite");
+    kubectl("wait", "--for=delete", "namespace/" + name, "--timeout=" + limit.toSeconds() + "s");
   }
 
   /** Imports image tarballs (Jib's docker-archive tars) into the node's containerd. */

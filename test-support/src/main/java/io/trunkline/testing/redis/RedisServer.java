@@ -72,6 +72,10 @@ public final class RedisServer implements AutoCloseable {
                       address,
                       "--port",
                       Integer.toString(port),
+                      // Bound to one address of this machine, which may not be loopback (pods
+                      // reach it on a node's address); protected mode would refuse them.
+                      "--protected-mode",
+                      "no",
                       "--save",
                       "",
                       "--appendonly",

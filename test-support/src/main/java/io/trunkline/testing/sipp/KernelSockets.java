@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads which IPv4 sockets are bound from {@code /proc/net/{udp,tcp}{,6}}, without touching the
- * ports themselves. Addresses there are the network-order bytes printed as a native integer, so on
- * a little-endian machine 127.0.0.11 reads {@code 0B00007F}.
+ * Reads which IPv4 sockets are bound from a process's {@code /proc/<pid>/net/{udp,tcp}{,6}}, the
+ * tables of the network namespace it runs in, without touching the ports themselves. Addresses
+ * there are the network-order bytes printed as a native integer, so on a little-endian machine
+ * 127.0.0.11 reads {@code 0B00007F}.
  */
 final class KernelSockets {
 
@@ -26,25 +27,32 @@ final class KernelSockets {
 
   private KernelSockets() {}
 
-  /** Whether a UDP socket is bound to {@code address:port} or to the wildcard address and port. */
-  static boolean udpBound(String address, int port) throws IOException {
-    return holds("udp", address, port, null);
+  /**
+   * Whether a UDP socket is bound to {@code address:port}, or to the wildcard address and port, in
+   * the network namespace of process {@code pid}.
+   */
+  static boolean udpBound(long pid, String address, int port) throws IOException {
+    return holds(pid, "udp", address, port, null);
   }
 
-  /** Whether a TCP socket listens on {@code address:port} or on the wildcard address and port. */
-  static boolean tcpListening(String address, int port) throws IOException {
-    return holds("tcp", address, port, TCP_LISTEN);
+  /**
+   * Whether a TCP socket listens on {@code address:port}, or on the wildcard address and port, in
+   * the network namespace of process {@code pid}.
+   */
+  static boolean tcpListening(long pid, String address, int port) throws IOException {
+    return holds(pid, "tcp", address, port, TCP_LISTEN);
   }
 
   /**
    * Looks in both tables of a protocol: an IPv4 socket (sipp's) is in {@code /proc/net/udp}, a
    * dual-stack one (the JDK's) in {@code /proc/net/udp6} under the IPv4-mapped address.
    */
-  private static boolean holds(String protocol, String address, int port, String state)
+  private static boolean holds(long pid, String protocol, String address, int port, String state)
       throws IOException {
     String v4 = hex(address);
-    return holds(Path.of("/proc/net", protocol), v4, WILDCARD, port, state)
-        || holds(Path.of("/proc/net", protocol + "6"), V4_MAPPED + v4, WILDCARD_6, port, state);
+    Path tables = Path.of("/proc", Long.toString(pid), "net");
+    return holds(tables.resolve(protocol), v4, WILDCARD, port, state)
+        || holds(tables.resolve(protocol + "6"), V4_MAPPED + v4, WILDCARD_6, port, state);
   }
 
   private static boolean holds(Path table, String wanted, String wildcard, int port, String state)

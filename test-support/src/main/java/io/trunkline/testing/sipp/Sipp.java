@@ -40,6 +40,7 @@ public final class Sipp {
   private int calls;
   private Duration timeout = Duration.ofSeconds(30);
   private String name;
+  private String networkNamespace;
 
   private Sipp(Scenario scenario) {
     this.scenario = scenario;
@@ -69,9 +70,11 @@ public final class Sipp {
     return new Sipp(new Scenario(scenarioName, null, resource));
   }
 
-  /** Address and port sipp binds: loopback, or an address the tests gave this machine. */
+  /**
+   * Address and port sipp binds: loopback, an address the tests gave this machine, or one of the
+   * {@link #inNetworkNamespace network namespace} sipp runs in (there a port must be named).
+   */
   public Sipp local(String address, int port) {
-    LoopbackPorts.loopback(address);
     this.localAddress = address;
     this.localPort = port;
     return this;
@@ -134,13 +137,27 @@ public final class Sipp {
     return this;
   }
 
+  /**
+   * Runs sipp in network namespace {@code namespace} ({@code ip netns exec}), as a peer on another
+   * host would be: one a test or tools/node/up.sh created.
+   */
+  public Sipp inNetworkNamespace(String namespace) {
+    this.networkNamespace = namespace;
+    return this;
+  }
+
   /** Starts sipp with {@code workDir} as its working folder for logs and statistics. */
   public SippProcess start(Path workDir) {
     if (calls == 0) {
       throw new IllegalStateException("set calls(n): every sipp run must be bounded in count");
     }
-    if (localPort == 0) {
-      localPort = LoopbackPorts.freePort(localAddress);
+    if (networkNamespace == null) {
+      LoopbackPorts.loopback(localAddress);
+      if (localPort == 0) {
+        localPort = LoopbackPorts.freePort(localAddress);
+      }
+    } else if (localPort == 0) {
+      throw new IllegalStateException("name the port sipp binds in " + networkNamespace);
     }
     try {
       Files.createDirectories(workDir);
@@ -149,6 +166,10 @@ public final class Sipp {
       Path messages = workDir.resolve(name + "-messages.log");
       Path screen = workDir.resolve(name + "-screen.log");
       List<String> command = new ArrayList<>();
+      if (networkNamespace != null) {
+        // ip execs sipp in the namespace: the process is sipp's own, killed like any other.
+        command.addAll(List.of("ip", "netns", "exec", networkNamespace));
+      }
       command.add(binary());
       command.addAll(scenario.options(workDir));
       if (remote != null) {

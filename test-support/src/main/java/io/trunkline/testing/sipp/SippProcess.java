@@ -126,8 +126,8 @@ public final class SippProcess implements AutoCloseable {
   private boolean portTaken() {
     try {
       return transport == SippTransport.UDP
-          ? KernelSockets.udpBound(localAddress, localPort)
-          : KernelSockets.tcpListening(localAddress, localPort);
+          ? KernelSockets.udpBound(process.pid(), localAddress, localPort)
+          : KernelSockets.tcpListening(process.pid(), localAddress, localPort);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

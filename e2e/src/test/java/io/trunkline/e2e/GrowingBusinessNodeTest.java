@@ -1,0 +1,276 @@
+package io.trunkline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.testing.kube.KubeNode;
+import io.trunkline.testing.kube.OutsideNetwork;
+import io.trunkline.testing.kube.TestBinaries;
+import io.trunkline.testing.redis.RedisServer;
+import io.trunkline.testing.sipp.Sipp;
+import io.trunkline.testing.sipp.SippProcess;
+import io.trunkline.testing.sipp.SippResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * examples/growing-business on the node: a 20-channel trunk on node port 30060 whose two proxies
+ * count its channels together in a Redis. Its PBX and its carrier run outside the cluster (the
+ * node's outside network namespace), so the PBX's packets reach the node port as a remote host's
+ * would and the proxies admit it by its own address (externalTrafficPolicy Local). The Redis runs
+ * on the node's address outside the cluster, as a managed Redis would. Only the addresses of the
+ * example change: the PBX's source, the carrier's address and the store's.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GrowingBusinessNodeTest {
+
+  private static final Path EXAMPLE =
+      TestBinaries.repositoryRoot().resolve("examples/growing-business");
+  private static final String NAMESPACE = "acme";
+  private static final int NODE_PORT = 30060;
+  private static final String NATIONAL = "+4930555000";
+  private static final Duration POD_START = Duration.ofMinutes(5);
+  private static final Map<String, String> PROXIES = Map.of("app.kubernetes.io/name", "sip-proxy");
+
+  /** A Prometheus sample line of a metric with labels: {@code name{labels} value}. */
+  private static final String SAMPLE = "(?m)^%s\\{[^}]*} ([0-9.eE+-]+)$";
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private static KubeNode node;
+  private static KubernetesClient client;
+  private static OutsideNetwork outside;
+  private static RedisServer redis;
+  private static SippProcess carrierAnswers;
+  private static String pbx;
+  private static String carrier;
+  private static int carrierPort;
+
+  @TempDir static Path state;
+  @TempDir Path work;
+
+  @BeforeAll
+  static void installTheChartAndTheExampleWithThisMachinesAddresses() throws IOException {
+    node = KubeNode.shared();
+    client = node.client();
+    outside = node.outside();
+    pbx = outside.addresses().get(0);
+    carrier = outside.addresses().get(1);
+    carrierPort = outside.port();
+    redis = RedisServer.start(node.address(), state.resolve("redis"));
+    // From the start: the proxies probe the carrier with OPTIONS and route no call to it until
+    // it answers them.
+    carrierAnswers = carrierAnswering(state.resolve("carrier"));
+    OperatorInstall.onto(node);
+    node.namespace(NAMESPACE);
+    for (String file : List.of("secrets.yaml", "routes.yaml")) {
+      node.kubectl("apply", "--namespace", NAMESPACE, "-f", EXAMPLE.resolve(file).toString());
+    }
+    Secret store = client.secrets().inNamespace(NAMESPACE).withName("acme-store").get();
+    client
+        .resource(
+            new SecretBuilder(store)
+                .withData(null)
+                .withStringData(Map.of("address", node.address() + ":" + redis.port()))
+                .build())
+        .inNamespace(NAMESPACE)
+        .update();
+
+    SipTrunk trunk =
+        client
+            .getKubernetesSerialization()
+            .unmarshal(Files.readString(EXAMPLE.resolve("trunk.yaml")), SipTrunk.class);
+    trunk.getSpec().getPbx().setSources(List.of(pbx + "/32"));
+    trunk.getSpec().getCarriers().get(0).setAddress(carrier + ":" + carrierPort);
+    client.resource(trunk).inNamespace(NAMESPACE).createOr(NonDeletingOperation::update);
+  }
+
+  @AfterAll
+  static void removeTheExample() {
+    try {
+      OperatorInstall.removeExample(node, client, NAMESPACE);
+    } finally {
+      if (redis != null) {
+        redis.close();
+      }
+      if (carrierAnswers != null) {
+        carrierAnswers.close();
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theTrunkBecomesReadyWithTwoProxiesOnTheNodePortCountingInTheStore() {
+    NodeWait.until(
+        node,
+        POD_START,
+        () ->
+            readyProxies().size() == 2
+                && "True".equals(trunkCondition("Ready"))
+                && "True".equals(trunkCondition("SharedState"))
+                && readyProxies().stream()
+                    .allMatch(proxy -> sample(proxy, "trunkline_carrier_up") == 1),
+        NAMESPACE,
+        OperatorInstall.NAMESPACE);
+    assertThat(client.services().inNamespace(NAMESPACE).withName("acme-sip").get().getSpec())
+        .satisfies(spec -> assertThat(spec.getType()).isEqualTo("NodePort"))
+        .satisfies(spec -> assertThat(spec.getExternalTrafficPolicy()).isEqualTo("Local"));
+  }
+
+  /**
+   * 21 calls held together, all arriving at one proxy (one flow) and each owned by the proxy its
+   * Call-ID hashes to: 20 are answered, whichever proxy carries them, and the 21st is refused 503
+   * with a Retry-After. Three new calls a second, under the trunk's five, so only its channels
+   * refuse.
+   */
+  @Test
+  @Order(2)
+  void theTwentyFirstConcurrentCallIsRefused503AcrossTheProxies() throws Exception {
+    List<Pod> proxies = readyProxies();
+    assertThat(proxies).hasSize(2);
+    try (SippProcess calls = pbxCalls(21, 15_000).concurrentCalls(21).rate(3).start(work)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> sum(proxies, "trunkline_sessions") == 20);
+      SippResult result = calls.await();
+
+      assertThat(result.statistics().successfulCalls()).as(result.toString()).isEqualTo(20);
+      assertThat(result.statistics().failedCalls()).as(result.toString()).isEqualTo(1);
+      assertThat(Files.readString(result.messageLog())).contains("SIP/2.0 503", "Retry-After:");
+    }
+    // Both proxies carried calls, and they refused one call for the trunk's quota between them.
+    for (Pod proxy : proxies) {
+      assertThat(sample(proxy, "trunkline_calls_total"))
+          .as(proxy.getMetadata().getName())
+          .isPositive();
+    }
+    assertThat(sum(proxies, "trunkline_calls_rejected_total", "reason=\"quota\"")).isEqualTo(1);
+    assertThat(sum(proxies, "trunkline_calls_rejected_total", "reason=\"cps\"")).isZero();
+    await().atMost(Duration.ofSeconds(10)).until(() -> sum(proxies, "trunkline_sessions") == 0);
+  }
+
+  /**
+   * The carrier outside, answering the calls of every test and their BYEs, and the proxies' OPTIONS
+   * probes ({@code -aa}), without which it is out of rotation.
+   */
+  private static SippProcess carrierAnswering(Path work) {
+    return Sipp.bundled("answer")
+        .named("carrier")
+        .inNetworkNamespace(outside.namespace())
+        .local(carrier, carrierPort)
+        .calls(10_000)
+        .option("-aa")
+        .timeout(Duration.ofMinutes(20))
+        .start(work)
+        .awaitListening(Duration.ofSeconds(10));
+  }
+
+  /**
+   * The PBX outside calling a national number through the node port from its one socket, as a PBX
+   * does, answering the proxy's digest challenge with the example's login. Its calls are one flow,
+   * so they all reach the proxy kube-proxy picked for it, which hands each to its owner.
+   */
+  private Sipp pbxCalls(int calls, int holdMillis) {
+    return Sipp.bundled("call-auth")
+        .named("pbx-" + System.nanoTime())
+        .inNetworkNamespace(outside.namespace())
+        .local(pbx, outside.port())
+        .remote(node.address(), NODE_PORT)
+        .calls(calls)
+        .variable("dest", NATIONAL)
+        .option(
+            "-s",
+            "acme-pbx",
+            "-au",
+            "acme-pbx",
+            "-ap",
+            "change-me-pbx",
+            "-d",
+            Integer.toString(holdMillis))
+        .timeout(Duration.ofSeconds(90));
+  }
+
+  private List<Pod> proxies() {
+    return client.pods().inNamespace(NAMESPACE).withLabels(PROXIES).list().getItems();
+  }
+
+  private List<Pod> readyProxies() {
+    return proxies().stream()
+        .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+        .filter(
+            pod ->
+                pod.getStatus().getConditions().stream()
+                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+        .toList();
+  }
+
+  private String trunkCondition(String type) {
+    SipTrunk trunk = client.resources(SipTrunk.class).inNamespace(NAMESPACE).withName("acme").get();
+    if (trunk == null || trunk.getStatus() == null) {
+      return "absent";
+    }
+    return trunk.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .map(c -> c.getStatus())
+        .findFirst()
+        .orElse("absent");
+  }
+
+  private static double sum(List<Pod> pods, String metric, String... labels) {
+    return pods.stream().mapToDouble(pod -> sample(pod, metric, labels)).sum();
+  }
+
+  /** A proxy's metric as Prometheus scrapes it from the pod, summed over the series that match. */
+  private static double sample(Pod pod, String metric, String... labels) {
+    String body = scrape(pod);
+    Matcher series = Pattern.compile(SAMPLE.formatted(Pattern.quote(metric))).matcher(body);
+    double total = 0;
+    while (series.find()) {
+      String line = series.group();
+      if (List.of(labels).stream().allMatch(line::contains)) {
+        total += Double.parseDouble(series.group(1));
+      }
+    }
+    return total;
+  }
+
+  private static String scrape(Pod pod) {
+    URI metrics = URI.create("http://" + pod.getStatus().getPodIP() + ":8080/q/metrics");
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return response.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
