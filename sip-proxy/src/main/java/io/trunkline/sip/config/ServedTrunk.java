@@ -27,6 +27,7 @@ public final class ServedTrunk {
   private final Snapshot snapshot;
   private final Map<String, Line> linesByUser = new HashMap<>();
   private final Map<String, Line> linesByNumber = new HashMap<>();
+  private final Map<String, Carrier> carriersByName = new HashMap<>();
   private final Map<String, InetSocketAddress> carrierAddresses = new HashMap<>();
   private final Map<InetAddress, Carrier> carriersByAddress = new HashMap<>();
   private final Map<String, List<DigestAlgorithm>> lineAlgorithms = new HashMap<>();
@@ -44,6 +45,7 @@ public final class ServedTrunk {
     }
     this.trunkAlgorithms = DigestAlgorithm.offered(config.listener().digestAlgorithms());
     for (Carrier carrier : config.carriers()) {
+      carriersByName.put(carrier.name(), carrier);
       try {
         // Resolved once per snapshot: a DNS lookup per call would put the resolver in every
         // call's setup time. A carrier that does not resolve is unusable until the next snapshot.
@@ -102,6 +104,10 @@ public final class ServedTrunk {
   /** The digest algorithms the PBX is challenged with: the trunk's, most preferred first. */
   public List<DigestAlgorithm> pbxDigestAlgorithms() {
     return trunkAlgorithms;
+  }
+
+  public Optional<Carrier> carrier(String name) {
+    return Optional.ofNullable(carriersByName.get(name));
   }
 
   public Optional<InetSocketAddress> carrierAddress(String name) {

@@ -22,6 +22,7 @@ public final class ProxyMetrics implements CarrierProber.Reports {
   private final String trunk;
   private final Counter calls;
   private final Counter handedOver;
+  private final Counter emergencyCalls;
   private final Counter unknownMember;
   private final Map<RejectReason, Counter> rejects = new ConcurrentHashMap<>();
   private final Map<Integer, Counter> responses = new ConcurrentHashMap<>();
@@ -39,6 +40,11 @@ public final class ProxyMetrics implements CarrierProber.Reports {
     this.unknownMember =
         Counter.builder("trunkline.pool.unknown.member")
             .description("requests handed over by a proxy not yet known as a member, dropped")
+            .tag("trunk", trunk)
+            .register(registry);
+    this.emergencyCalls =
+        Counter.builder("trunkline.emergency.calls")
+            .description("calls to the trunk's emergency numbers, which pass every limit")
             .tag("trunk", trunk)
             .register(registry);
   }
@@ -135,6 +141,15 @@ public final class ProxyMetrics implements CarrierProber.Reports {
 
   public void call() {
     calls.increment();
+  }
+
+  /** A call to an emergency number from a known caller, counted with the calls as well. */
+  public void emergencyCall() {
+    emergencyCalls.increment();
+  }
+
+  public double emergencyCallCount() {
+    return emergencyCalls.count();
   }
 
   public void reject(RejectReason reason) {

@@ -32,7 +32,10 @@ import javax.sip.message.Response;
  * Takes a new INVITE from its arrival to its forwarding: who calls (a carrier by address, a line or
  * the PBX by digest or source network), admission against the quotas (a store round trip in a pool,
  * continued on the call's worker), where the call goes, then the call itself ({@link
- * InviteForwarder}). A CANCEL finds the call at either step.
+ * InviteForwarder}). A CANCEL finds the call at either step. A call from a line or the PBX to one
+ * of the trunk's emergency numbers is authenticated as usual, then admitted past the rate, a busy
+ * line and the channels (up to the trunk's extra ones) and sent to the emergency carriers, past
+ * every RoutePolicy.
  */
 final class CallSetup {
 
@@ -78,30 +81,49 @@ final class CallSetup {
     }
     // Counted once the caller is known: a challenged INVITE and its answer are one call.
     forwarding.metrics().call();
-    Line callee = TargetResolver.calledLine(trunk, request.getRequestURI()).orElse(null);
+    // Only the trunk's own side dials emergency numbers; a carrier's call to one is ordinary.
+    String emergency =
+        fromCarrier.isPresent()
+            ? null
+            : TargetResolver.emergencyNumber(trunk, request.getRequestURI()).orElse(null);
+    Line callee =
+        emergency != null
+            ? null
+            : TargetResolver.calledLine(trunk, request.getRequestURI()).orElse(null);
     boolean fromCarrierSide = fromCarrier.isPresent();
     Line callingLine = caller;
     admitting.add(tx);
-    CompletableFuture<Admission.Verdict> verdict =
-        admission.admit(trunk.config(), caller, callee).toCompletableFuture();
+    CompletableFuture<Admission.Verdict> verdict;
+    if (emergency != null) {
+      forwarding.metrics().emergencyCall();
+      verdict = admission.admitEmergency(trunk.config(), caller).toCompletableFuture();
+    } else {
+      verdict = admission.admit(trunk.config(), caller, callee).toCompletableFuture();
+    }
     if (verdict.isDone()) {
       // Counted in this replica's memory: no hop to take.
       verdict.whenComplete(
-          (v, failure) -> admitted(tx, trunk, fromCarrierSide, callingLine, callee, v, failure));
+          (v, failure) ->
+              admitted(tx, trunk, fromCarrierSide, callingLine, callee, emergency, v, failure));
     } else {
       // Counted in the pool's store: back to the call's worker, where a CANCEL would run.
       verdict.whenCompleteAsync(
-          (v, failure) -> admitted(tx, trunk, fromCarrierSide, callingLine, callee, v, failure),
+          (v, failure) ->
+              admitted(tx, trunk, fromCarrierSide, callingLine, callee, emergency, v, failure),
           forwarding.workers().of(request.getCallId().getCallId()));
     }
   }
 
+  /**
+   * @param emergency the emergency number dialled, or null for an ordinary call
+   */
   private void admitted(
       ServerTransaction tx,
       ServedTrunk trunk,
       boolean fromCarrier,
       Line caller,
       Line callee,
+      String emergency,
       Admission.Verdict verdict,
       Throwable failure) {
     boolean cancelled = !admitting.remove(tx);
@@ -123,7 +145,9 @@ final class CallSetup {
     }
     SIPRequest request = tx.request();
     TargetResolver.Resolution resolution =
-        targets.resolve(trunk, request.getRequestURI(), fromCarrier, caller, callee);
+        emergency != null
+            ? targets.emergency(trunk, emergency)
+            : targets.resolve(trunk, request.getRequestURI(), fromCarrier, caller, callee);
     if (resolution instanceof TargetResolver.Resolution.Refused refused) {
       channels.release();
       refuse(tx, refused.refusal());

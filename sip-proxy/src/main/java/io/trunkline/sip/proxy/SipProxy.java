@@ -41,11 +41,12 @@ import javax.sip.message.Response;
 
 /**
  * A transaction-stateful SIP proxy for one trunk (RFC 3261 §16), as a dispatcher: each request
- * passes the checks every request meets (Max-Forwards, loops, banned sources), then goes to the
- * stage its method and dialog name: the {@link Registrar}, {@link CallSetup} for a new call, the
- * {@link InDialogForwarder} inside one. Every message of a Call-ID is handled on that Call-ID's
- * worker ({@link CallWorkers}), whichever transport brought it. docs/data-plane.md follows an
- * INVITE, a re-INVITE, a BYE and a REGISTER through the stages.
+ * passes the checks every request meets (Max-Forwards, loops, banned sources, save an emergency
+ * call from where the trunk's callers are: {@link EmergencyCallers}), then goes to the stage its
+ * method and dialog name: the {@link Registrar}, {@link CallSetup} for a new call, the {@link
+ * InDialogForwarder} inside one. Every message of a Call-ID is handled on that Call-ID's worker
+ * ({@link CallWorkers}), whichever transport brought it. docs/data-plane.md follows an INVITE, a
+ * re-INVITE, a BYE and a REGISTER through the stages.
  */
 public final class SipProxy implements SipMessageHandler, AutoCloseable {
 
@@ -77,6 +78,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
   private final PoolState pool;
   private final Ownership ownership;
   private final DialogEnder ender;
+  private final EmergencyCallers emergencyCallers;
 
   public SipProxy(
       Supplier<Snapshot> snapshots,
@@ -119,6 +121,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
             metrics,
             clock);
     this.registrar = new Registrar(authenticator, locations, metrics, clock);
+    this.emergencyCallers = new EmergencyCallers(locations, clock);
     Forwarding forwarding =
         new Forwarding(requests, transactions, dialogs, media, prober, workers, metrics, clock);
     this.calls =
@@ -239,7 +242,10 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     boolean inDialog = request.getToTag() != null;
     if (!inDialog
         && (Request.INVITE.equals(method) || Request.REGISTER.equals(method))
-        && authenticator.banned(tx.inbound().origin().getAddress())) {
+        && authenticator.banned(tx.inbound().origin().getAddress())
+        && !(Request.INVITE.equals(method)
+            && emergencyCallers.heardDespiteBan(
+                trunks.get(), request, tx.inbound().origin().getAddress()))) {
       CallSetup.refuse(
           tx,
           Refusal.of(Response.FORBIDDEN, "Too Many Failed Attempts", RejectReason.AUTH),

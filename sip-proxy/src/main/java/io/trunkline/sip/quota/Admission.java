@@ -15,7 +15,9 @@ import javax.sip.message.Response;
 /**
  * Admits a new call against the trunk's quotas in one claim, refused in the order a caller should
  * learn it: the trunk's calls per second, its channels, then the caller's and the callee's line
- * (one call each, so a second call is busy). An admitted call holds its channels until it ends.
+ * (one call each, so a second call is busy). An admitted call holds its channels until it ends. An
+ * emergency call is held to the trunk's channels plus its emergency extra channels, and to nothing
+ * else.
  */
 public final class Admission {
 
@@ -50,9 +52,34 @@ public final class Admission {
         channels.add(new Channel(lineKey(line.name()), line.channels(), false));
       }
     }
+    return claim(trunk, trunk.quota().callsPerSecond(), channels);
+  }
+
+  /**
+   * Admits an emergency call: it spends no calls-per-second token and may exceed the trunk's
+   * channels by its emergency extra channels, beyond which it is refused like any call. The calling
+   * line's channel is counted (the line shows busy to other calls) but never refuses it.
+   *
+   * @param caller the calling line, or null for the PBX
+   */
+  public CompletionStage<Verdict> admitEmergency(TrunkConfig trunk, Line caller) {
+    List<Channel> channels = new ArrayList<>(2);
+    channels.add(
+        new Channel(
+            trunkKey(trunk.trunk()),
+            trunk.quota().channels() + trunk.emergency().extraChannels(),
+            true));
+    if (caller != null) {
+      channels.add(new Channel(lineKey(caller.name()), Integer.MAX_VALUE, false));
+    }
+    return claim(trunk, 0, channels);
+  }
+
+  private CompletionStage<Verdict> claim(
+      TrunkConfig trunk, int callsPerSecond, List<Channel> channels) {
     String claim = claimPrefix + claims.incrementAndGet();
     return quota
-        .claim(claim, rateKey(trunk.trunk()), trunk.quota().callsPerSecond(), channels)
+        .claim(claim, rateKey(trunk.trunk()), callsPerSecond, channels)
         .thenApply(outcome -> verdict(claim, channels, outcome));
   }
 

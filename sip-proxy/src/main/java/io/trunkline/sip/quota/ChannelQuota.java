@@ -36,9 +36,10 @@ public interface ChannelQuota {
   Outcome OVER_RATE = new Outcome.OverRate();
 
   /**
-   * Spends one of {@code rateKey}'s {@code callsPerSecond} (0: no limit), then takes one channel of
-   * each of {@code channels}, all or nothing and exact under races. A token spent on a claim that
-   * finds its channels full stays spent: a PBX retrying a full trunk is still held to its rate.
+   * Spends one of {@code rateKey}'s {@code callsPerSecond} (0: no limit, and its bucket is left as
+   * it is), then takes one channel of each of {@code channels}, all or nothing and exact under
+   * races. A token spent on a claim that finds its channels full stays spent: a PBX retrying a full
+   * trunk is still held to its rate.
    *
    * @param id the claim's name, unique in the pool; {@link #release} names it again
    */

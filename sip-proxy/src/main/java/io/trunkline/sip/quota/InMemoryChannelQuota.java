@@ -30,7 +30,8 @@ public final class InMemoryChannelQuota implements ChannelQuota {
 
   /** {@link #claim}, answered at once. */
   public Outcome claimNow(String rateKey, double callsPerSecond, List<Channel> channels) {
-    if (!rate(rateKey, callsPerSecond).tryAdmit()) {
+    // No limit touches no bucket: an emergency call must not reset the trunk's spent budget.
+    if (callsPerSecond > 0 && !rate(rateKey, callsPerSecond).tryAdmit()) {
       return OVER_RATE;
     }
     for (int i = 0; i < channels.size(); i++) {

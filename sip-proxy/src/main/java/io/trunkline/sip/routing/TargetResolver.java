@@ -24,8 +24,9 @@ import javax.sip.message.Response;
 
 /**
  * Where a new call goes, in groups tried one after the other: a called line's registered phones
- * (one group: they ring together), the PBX for a call from a carrier, or the carriers the trunk's
- * RoutePolicy picks for the dialled number (one group each, in failover order).
+ * (one group: they ring together), the PBX for a call from a carrier, the carriers the trunk's
+ * RoutePolicy picks for the dialled number (one group each, in failover order), or for an emergency
+ * number the trunk's emergency carriers.
  */
 public final class TargetResolver {
 
@@ -54,6 +55,35 @@ public final class TargetResolver {
     return Destination.normalise(user)
         .flatMap(trunk::lineByNumber)
         .or(() -> trunk.lineByUser(user));
+  }
+
+  /**
+   * The trunk's emergency number a Request-URI dials, if it dials one: its user part, normalised as
+   * for routing, equal to one of the numbers.
+   */
+  public static Optional<String> emergencyNumber(ServedTrunk trunk, URI requestUri) {
+    return Destination.normalise(userOf(requestUri))
+        .filter(trunk.config().emergency().numbers()::contains);
+  }
+
+  /**
+   * An emergency call goes to the trunk's emergency carriers in their order, past every
+   * RoutePolicy. Carriers found down come last rather than not at all: a probe may be wrong, and an
+   * emergency call is worth the try.
+   */
+  public Resolution emergency(ServedTrunk trunk, String number) {
+    List<Carrier> up = new ArrayList<>();
+    List<Carrier> down = new ArrayList<>();
+    for (String name : trunk.config().emergency().carriers()) {
+      trunk.carrier(name).ifPresent(carrier -> (carrierUp.test(name) ? up : down).add(carrier));
+    }
+    up.addAll(down);
+    List<List<CallTarget>> carriers = toCarriers(trunk, up, number);
+    return carriers.isEmpty()
+        ? new Resolution.Refused(
+            Refusal.retryLater(
+                Response.SERVICE_UNAVAILABLE, "No Carrier Available", 5, RejectReason.UNAVAILABLE))
+        : new Resolution.Targets(carriers);
   }
 
   /**

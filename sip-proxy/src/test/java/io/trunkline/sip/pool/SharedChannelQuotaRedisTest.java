@@ -3,6 +3,11 @@ package io.trunkline.sip.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.trunkline.api.config.TrunkConfig;
+import io.trunkline.api.config.TrunkConfig.Line;
+import io.trunkline.sip.OfficeTrunk;
+import io.trunkline.sip.metrics.RejectReason;
+import io.trunkline.sip.quota.Admission;
 import io.trunkline.sip.quota.ChannelQuota;
 import io.trunkline.sip.quota.ChannelQuota.Channel;
 import io.trunkline.sip.quota.ChannelQuota.Outcome;
@@ -11,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -182,6 +188,39 @@ class SharedChannelQuotaRedisTest {
     await()
         .atMost(Duration.ofSeconds(2))
         .until(() -> claim(b, "b-" + System.nanoTime(), 0, TRUNK) instanceof Outcome.Taken);
+  }
+
+  @Test
+  void anEmergencyCallPassesThePoolsSpentRateAndFullTrunkUpToItsExtraChannels() {
+    // One channel, one call per second, one emergency channel beyond them (OfficeTrunk).
+    TrunkConfig trunk = OfficeTrunk.snapshot(1, 1).config();
+    Admission a = new Admission(replica(2, Duration.ofSeconds(30)), "a");
+    SharedChannelQuota bQuota = replica(2, Duration.ofSeconds(30));
+    Admission b = new Admission(bQuota, "b");
+    Line anna = trunk.lines().get(0);
+
+    assertThat(join(a.admit(trunk, anna, null))).isInstanceOf(Admission.Verdict.Admitted.class);
+    Admission.Verdict overRate = join(b.admit(trunk, null, null));
+    Admission.Verdict emergency = join(b.admitEmergency(trunk, anna));
+    Admission.Verdict beyondTheExtra = join(a.admitEmergency(trunk, null));
+    Admission.Verdict stillOverRate = join(a.admit(trunk, null, null));
+
+    assertThat(refused(overRate)).isEqualTo(RejectReason.CPS);
+    assertThat(emergency).isInstanceOf(Admission.Verdict.Admitted.class);
+    assertThat(refused(beyondTheExtra)).isEqualTo(RejectReason.QUOTA);
+    // The emergency claims touched no bucket: the pool's budget is still spent.
+    assertThat(refused(stillOverRate)).isEqualTo(RejectReason.CPS);
+    assertThat(bQuota.inPool("trunk/office")).isEqualTo(2);
+    assertThat(bQuota.inPool("line/anna")).isEqualTo(2);
+  }
+
+  private static Admission.Verdict join(CompletionStage<Admission.Verdict> verdict) {
+    return verdict.toCompletableFuture().join();
+  }
+
+  private static RejectReason refused(Admission.Verdict verdict) {
+    assertThat(verdict).isInstanceOf(Admission.Verdict.Refused.class);
+    return ((Admission.Verdict.Refused) verdict).refusal().counted();
   }
 
   private SharedChannelQuota replica(int poolSize, Duration lease) {

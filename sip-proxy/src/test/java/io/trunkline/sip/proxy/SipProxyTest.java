@@ -3,6 +3,7 @@ package io.trunkline.sip.proxy;
 import static io.trunkline.sip.OfficeTrunk.BEN;
 import static io.trunkline.sip.OfficeTrunk.BEN_PASSWORD;
 import static io.trunkline.sip.OfficeTrunk.CARRIER_A;
+import static io.trunkline.sip.OfficeTrunk.CARRIER_B;
 import static io.trunkline.sip.OfficeTrunk.PBX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -214,6 +215,59 @@ class SipProxyTest {
     assertThat(harness.proxy.channelsInUse()).isZero();
     assertThat(harness.proxy.activeDialogs()).isZero();
     assertThat(harness.metrics.endedCount("drain")).isOne();
+  }
+
+  @Test
+  void anEmergencyCallIsHeardFromABannedPbxButNotFromABannedScannerElsewhere() {
+    InetSocketAddress scanner = new InetSocketAddress("127.0.0.9", 5060);
+    guessBensPassword(FROM_PBX, "p");
+    guessBensPassword(scanner, "s");
+
+    List<Sent> emergency = harness.receive(invite("112", "e1"), FROM_PBX);
+    Sent ordinary = only(harness.receive(invite("+4930555000", "e2"), FROM_PBX));
+    Sent fromScanner = only(harness.receive(invite("112", "e3"), scanner));
+
+    assertThat(emergency).hasSize(2);
+    assertThat(emergency.get(0).firstLine()).isEqualTo("SIP/2.0 100 Trying");
+    assertThat(emergency.get(1).to()).isEqualTo(new InetSocketAddress(CARRIER_B, 5060));
+    assertThat(emergency.get(1).firstLine())
+        .isEqualTo("INVITE sip:112@127.0.0.11:5060;user=phone SIP/2.0");
+    assertThat(ordinary.firstLine()).isEqualTo("SIP/2.0 403 Too Many Failed Attempts");
+    assertThat(fromScanner.firstLine()).isEqualTo("SIP/2.0 403 Too Many Failed Attempts");
+    assertThat(harness.metrics.emergencyCallCount()).isOne();
+  }
+
+  @Test
+  void anEmergencyCallPassesAFullTrunkAndASpentRateButNotTheExtraChannels() {
+    // One channel, one call per second, one emergency channel beyond them.
+    quotas(1, 1);
+    harness.receive(invite("+4930555000", "f1"), FROM_PBX);
+
+    Sent overRate = only(harness.receive(invite("+4930555001", "f2"), FROM_PBX));
+    List<Sent> emergency = harness.receive(invite("1-1-0", "f3"), FROM_PBX);
+    Sent beyondTheExtra = only(harness.receive(invite("112", "f4"), FROM_PBX));
+
+    assertThat(overRate.firstLine()).isEqualTo("SIP/2.0 503 Call Rate Exceeded");
+    assertThat(emergency.get(1).firstLine())
+        .isEqualTo("INVITE sip:110@127.0.0.11:5060;user=phone SIP/2.0");
+    assertThat(beyondTheExtra.firstLine()).isEqualTo("SIP/2.0 503 Trunk Channels In Use");
+    assertThat(harness.proxy.channelsInUse()).isEqualTo(2);
+  }
+
+  /** Five wrong answers to the registrar's challenges from {@code source} ban it. */
+  private void guessBensPassword(InetSocketAddress source, String id) {
+    for (int i = 0; i < 5; i++) {
+      Sent challenge = only(harness.receive(register("ben", id + i + "a", null), source));
+      Matcher digest =
+          Pattern.compile("WWW-Authenticate: (Digest [^\r]*)").matcher(challenge.text());
+      assertThat(digest.find()).isTrue();
+      String wrong =
+          DigestClient.answer(
+                  digest.group(1), "REGISTER", "sip:127.0.0.1", new Login("ben", "guess"))
+              .orElseThrow();
+      assertThat(only(harness.receive(register("ben", id + i + "b", wrong), source)).firstLine())
+          .startsWith("SIP/2.0 403");
+    }
   }
 
   /** A PBX call answered by carrier A: one dialog, up. */

@@ -61,6 +61,42 @@ class AdmissionTest {
     assertThat(admission.lineInUse("ben")).isOne();
   }
 
+  @Test
+  void anEmergencyCallPassesASpentRateAFullTrunkAndABusyLineUpToTheExtraChannels() {
+    // One channel, one call per second, one emergency channel beyond them (OfficeTrunk).
+    TrunkConfig trunk = office(1, 1);
+    Line anna = trunk.lines().get(0);
+    channels(admit(trunk, anna, null));
+    assertThat(refusal(admit(trunk, null, null)).counted()).isEqualTo(RejectReason.CPS);
+
+    CallChannels emergency = channels(emergencyFrom(trunk, anna));
+    Refusal beyondTheExtra = refusal(emergencyFrom(trunk, null));
+
+    assertThat(admission.trunkInUse("office")).isEqualTo(2);
+    assertThat(admission.lineInUse("anna")).isEqualTo(2);
+    assertThat(beyondTheExtra.counted()).isEqualTo(RejectReason.QUOTA);
+    assertThat(beyondTheExtra.status()).isEqualTo(503);
+    // The emergency calls left the spent budget as it was: an ordinary call is still over the rate.
+    assertThat(refusal(admit(trunk, null, null)).counted()).isEqualTo(RejectReason.CPS);
+    emergency.release();
+    assertThat(admission.trunkInUse("office")).isOne();
+    assertThat(admission.lineInUse("anna")).isOne();
+  }
+
+  @Test
+  void anEmergencyCallSpendsNoTokenOfTheRate() {
+    TrunkConfig trunk = office(10, 1);
+
+    channels(emergencyFrom(trunk, null));
+    channels(emergencyFrom(trunk, null));
+
+    assertThat(admit(trunk, null, null)).isInstanceOf(Admission.Verdict.Admitted.class);
+  }
+
+  private Admission.Verdict emergencyFrom(TrunkConfig trunk, Line caller) {
+    return admission.admitEmergency(trunk, caller).toCompletableFuture().join();
+  }
+
   private Admission.Verdict admit(TrunkConfig trunk, Line caller, Line callee) {
     return admission.admit(trunk, caller, callee).toCompletableFuture().join();
   }

@@ -72,6 +72,27 @@ class TargetResolverTest {
   }
 
   @Test
+  void recognisesAnEmergencyNumberAsDialledAndNothingElse() throws Exception {
+    assertThat(TargetResolver.emergencyNumber(trunk, uri("112"))).contains("112");
+    assertThat(TargetResolver.emergencyNumber(trunk, uri("1-1-0"))).contains("110");
+    assertThat(TargetResolver.emergencyNumber(trunk, uri("1120"))).isEmpty();
+    assertThat(TargetResolver.emergencyNumber(trunk, uri("+49112"))).isEmpty();
+    assertThat(TargetResolver.emergencyNumber(trunk, uri("reception"))).isEmpty();
+  }
+
+  @Test
+  void sendsAnEmergencyCallToItsCarriersEvenWhenProbesFoundThemDown() throws Exception {
+    List<List<CallTarget>> up = targets(resolver.emergency(trunk, "112"));
+    down.add("carrier-b");
+    List<List<CallTarget>> down = targets(resolver.emergency(trunk, "112"));
+
+    assertThat(up).extracting(g -> g.get(0).carrier().name()).containsExactly("carrier-b");
+    assertThat(up.get(0).get(0).requestUri().toString())
+        .isEqualTo("sip:112@127.0.0.11:5060;user=phone");
+    assertThat(down).extracting(g -> g.get(0).carrier().name()).containsExactly("carrier-b");
+  }
+
+  @Test
   void refusesWhatThePolicyBlocksAndWhatNoRuleNames() throws Exception {
     Refusal blocked = refusal(resolver.resolve(trunk, uri("+49900123"), false, null, null));
     Refusal unknown = refusal(resolver.resolve(trunk, uri("+1555"), false, null, null));

@@ -79,6 +79,9 @@ final class TestTrunk implements AutoCloseable {
   /** Anna's line's own digest algorithms as YAML; unset, so it takes the trunk's. */
   String annaDigestAlgorithms;
 
+  /** The trunk's spec.emergency as YAML, for example {@code {numbers: ["112"], ...}}; unset. */
+  String emergency;
+
   final int opsPort = LoopbackPorts.freePort(PROXY);
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
   private Standalone edge;
@@ -188,7 +191,7 @@ final class TestTrunk implements AutoCloseable {
             probeIntervalSeconds: %d
             downAfter: %d
             upAfter: 1
-          media: %s%s
+          media: %s%s%s
         ---
         apiVersion: trunkline.io/v1alpha1
         kind: SipLine
@@ -245,6 +248,7 @@ final class TestTrunk implements AutoCloseable {
                 ? "{mode: Relay, portMin: " + rtpPortMin + ", portMax: " + rtpPortMax + "}"
                 : "{mode: Bypass}",
             digestAlgorithms == null ? "" : "\n  sip: {digestAlgorithms: " + digestAlgorithms + "}",
+            emergency == null ? "" : "\n  emergency: " + emergency,
             ANNA,
             annaDigestAlgorithms == null ? "" : ", digestAlgorithms: " + annaDigestAlgorithms,
             BEN,

@@ -36,7 +36,9 @@ class StandaloneSippTest {
         Standalone.start(SMALL_OFFICE, new InetSocketAddress("127.0.0.1", port), null, out())) {
       assertThat(edge.config().trunk()).isEqualTo("office");
       assertThat(edge.config().lines()).hasSize(5);
-      assertThat(edge.config().routes()).hasSize(3);
+      assertThat(edge.config().routes()).hasSize(2);
+      assertThat(edge.config().emergency().numbers()).containsExactly("112", "110");
+      assertThat(edge.config().emergency().carriers()).containsExactly("itsp");
 
       SippResult probes =
           Sipp.bundled("options")
@@ -49,7 +51,7 @@ class StandaloneSippTest {
 
       assertThat(probes.allCallsSucceeded()).as(probes.toString()).isTrue();
     }
-    assertThat(log()).contains("trunk office", "5 lines, 3 routes, 5 channels");
+    assertThat(log()).contains("trunk office", "5 lines, 2 routes, 5 channels");
   }
 
   @Test
