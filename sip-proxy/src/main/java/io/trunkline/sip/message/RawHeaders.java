@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  */
 final class RawHeaders {
 
-  /** A method token first: what is left of the line may be what is broken. */
-  private static final Pattern REQUEST_LINE = Pattern.compile("[A-Za-z]+ .*");
+  /** A method token first (§25.1): what is left of the line may be what is broken. */
+  private static final Pattern REQUEST_LINE = Pattern.compile("[A-Za-z0-9.!%*_+`'~-]+ .*");
 
   private final String startLine;
   private final List<String> copied;

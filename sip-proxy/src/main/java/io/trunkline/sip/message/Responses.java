@@ -3,10 +3,13 @@ package io.trunkline.sip.message;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import java.text.ParseException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sip.InvalidArgumentException;
+import javax.sip.header.Header;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -61,6 +64,27 @@ public final class Responses {
   public static SIPResponse methodNotAllowed(SIPRequest request) {
     SIPResponse refused = of(request, Response.METHOD_NOT_ALLOWED, null);
     allow(refused);
+    return refused;
+  }
+
+  /**
+   * 420 naming in Unsupported every option {@code request} asks for in the header {@code required}
+   * (Proxy-Require or Require), since this proxy supports none (§8.2.2.3, §16.3 step 5); null when
+   * it asks for none.
+   */
+  public static SIPResponse badExtension(SIPRequest request, String required) {
+    List<String> options = new ArrayList<>();
+    ListIterator<?> headers = request.getHeaders(required);
+    while (headers.hasNext()) {
+      options.add(SipHeaders.value((Header) headers.next()).trim());
+    }
+    if (options.isEmpty()) {
+      return null;
+    }
+    SIPResponse refused = of(request, Response.BAD_EXTENSION, null);
+    for (String option : options) {
+      refused.addHeader(SipHeaders.of("Unsupported", option));
+    }
     return refused;
   }
 

@@ -1,10 +1,16 @@
 package io.trunkline.sip.message;
 
+import gov.nist.javax.sip.address.AddressImpl;
+import gov.nist.javax.sip.address.SipUri;
+import gov.nist.javax.sip.header.Contact;
+import gov.nist.javax.sip.header.ContactList;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.parser.StringMsgParser;
+import io.trunkline.sip.transaction.TransactionLayer;
 import java.text.ParseException;
 import java.util.Optional;
+import javax.sip.address.Address;
 
 /**
  * Parses one SIP message with JAIN-SIP's parser, within limits, and never throws: bad input is a
@@ -62,7 +68,48 @@ public final class SipParser {
     if (missing != null) {
       return malformed(bytes, "missing " + missing);
     }
+    String unusable = message instanceof SIPRequest request ? unusableRequest(request) : null;
+    if (unusable != null) {
+      return malformed(bytes, unusable);
+    }
     return new ParseResult.Parsed(message);
+  }
+
+  /**
+   * What JAIN-SIP reads liberally but a proxy must not pass on: RFC 4475 lets an element refuse
+   * each of these with 400, and refusing is the one answer that never forwards them changed.
+   */
+  private static String unusableRequest(SIPRequest request) {
+    // §19.1.1: headers have no place in a Request-URI (RFC 4475 §3.1.2.11).
+    if (request.getRequestURI() instanceof SipUri uri && uri.getHeaderNames().hasNext()) {
+      return "escaped headers in the Request-URI";
+    }
+    // §20.10: a URI with headers must be in <> (RFC 4475 §3.1.2.13).
+    ContactList contacts = request.getContactHeaders();
+    if (contacts != null) {
+      for (Contact contact : contacts) {
+        if (bareUriWithHeaders(contact.getAddress())) {
+          return "a Contact with URI headers outside <>";
+        }
+      }
+    }
+    if (bareUriWithHeaders(request.getFrom().getAddress())
+        || bareUriWithHeaders(request.getTo().getAddress())) {
+      return "an address with URI headers outside <>";
+    }
+    // §8.1.1.7: the magic cookie alone identifies no transaction; refused statelessly, as RFC 4475
+    // §3.2.1 prefers, since the sender's other requests likely carry it too.
+    if (TransactionLayer.MAGIC_COOKIE.equals(request.getTopmostVia().getBranch())) {
+      return "a Via branch of only the magic cookie";
+    }
+    return null;
+  }
+
+  private static boolean bareUriWithHeaders(Address address) {
+    return address instanceof AddressImpl written
+        && written.getAddressType() == AddressImpl.ADDRESS_SPEC
+        && written.getURI() instanceof SipUri uri
+        && uri.getHeaderNames().hasNext();
   }
 
   private static void refuse(

@@ -24,6 +24,7 @@ public final class ProxyMetrics implements CarrierProber.Reports {
   private final Counter handedOver;
   private final Counter emergencyCalls;
   private final Counter unknownMember;
+  private final Counter strayResponses;
   private final Map<RejectReason, Counter> rejects = new ConcurrentHashMap<>();
   private final Map<Integer, Counter> responses = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> carrierUp = new ConcurrentHashMap<>();
@@ -45,6 +46,11 @@ public final class ProxyMetrics implements CarrierProber.Reports {
     this.emergencyCalls =
         Counter.builder("trunkline.emergency.calls")
             .description("calls to the trunk's emergency numbers, which pass every limit")
+            .tag("trunk", trunk)
+            .register(registry);
+    this.strayResponses =
+        Counter.builder("trunkline.sip.responses.stray")
+            .description("responses of no transaction that were not forwarded: dropped")
             .tag("trunk", trunk)
             .register(registry);
   }
@@ -137,6 +143,18 @@ public final class ProxyMetrics implements CarrierProber.Reports {
     FunctionCounter.builder("trunkline.sip.received", stats, TransportStats::receivedCount)
         .tag("trunk", trunk)
         .register(registry);
+  }
+
+  /**
+   * A response of no transaction here that could not be forwarded statelessly (RFC 3261 §16.7 and
+   * §18.1.2): not sent through this proxy, or towards a broadcast address (RFC 4475 §3.3.10).
+   */
+  public void strayResponse() {
+    strayResponses.increment();
+  }
+
+  public double strayResponseCount() {
+    return strayResponses.count();
   }
 
   public void call() {

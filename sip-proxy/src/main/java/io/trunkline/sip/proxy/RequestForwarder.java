@@ -250,8 +250,9 @@ final class RequestForwarder {
 
   /**
    * §16.11 and §18.2.2: a response no transaction knows goes on to the next Via, if ours is on top.
+   * Returns whether it went; false means it was dropped.
    */
-  void forwardStray(SIPResponse response) {
+  boolean forwardStray(SIPResponse response) {
     Via top = response.getTopmostVia();
     if (top == null
         || !isOurs(top.getHost(), top.getPort(), Transport.of(top.getTransport()))
@@ -261,7 +262,7 @@ final class RequestForwarder {
           "stray response {0} for Call-ID {1}",
           response.getStatusCode(),
           response.getCallId().getCallId());
-      return;
+      return false;
     }
     response.removeFirst(ViaHeader.NAME);
     Via next = response.getTopmostVia();
@@ -271,7 +272,20 @@ final class RequestForwarder {
         next.getRPort() > 0
             ? next.getRPort()
             : next.getPort() > 0 ? next.getPort() : defaultPort(transport);
-    resolve(host, port).ifPresent(address -> sender.send(response, transport, address));
+    Optional<InetSocketAddress> to = resolve(host, port).filter(RequestForwarder::oneHost);
+    to.ifPresent(address -> sender.send(response, transport, address));
+    return to.isPresent();
+  }
+
+  /**
+   * A response goes back to one element, never to a broadcast, multicast or wildcard address a Via
+   * names to make the proxy flood a network (RFC 4475 §3.3.10).
+   */
+  private static boolean oneHost(InetSocketAddress address) {
+    InetAddress host = address.getAddress();
+    return !host.isMulticastAddress()
+        && !host.isAnyLocalAddress()
+        && !host.getHostAddress().equals("255.255.255.255");
   }
 
   /** RFC 3581 §4 and RFC 3261 §18.2.1: note where the request really came from. */

@@ -1,5 +1,6 @@
 package io.trunkline.sip.proxy;
 
+import gov.nist.javax.sip.address.SipUri;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
@@ -36,6 +37,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
 import javax.sip.header.MaxForwardsHeader;
+import javax.sip.header.ProxyRequireHeader;
+import javax.sip.header.RequireHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -184,8 +187,8 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
   public void handle(InboundMessage inbound) {
     SIPMessage message = inbound.message();
     if (message instanceof SIPResponse response) {
-      if (!transactions.respond(response)) {
-        requests.forwardStray(response);
+      if (!transactions.respond(response) && !requests.forwardStray(response)) {
+        metrics.strayResponse();
       }
       return;
     }
@@ -228,6 +231,11 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
   private void dispatch(ServerTransaction tx) {
     SIPRequest request = tx.request();
     String method = request.getMethod();
+    // §16.3 step 2: a scheme the proxy cannot route on (RFC 4475 §3.3.2, §3.3.3); never the To.
+    if (!(request.getRequestURI() instanceof SipUri)) {
+      tx.respond(Responses.of(request, Response.UNSUPPORTED_URI_SCHEME, null));
+      return;
+    }
     MaxForwardsHeader maxForwards = request.getMaxForwards();
     if (maxForwards != null
         && maxForwards.getMaxForwards() <= 0
@@ -240,6 +248,17 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
       return;
     }
     boolean inDialog = request.getToTag() != null;
+    // §16.3 step 5: this proxy supports no extension (RFC 4475 §3.3.5). Require asks the same of
+    // it for the requests it answers itself as a UAS (§8.2.2.3), never for CANCEL.
+    SIPResponse unsupported = Responses.badExtension(request, ProxyRequireHeader.NAME);
+    if (unsupported == null
+        && (Request.REGISTER.equals(method) || (Request.OPTIONS.equals(method) && !inDialog))) {
+      unsupported = Responses.badExtension(request, RequireHeader.NAME);
+    }
+    if (unsupported != null) {
+      tx.respond(unsupported);
+      return;
+    }
     if (!inDialog
         && (Request.INVITE.equals(method) || Request.REGISTER.equals(method))
         && authenticator.banned(tx.inbound().origin().getAddress())

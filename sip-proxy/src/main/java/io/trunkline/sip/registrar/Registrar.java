@@ -57,8 +57,12 @@ public final class Registrar {
 
   public void register(ServerTransaction tx, ServedTrunk trunk) {
     SIPRequest request = tx.request();
-    String user =
-        request.getTo().getAddress().getURI() instanceof SipUri sip ? sip.getUser() : null;
+    if (!(request.getTo().getAddress().getURI() instanceof SipUri to)) {
+      // §10.2: the To of a REGISTER is an address of record, a SIP or SIPS URI (RFC 4475 §3.3.4).
+      tx.respond(Responses.of(request, Response.BAD_REQUEST, "To Must Be a SIP URI"));
+      return;
+    }
+    String user = to.getUser();
     Optional<Line> line = trunk.lineByUser(user);
     DigestSecret pbx = trunk.credentials().pbx();
     String aor;

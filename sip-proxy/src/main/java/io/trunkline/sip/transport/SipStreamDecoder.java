@@ -66,6 +66,11 @@ public final class SipStreamDecoder extends ByteToMessageDecoder {
       return;
     }
     int bodyLength = Integer.parseInt(length.group(2));
+    if (length.find()) {
+      // Two lengths leave the body's end unknown (RFC 4475 §3.3.9): as lost as none at all.
+      lose(ctx, in, "more than one Content-Length on a stream");
+      return;
+    }
     if (bodyLength > maxBodyBytes) {
       lose(ctx, in, "body of " + bodyLength + " bytes exceeds " + maxBodyBytes);
       return;

@@ -79,6 +79,41 @@ class SipParserTest {
     assertThat(badRequest(tooMany)).startsWith("SIP/2.0 400 Bad Request");
   }
 
+  @Test
+  void refusesWhatRfc4475CallsInvalidThatJainSipWouldRead() {
+    String invite = SampleMessages.INVITE;
+    assertThat(badRequest(parser.parse(bytes(invite.replace("INVITE sip", "INVITE  sip")))))
+        .contains("Method SP Request-URI SP SIP-Version");
+    assertThat(badRequest(parser.parse(bytes(invite.replace(" SIP/2.0\r\n", " SIP/2.0 \r\n")))))
+        .contains("Method SP Request-URI SP SIP-Version");
+    assertThat(
+            badRequest(
+                parser.parse(
+                    bytes(
+                        invite.replace("Content-Length: 0\r\n", "l: 0\r\nContent-Length: 0\r\n")))))
+        .contains("more than one content-length header");
+    assertThat(badRequest(parser.parse(bytes(invite.replace("To: <sip:", "To: Smith, Ann <sip:")))))
+        .contains("needs quotes");
+    assertThat(badRequest(parser.parse(bytes(invite.replace("To: <sip:", "To: < sip:")))))
+        .contains("spaces within an addr-spec");
+    assertThat(
+            badRequest(
+                parser.parse(
+                    bytes(invite.replace("0.1:5060 SIP", "0.1:5060?Route=%3Csip:x%3E SIP")))))
+        .contains("escaped headers in the Request-URI");
+    assertThat(badRequest(parser.parse(bytes(invite.replace("z9hG4bK-74bf9", "z9hG4bK")))))
+        .contains("magic cookie");
+  }
+
+  @Test
+  void readsControlCharactersOnlyAsQuotedPairs() {
+    String quoted = SampleMessages.INVITE.replace("To: <sip:", "To: \"NUL:\\\0\" <sip:");
+    String bare = SampleMessages.INVITE.replace("To: <sip:", "To: \"NUL:\0\" <sip:");
+
+    assertThat(parser.parse(bytes(quoted))).isInstanceOf(ParseResult.Parsed.class);
+    assertThat(badRequest(parser.parse(bytes(bare)))).contains("control character");
+  }
+
   private static boolean silentDrop(ParseResult result) {
     return result instanceof ParseResult.Malformed m && m.badRequest().isEmpty();
   }

@@ -78,6 +78,16 @@ class SipStreamDecoderTest {
   }
 
   @Test
+  void closesAStreamWithTwoContentLengths() {
+    channel.writeInbound(
+        buffer(OPTIONS.replace("Content-Length: 4\r\n", "Content-Length: 4\r\nl: 2\r\n")));
+
+    assertThat(handled).isEmpty();
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(stats.malformedCount()).isEqualTo(1);
+  }
+
+  @Test
   void closesAStreamWhoseHeadersNeverEnd() {
     channel.writeInbound(buffer("OPTIONS sip:127.0.0.1 SIP/2.0\r\n" + "X-Flood: y\r\n".repeat(60)));
 
