@@ -5,9 +5,13 @@ import io.trunkline.relay.control.MediaEndpoint;
 import io.trunkline.relay.control.RelayClient;
 import io.trunkline.relay.control.RelayException;
 import io.trunkline.relay.control.SessionReport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,8 +27,26 @@ public final class MediaAnchor implements AutoCloseable {
 
   private final RelayPool pool;
 
-  /** The relay of each anchored call, by Call-ID: one relay session per call. */
-  private final Map<String, RelayClient> sessions = new ConcurrentHashMap<>();
+  /** Each anchored call by Call-ID: one relay session per call. */
+  private final Map<String, Anchored> sessions = new ConcurrentHashMap<>();
+
+  /**
+   * A call's relay, and whether the latest offer and the latest answer that went through it have
+   * audio flow both ways: a call on hold may be silent for as long as it likes.
+   */
+  private static final class Anchored {
+    final RelayClient relay;
+    volatile boolean offerBothWays = true;
+    volatile boolean answerBothWays = true;
+
+    Anchored(RelayClient relay) {
+      this.relay = relay;
+    }
+
+    boolean held() {
+      return !(offerBothWays && answerBothWays);
+    }
+  }
 
   public MediaAnchor(RelayPool pool) {
     this.pool = pool;
@@ -35,28 +57,38 @@ public final class MediaAnchor implements AutoCloseable {
    * exceptionally with the last relay's refusal when none could take it.
    */
   public CompletableFuture<String> offer(String callId, String fromTag, String sdp) {
+    Anchored known = sessions.get(callId);
+    boolean bothWays = Sdp.sendsBothWays(sdp);
+    if (known != null) {
+      // Held from the offer on: media may stop before the answer comes.
+      known.offerBothWays = bothWays;
+    }
     Optional<MediaEndpoint> media = Sdp.audio(sdp);
     if (media.isEmpty()) {
       return CompletableFuture.completedFuture(sdp);
     }
-    RelayClient known = sessions.get(callId);
-    List<RelayClient> candidates = known != null ? List.of(known) : pool.candidates();
+    List<RelayClient> candidates = known != null ? List.of(known.relay) : pool.candidates();
     if (candidates.isEmpty()) {
       return CompletableFuture.failedFuture(
           new RelayException(ControlError.UNREACHABLE, "no relay in rotation"));
     }
-    return tryOffer(candidates, 0, callId, fromTag, media.get())
+    return tryOffer(candidates, 0, callId, fromTag, media.get(), bothWays)
         .thenApply(relayed -> Sdp.anchor(sdp, relayed));
   }
 
   private CompletableFuture<MediaEndpoint> tryOffer(
-      List<RelayClient> candidates, int index, String callId, String tag, MediaEndpoint media) {
+      List<RelayClient> candidates,
+      int index,
+      String callId,
+      String tag,
+      MediaEndpoint media,
+      boolean bothWays) {
     RelayClient relay = candidates.get(index);
     return relay
         .offer(callId, tag, media)
         .thenApply(
             relayed -> {
-              sessions.put(callId, relay);
+              sessions.computeIfAbsent(callId, id -> new Anchored(relay)).offerBothWays = bothWays;
               return relayed;
             })
         .exceptionallyCompose(
@@ -68,7 +100,7 @@ public final class MediaAnchor implements AutoCloseable {
                   relay.relay(),
                   failure.getMessage());
               return index + 1 < candidates.size()
-                  ? tryOffer(candidates, index + 1, callId, tag, media)
+                  ? tryOffer(candidates, index + 1, callId, tag, media, bothWays)
                   : CompletableFuture.failedFuture(failure);
             });
   }
@@ -78,12 +110,16 @@ public final class MediaAnchor implements AutoCloseable {
    * an anchored offer the SDP passes unchanged.
    */
   public CompletableFuture<String> answer(String callId, String fromTag, String toTag, String sdp) {
-    RelayClient relay = sessions.get(callId);
+    Anchored anchored = sessions.get(callId);
+    if (anchored != null) {
+      anchored.answerBothWays = Sdp.sendsBothWays(sdp);
+    }
     Optional<MediaEndpoint> media = Sdp.audio(sdp);
-    if (relay == null || media.isEmpty()) {
+    if (anchored == null || media.isEmpty()) {
       return CompletableFuture.completedFuture(sdp);
     }
-    return relay
+    return anchored
+        .relay
         .answer(callId, fromTag, toTag, media.get())
         .thenApply(relayed -> Sdp.anchor(sdp, relayed));
   }
@@ -94,15 +130,57 @@ public final class MediaAnchor implements AutoCloseable {
   }
 
   /**
+   * The anchored calls whose relay saw no packet either way for {@code silence}, leaving out calls
+   * on hold (by the latest offer or answer): a held call may send nothing, RTCP included, however
+   * long it lasts. Asks each relay that carries a call of this proxy's, once; a relay that does not
+   * answer contributes nothing this time.
+   */
+  public CompletableFuture<List<String>> silent(Duration silence) {
+    Set<RelayClient> relays = new HashSet<>();
+    sessions.values().forEach(anchored -> relays.add(anchored.relay));
+    List<CompletableFuture<List<String>>> asked = new ArrayList<>();
+    for (RelayClient relay : relays) {
+      asked.add(
+          relay
+              .silent(silence)
+              .thenApply(callIds -> unheldOn(relay, callIds))
+              .exceptionally(
+                  failure -> {
+                    LOG.log(
+                        System.Logger.Level.DEBUG,
+                        "relay {0} did not say which calls are silent: {1}",
+                        relay.relay(),
+                        failure.getMessage());
+                    return List.of();
+                  }));
+    }
+    return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
+        .thenApply(done -> asked.stream().flatMap(answer -> answer.join().stream()).toList());
+  }
+
+  /** The relays list every session they hold, whichever proxy anchored it: keep ours. */
+  private List<String> unheldOn(RelayClient relay, List<String> callIds) {
+    List<String> ours = new ArrayList<>();
+    for (String callId : callIds) {
+      Anchored anchored = sessions.get(callId);
+      if (anchored != null && anchored.relay == relay && !anchored.held()) {
+        ours.add(callId);
+      }
+    }
+    return ours;
+  }
+
+  /**
    * Ends the call's relay session ({@code tag} is either party's); the report is logged as the
    * call's media record.
    */
   public void release(String callId, String tag) {
-    RelayClient relay = sessions.remove(callId);
-    if (relay == null) {
+    Anchored anchored = sessions.remove(callId);
+    if (anchored == null) {
       return;
     }
-    relay
+    anchored
+        .relay
         .delete(callId, tag)
         .whenComplete(
             (SessionReport report, Throwable failure) -> {

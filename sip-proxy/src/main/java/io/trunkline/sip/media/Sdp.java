@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The few SDP lines a relay cares about (RFC 4566): the connection address, the audio stream's port
@@ -12,6 +13,10 @@ import java.util.Optional;
  * any other stream is declined with port 0 (RFC 3264 §6), so no media can bypass the relay.
  */
 public final class Sdp {
+
+  /** The direction attributes of RFC 4566 §6 (RFC 3264 §5.1). */
+  private static final Set<String> DIRECTIONS =
+      Set.of("a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive");
 
   private Sdp() {}
 
@@ -65,6 +70,54 @@ public final class Sdp {
       // SDP should carry address literals; a name that does not resolve cannot be relayed.
       return Optional.empty();
     }
+  }
+
+  /**
+   * Whether this SDP has its first audio stream flow both ways. Not when the stream is put on hold
+   * or paused: {@code a=sendonly}, {@code a=recvonly} or {@code a=inactive}, the stream's own
+   * attribute before the session's (RFC 4566 §6; RFC 3264 §8.4), the connection address {@code
+   * 0.0.0.0} of older phones (RFC 2543 §B.5), a port of 0 (the stream refused, RFC 3264 §6), or no
+   * audio at all. A call in such a state may carry no packet for as long as it lasts.
+   */
+  public static boolean sendsBothWays(String sdp) {
+    String sessionDirection = null;
+    String mediaDirection = null;
+    String sessionAddress = null;
+    String mediaAddress = null;
+    Integer port = null;
+    boolean inAudio = false;
+    boolean seenAudio = false;
+    for (String line : sdp.split("\r?\n")) {
+      if (line.startsWith("m=")) {
+        if (seenAudio) {
+          break;
+        }
+        inAudio = line.startsWith("m=audio ");
+        if (inAudio) {
+          seenAudio = true;
+          port = parsePort(line.split(" ")[1]);
+        }
+      } else if (line.startsWith("c=")) {
+        if (!seenAudio) {
+          sessionAddress = connectionAddress(line);
+        } else if (inAudio) {
+          mediaAddress = connectionAddress(line);
+        }
+      } else if (DIRECTIONS.contains(line.trim())) {
+        if (!seenAudio) {
+          sessionDirection = line.trim();
+        } else if (inAudio) {
+          mediaDirection = line.trim();
+        }
+      }
+    }
+    String direction = mediaDirection != null ? mediaDirection : sessionDirection;
+    String address = mediaAddress != null ? mediaAddress : sessionAddress;
+    return seenAudio
+        && port != null
+        && port != 0
+        && !"0.0.0.0".equals(address)
+        && (direction == null || direction.equals("a=sendrecv"));
   }
 
   /**

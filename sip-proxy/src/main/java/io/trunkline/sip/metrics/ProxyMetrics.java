@@ -93,7 +93,8 @@ public final class ProxyMetrics implements CarrierProber.Reports {
 
   /**
    * A call the proxy ended itself with a BYE to both parties: {@code duration} (the trunk's maximum
-   * call duration) or {@code drain} (still up at a draining proxy's bound).
+   * call duration), {@code drain} (still up at a draining proxy's bound) or {@code silence} (no
+   * media either way, not on hold, for the trunk's silence timeout).
    */
   public void ended(String reason) {
     Counter.builder("trunkline.dialogs.ended")

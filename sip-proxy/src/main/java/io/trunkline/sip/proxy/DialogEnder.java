@@ -26,8 +26,9 @@ import javax.sip.message.Request;
  * Ends an answered call from the middle, as a B2BUA would and a proxy rarely must: a BYE to each
  * party, built from the dialog's INVITE and 2xx (RFC 3261 §12.2.1.1: Request-URI the remote target,
  * route set from the Record-Route, CSeq after the last one used), then its relay session and its
- * channels released. For a call that outlives the trunk's maximum duration, or a draining proxy's
- * bound: the parties learn the call ended and stop sending media, and the carrier stops billing it.
+ * channels released. For a call that outlives the trunk's maximum duration, a draining proxy's
+ * bound or whose media stopped: the parties learn the call ended and stop sending media, and the
+ * carrier stops billing it.
  */
 final class DialogEnder {
 
@@ -50,6 +51,9 @@ final class DialogEnder {
 
   /** Why the proxy ended a call: still up at a draining proxy's bound. */
   static final String DRAIN = "drain";
+
+  /** Why the proxy ended a call: no media either way, not on hold, for the silence timeout. */
+  static final String SILENCE = "silence";
 
   private final Forwarding forwarding;
 

@@ -16,8 +16,8 @@ import java.util.function.Supplier;
 
 /**
  * The proxy's once-a-second chores: forget sources that stopped failing, end calls whose BYE never
- * came, ping the relays, probe the carriers every probe interval and those calls took out every
- * second.
+ * came and calls whose media stopped, ping the relays, probe the carriers every probe interval and
+ * those calls took out every second.
  */
 final class Housekeeping implements Runnable, AutoCloseable {
 
@@ -82,6 +82,14 @@ final class Housekeeping implements Runnable, AutoCloseable {
             .olderThan(now, Duration.ofSeconds(config.maxCallDurationSeconds()))
             .forEach(dialog -> ender.end(dialog, DialogEnder.DURATION));
       }
+      int silence = config.media().silenceTimeoutSeconds();
+      if (silence > 0) {
+        // A call whose parties vanished sends no BYE and, not on hold, no media either: the
+        // relays know, and the call's channels go back long before the maximum duration.
+        media
+            .silent(Duration.ofSeconds(silence))
+            .thenAccept(callIds -> callIds.forEach(this::endSilent));
+      }
       media.pool().ping();
       if (!now.isBefore(lastProbe.plusSeconds(config.failover().probeIntervalSeconds()))) {
         lastProbe = now;
@@ -91,6 +99,14 @@ final class Housekeeping implements Runnable, AutoCloseable {
       }
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "housekeeping failed", e);
+    }
+  }
+
+  /** Calls still ringing are Timer C's (RFC 3261 §16.8); only answered ones end here. */
+  private void endSilent(String callId) {
+    Dialog dialog = dialogs.get(callId);
+    if (dialog != null) {
+      ender.end(dialog, DialogEnder.SILENCE);
     }
   }
 }

@@ -29,6 +29,28 @@ class SdpTest {
   }
 
   @Test
+  void aStreamOnHoldOrPausedDoesNotSendBothWays() {
+    String audio = "v=0\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 7000 RTP/AVP 0\r\n";
+
+    assertThat(Sdp.sendsBothWays(OFFER)).isTrue();
+    assertThat(Sdp.sendsBothWays(audio + "a=sendrecv\r\n")).isTrue();
+    assertThat(Sdp.sendsBothWays(audio + "a=sendonly\r\n")).isFalse();
+    assertThat(Sdp.sendsBothWays(audio + "a=recvonly\r\n")).isFalse();
+    assertThat(Sdp.sendsBothWays(audio + "a=inactive\r\n")).isFalse();
+    // The session's direction applies to streams without their own; a stream's own wins.
+    assertThat(Sdp.sendsBothWays(audio.replace("t=0 0", "a=inactive\r\nt=0 0"))).isFalse();
+    assertThat(Sdp.sendsBothWays(audio.replace("t=0 0", "a=inactive\r\nt=0 0") + "a=sendrecv"))
+        .isTrue();
+    // Only the first audio stream counts: a video stream's direction says nothing of it.
+    assertThat(Sdp.sendsBothWays(audio + "m=video 5000 RTP/AVP 96\r\na=inactive\r\n")).isTrue();
+    // Hold the old way (RFC 2543), a refused stream, no audio at all.
+    assertThat(Sdp.sendsBothWays(audio.replace("10.0.0.1", "0.0.0.0"))).isFalse();
+    assertThat(Sdp.sendsBothWays(audio.replace("7000", "0"))).isFalse();
+    assertThat(Sdp.sendsBothWays("v=0\r\nc=IN IP4 10.0.0.1\r\nm=video 5000 RTP/AVP 96\r\n"))
+        .isFalse();
+  }
+
+  @Test
   void mediaLevelConnectionWinsAndRtcpDefaultsToTheNextPort() {
     String sdp = "v=0\r\nc=IN IP4 10.0.0.1\r\nm=audio 7000 RTP/AVP 0\r\nc=IN IP4 10.0.0.2\r\n";
 

@@ -1,5 +1,8 @@
 package io.trunkline.sip.proxy;
 
+import static io.trunkline.sip.proxy.TestTrunk.BEN;
+import static io.trunkline.sip.proxy.TestTrunk.BEN_PASSWORD;
+import static io.trunkline.sip.proxy.TestTrunk.BEN_PHONE;
 import static io.trunkline.sip.proxy.TestTrunk.CARRIER_A;
 import static io.trunkline.sip.proxy.TestTrunk.NATIONAL;
 import static io.trunkline.sip.proxy.TestTrunk.PBX;
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Media anchored on relays through the proxy (issue 4): RTP both ways through a relay with its loss
  * report, latching on a port the SDP did not name, a full relay refusing clearly, and a lost zone's
- * relay replaced at once by another zone's.
+ * relay replaced at once by another zone's. A call whose media stopped both ways is ended by the
+ * proxy with a BYE to each party, a call on hold is not (issue 14).
  */
 class MediaAnchoringSippTest {
 
@@ -93,6 +97,110 @@ class MediaAnchoringSippTest {
         .until(() -> metric("trunkline_relay_packets_lost_total") == 3);
     assertThat(metric("trunkline_relay_packets_total")).isEqualTo(200);
     assertThat(trunk.edge().relay().sessions()).isZero();
+  }
+
+  @Test
+  void endsACallWhoseMediaStoppedWithAByeToEachPartyAndTheCalledLineIsFreeAgain() throws Exception {
+    trunk.relayMedia = true;
+    trunk.silenceTimeoutSeconds = 2;
+    trunk.start(work.resolve("trunk"));
+    int benPort = registerBen();
+    try (RtpPhone pbxPhone = new RtpPhone(PBX, 0x1111);
+        RtpPhone benPhone = new RtpPhone(BEN_PHONE, 0x2222);
+        SippProcess ben =
+            Sipp.bundled("answer-media")
+                .named("ben")
+                .local(BEN_PHONE, benPort)
+                .calls(1)
+                .variable("rtp_port", Integer.toString(benPhone.port()))
+                .timeout(Duration.ofSeconds(30))
+                .start(work)
+                .awaitListening(Duration.ofSeconds(10));
+        SippProcess call =
+            trunk
+                .towardsProxy(Sipp.bundled("call-media-hungup"), PBX, SippTransport.UDP)
+                .calls(1)
+                .variable("dest", BEN)
+                .variable("rtp_port", Integer.toString(pbxPhone.port()))
+                .option("-s", "pbx")
+                .start(work)) {
+      InetSocketAddress relayForPbx;
+      try {
+        relayForPbx = audioAfter(call.messageLog(), "SIP/2.0 200 OK");
+      } catch (ConditionTimeoutException noAnswer) {
+        throw new AssertionError(
+            "the call was not answered: " + call.await() + trunk.log(), noAnswer);
+      }
+      InetSocketAddress relayForBen = audioAfter(ben.messageLog(), "INVITE sip:");
+
+      // Media flows both ways, then both parties fall silent, as phones that vanished do.
+      pbxPhone.send(relayForPbx, 50, Set.of());
+      benPhone.send(relayForBen, 50, Set.of());
+      assertThat(benPhone.receive(50, Duration.ofSeconds(5))).isEqualTo(50);
+      assertThat(pbxPhone.receive(50, Duration.ofSeconds(5))).isEqualTo(50);
+
+      // Each side's scenario ends only once it has had a BYE and answered it.
+      SippResult caller = call.await();
+      SippResult called = ben.await();
+      assertThat(caller.allCallsSucceeded()).as(caller + trunk.log()).isTrue();
+      assertThat(called.allCallsSucceeded()).as(called + trunk.log()).isTrue();
+      assertThat(Files.readString(caller.messageLog())).contains("Call ended by the trunk");
+    }
+    assertThat(trunk.proxy().metrics().endedCount("silence")).isOne();
+    await().atMost(Duration.ofSeconds(5)).until(() -> trunk.edge().relay().sessions() == 0);
+    assertThat(trunk.proxy().channelsInUse()).isZero();
+
+    // Ben's one channel is his again: the next call rings and is answered, not 486 Busy Here.
+    try (SippProcess answering =
+        Sipp.bundled("answer")
+            .named("ben-again")
+            .local(BEN_PHONE, benPort)
+            .calls(1)
+            .timeout(Duration.ofSeconds(30))
+            .start(work)
+            .awaitListening(Duration.ofSeconds(10))) {
+      SippResult again =
+          trunk
+              .towardsProxy(Sipp.bundled("call").named("call-again"), PBX, SippTransport.UDP)
+              .calls(1)
+              .variable("dest", BEN)
+              .option("-s", "pbx", "-d", "200")
+              .start(work)
+              .await();
+      assertThat(again.allCallsSucceeded()).as(again.toString()).isTrue();
+      assertThat(answering.await().allCallsSucceeded()).isTrue();
+    }
+  }
+
+  @Test
+  void leavesACallOnHoldAloneThoughItCarriesNoMedia() throws Exception {
+    trunk.relayMedia = true;
+    trunk.silenceTimeoutSeconds = 2;
+    trunk.start(work.resolve("trunk"));
+    try (SippProcess carrier =
+        Sipp.bundled("answer-hold")
+            .named("carrier-hold")
+            .local(CARRIER_A, trunk.carrierA)
+            // Its answers to the proxy's OPTIONS probes count as calls (-aa): room for them.
+            .calls(100)
+            .option("-aa")
+            .timeout(Duration.ofSeconds(30))
+            .start(work)
+            .awaitListening(Duration.ofSeconds(10))) {
+      // On hold at once (a=sendonly, answered a=recvonly), and not a packet for four timeouts:
+      // the caller's own BYE must still find the call up at both ends, and get the carrier's 200.
+      SippResult held =
+          trunk
+              .towardsProxy(Sipp.bundled("call-hold-quiet"), PBX, SippTransport.UDP)
+              .calls(1)
+              .variable("dest", NATIONAL)
+              .option("-s", "pbx", "-d", "8000")
+              .start(work)
+              .await();
+
+      assertThat(trunk.proxy().metrics().endedCount("silence")).as("ended for silence").isZero();
+      assertThat(held.allCallsSucceeded()).as(held + trunk.log()).isTrue();
+    }
   }
 
   @Test
@@ -216,6 +324,19 @@ class MediaAnchoringSippTest {
         .timeout(Duration.ofSeconds(60))
         .start(work)
         .awaitListening(Duration.ofSeconds(10));
+  }
+
+  /** Registers Ben's line from his phone's address; his phone then answers on that port. */
+  private int registerBen() {
+    int port = LoopbackPorts.stablePort(BEN_PHONE);
+    SippResult registered =
+        TestTrunk.register("ben", BEN_PASSWORD)
+            .local(BEN_PHONE, port)
+            .remote(TestTrunk.PROXY, trunk.port)
+            .start(work)
+            .await();
+    assertThat(registered.allCallsSucceeded()).as(registered.toString()).isTrue();
+    return port;
   }
 
   /** A relay of its own, as on another machine, holding the trunk's key. */

@@ -60,6 +60,10 @@ final class TestTrunk implements AutoCloseable {
 
   int rtpPortMin = 23_000;
   int rtpPortMax = 23_099;
+
+  /** The trunk's spec.media.silenceTimeoutSeconds with relayed media; unset, so the default. */
+  Integer silenceTimeoutSeconds;
+
   List<InetSocketAddress> relays = List.of();
 
   /** The key the tests start {@link #relays} with, and the proxy signs with. */
@@ -245,7 +249,14 @@ final class TestTrunk implements AutoCloseable {
             probeIntervalSeconds,
             downAfter,
             relayMedia
-                ? "{mode: Relay, portMin: " + rtpPortMin + ", portMax: " + rtpPortMax + "}"
+                ? "{mode: Relay, portMin: "
+                    + rtpPortMin
+                    + ", portMax: "
+                    + rtpPortMax
+                    + (silenceTimeoutSeconds == null
+                        ? ""
+                        : ", silenceTimeoutSeconds: " + silenceTimeoutSeconds)
+                    + "}"
                 : "{mode: Bypass}",
             digestAlgorithms == null ? "" : "\n  sip: {digestAlgorithms: " + digestAlgorithms + "}",
             emergency == null ? "" : "\n  emergency: " + emergency,
