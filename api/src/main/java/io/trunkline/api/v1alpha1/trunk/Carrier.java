@@ -37,15 +37,18 @@ public class Carrier {
   @Min(1)
   @Max(100)
   @JsonPropertyDescription(
-      "Failover order: calls go to the lowest priority whose carriers are up; a higher value is"
-          + " tried when those fail.")
+      "Failover order of the trunk's carriers while no RoutePolicy names the trunk, lowest"
+          + " first as in DNS SRV (RFC 2782): calls go to the lowest priority whose carriers are"
+          + " up; a higher value is tried when those fail.")
   private Integer priority;
 
   @Default("" + Defaults.WEIGHT)
   @Min(0)
   @Max(1000)
   @JsonPropertyDescription(
-      "Share of calls among carriers of the same priority (0 takes calls only on failover).")
+      "Share of calls among carriers of the same priority, while no RoutePolicy names the"
+          + " trunk: each call tries first one drawn in proportion to weight (0 takes calls only"
+          + " on failover).")
   private Integer weight;
 
   @Size(max = 253)

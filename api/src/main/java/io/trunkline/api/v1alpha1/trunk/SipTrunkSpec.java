@@ -43,7 +43,12 @@ public class SipTrunkSpec {
       value = "self.all(c, self.exists_one(d, d.name == c.name))",
       message = "carrier names must be unique within a trunk")
   @JsonPropertyDescription(
-      "Upstream carriers (ITSPs) the trunk sends calls to, in failover order of their priority.")
+      "Upstream carriers (ITSPs) the trunk sends calls to. While no RoutePolicy names the trunk,"
+          + " a call to a number that is not one of its lines goes to them in their own order:"
+          + " the lowest priority first, by weight within one priority, the others in turn when"
+          + " one fails; carriers found down are skipped. Once a RoutePolicy names the trunk,"
+          + " only its rules route calls, and a number none of them matches is refused (404), so"
+          + " a policy also blocks what it does not list.")
   private List<Carrier> carriers = new ArrayList<>();
 
   @JsonPropertyDescription("DSCP marks of the trunk's signalling and media packets.")
