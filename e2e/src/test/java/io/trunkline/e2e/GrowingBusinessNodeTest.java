@@ -174,6 +174,52 @@ class GrowingBusinessNodeTest {
   }
 
   /**
+   * Calls keep coming (3 a second, each held 3 s) while the proxies are replaced one by one and
+   * then cut from two to one: the leaving proxies take no new call and keep theirs to their end,
+   * the others hand the leaving proxies' in-dialog requests to them. No call fails and none is cut
+   * (a cut call's caller would get a BYE it did not expect, and count it failed).
+   */
+  @Test
+  @Order(3)
+  void aRollingUpgradeAndAScaleDownUnderLoadFailNoCallAndCutNone() throws Exception {
+    try (SippProcess load =
+        pbxCalls(5_000, 3_000).rate(3).timeout(Duration.ofMinutes(8)).start(work)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> answered(load) >= 10);
+
+      node.kubectl("rollout", "restart", "deployment/acme-sip-proxy", "--namespace", NAMESPACE);
+      node.kubectl(
+          "rollout",
+          "status",
+          "deployment/acme-sip-proxy",
+          "--namespace",
+          NAMESPACE,
+          "--timeout=4m");
+      NodeWait.until(node, POD_START, () -> proxies().size() == 2, NAMESPACE);
+      long afterUpgrade = answered(load);
+
+      node.kubectl(
+          "patch",
+          "siptrunk",
+          "acme",
+          "--namespace",
+          NAMESPACE,
+          "--type=merge",
+          "--patch",
+          "{\"spec\":{\"scaling\":{\"minReplicas\":1,\"maxReplicas\":1}}}");
+      NodeWait.until(
+          node, POD_START, () -> proxies().size() == 1 && readyProxies().size() == 1, NAMESPACE);
+      // Calls went on between the upgrade and the scale-down, and after it.
+      await().atMost(Duration.ofSeconds(30)).until(() -> answered(load) > afterUpgrade + 10);
+      assertThat(load.running()).as("the load outlasted both changes").isTrue();
+
+      load.stopCalling();
+      SippResult result = load.await();
+      assertThat(result.allCallsSucceeded()).as(result.toString()).isTrue();
+      assertThat(result.statistics().successfulCalls()).isGreaterThan(afterUpgrade + 10);
+    }
+  }
+
+  /**
    * The carrier outside, answering the calls of every test and their BYEs, and the proxies' OPTIONS
    * probes ({@code -aa}), without which it is out of rotation.
    */
@@ -212,6 +258,11 @@ class GrowingBusinessNodeTest {
             "-d",
             Integer.toString(holdMillis))
         .timeout(Duration.ofSeconds(90));
+  }
+
+  /** Calls the PBX has completed so far. */
+  private static long answered(SippProcess pbx) {
+    return pbx.statisticsSoFar().successfulCalls();
   }
 
   private List<Pod> proxies() {

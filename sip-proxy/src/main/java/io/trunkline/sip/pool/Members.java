@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * owned by the member its Call-ID hashes to (rendezvous hashing: a member joining or leaving moves
  * only the new calls that hash to it, never a live dialog, whose owner is written in its
  * Record-Route), so calls spread over the pool even when one PBX sends them all to one member. A
- * leaving (draining) member owns no new call but keeps its dialogs.
+ * leaving (draining) member owns no new call but keeps its dialogs. Where the ready members are
+ * named apart (a Service without unready or terminating pods), only they own new calls: a member
+ * that another has seen leave, or that has not started yet, is handed none.
  */
 public final class Members implements AutoCloseable {
 
@@ -33,6 +35,13 @@ public final class Members implements AutoCloseable {
 
   /** How often the members' names are looked up again: pods come and go. */
   private static final Duration FOLLOW = Duration.ofSeconds(5);
+
+  /**
+   * How long the other members may still hand a leaving one new calls: until their next look-up of
+   * the ready members (every {@link #FOLLOW}) gets an answer without it through CoreDNS's cache (5
+   * s) and the JVM's (1 s).
+   */
+  private static final Duration LEAVE_NOTICED = Duration.ofSeconds(15);
 
   /**
    * How long a member that refused a hand-over (ICMP port unreachable: it is gone) owns nothing.
@@ -49,9 +58,14 @@ public final class Members implements AutoCloseable {
   private final InetSocketAddress self;
   private final Map<InetSocketAddress, Long> downUntil = new ConcurrentHashMap<>();
   private volatile List<InetSocketAddress> live;
+
+  /** The members that own new calls, when named apart from {@link #live}; else null. */
+  private volatile List<InetSocketAddress> ready;
+
   private volatile boolean leaving;
   private ScheduledExecutorService following;
   private List<HostPort> names = List.of();
+  private List<HostPort> readyNames = List.of();
   private final AtomicBoolean lookUpPending = new AtomicBoolean();
   private final LongSupplier nanos;
   private volatile long lookedUpAt;
@@ -77,19 +91,24 @@ public final class Members implements AutoCloseable {
   /**
    * Members found by looking up {@code names} now and every few seconds: a headless Service's name
    * (one address per pod), or the members' own addresses. A failed look-up keeps the last members.
+   * {@code readyNames} are looked up with them for the members that own new calls (none: every
+   * member does).
    */
-  public static Members following(InetSocketAddress self, List<HostPort> names) {
-    return following(self, names, System::nanoTime);
+  public static Members following(
+      InetSocketAddress self, List<HostPort> names, List<HostPort> readyNames) {
+    return following(self, names, readyNames, System::nanoTime);
   }
 
-  /** {@link #following(InetSocketAddress, List)} on the clock {@code nanos}. */
-  static Members following(InetSocketAddress self, List<HostPort> names, LongSupplier nanos) {
+  /** {@link #following(InetSocketAddress, List, List)} on the clock {@code nanos}. */
+  static Members following(
+      InetSocketAddress self, List<HostPort> names, List<HostPort> readyNames, LongSupplier nanos) {
     Members members = new Members(self, List.of(), nanos);
+    members.readyNames = List.copyOf(readyNames);
     if (names.isEmpty()) {
       return members;
     }
     members.names = List.copyOf(names);
-    members.lookUp(names);
+    members.lookUp();
     members.following =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -98,29 +117,43 @@ public final class Members implements AutoCloseable {
               return thread;
             });
     members.following.scheduleWithFixedDelay(
-        () -> members.lookUp(names), FOLLOW.toMillis(), FOLLOW.toMillis(), TimeUnit.MILLISECONDS);
+        members::lookUp, FOLLOW.toMillis(), FOLLOW.toMillis(), TimeUnit.MILLISECONDS);
     return members;
   }
 
-  private void lookUp(List<HostPort> names) {
+  private void lookUp() {
     long started = nanos.getAsLong();
-    List<InetSocketAddress> found = new ArrayList<>();
     try {
-      for (HostPort name : names) {
-        try {
-          for (InetAddress address : InetAddress.getAllByName(name.host())) {
-            found.add(new InetSocketAddress(address, name.port()));
-          }
-        } catch (UnknownHostException e) {
-          LOG.log(System.Logger.Level.WARNING, "pool members {0} do not resolve now", name);
-          return;
-        }
+      List<InetSocketAddress> found = resolve(names);
+      if (found == null) {
+        LOG.log(System.Logger.Level.WARNING, "pool members {0} do not resolve now", names);
+        return;
       }
       update(found);
+      if (!readyNames.isEmpty()) {
+        // No ready member at all is no name at all (NXDOMAIN): then every member owns new calls.
+        List<InetSocketAddress> readyFound = resolve(readyNames);
+        ready = readyFound == null || readyFound.isEmpty() ? null : readyFound;
+      }
     } finally {
       // Also after a failure: what DNS could say now, it said.
       lookedUpAt = started;
     }
+  }
+
+  /** The addresses {@code hostPorts} resolve to, or null when one does not resolve. */
+  private static List<InetSocketAddress> resolve(List<HostPort> hostPorts) {
+    List<InetSocketAddress> found = new ArrayList<>();
+    for (HostPort name : hostPorts) {
+      try {
+        for (InetAddress address : InetAddress.getAllByName(name.host())) {
+          found.add(new InetSocketAddress(address, name.port()));
+        }
+      } catch (UnknownHostException e) {
+        return null;
+      }
+    }
+    return found;
   }
 
   /**
@@ -141,7 +174,7 @@ public final class Members implements AutoCloseable {
       following.execute(
           () -> {
             try {
-              lookUp(names);
+              lookUp();
             } finally {
               lookUpPending.set(false);
             }
@@ -192,6 +225,15 @@ public final class Members implements AutoCloseable {
     leaving = true;
   }
 
+  /**
+   * How long after {@link #leave} the others may still hand this member new calls, which it passes
+   * on: {@link #LEAVE_NOTICED} where they find the ready members by name, none otherwise (members
+   * named by address never learn that one left, and a lone proxy has no others).
+   */
+  public Duration leaveNoticed() {
+    return readyNames.isEmpty() ? Duration.ZERO : LEAVE_NOTICED;
+  }
+
   public boolean leaving() {
     return leaving;
   }
@@ -224,7 +266,8 @@ public final class Members implements AutoCloseable {
   public InetSocketAddress ownerOfNewCall(String callId, InetSocketAddress excluded) {
     InetSocketAddress owner = null;
     long best = Long.MIN_VALUE;
-    for (InetSocketAddress member : live) {
+    List<InetSocketAddress> owners = ready != null ? ready : live;
+    for (InetSocketAddress member : owners) {
       if ((leaving && member.equals(self)) || member.equals(excluded) || down(member)) {
         continue;
       }

@@ -16,11 +16,14 @@ import java.util.List;
  * @param size the most replicas the pool may have
  * @param store the pool's store, or null for none
  * @param members names of the pool's proxies (a headless Service, or their addresses)
+ * @param readyMembers names of its ready proxies, which own new calls; empty: every member
  */
-public record PoolSettings(int size, PoolState.StoreSettings store, List<HostPort> members) {
+public record PoolSettings(
+    int size, PoolState.StoreSettings store, List<HostPort> members, List<HostPort> readyMembers) {
 
   public PoolSettings {
     members = List.copyOf(members);
+    readyMembers = List.copyOf(readyMembers);
   }
 
   public static final Setting STORE =
@@ -60,12 +63,28 @@ public record PoolSettings(int size, PoolState.StoreSettings store, List<HostPor
           "HOST:PORT of the pool's proxies, which hand each call to its owner: their headless"
               + " Service, or (the flag, once per proxy) each proxy's address");
 
+  public static final Setting READY_MEMBERS =
+      new Setting(
+          "--ready-member",
+          "TRUNKLINE_READY_MEMBERS",
+          null,
+          "HOST:PORT of the pool's ready proxies, which alone own new calls: a headless Service"
+              + " without unready or terminating pods; unset, every member owns new calls");
+
   /** The settings above, for a process's list and its usage text. */
   public static final List<Setting> ALL =
-      List.of(STORE, STORE_PASSWORD, STORE_TLS, STORE_TIMEOUT, LEASE, POOL_SIZE, MEMBERS);
+      List.of(
+          STORE,
+          STORE_PASSWORD,
+          STORE_TLS,
+          STORE_TIMEOUT,
+          LEASE,
+          POOL_SIZE,
+          MEMBERS,
+          READY_MEMBERS);
 
   /** A proxy alone: one replica, no store. */
-  public static final PoolSettings ALONE = new PoolSettings(1, null, List.of());
+  public static final PoolSettings ALONE = new PoolSettings(1, null, List.of(), List.of());
 
   /**
    * Reads the settings above.
@@ -77,10 +96,10 @@ public record PoolSettings(int size, PoolState.StoreSettings store, List<HostPor
     if (size < 1) {
       throw new IllegalArgumentException(POOL_SIZE.names() + " must be at least 1, not " + size);
     }
-    List<HostPort> members =
-        settings.all(MEMBERS).isEmpty() ? List.of() : hostPorts(settings.all(MEMBERS));
+    List<HostPort> members = hostPorts(MEMBERS, settings.all(MEMBERS));
+    List<HostPort> readyMembers = hostPorts(READY_MEMBERS, settings.all(READY_MEMBERS));
     if (!settings.has(STORE)) {
-      return new PoolSettings(size, null, members);
+      return new PoolSettings(size, null, members, readyMembers);
     }
     HostPort address = settings.hostPort(STORE);
     return new PoolSettings(
@@ -93,16 +112,17 @@ public record PoolSettings(int size, PoolState.StoreSettings store, List<HostPor
                 settings.bool(STORE_TLS),
                 Duration.ofMillis(settings.integer(STORE_TIMEOUT))),
             settings.seconds(LEASE)),
-        members);
+        members,
+        readyMembers);
   }
 
-  private static List<HostPort> hostPorts(List<String> values) {
+  private static List<HostPort> hostPorts(Setting setting, List<String> values) {
     List<HostPort> parsed = new ArrayList<>();
     for (String value : values) {
       try {
         parsed.add(HostPort.parse(value));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(MEMBERS.names() + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(setting.names() + ": " + e.getMessage(), e);
       }
     }
     return parsed;
@@ -117,7 +137,7 @@ public record PoolSettings(int size, PoolState.StoreSettings store, List<HostPor
     if (store == null && size == 1) {
       return PoolState.alone(replica, self);
     }
-    Members found = Members.following(self, members);
+    Members found = Members.following(self, members, readyMembers);
     return store != null
         ? PoolState.shared(replica, trunk, size, store, found)
         : PoolState.shares(replica, size, found);

@@ -300,7 +300,10 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
   public int drain(Duration bound) throws InterruptedException {
     leave();
     long end = System.nanoTime() + bound.toNanos();
-    while (channelsInUse() > 0 && System.nanoTime() < end) {
+    // The others may hand it new calls until they notice it left; it passes them on till then.
+    long linger =
+        System.nanoTime() + Math.min(pool.members().leaveNoticed().toNanos(), bound.toNanos());
+    while ((channelsInUse() > 0 || System.nanoTime() < linger) && System.nanoTime() < end) {
       Thread.sleep(DRAIN_POLL.toMillis());
     }
     var up = dialogs.all();

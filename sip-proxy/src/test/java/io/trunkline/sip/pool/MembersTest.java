@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** Which senders of handed-over requests a member waits on a fresh look-up for. */
@@ -25,6 +26,7 @@ class MembersTest {
         Members.following(
             SELF,
             List.of(new HostPort("127.0.0.1", 5060), new HostPort("127.0.0.2", 5060)),
+            List.of(),
             clock::get)) {
       assertThat(members.mayBeNewMember(OTHER)).as("a member found").isFalse();
       assertThat(members.mayBeNewMember(STRANGER)).as("just looked up").isFalse();
@@ -40,9 +42,42 @@ class MembersTest {
   }
 
   @Test
+  void onlyTheReadyMembersOwnNewCalls() {
+    try (Members members =
+        Members.following(
+            SELF,
+            List.of(
+                new HostPort("127.0.0.1", 5060),
+                new HostPort("127.0.0.2", 5060),
+                new HostPort("127.0.0.3", 5060)),
+            List.of(new HostPort("127.0.0.2", 5060)),
+            clock::get)) {
+      for (int call = 0; call < 50; call++) {
+        assertThat(members.ownerOfNewCall("call-" + call)).isEqualTo(OTHER);
+      }
+      assertThat(members.isPeer(STRANGER)).as("a member, though not ready").isTrue();
+      assertThat(members.leaveNoticed()).as("the others see it leave by name").isPositive();
+    }
+    try (Members members =
+        Members.following(
+            SELF,
+            List.of(new HostPort("127.0.0.1", 5060), new HostPort("127.0.0.2", 5060)),
+            List.of(new HostPort("no-ready-member.invalid", 5060)),
+            clock::get)) {
+      assertThat(
+              IntStream.range(0, 50)
+                  .mapToObj(call -> members.ownerOfNewCall("call-" + call))
+                  .distinct())
+          .as("with no ready member named, every member owns new calls")
+          .containsExactlyInAnyOrder(SELF, OTHER);
+    }
+  }
+
+  @Test
   void aProxyWithNoMembersToFollowWaitsForNoLookUp() {
     Members members = new Members(SELF, List.of(OTHER));
 
     assertThat(members.mayBeNewMember(STRANGER)).isFalse();
+    assertThat(members.leaveNoticed()).as("members by address never see one leave").isZero();
   }
 }

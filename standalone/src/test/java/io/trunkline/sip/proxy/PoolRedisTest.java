@@ -63,7 +63,8 @@ class PoolRedisTest {
                 new PoolStore.Address(
                     redis.host(), redis.port(), null, false, Duration.ofMillis(500)),
                 Duration.ofSeconds(30)),
-            members);
+            members,
+            List.of());
     for (int r = 0; r < REPLICAS.size(); r++) {
       replicas.add(trunk.startReplica(work.resolve("trunk"), REPLICAS.get(r), ports.get(r), pool));
     }

@@ -57,6 +57,7 @@ class ProxyProcessRedisTest {
                 new PoolStore.Address(
                     redis.host(), redis.port(), null, false, Duration.ofMillis(500)),
                 LEASE),
+            List.of(),
             List.of());
     survivor = trunk.startReplica(work.resolve("trunk"), SURVIVOR, survivorPort, pool);
   }

@@ -1,5 +1,6 @@
 package io.trunkline.testing.sipp;
 
+import io.trunkline.testing.process.Commands;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -102,6 +103,38 @@ public final class SippProcess implements AutoCloseable {
           "sipp exited with " + exitCode + " and wrote no statistics: " + describe());
     }
     return new SippResult(exitCode, statistics, read(errors), read(screen), messages);
+  }
+
+  /**
+   * The run's figures so far, from the statistics sipp writes every second; zero before its first
+   * row.
+   */
+  public SippStatistics statisticsSoFar() {
+    try {
+      return SippStatistics.read(stats);
+    } catch (IOException notYet) {
+      return new SippStatistics(0, 0, 0, 0, 0, 0, 0, Duration.ZERO);
+    }
+  }
+
+  /** Whether sipp still runs. */
+  public boolean running() {
+    return process.isAlive();
+  }
+
+  /**
+   * Tells sipp to place no new call and to exit once the calls up have ended (SIGUSR1), as a load
+   * that ends when the test says, not after a count.
+   */
+  public void stopCalling() {
+    if (process.isAlive()) {
+      Commands.Result sent =
+          Commands.run(
+              Duration.ofSeconds(5), List.of("kill", "-USR1", Long.toString(process.pid())));
+      if (sent.exitCode() != 0 && process.isAlive()) {
+        throw new IllegalStateException("could not signal sipp: " + sent.output());
+      }
+    }
   }
 
   @Override

@@ -135,6 +135,7 @@ public final class ProxyPool {
             Integer.toString(DataPlanePods.drainSeconds(trunk, settings))));
     env.add(env("TRUNKLINE_POOL_SIZE", Integer.toString(poolSize(trunk))));
     env.add(env("TRUNKLINE_MEMBERS", membersAddress(trunk)));
+    env.add(env("TRUNKLINE_READY_MEMBERS", readyMembersAddress(trunk)));
     Store store = trunk.getSpec().getStore();
     if (store != null) {
       // Read when the container starts: a changed Secret reaches the proxies as they restart.
@@ -313,6 +314,16 @@ public final class ProxyPool {
   /** What the proxies resolve to find every member of their pool: the members' Service. */
   static String membersAddress(SipTrunk trunk) {
     return TrunkMetadata.clusterName(trunk, TrunkMetadata.membersServiceName(trunk))
+        + ":"
+        + listener(trunk).port();
+  }
+
+  /**
+   * What the proxies resolve to find the members that own new calls: the peers' Service, which
+   * lists only ready proxies, so a draining or starting one is handed no new call.
+   */
+  static String readyMembersAddress(SipTrunk trunk) {
+    return TrunkMetadata.clusterName(trunk, TrunkMetadata.peersServiceName(trunk))
         + ":"
         + listener(trunk).port();
   }

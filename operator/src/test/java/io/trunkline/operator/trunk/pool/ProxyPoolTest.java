@@ -87,6 +87,8 @@ class ProxyPoolTest {
     assertThat(ProxyPool.peersService(trunk).getSpec().getPublishNotReadyAddresses()).isNull();
     assertThat(env(container(proxy), "TRUNKLINE_MEMBERS").getValue())
         .isEqualTo("acme-sip-members.office.svc:5070");
+    assertThat(env(container(proxy), "TRUNKLINE_READY_MEMBERS").getValue())
+        .isEqualTo("acme-sip-peers.office.svc:5070");
   }
 
   @Test

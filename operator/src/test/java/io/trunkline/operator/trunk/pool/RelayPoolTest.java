@@ -107,6 +107,7 @@ class RelayPoolTest {
             "TRUNKLINE_DRAIN_SECONDS=600",
             "TRUNKLINE_POOL_SIZE=1",
             "TRUNKLINE_MEMBERS=acme-sip-members.office.svc:5060",
+            "TRUNKLINE_READY_MEMBERS=acme-sip-peers.office.svc:5060",
             "POD_IP<-status.podIP",
             "POD_NAME<-metadata.name");
     assertThat(proxy.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
