@@ -232,6 +232,8 @@ class CrdApiServerTest {
           line with nine channels     | SipLine  | {trunk: acme, number: "+4930123456", username: alice, credentialsSecret: s, channels: 9} | spec.channels | should be less than or equal to 8
           policy without trunks       | RoutePolicy | {trunks: [], rules: [{name: r, match: {prefixes: ["+"]}, reject: {}}]} | spec.trunks | should have at least 1 items
           reject with a 200           | RoutePolicy | {trunks: [acme], rules: [{name: r, match: {prefixes: ["+"]}, reject: {status: 200}}]} | spec.rules[0].reject.status | status must be one of
+          prefix with letters         | RoutePolicy | {trunks: [acme], rules: [{name: r, match: {prefixes: ["+49", "+49abc"]}, reject: {}}]} | spec.rules[0].match.prefixes[1] | should match
+          prefix without +            | RoutePolicy | {trunks: [acme], rules: [{name: r, match: {prefixes: ["4930"]}, reject: {}}]} | spec.rules[0].match.prefixes[0] | should match
           CEL route and reject        | RoutePolicy | {trunks: [acme], rules: [{name: r, match: {prefixes: ["+"]}, route: [{carrier: a}], reject: {}}]} | spec.rules[0] | a rule either routes (route) or rejects (reject)
           CEL match on nothing        | RoutePolicy | {trunks: [acme], rules: [{name: r, match: {}, reject: {}}]} | spec.rules[0].match | match on prefixes, a pattern, or both
           CEL time window empty       | RoutePolicy | {trunks: [acme], rules: [{name: r, match: {prefixes: ["+"], timeWindows: [{start: "08:00", end: "08:00"}]}, reject: {}}]} | spec.rules[0].match.timeWindows[0] | start and end must differ

@@ -2,6 +2,7 @@ package io.trunkline.api.v1alpha1.route;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
@@ -17,7 +18,7 @@ public class RouteMatch {
   @JsonPropertyDescription(
       "E.164 prefixes of the dialled number (normalised to +CC...): + and up to 15 digits;"
           + " + alone matches every number.")
-  private List<String> prefixes;
+  private List<@Size(max = 16) @Pattern("^[+][0-9]{0,15}$") String> prefixes;
 
   @Size(max = 256)
   @JsonPropertyDescription(
