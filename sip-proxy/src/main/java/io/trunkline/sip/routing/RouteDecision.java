@@ -6,7 +6,11 @@ import java.util.List;
 /** What a RoutePolicy says about one call. */
 public sealed interface RouteDecision {
 
-  /** Try these carriers in order: failover by priority, weighted draw within one priority. */
+  /**
+   * Try these carriers in order: failover by priority, weighted draw within one priority.
+   *
+   * @param rule the rule that matched, or null for the trunk's own carrier order
+   */
   record Forward(String rule, List<TrunkConfig.Carrier> carriers) implements RouteDecision {
     public Forward {
       carriers = List.copyOf(carriers);

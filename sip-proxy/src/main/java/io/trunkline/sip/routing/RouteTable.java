@@ -21,13 +21,18 @@ import java.util.stream.Collectors;
 
 /**
  * A trunk's routes, ready to answer "where does this call go". The rule with the longest matching
- * prefix wins; among equals, the first in policy and rule order. Pure apart from the random draw
- * that spreads calls over carriers of equal priority by weight.
+ * prefix wins; among equals, the first in policy and rule order. A trunk no RoutePolicy names sends
+ * every call to its own carriers by their priority and weight; once a policy names it, a number no
+ * rule matches has no route, so a policy blocks what it leaves out (toll-fraud protection). Pure
+ * apart from the random draw that spreads calls over carriers of equal priority by weight.
  */
 public final class RouteTable {
 
   private final List<CompiledRoute> routes;
   private final Map<String, Carrier> carriers;
+
+  /** The trunk's own carrier order, used only while it has no routes. */
+  private final List<Target> trunkOrder;
 
   private record CompiledRoute(Route route, Pattern pattern, ZoneId zone) {}
 
@@ -43,6 +48,10 @@ public final class RouteTable {
                         route.pattern() == null ? null : Pattern.compile(route.pattern()),
                         route.timeZone() == null ? ZoneId.of("UTC") : ZoneId.of(route.timeZone())))
             .toList();
+    this.trunkOrder =
+        config.carriers().stream()
+            .map(carrier -> new Target(carrier.name(), carrier.priority(), carrier.weight()))
+            .toList();
   }
 
   /**
@@ -57,6 +66,9 @@ public final class RouteTable {
       Instant now,
       Predicate<String> usable,
       RandomGenerator random) {
+    if (routes.isEmpty()) {
+      return new RouteDecision.Forward(null, order(trunkOrder, usable, random));
+    }
     CompiledRoute best = null;
     int bestLength = -1;
     for (CompiledRoute candidate : routes) {
@@ -133,7 +145,9 @@ public final class RouteTable {
 
   /**
    * Lower priority values first (failover order); within one priority a weighted draw without
-   * replacement, so weight 3 against 1 takes three calls in four first.
+   * replacement, as RFC 2782 orders SRV records, so weight 3 against 1 takes three calls in four
+   * first. Weight 0 is drawn only when no carrier of its priority with weight is left: it takes
+   * calls on failover, as the API promises, where RFC 2782 would give it a small share.
    */
   private List<Carrier> order(
       List<Target> targets, Predicate<String> usable, RandomGenerator random) {

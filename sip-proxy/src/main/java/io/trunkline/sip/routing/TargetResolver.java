@@ -25,8 +25,9 @@ import javax.sip.message.Response;
 /**
  * Where a new call goes, in groups tried one after the other: a called line's registered phones
  * (one group: they ring together), the PBX for a call from a carrier, the carriers the trunk's
- * RoutePolicy picks for the dialled number (one group each, in failover order), or for an emergency
- * number the trunk's emergency carriers.
+ * RoutePolicy picks for the dialled number, or while no policy names the trunk its own carriers by
+ * priority and weight (one group each, in failover order), or for an emergency number the trunk's
+ * emergency carriers.
  */
 public final class TargetResolver {
 

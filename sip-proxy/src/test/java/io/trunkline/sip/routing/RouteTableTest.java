@@ -9,10 +9,14 @@ import io.trunkline.api.config.TrunkConfig.Route;
 import io.trunkline.api.config.TrunkConfig.Target;
 import io.trunkline.api.config.TrunkConfig.TimeWindow;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
@@ -144,12 +148,94 @@ class RouteTableTest {
     assertThat(first.get("a")).isBetween(2800, 3200);
   }
 
+  /** Dialled without +, the number escapes the catch-all reject, and is still not carried. */
   @Test
-  void answersNoRouteWhenNothingMatches() {
-    RouteTable empty = new RouteTable(config(List.of()));
+  void answersNoRouteWhenNothingMatchesOnceAPolicyNamesTheTrunk() {
+    assertThat(decide("030123456", MONDAY_NOON)).isEqualTo(new RouteDecision.NoRoute());
+  }
 
-    assertThat(empty.decide("+4930123456", null, MONDAY_NOON, c -> true, new SplittableRandom(1)))
-        .isEqualTo(new RouteDecision.NoRoute());
+  @Test
+  void withoutPoliciesEveryNumberGoesToTheTrunksCarriersLowestPriorityFirst() {
+    RouteTable trunkOrder =
+        new RouteTable(
+            config(
+                List.of(),
+                carrier("second", 2, 100),
+                carrier("first", 1, 100),
+                carrier("third", 3, 100)));
+
+    for (String number : List.of("+4930123456", "030123456", "+88213")) {
+      RouteDecision.Forward forward = (RouteDecision.Forward) decide(trunkOrder, number, c -> true);
+      assertThat(forward.rule()).isNull();
+      assertThat(forward.carriers())
+          .extracting(Carrier::name)
+          .containsExactly("first", "second", "third");
+    }
+  }
+
+  @Test
+  void withoutPoliciesCarriersFoundDownAreLeftOut() {
+    RouteTable trunkOrder =
+        new RouteTable(config(List.of(), carrier("first", 1, 100), carrier("second", 2, 100)));
+
+    assertThat(
+            ((RouteDecision.Forward) decide(trunkOrder, "+4930123456", c -> !c.equals("first")))
+                .carriers())
+        .extracting(Carrier::name)
+        .containsExactly("second");
+    assertThat(((RouteDecision.Forward) decide(trunkOrder, "+4930123456", c -> false)).carriers())
+        .isEmpty();
+  }
+
+  /**
+   * The draw over one priority's carriers, in name order, with weights 3 and 1: draws 0-2 pick the
+   * first, 3 the second (RFC 2782's running sum); the one left follows, then the next priority.
+   */
+  @Test
+  void withoutPoliciesTheDrawPicksByRunningSumOfWeights() {
+    RouteTable trunkOrder =
+        new RouteTable(
+            config(List.of(), carrier("backup", 2, 100), carrier("y", 1, 1), carrier("x", 1, 3)));
+
+    assertThat(firstDrawn(trunkOrder, 0)).containsExactly("x", "y", "backup");
+    assertThat(firstDrawn(trunkOrder, 2)).containsExactly("x", "y", "backup");
+    assertThat(firstDrawn(trunkOrder, 3)).containsExactly("y", "x", "backup");
+  }
+
+  @Test
+  void withoutPoliciesCallsSpreadByWeightWithinOnePriority() {
+    RouteTable trunkOrder =
+        new RouteTable(config(List.of(), carrier("x", 1, 300), carrier("y", 1, 100)));
+    SplittableRandom random = new SplittableRandom(11);
+    Map<String, Integer> first = new HashMap<>();
+    for (int i = 0; i < 4000; i++) {
+      List<Carrier> carriers =
+          ((RouteDecision.Forward)
+                  trunkOrder.decide("+4930123456", null, MONDAY_NOON, c -> true, random))
+              .carriers();
+      assertThat(carriers).hasSize(2);
+      first.merge(carriers.get(0).name(), 1, Integer::sum);
+    }
+
+    // Weight 3 against 1, from a seeded generator: the same count on every run.
+    assertThat(first.get("x")).isBetween(2800, 3200);
+    assertThat(first.get("y")).isEqualTo(4000 - first.get("x"));
+  }
+
+  @Test
+  void withoutPoliciesWeightZeroTakesCallsOnlyOnFailover() {
+    RouteTable trunkOrder =
+        new RouteTable(
+            config(
+                List.of(), carrier("spare", 1, 0), carrier("main", 1, 1), carrier("other", 1, 0)));
+    SplittableRandom random = new SplittableRandom(3);
+    for (int i = 0; i < 1000; i++) {
+      RouteDecision.Forward forward =
+          (RouteDecision.Forward) decide(trunkOrder, "+4930123456", c -> true, random);
+      assertThat(forward.carriers())
+          .extracting(Carrier::name)
+          .containsExactly("main", "other", "spare");
+    }
   }
 
   @Test
@@ -168,6 +254,45 @@ class RouteTableTest {
 
   private RouteDecision decide(String number, Instant when) {
     return table.decide(number, null, when, carrier -> true, new SplittableRandom(1));
+  }
+
+  private static RouteDecision decide(RouteTable table, String number, Predicate<String> usable) {
+    return decide(table, number, usable, new SplittableRandom(1));
+  }
+
+  private static RouteDecision decide(
+      RouteTable table, String number, Predicate<String> usable, RandomGenerator random) {
+    return table.decide(number, null, MONDAY_NOON, usable, random);
+  }
+
+  /**
+   * The carriers' order when the first draw of the 3-against-1 priority comes out as {@code draw}.
+   */
+  private static List<String> firstDrawn(RouteTable table, int draw) {
+    Deque<Integer> draws = new ArrayDeque<>(List.of(draw, 0, 0));
+    RandomGenerator scripted =
+        new RandomGenerator() {
+          @Override
+          public int nextInt(int bound) {
+            int next = draws.removeFirst();
+            assertThat(next).isLessThan(bound);
+            return next;
+          }
+
+          @Override
+          public long nextLong() {
+            throw new AssertionError("the draw asks for a bounded int");
+          }
+        };
+    List<String> order =
+        ((RouteDecision.Forward) decide(table, "+4930123456", c -> true, scripted))
+            .carriers().stream().map(Carrier::name).toList();
+    assertThat(draws).as("draws left").isEmpty();
+    return order;
+  }
+
+  private static Carrier carrier(String name, int priority, int weight) {
+    return new Carrier(name, "127.0.0.10", 5060, "UDP", priority, weight, false);
   }
 
   private static Target target(String carrier, int priority, int weight) {
@@ -194,6 +319,13 @@ class RouteTableTest {
   }
 
   private static TrunkConfig config(List<Route> routes) {
+    return config(
+        routes,
+        new Carrier("a", "127.0.0.10", 5060, "UDP", 1, 1, false),
+        new Carrier("b", "127.0.0.11", 5060, "UDP", 2, 1, false));
+  }
+
+  private static TrunkConfig config(List<Route> routes, Carrier... carriers) {
     return new TrunkConfig(
         "v1",
         "ns",
@@ -204,9 +336,7 @@ class RouteTableTest {
         new TrunkConfig.Media(false, 20000, 20099, 0),
         new TrunkConfig.Failover(1000, 10, 2, 1),
         List.of(),
-        List.of(
-            new Carrier("a", "127.0.0.10", 5060, "UDP", 1, 1, false),
-            new Carrier("b", "127.0.0.11", 5060, "UDP", 2, 1, false)),
+        List.of(carriers),
         new TrunkConfig.Pbx(List.of(), false),
         List.of(),
         routes,

@@ -24,7 +24,8 @@ import java.util.List;
 /**
  * A small-office trunk served in standalone mode on loopback, as the tests' peers see it: the proxy
  * on 127.0.0.1, Anna's and Ben's phones on .2 and .3, the PBX on .5 (admitted by address), carriers
- * A and B on .10 and .11. Calls to +49 go to A, then B; +49900 is blocked.
+ * A and B on .10 and .11. Calls to +49 go to A, then B; +49900 is blocked. Without the RoutePolicy
+ * ({@link #routePolicy}), every call goes to the carriers by their own priority.
  */
 final class TestTrunk implements AutoCloseable {
 
@@ -85,6 +86,14 @@ final class TestTrunk implements AutoCloseable {
 
   /** The trunk's spec.emergency as YAML, for example {@code {numbers: ["112"], ...}}; unset. */
   String emergency;
+
+  /** The RoutePolicy above; without it the trunk routes by its carriers' priority and weight. */
+  boolean routePolicy = true;
+
+  /** Carrier A's and B's spec.carriers[].priority; unset, so the default. */
+  Integer carrierAPriority;
+
+  Integer carrierBPriority;
 
   final int opsPort = LoopbackPorts.freePort(PROXY);
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -178,6 +187,27 @@ final class TestTrunk implements AutoCloseable {
     }
   }
 
+  private static final String ROUTE_POLICY =
+      """
+      ---
+      apiVersion: trunkline.io/v1alpha1
+      kind: RoutePolicy
+      metadata: {name: outbound}
+      spec:
+        trunks: [office]
+        rules:
+          - name: premium-rate
+            match: {prefixes: ["+49900"]}
+            reject: {status: 403, reason: Destination blocked}
+          - name: germany
+            match: {prefixes: ["+49"]}
+            route: [{carrier: carrier-a, priority: 1}, {carrier: carrier-b, priority: 2}]
+      """;
+
+  private static String priority(Integer priority) {
+    return priority == null ? "" : ", priority: " + priority;
+  }
+
   private String yaml() {
     return """
         apiVersion: trunkline.io/v1alpha1
@@ -189,7 +219,7 @@ final class TestTrunk implements AutoCloseable {
           pbx: {sources: ["%s/32"]}
           carriers:
             - {name: carrier-a, address: "%s:%d"%s}
-            - {name: carrier-b, address: "%s:%d"}
+            - {name: carrier-b, address: "%s:%d"%s}
           failover:
             inviteTimeoutMillis: %d
             probeIntervalSeconds: %d
@@ -206,20 +236,7 @@ final class TestTrunk implements AutoCloseable {
         kind: SipLine
         metadata: {name: ben}
         spec: {trunk: office, number: "%s", username: ben, credentialsSecret: ben-sip}
-        ---
-        apiVersion: trunkline.io/v1alpha1
-        kind: RoutePolicy
-        metadata: {name: outbound}
-        spec:
-          trunks: [office]
-          rules:
-            - name: premium-rate
-              match: {prefixes: ["+49900"]}
-              reject: {status: 403, reason: Destination blocked}
-            - name: germany
-              match: {prefixes: ["+49"]}
-              route: [{carrier: carrier-a, priority: 1}, {carrier: carrier-b, priority: 2}]
-        ---
+        %s---
         apiVersion: v1
         kind: Secret
         metadata: {name: anna-sip}
@@ -242,9 +259,11 @@ final class TestTrunk implements AutoCloseable {
             CARRIER_A,
             carrierA,
             (carrierALogin ? ", credentialsSecret: carrier-a-login" : "")
-                + (carrierAOverTcp ? ", transport: TCP" : ""),
+                + (carrierAOverTcp ? ", transport: TCP" : "")
+                + priority(carrierAPriority),
             CARRIER_B,
             carrierB,
+            priority(carrierBPriority),
             inviteTimeoutMillis,
             probeIntervalSeconds,
             downAfter,
@@ -263,6 +282,7 @@ final class TestTrunk implements AutoCloseable {
             ANNA,
             annaDigestAlgorithms == null ? "" : ", digestAlgorithms: " + annaDigestAlgorithms,
             BEN,
+            routePolicy ? ROUTE_POLICY : "",
             ANNA_PASSWORD,
             BEN_PASSWORD);
   }
