@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -70,6 +71,7 @@ public final class RelayClient implements AutoCloseable {
   private final Map<String, Pending<?>> pending = new ConcurrentHashMap<>();
   private final String cookiePrefix = Integer.toHexString(ThreadLocalRandom.current().nextInt());
   private final AtomicLong sequence = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private RelayClient(
       InetSocketAddress relay,
@@ -225,9 +227,16 @@ public final class RelayClient implements AutoCloseable {
         });
   }
 
-  /** Closes the socket; outstanding requests fail with {@link ControlError#UNREACHABLE}. */
+  /**
+   * Closes the socket; outstanding requests fail with {@link ControlError#UNREACHABLE}. Closing
+   * again does nothing: the proxy's relay pool and its pod both close their clients on the way out,
+   * and a second close would reach an event loop already shut down.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     channel.close().syncUninterruptibly();
     failAll("client closed");
     if (ownGroup != null) {

@@ -1,6 +1,7 @@
 package io.trunkline.relay.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.EventLoopGroup;
@@ -65,6 +66,18 @@ class RelayClientTest {
       assertThatThrownBy(() -> silent.receive(new DatagramPacket(new byte[16], 16)))
           .isInstanceOf(java.net.SocketTimeoutException.class);
     }
+  }
+
+  @Test
+  void aClientWithItsOwnEventLoopClosesTwiceWithoutComplaint() throws Exception {
+    RelayClient client =
+        RelayClient.open(new InetSocketAddress(ADDRESS, LoopbackPorts.freePort(ADDRESS)), SIGNER);
+    CompletableFuture<RelayHealth> ping = client.ping();
+
+    client.close();
+
+    assertThat(errorOf(ping)).isEqualTo(ControlError.UNREACHABLE);
+    assertThatCode(client::close).doesNotThrowAnyException();
   }
 
   @Test
