@@ -21,20 +21,34 @@ import org.junit.jupiter.api.Test;
 /** RFC 3261 §16.6 on the proxy at 127.0.0.1:5060: what a forwarded request looks like. */
 class RequestForwarderTest {
 
-  private final List<InetSocketAddress> sentTo = new ArrayList<>();
-  private final RequestForwarder forwarder =
-      new RequestForwarder(
-          new SipProxy.Settings("127.0.0.1", 5060, 5061),
-          new SipSender() {
-            @Override
-            public void reply(InboundMessage request, byte[] response) {}
+  private static final InetSocketAddress POD = new InetSocketAddress("10.244.0.7", 5060);
+  private static final InetSocketAddress OTHER_POD = new InetSocketAddress("10.244.0.8", 5060);
 
-            @Override
-            public void send(SIPMessage message, Transport transport, InetSocketAddress to) {
-              sentTo.add(to);
-            }
-          },
-          Members.alone(new InetSocketAddress("127.0.0.1", 5060)));
+  private final List<InetSocketAddress> sentTo = new ArrayList<>();
+  private final List<SIPMessage> sent = new ArrayList<>();
+  private final RequestForwarder forwarder =
+      forwarder("127.0.0.1", Members.alone(new InetSocketAddress("127.0.0.1", 5060)));
+
+  /** A pool's member at {@link #POD} with one other, advertising the trunk's name. */
+  private final RequestForwarder pooled =
+      forwarder("sip.example.com", new Members(POD, List.of(OTHER_POD)));
+
+  /** A forwarder whose sends are recorded in {@link #sent} and {@link #sentTo}. */
+  private RequestForwarder forwarder(String advertised, Members members) {
+    return new RequestForwarder(
+        new SipProxy.Settings(advertised, 5060, 5061),
+        new SipSender() {
+          @Override
+          public void reply(InboundMessage request, byte[] response) {}
+
+          @Override
+          public void send(SIPMessage message, Transport transport, InetSocketAddress to) {
+            sent.add(message);
+            sentTo.add(to);
+          }
+        },
+        members);
+  }
 
   @Test
   void takesItsOwnRouteOffAndFollowsTheNext() {
@@ -111,19 +125,6 @@ class RequestForwarderTest {
 
   @Test
   void inAPoolTheRecordRouteNamesTheProxyThatHoldsTheDialog() {
-    InetSocketAddress self = new InetSocketAddress("10.244.0.7", 5060);
-    RequestForwarder pooled =
-        new RequestForwarder(
-            new SipProxy.Settings("sip.example.com", 5060, 5061),
-            new SipSender() {
-              @Override
-              public void reply(InboundMessage request, byte[] response) {}
-
-              @Override
-              public void send(SIPMessage message, Transport transport, InetSocketAddress to) {}
-            },
-            new Members(self, List.of(new InetSocketAddress("10.244.0.8", 5060))));
-
     SIPRequest forwarded = pooled.forwardedRequest(parse(SampleMessages.INVITE), null, true);
 
     assertThat(forwarded.getHeader("Record-Route").toString())
@@ -133,33 +134,18 @@ class RequestForwarderTest {
             SampleMessages.INVITE.replace(
                 "Max-Forwards: 70\r\n",
                 "Max-Forwards: 70\r\nRoute: <sip:sip.example.com:5060;lr;tl-owner=10.244.0.7:5060>\r\n"));
-    assertThat(pooled.markedOwner(bye)).isEqualTo(self);
+    assertThat(pooled.markedOwner(bye)).isEqualTo(POD);
     assertThat(forwarder.markedOwner(parse(SampleMessages.INVITE))).isNull();
   }
 
   @Test
   void aRequestHandedOverByAMemberIsToldFromOneAPhoneSent() {
-    InetSocketAddress self = new InetSocketAddress("10.244.0.7", 5060);
-    List<SIPMessage> sent = new ArrayList<>();
-    RequestForwarder pooled =
-        new RequestForwarder(
-            new SipProxy.Settings("sip.example.com", 5060, 5061),
-            new SipSender() {
-              @Override
-              public void reply(InboundMessage request, byte[] response) {}
-
-              @Override
-              public void send(SIPMessage message, Transport transport, InetSocketAddress to) {
-                sent.add(message);
-              }
-            },
-            new Members(self, List.of(new InetSocketAddress("10.244.0.8", 5060))));
     SIPRequest invite = parse(SampleMessages.INVITE);
 
-    pooled.handOver(invite, new InetSocketAddress("10.244.0.8", 5060));
+    pooled.handOver(invite, OTHER_POD);
 
     SIPRequest handedOver = (SIPRequest) sent.get(0);
-    assertThat(RequestForwarder.handedOverBy(handedOver, self)).isTrue();
+    assertThat(RequestForwarder.handedOverBy(handedOver, POD)).isTrue();
     assertThat(RequestForwarder.handedOverBy(handedOver, new InetSocketAddress("10.244.0.9", 5060)))
         .as("another sender than the Via's")
         .isFalse();
