@@ -238,9 +238,14 @@ public final class Sipp {
         return List.of("-sn", name);
       }
       Path copy = workDir.resolve(name + ".xml");
+      // A test may start several sipp from one folder, each while the last reads its scenario: the
+      // copy is written aside and renamed into place, so no sipp reads a half-written file.
+      Path partial = Files.createTempFile(workDir, name, ".part");
       try (InputStream in = Sipp.class.getClassLoader().getResourceAsStream(resource)) {
-        Files.copy(Objects.requireNonNull(in, resource), copy, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            Objects.requireNonNull(in, resource), partial, StandardCopyOption.REPLACE_EXISTING);
       }
+      Files.move(partial, copy, StandardCopyOption.ATOMIC_MOVE);
       return List.of("-sf", copy.toString());
     }
   }
