@@ -47,6 +47,9 @@ import java.util.function.Function;
  * signed and replies checked with the trunk's key ({@link ControlSigner}): a reply that fails the
  * check is dropped, whoever forged it, so it cannot steer media or fail a call; the request goes on
  * waiting for the relay's own reply.
+ *
+ * <p>Over 400 lines, and one job: the requests in flight, their retransmission and the replies that
+ * end them share one table and one event loop; split, each half would reach into the other's state.
  */
 public final class RelayClient implements AutoCloseable {
 

@@ -96,13 +96,7 @@ class RelayClientTest {
   @Test
   void aRefusalCompletesTheFutureWithItsReason() throws Exception {
     try (DatagramSocket relay = new DatagramSocket(new InetSocketAddress(ADDRESS, 0));
-        RelayClient client =
-            RelayClient.open(
-                (InetSocketAddress) relay.getLocalSocketAddress(),
-                group,
-                RelayClient.DEFAULT_RETRANSMIT_INTERVAL,
-                RelayClient.DEFAULT_ATTEMPTS,
-                SIGNER)) {
+        RelayClient client = clientOf(relay)) {
       relay.setSoTimeout(5_000);
       CompletableFuture<?> delete = client.delete("call", "tag");
       DatagramPacket request = new DatagramPacket(new byte[4096], 4096);
@@ -124,13 +118,7 @@ class RelayClientTest {
   @Test
   void aListOfSilentSessionsThatFillsTheWholeDatagramArrivesWhole() throws Exception {
     try (DatagramSocket relay = new DatagramSocket(new InetSocketAddress(ADDRESS, 0));
-        RelayClient client =
-            RelayClient.open(
-                (InetSocketAddress) relay.getLocalSocketAddress(),
-                group,
-                RelayClient.DEFAULT_RETRANSMIT_INTERVAL,
-                RelayClient.DEFAULT_ATTEMPTS,
-                SIGNER)) {
+        RelayClient client = clientOf(relay)) {
       relay.setSoTimeout(5_000);
       CompletableFuture<List<String>> silent = client.silent(Duration.ofSeconds(30));
       DatagramPacket request = new DatagramPacket(new byte[4096], 4096);
@@ -170,13 +158,7 @@ class RelayClientTest {
   @Test
   void forgedRepliesAreDroppedAndTheRelaysOwnCompletesTheRequest() throws Exception {
     try (DatagramSocket relay = new DatagramSocket(new InetSocketAddress(ADDRESS, 0));
-        RelayClient client =
-            RelayClient.open(
-                (InetSocketAddress) relay.getLocalSocketAddress(),
-                group,
-                RelayClient.DEFAULT_RETRANSMIT_INTERVAL,
-                RelayClient.DEFAULT_ATTEMPTS,
-                SIGNER)) {
+        RelayClient client = clientOf(relay)) {
       relay.setSoTimeout(5_000);
       CompletableFuture<MediaEndpoint> offer =
           client.offer("call", "tag", MediaEndpoint.of(new InetSocketAddress("192.0.2.10", 49170)));
@@ -226,6 +208,16 @@ class RelayClientTest {
   private static void reply(DatagramSocket relay, DatagramPacket request, String json)
       throws Exception {
     send(relay, request, SIGNER.signReply(bytes(json)));
+  }
+
+  /** A client of {@code relay} on the test's event loop, with the default retransmissions. */
+  private RelayClient clientOf(DatagramSocket relay) throws InterruptedException {
+    return RelayClient.open(
+        (InetSocketAddress) relay.getLocalSocketAddress(),
+        group,
+        RelayClient.DEFAULT_RETRANSMIT_INTERVAL,
+        RelayClient.DEFAULT_ATTEMPTS,
+        SIGNER);
   }
 
   private static void send(DatagramSocket relay, DatagramPacket request, byte[] datagram)

@@ -22,50 +22,20 @@ public final class Sdp {
 
   /** Where the sender of this SDP receives its first audio stream; empty when it has none. */
   public static Optional<MediaEndpoint> audio(String sdp) {
-    String sessionAddress = null;
-    String mediaAddress = null;
-    Integer port = null;
-    Integer rtcpPort = null;
-    String rtcpAddress = null;
-    boolean inAudio = false;
-    boolean seenAudio = false;
-    for (String line : sdp.split("\r?\n")) {
-      if (line.startsWith("m=")) {
-        if (seenAudio) {
-          break;
-        }
-        inAudio = line.startsWith("m=audio ");
-        if (inAudio) {
-          seenAudio = true;
-          port = parsePort(line.split(" ")[1]);
-        }
-      } else if (line.startsWith("c=")) {
-        String address = connectionAddress(line);
-        if (!seenAudio) {
-          sessionAddress = address;
-        } else if (inAudio) {
-          mediaAddress = address;
-        }
-      } else if (inAudio && line.startsWith("a=rtcp:")) {
-        String[] parts = line.substring(7).trim().split(" ");
-        rtcpPort = parsePort(parts[0]);
-        if (parts.length >= 4) {
-          rtcpAddress = parts[3];
-        }
-      }
-    }
-    String address = mediaAddress != null ? mediaAddress : sessionAddress;
-    if (port == null || port == 0 || address == null) {
+    FirstAudio audio = FirstAudio.of(sdp);
+    String address = audio.address();
+    if (audio.port() == null || audio.port() == 0 || address == null) {
       return Optional.empty();
     }
     try {
       InetAddress host = InetAddress.getByName(address);
-      InetSocketAddress rtp = new InetSocketAddress(host, port);
-      if (rtcpPort == null) {
+      InetSocketAddress rtp = new InetSocketAddress(host, audio.port());
+      if (audio.rtcpPort() == null) {
         return Optional.of(MediaEndpoint.of(rtp));
       }
-      InetAddress rtcpHost = rtcpAddress == null ? host : InetAddress.getByName(rtcpAddress);
-      return Optional.of(new MediaEndpoint(rtp, new InetSocketAddress(rtcpHost, rtcpPort)));
+      InetAddress rtcpHost =
+          audio.rtcpAddress() == null ? host : InetAddress.getByName(audio.rtcpAddress());
+      return Optional.of(new MediaEndpoint(rtp, new InetSocketAddress(rtcpHost, audio.rtcpPort())));
     } catch (UnknownHostException e) {
       // SDP should carry address literals; a name that does not resolve cannot be relayed.
       return Optional.empty();
@@ -80,44 +50,85 @@ public final class Sdp {
    * audio at all. A call in such a state may carry no packet for as long as it lasts.
    */
   public static boolean sendsBothWays(String sdp) {
-    String sessionDirection = null;
-    String mediaDirection = null;
-    String sessionAddress = null;
-    String mediaAddress = null;
-    Integer port = null;
-    boolean inAudio = false;
-    boolean seenAudio = false;
-    for (String line : sdp.split("\r?\n")) {
-      if (line.startsWith("m=")) {
-        if (seenAudio) {
-          break;
-        }
-        inAudio = line.startsWith("m=audio ");
-        if (inAudio) {
-          seenAudio = true;
-          port = parsePort(line.split(" ")[1]);
-        }
-      } else if (line.startsWith("c=")) {
-        if (!seenAudio) {
-          sessionAddress = connectionAddress(line);
-        } else if (inAudio) {
-          mediaAddress = connectionAddress(line);
-        }
-      } else if (DIRECTIONS.contains(line.trim())) {
-        if (!seenAudio) {
-          sessionDirection = line.trim();
-        } else if (inAudio) {
-          mediaDirection = line.trim();
+    FirstAudio audio = FirstAudio.of(sdp);
+    String direction = audio.direction();
+    return audio.port() != null
+        && audio.port() != 0
+        && !"0.0.0.0".equals(audio.address())
+        && (direction == null || direction.equals("a=sendrecv"));
+  }
+
+  /**
+   * What an SDP says of its first audio stream, session-level lines included where the stream has
+   * none of its own (RFC 4566 §5): its port (null without an audio stream), connection address,
+   * RTCP port and address (RFC 3605) and direction attribute.
+   */
+  private record FirstAudio(
+      Integer port,
+      String sessionAddress,
+      String mediaAddress,
+      Integer rtcpPort,
+      String rtcpAddress,
+      String sessionDirection,
+      String mediaDirection) {
+
+    static FirstAudio of(String sdp) {
+      String sessionAddress = null;
+      String mediaAddress = null;
+      String sessionDirection = null;
+      String mediaDirection = null;
+      Integer port = null;
+      Integer rtcpPort = null;
+      String rtcpAddress = null;
+      boolean inAudio = false;
+      boolean seenAudio = false;
+      for (String line : sdp.split("\r?\n")) {
+        if (line.startsWith("m=")) {
+          if (seenAudio) {
+            break;
+          }
+          inAudio = line.startsWith("m=audio ");
+          if (inAudio) {
+            seenAudio = true;
+            port = parsePort(line.split(" ")[1]);
+          }
+        } else if (line.startsWith("c=")) {
+          if (!seenAudio) {
+            sessionAddress = connectionAddress(line);
+          } else if (inAudio) {
+            mediaAddress = connectionAddress(line);
+          }
+        } else if (DIRECTIONS.contains(line.trim())) {
+          if (!seenAudio) {
+            sessionDirection = line.trim();
+          } else if (inAudio) {
+            mediaDirection = line.trim();
+          }
+        } else if (inAudio && line.startsWith("a=rtcp:")) {
+          String[] parts = line.substring(7).trim().split(" ");
+          rtcpPort = parsePort(parts[0]);
+          if (parts.length >= 4) {
+            rtcpAddress = parts[3];
+          }
         }
       }
+      return new FirstAudio(
+          port,
+          sessionAddress,
+          mediaAddress,
+          rtcpPort,
+          rtcpAddress,
+          sessionDirection,
+          mediaDirection);
     }
-    String direction = mediaDirection != null ? mediaDirection : sessionDirection;
-    String address = mediaAddress != null ? mediaAddress : sessionAddress;
-    return seenAudio
-        && port != null
-        && port != 0
-        && !"0.0.0.0".equals(address)
-        && (direction == null || direction.equals("a=sendrecv"));
+
+    String address() {
+      return mediaAddress != null ? mediaAddress : sessionAddress;
+    }
+
+    String direction() {
+      return mediaDirection != null ? mediaDirection : sessionDirection;
+    }
   }
 
   /**
