@@ -135,7 +135,11 @@ class GrowingBusinessNodeTest {
                 && "True".equals(trunkCondition("Ready"))
                 && "True".equals(trunkCondition("SharedState"))
                 && readyProxies().stream()
-                    .allMatch(proxy -> sample(proxy, "trunkline_carrier_up") == 1),
+                    .allMatch(
+                        proxy ->
+                            sample(proxy, "trunkline_carrier_up") == 1
+                                // The pool has formed: each proxy sees both own new calls.
+                                && sample(proxy, "trunkline_pool_owners") == 2),
         NAMESPACE,
         OperatorInstall.NAMESPACE);
     assertThat(client.services().inNamespace(NAMESPACE).withName("acme-sip").get().getSpec())

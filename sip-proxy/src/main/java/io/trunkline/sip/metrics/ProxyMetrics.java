@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.trunkline.sip.health.CarrierProber;
+import io.trunkline.sip.pool.Members;
 import io.trunkline.sip.pool.PoolStore;
 import io.trunkline.sip.transport.TransportStats;
 import java.util.Map;
@@ -82,6 +83,19 @@ public final class ProxyMetrics implements CarrierProber.Reports {
         .tag("trunk", trunk)
         .register(registry);
     FunctionCounter.builder("trunkline.store.fallbacks", store, PoolStore::fallbacks)
+        .tag("trunk", trunk)
+        .register(registry);
+  }
+
+  /**
+   * The pool as this proxy sees it: the members it found, and those of them that own new calls. A
+   * pool of two whose members each see one has not formed: each serves every call it receives.
+   */
+  public void pool(Members members) {
+    Gauge.builder("trunkline.pool.members", members, Members::size)
+        .tag("trunk", trunk)
+        .register(registry);
+    Gauge.builder("trunkline.pool.owners", members, Members::owners)
         .tag("trunk", trunk)
         .register(registry);
   }

@@ -247,6 +247,20 @@ public final class Members implements AutoCloseable {
     return live.size() > 1;
   }
 
+  /** The members this one knows, itself included. */
+  public int size() {
+    return live.size();
+  }
+
+  /**
+   * The members that own new calls as this one sees them: the ready ones where they are named
+   * apart, else every member, this one included unless it leaves.
+   */
+  public int owners() {
+    List<InetSocketAddress> owners = ready != null ? ready : live;
+    return (int) owners.stream().filter(member -> !(leaving && member.equals(self))).count();
+  }
+
   /** Whether {@code address} is a member of the pool, this one included. */
   public boolean isMember(InetSocketAddress address) {
     return live.contains(address);

@@ -55,16 +55,28 @@ final class Ownership {
    * Where a new call {@code peer} handed to this proxy goes instead, while this proxy leaves the
    * pool (the peer may not know yet): another member than the peer; null to serve it here. Each
    * leaving member passes it on to one that is neither itself nor the sender, and Max-Forwards
-   * bounds the rest.
+   * bounds the rest. The call's CANCEL, and the ACK of a final response it got before any dialog (a
+   * 407 challenge), follow it to the same member when this proxy holds neither its transaction nor
+   * its dialog: same Call-ID, same peer. Served here instead, that ACK would leave the member's
+   * response retransmitting until Timer H, into a caller that has long moved on.
    */
   InetSocketAddress ownerWhileLeaving(SIPRequest request, InetSocketAddress peer) {
-    if (!members.leaving()
-        || !Request.INVITE.equals(request.getMethod())
-        || request.getToTag() != null) {
+    if (!members.leaving() || !(newCall(request) || followsPassedOnCall(request))) {
       return null;
     }
     InetSocketAddress owner = members.ownerOfNewCall(request.getCallId().getCallId(), peer);
     return owner.equals(members.self()) ? null : owner;
+  }
+
+  private static boolean newCall(SIPRequest request) {
+    return Request.INVITE.equals(request.getMethod()) && request.getToTag() == null;
+  }
+
+  private boolean followsPassedOnCall(SIPRequest request) {
+    String method = request.getMethod();
+    return (Request.ACK.equals(method) || Request.CANCEL.equals(method))
+        && transactions.inviteFor(request) == null
+        && dialogs.get(request.getCallId().getCallId()) == null;
   }
 
   /**

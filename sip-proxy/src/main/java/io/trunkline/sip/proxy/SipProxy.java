@@ -140,6 +140,7 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     if (pool.store() != null) {
       metrics.store(pool.store());
     }
+    metrics.pool(pool.members());
     metrics.sessions(
         this,
         proxy -> proxy.channelsInUse(),

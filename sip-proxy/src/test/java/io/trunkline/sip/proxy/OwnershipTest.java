@@ -147,8 +147,11 @@ class OwnershipTest {
   void aLeavingProxyPassesANewCallOnToAnotherThanItsSenderAndTheOwnerStillSeesThePbx() {
     SIPRequest invite = parse(SampleMessages.INVITE);
     assertThat(ownership.ownerWhileLeaving(invite, B)).isNull();
+    assertThat(members.owners()).isEqualTo(3);
 
     members.leave();
+    assertThat(members.owners()).as("the others own new calls").isEqualTo(2);
+    assertThat(members.size()).as("it is still a member").isEqualTo(3);
     InetSocketAddress next = ownership.ownerWhileLeaving(invite, B);
 
     assertThat(next).isEqualTo(C);
@@ -162,6 +165,35 @@ class OwnershipTest {
                     + "Via: SIP/2.0/UDP pbx.example.com:5070;branch=z9hG4bK-74bf9"
                     + ";received=10.1.2.3;rport=40000\r\n"));
     assertThat(ownership.sender(twice, A)).isEqualTo(new InetSocketAddress("10.1.2.3", 40000));
+  }
+
+  @Test
+  void aLeavingProxySendsTheCancelAndTheChallengeAckOfACallItPassedOnAfterIt() {
+    members.leave();
+    SIPRequest invite = parse(SampleMessages.INVITE);
+    InetSocketAddress next = ownership.ownerWhileLeaving(invite, B);
+    SIPRequest cancel =
+        parse(
+            SampleMessages.INVITE
+                .replace("INVITE sip:", "CANCEL sip:")
+                .replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL"));
+    SIPRequest challengeAck =
+        parse(
+            SampleMessages.INVITE
+                .replace("INVITE sip:", "ACK sip:")
+                .replace("CSeq: 1 INVITE", "CSeq: 1 ACK")
+                .replace(
+                    "To: <sip:+4930123456@127.0.0.1>", "To: <sip:+4930123456@127.0.0.1>;tag=407"));
+
+    assertThat(ownership.ownerWhileLeaving(cancel, B)).isEqualTo(next).isNotNull();
+    assertThat(ownership.ownerWhileLeaving(challengeAck, B)).isEqualTo(next);
+
+    // A call this proxy took before it began to leave: its ACK and CANCEL stay with it.
+    transactions.arrive(
+        new InboundMessage(
+            invite, Transport.UDP, new InetSocketAddress("127.0.0.2", 5070), A, null));
+    assertThat(ownership.ownerWhileLeaving(challengeAck, B)).isNull();
+    assertThat(ownership.ownerWhileLeaving(cancel, B)).isNull();
   }
 
   private static SIPRequest parse(String text) {
