@@ -7,6 +7,9 @@ import io.trunkline.api.config.TrunkCredentials.Login;
 import io.trunkline.api.v1alpha1.Defaults;
 import io.trunkline.api.v1alpha1.trunk.Carrier;
 import io.trunkline.api.v1alpha1.trunk.SipTransport;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +35,20 @@ final class CarrierCompiler {
     for (Carrier carrier : requireNonNullElse(carriers, List.<Carrier>of())) {
       SipTransport transport = requireNonNullElse(carrier.getTransport(), SipTransport.UDP);
       String address = carrier.getAddress();
+      // The port follows the host's last colon; an IPv6 literal's own colons sit in brackets.
       int colon = address.lastIndexOf(':');
+      if (colon < address.lastIndexOf(']')) {
+        colon = -1;
+      }
       String host = colon < 0 ? address : address.substring(0, colon);
+      if (host.startsWith("[") && !isIpv6Literal(host)) {
+        problems.block(
+            "SipTrunk",
+            trunk,
+            Problem.INVALID_TRUNK,
+            "carrier " + carrier.getName() + " has " + host + ", not an IPv6 address");
+        continue;
+      }
       // RFC 3261 §19.1.2: the default port is 5060, and 5061 over TLS.
       int port =
           colon < 0
@@ -76,5 +91,17 @@ final class CarrierCompiler {
               authenticates));
     }
     return new Carriers(compiled, logins);
+  }
+
+  /**
+   * The schema's pattern takes hex groups in brackets, but not whether they make an address (one
+   * {@code ::} at most, eight groups in all); a bracketed literal never goes to DNS.
+   */
+  private static boolean isIpv6Literal(String bracketed) {
+    try {
+      return InetAddress.getByName(bracketed) instanceof Inet6Address;
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 }

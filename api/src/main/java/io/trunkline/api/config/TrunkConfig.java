@@ -90,7 +90,11 @@ public record TrunkConfig(
   public record Failover(
       int inviteTimeoutMillis, int probeIntervalSeconds, int downAfter, int upAfter) {}
 
-  /** An upstream carrier; {@code authenticates} when the trunk holds credentials for it. */
+  /**
+   * An upstream carrier; {@code host} as a SIP URI writes it (RFC 3261 §25.1: a name, an IPv4
+   * literal, or an IPv6 literal in brackets); {@code authenticates} when the trunk holds
+   * credentials for it.
+   */
   public record Carrier(
       String name,
       String host,

@@ -1,6 +1,7 @@
 package io.trunkline.api.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.trunkline.api.v1alpha1.trunk.Carrier;
 import java.util.List;
@@ -38,6 +39,31 @@ class CarrierCompilerTest {
                 "acme",
                 Problem.INVALID_TRUNK,
                 "carrier big has port 65536, outside 1-65535"));
+  }
+
+  @Test
+  void anIpv6LiteralKeepsItsBracketsAndItsColonsApartFromThePort() {
+    CarrierCompiler.Carriers compiled =
+        CarrierCompiler.compile(
+            "acme",
+            List.of(
+                carrier("with-port", "[2001:db8::5]:5070", null),
+                carrier("without", "[::1]", null),
+                carrier("two-gaps", "[2001::5::1]:5060", null)),
+            (secret, key) -> Optional.empty(),
+            problems);
+
+    assertThat(compiled.carriers())
+        .extracting(TrunkConfig.Carrier::name, TrunkConfig.Carrier::host, TrunkConfig.Carrier::port)
+        .containsExactly(
+            tuple("with-port", "[2001:db8::5]", 5070), tuple("without", "[::1]", 5060));
+    assertThat(problems.list())
+        .containsExactly(
+            new Problem(
+                "SipTrunk",
+                "acme",
+                Problem.INVALID_TRUNK,
+                "carrier two-gaps has [2001::5::1], not an IPv6 address"));
   }
 
   @Test

@@ -102,6 +102,23 @@ class CrdApiServerTest {
   }
 
   @Test
+  void acceptsCarriersAtAHostNameAnIpv4AndAnIpv6Literal() {
+    create(
+        "SipTrunk",
+        "acme",
+        "{channels: 20, carriers: [{name: a, address: \"[::1]:5070\"},"
+            + " {name: b, address: \"[2001:db8::5]\"}, {name: c, address: 192.0.2.10:5080},"
+            + " {name: d, address: sip.carrier.example}]}");
+
+    SipTrunk stored =
+        client.resources(SipTrunk.class).inNamespace(namespace).withName("acme").get();
+
+    assertThat(stored.getSpec().getCarriers())
+        .extracting(Carrier::getAddress)
+        .containsExactly("[::1]:5070", "[2001:db8::5]", "192.0.2.10:5080", "sip.carrier.example");
+  }
+
+  @Test
   void acceptsALineAndAPolicyAndFillsTheirDefaults() {
     create(
         "SipLine",
@@ -199,6 +216,9 @@ class CrdApiServerTest {
           carriers empty              | SipTrunk | {channels: 20, carriers: []}                             | spec.carriers | should have at least 1 items
           carrier name not a label    | SipTrunk | {channels: 20, carriers: [{name: Carrier_A, address: 127.0.0.1}]}          | spec.carriers[0].name      | should match
           carrier address with a path | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1/x}]}                | spec.carriers[0].address   | should match
+          IPv6 carrier unclosed       | SipTrunk | {channels: 20, carriers: [{name: a, address: "[2001:db8::5"}]}             | spec.carriers[0].address   | should match
+          IPv6 carrier without brackets | SipTrunk | {channels: 20, carriers: [{name: a, address: "2001:db8::5:5060"}]}      | spec.carriers[0].address   | should match
+          IPv6 carrier not hex        | SipTrunk | {channels: 20, carriers: [{name: a, address: "[2001:db8::g]:5060"}]}        | spec.carriers[0].address   | should match
           unknown transport           | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1, transport: SCTP}]} | spec.carriers[0].transport | Unsupported value
           media DSCP above 63         | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], qos: {mediaDscp: 64}}      | spec.qos.mediaDscp      | should be less than or equal to 63
           signalling DSCP negative    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], qos: {signallingDscp: -1}} | spec.qos.signallingDscp | should be greater than or equal to 0

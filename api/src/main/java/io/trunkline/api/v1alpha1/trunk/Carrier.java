@@ -23,10 +23,15 @@ public class Carrier {
 
   @Required
   @Size(max = 253)
-  @Pattern("^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]{1,5})?$")
+  // RFC 3261 §25.1 host: an IPv6 literal goes in brackets (IPv6reference), which is also what
+  // keeps its colons apart from the port's; a host name or IPv4 literal has none.
+  @Pattern(
+      "^(\\[[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}\\]|[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)"
+          + "(:[0-9]{1,5})?$")
   @JsonPropertyDescription(
-      "Where the carrier takes SIP: a host name or IPv4 address, with an optional port"
-          + " (default 5060, or 5061 for TLS).")
+      "Where the carrier takes SIP: a host name, an IPv4 address or an IPv6 address in"
+          + " brackets, with an optional port (default 5060, or 5061 for TLS); for example"
+          + " sip.carrier.example, 192.0.2.10:5060 or [2001:db8::10]:5060.")
   private String address;
 
   @Default("UDP")
