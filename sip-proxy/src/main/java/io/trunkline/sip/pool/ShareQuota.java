@@ -12,7 +12,9 @@ import java.util.function.LongSupplier;
  * One replica's share of its trunk, for a pool that cannot count together: {@code 1/poolSize} of
  * the trunk's channels (rounded down) and of its calls per second, so the replicas together never
  * pass the trunk's figures whatever the load on each. A line's one channel cannot be split: it is
- * checked on this replica only.
+ * checked on this replica only. Nor can the emergency reserve be rounded away: each share keeps at
+ * least one of its channels, so an emergency call goes through whichever replica it reaches, and
+ * the trunk may then pass its figures by one channel a replica while the store is away.
  */
 public final class ShareQuota implements ChannelQuota {
 
@@ -40,13 +42,16 @@ public final class ShareQuota implements ChannelQuota {
   Outcome claimNow(String rateKey, int callsPerSecond, List<Channel> channels) {
     List<Channel> share = new ArrayList<>(channels.size());
     for (Channel channel : channels) {
-      share.add(
-          channel.pooled()
-              ? new Channel(channel.key(), channel.limit() / poolSize, true)
-              : channel);
+      share.add(channel.pooled() ? new Channel(channel.key(), share(channel), true) : channel);
     }
     double rate = callsPerSecond <= 0 ? 0 : (double) callsPerSecond / poolSize;
     return counts.claimNow(rateKey, rate, share);
+  }
+
+  private int share(Channel channel) {
+    int reserve = channel.reserve();
+    int ordinary = (channel.limit() - reserve) / poolSize;
+    return reserve == 0 ? ordinary : ordinary + Math.max(1, reserve / poolSize);
   }
 
   /** Counts channels a call took through the pool's store, so the share counts every call. */

@@ -68,7 +68,8 @@ public final class Admission {
         new Channel(
             trunkKey(trunk.trunk()),
             trunk.quota().channels() + trunk.emergency().extraChannels(),
-            true));
+            true,
+            trunk.emergency().extraChannels()));
     if (caller != null) {
       channels.add(new Channel(lineKey(caller.name()), Integer.MAX_VALUE, false));
     }

@@ -15,8 +15,16 @@ public interface ChannelQuota {
    *
    * @param pooled whether the pool's replicas may split the limit into shares when they cannot
    *     count together (a trunk's channels), or not (a line's one channel)
+   * @param reserve of {@code limit}, the channels only emergency calls may take: a share never
+   *     rounds them away, since those calls must go through
    */
-  record Channel(String key, int limit, boolean pooled) {}
+  record Channel(String key, int limit, boolean pooled, int reserve) {
+
+    /** A channel with no reserve. */
+    public Channel(String key, int limit, boolean pooled) {
+      this(key, limit, pooled, 0);
+    }
+  }
 
   /** What came of a claim. */
   sealed interface Outcome {

@@ -34,6 +34,20 @@ class ShareQuotaTest {
   }
 
   @Test
+  void aFullShareStillTakesAnEmergencyCallWhenTheTrunkHasAReserveSmallerThanThePool() {
+    // 18 channels and 2 for emergencies, over three replicas: 20 / 3 would round to 6, the
+    // ordinary share itself, and the emergency call would find the share full.
+    Channel ordinary = new Channel("trunk/small", 18, true);
+    Channel emergency = new Channel(ordinary.key(), 20, true, 2);
+    while (claim(0, ordinary) instanceof Outcome.Taken) {}
+    assertThat(share.inUse(ordinary.key())).isEqualTo(6);
+
+    assertThat(claim(0, emergency)).isEqualTo(ChannelQuota.TAKEN);
+    assertThat(claim(0, emergency)).isEqualTo(new Outcome.Full(0));
+    assertThat(claim(0, ordinary)).isEqualTo(new Outcome.Full(0));
+  }
+
+  @Test
   void aLinesOneChannelIsNotSplit() {
     assertThat(claim(0, TRUNK, ANNA)).isEqualTo(ChannelQuota.TAKEN);
     assertThat(claim(0, TRUNK, ANNA)).isEqualTo(new Outcome.Full(1));
