@@ -11,16 +11,15 @@ import java.util.function.LongSupplier;
 public final class CallRateLimiter {
 
   private final double callsPerSecond;
-  private final LongSupplier nanoTime;
-  private double tokens;
-  private long last;
+  private final TokenBucket bucket;
 
   /** {@code callsPerSecond} 0 or less admits everything. */
   public CallRateLimiter(double callsPerSecond, LongSupplier nanoTime) {
     this.callsPerSecond = callsPerSecond;
-    this.nanoTime = nanoTime;
-    this.tokens = Math.max(1, callsPerSecond);
-    this.last = nanoTime.getAsLong();
+    this.bucket =
+        callsPerSecond <= 0
+            ? null
+            : new TokenBucket(callsPerSecond, Math.max(1, callsPerSecond), nanoTime);
   }
 
   public double callsPerSecond() {
@@ -28,17 +27,7 @@ public final class CallRateLimiter {
   }
 
   /** Takes a token for one new call; false means over the rate. */
-  public synchronized boolean tryAdmit() {
-    if (callsPerSecond <= 0) {
-      return true;
-    }
-    long now = nanoTime.getAsLong();
-    tokens = Math.min(Math.max(1, callsPerSecond), tokens + (now - last) * callsPerSecond / 1e9);
-    last = now;
-    if (tokens >= 1) {
-      tokens -= 1;
-      return true;
-    }
-    return false;
+  public boolean tryAdmit() {
+    return bucket == null || bucket.tryTake();
   }
 }
