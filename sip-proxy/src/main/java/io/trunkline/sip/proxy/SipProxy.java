@@ -19,6 +19,7 @@ import io.trunkline.sip.metrics.RejectReason;
 import io.trunkline.sip.pool.Members;
 import io.trunkline.sip.pool.PoolState;
 import io.trunkline.sip.quota.Admission;
+import io.trunkline.sip.quota.RegisterRateLimiter;
 import io.trunkline.sip.registrar.LocationStore;
 import io.trunkline.sip.registrar.Registrar;
 import io.trunkline.sip.routing.TargetResolver;
@@ -35,6 +36,7 @@ import io.trunkline.sip.transport.Transport;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Random;
 import java.util.function.Supplier;
 import javax.sip.header.MaxForwardsHeader;
 import javax.sip.header.ProxyRequireHeader;
@@ -123,7 +125,9 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
                 settings.tlsPort()),
             metrics,
             clock);
-    this.registrar = new Registrar(authenticator, locations, metrics, clock);
+    this.registrar =
+        new Registrar(
+            authenticator, locations, RegisterRateLimiter.defaults(), metrics, clock, new Random());
     this.emergencyCallers = new EmergencyCallers(locations, clock);
     Forwarding forwarding =
         new Forwarding(requests, transactions, dialogs, media, prober, workers, metrics, clock);

@@ -13,7 +13,9 @@ import io.trunkline.sip.config.ServedTrunk;
 import io.trunkline.sip.message.Responses;
 import io.trunkline.sip.message.SipHeaders;
 import io.trunkline.sip.metrics.ProxyMetrics;
+import io.trunkline.sip.metrics.Refusal;
 import io.trunkline.sip.metrics.RejectReason;
+import io.trunkline.sip.quota.RegisterRateLimiter;
 import io.trunkline.sip.transaction.ServerTransaction;
 import java.text.ParseException;
 import java.time.Clock;
@@ -22,11 +24,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 import javax.sip.message.Response;
 
 /**
- * The registrar of a trunk's lines and PBX (RFC 3261 §10.3): authenticates a REGISTER with the
- * line's digest credentials, then adds, refreshes, removes or lists its bindings.
+ * The registrar of a trunk's lines and PBX (RFC 3261 §10.3): holds REGISTERs to their rates,
+ * authenticates them with the line's digest credentials, then adds, refreshes, removes or lists its
+ * bindings, each granted a little less than asked at random, so that phones that registered
+ * together (a reboot, a power cut) do not all refresh together.
  */
 public final class Registrar {
 
@@ -37,17 +42,32 @@ public final class Registrar {
   /** The address of record of the trunk's PBX. */
   public static final String PBX = "pbx";
 
+  /** The shortest grant as a fraction of what would be granted, for the spread of refreshes. */
+  private static final double SHORTEST_GRANT = 0.8;
+
   private final Authenticator authenticator;
   private final LocationStore locations;
+  private final RegisterRateLimiter rates;
   private final ProxyMetrics metrics;
   private final Clock clock;
+  private final RandomGenerator random;
 
+  /**
+   * @param random spreads the granted expiries
+   */
   public Registrar(
-      Authenticator authenticator, LocationStore locations, ProxyMetrics metrics, Clock clock) {
+      Authenticator authenticator,
+      LocationStore locations,
+      RegisterRateLimiter rates,
+      ProxyMetrics metrics,
+      Clock clock,
+      RandomGenerator random) {
     this.authenticator = authenticator;
     this.locations = locations;
+    this.rates = rates;
     this.metrics = metrics;
     this.clock = clock;
+    this.random = random;
   }
 
   /** The address of record of a line, under which its bindings are kept. */
@@ -57,6 +77,17 @@ public final class Registrar {
 
   public void register(ServerTransaction tx, ServedTrunk trunk) {
     SIPRequest request = tx.request();
+    Optional<Refusal> over = rates.admit(tx.inbound().origin());
+    if (over.isPresent()) {
+      // Before any digest work: a storm costs the proxy a 503 per REGISTER and no more.
+      Refusal refusal = over.get();
+      metrics.reject(refusal.counted());
+      tx.respond(
+          Responses.withRetryAfter(
+              Responses.of(request, refusal.status(), refusal.phrase()),
+              refusal.retryAfterSeconds()));
+      return;
+    }
     if (!(request.getTo().getAddress().getURI() instanceof SipUri to)) {
       // §10.2: the To of a REGISTER is an address of record, a SIP or SIPS URI (RFC 4475 §3.3.4).
       tx.respond(Responses.of(request, Response.BAD_REQUEST, "To Must Be a SIP URI"));
@@ -125,7 +156,7 @@ public final class Registrar {
                 contact.getAddress().getURI().toString(),
                 tx.inbound().remote(),
                 tx.inbound().transport(),
-                now.plusSeconds(Math.min(expires, MAX_EXPIRES)),
+                now.plusSeconds(granted(Math.min(expires, MAX_EXPIRES))),
                 request.getCallId().getCallId(),
                 request.getCSeq().getSeqNumber()));
       }
@@ -133,6 +164,18 @@ public final class Registrar {
     List<Binding> bindings =
         changes.isEmpty() ? locations.lookup(aor, now) : locations.update(aor, changes, now);
     return registered(request, bindings, now);
+  }
+
+  /**
+   * §10.3 step 7 lets a registrar shorten the interval asked for: between 80% and all of it, never
+   * below the minimum, so a fleet registered in one minute refreshes over several.
+   */
+  private int granted(int asked) {
+    if (asked <= 0) {
+      return asked;
+    }
+    int shortest = Math.max(MIN_EXPIRES, (int) Math.ceil(asked * SHORTEST_GRANT));
+    return shortest >= asked ? asked : random.nextInt(shortest, asked + 1);
   }
 
   private static SIPResponse registered(SIPRequest request, List<Binding> bindings, Instant now) {

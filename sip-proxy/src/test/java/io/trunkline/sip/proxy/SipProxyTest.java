@@ -15,6 +15,7 @@ import io.trunkline.sip.metrics.RejectReason;
 import io.trunkline.sip.proxy.ProxyHarness.Sent;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -142,11 +143,45 @@ class SipProxyTest {
             .orElseThrow();
     Sent registered = only(harness.receive(register("ben", "r2", authorization), BEN_PHONE));
     assertThat(registered.firstLine()).isEqualTo("SIP/2.0 200 OK");
-    assertThat(registered.text()).contains("Contact: <sip:ben@127.0.0.3:5070>;expires=3600");
+    assertThat(grantedExpiries(registered))
+        .singleElement()
+        .satisfies(e -> assertThat(e).isBetween(2880, 3600));
 
     List<Sent> call = harness.receive(invite(BEN, "n2"), FROM_PBX);
     assertThat(call.get(1).to()).isEqualTo(BEN_PHONE);
     assertThat(call.get(1).firstLine()).isEqualTo("INVITE sip:ben@127.0.0.3:5070 SIP/2.0");
+  }
+
+  @Test
+  void grantsEachBindingBetween80And100PercentOfItsExpiresSoRefreshesSpread() {
+    StringBuilder contacts = new StringBuilder();
+    for (int phone = 0; phone < 10; phone++) {
+      contacts.append("Contact: <sip:ben@127.0.0.3:").append(5070 + phone).append(">\n");
+    }
+    // 3600 s asked (the default): 2880 to 3600 granted; 60 s, the minimum, is never shortened.
+    contacts.append("Contact: <sip:ben@127.0.0.3:6000>;expires=60\n");
+    String many =
+        register("ben", "j1", null).replace("Contact: <sip:ben@127.0.0.3:5070>\n", contacts);
+    Sent challenge = only(harness.receive(many, BEN_PHONE));
+    Matcher digest = Pattern.compile("WWW-Authenticate: (Digest [^\r]*)").matcher(challenge.text());
+    assertThat(digest.find()).isTrue();
+    String authorization =
+        DigestClient.answer(
+                digest.group(1), "REGISTER", "sip:127.0.0.1", new Login("ben", BEN_PASSWORD))
+            .orElseThrow();
+
+    Sent registered =
+        only(
+            harness.receive(
+                register("ben", "j2", authorization)
+                    .replace("Contact: <sip:ben@127.0.0.3:5070>\n", contacts),
+                BEN_PHONE));
+
+    assertThat(registered.firstLine()).isEqualTo("SIP/2.0 200 OK");
+    assertThat(registered.text()).contains("<sip:ben@127.0.0.3:6000>;expires=60");
+    List<Integer> granted = grantedExpiries(registered).stream().filter(e -> e != 60).toList();
+    assertThat(granted).hasSize(10).allSatisfy(e -> assertThat(e).isBetween(2880, 3600));
+    assertThat(granted.stream().distinct().count()).isGreaterThan(1);
   }
 
   @Test
@@ -322,6 +357,16 @@ class SipProxyTest {
         + "\n"
         + "Contact: <sip:pbx@127.0.0.5:5060>\n"
         + "Content-Length: 0\n\n";
+  }
+
+  /** The expires= of each Contact a 200 to a REGISTER lists. */
+  private static List<Integer> grantedExpiries(Sent registered) {
+    Matcher expires = Pattern.compile("<sip:[^>]*>;expires=(\\d+)").matcher(registered.text());
+    List<Integer> granted = new ArrayList<>();
+    while (expires.find()) {
+      granted.add(Integer.parseInt(expires.group(1)));
+    }
+    return granted;
   }
 
   private static String register(String user, String id, String authorization) {

@@ -1,0 +1,103 @@
+package io.trunkline.sip.proxy;
+
+import static io.trunkline.sip.proxy.TestTrunk.ANNA_PASSWORD;
+import static io.trunkline.sip.proxy.TestTrunk.ANNA_PHONE;
+import static io.trunkline.sip.proxy.TestTrunk.BEN_PASSWORD;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trunkline.sip.metrics.RejectReason;
+import io.trunkline.testing.sipp.Sipp;
+import io.trunkline.testing.sipp.SippResult;
+import io.trunkline.testing.sipp.SippTransport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Registration storms with the real sipp (decision 0022): a source over its REGISTER rate is
+ * answered 503 with Retry-After, counted, while other phones, even behind the same address, still
+ * register.
+ */
+class RegistrationStormSippTest {
+
+  /** A flooder; later, a second phone behind the same address (another port, as behind NAT). */
+  private static final String FLOODER = "127.0.0.66";
+
+  private static final int FLOOD = 150;
+
+  @TempDir Path work;
+
+  private final TestTrunk trunk = new TestTrunk();
+
+  @BeforeEach
+  void start() throws Exception {
+    trunk.start(work.resolve("trunk"));
+  }
+
+  @AfterEach
+  void stop() {
+    trunk.close();
+  }
+
+  @Test
+  void aFloodFromOneSourceGets503WithRetryAfterWhileOtherPhonesStillRegister() throws Exception {
+    SippResult flood =
+        trunk
+            .towardsProxy(
+                Sipp.bundled("register-flood").option("-s", "anna"), FLOODER, SippTransport.UDP)
+            .calls(FLOOD)
+            .rate(1000)
+            .start(work)
+            .await();
+    SippResult anna =
+        trunk
+            .towardsProxy(TestTrunk.register("anna", ANNA_PASSWORD), ANNA_PHONE, SippTransport.UDP)
+            .start(work)
+            .await();
+    SippResult neighbour =
+        trunk
+            .towardsProxy(
+                TestTrunk.register("ben", BEN_PASSWORD).named("register-neighbour"),
+                FLOODER,
+                SippTransport.UDP)
+            .start(work)
+            .await();
+
+    // Every REGISTER was challenged or refused with a Retry-After (sipp checks it on each 503).
+    assertThat(flood.allCallsSucceeded()).as(flood.toString()).isTrue();
+    String log = Files.readString(flood.messageLog());
+    Set<String> challenged = callIdsAnswered(log, "401 Unauthorized");
+    Set<String> refused = callIdsAnswered(log, "503 Too Many Registrations");
+    assertThat(challenged.size() + refused.size()).isEqualTo(FLOOD);
+    // The source's burst went through at once; at 1000 a second, most of the rest did not.
+    assertThat(challenged).hasSizeGreaterThanOrEqualTo(30);
+    assertThat(refused).isNotEmpty();
+    assertThat(log).contains("Retry-After: 6");
+    assertThat(trunk.proxy().metrics().rejected(RejectReason.REGISTER_RATE))
+        .isEqualTo(refused.size());
+    assertThat(trunk.metrics())
+        .containsPattern(
+            "trunkline_calls_rejected_total\\{[^}]*reason=\"register-rate\"[^}]*\\} "
+                + refused.size()
+                + "\\.0");
+
+    assertThat(anna.allCallsSucceeded()).as(anna.toString()).isTrue();
+    assertThat(neighbour.allCallsSucceeded()).as(neighbour.toString()).isTrue();
+  }
+
+  /** The Call-IDs of the responses with this status line sipp received, each once. */
+  private static Set<String> callIdsAnswered(String log, String status) {
+    Matcher answers =
+        Pattern.compile(
+                "SIP/2\\.0 " + Pattern.quote(status) + "\r?\n(?:[^\r\n]+\r?\n)*?Call-ID: (\\S+)")
+            .matcher(log);
+    return answers.results().map(m -> m.group(1)).collect(Collectors.toSet());
+  }
+}
