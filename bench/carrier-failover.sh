@@ -89,11 +89,11 @@ if [[ -n ${FAILOVER_BENCH_CLASSPATH:-} ]]; then
   CLASSPATH_USED=$FAILOVER_BENCH_CLASSPATH
 else
   if [[ $BUILD == yes ]]; then
-    echo "carrier-failover: building standalone (./mvnw -o install -DskipTests -DskipImages)"
-    ./mvnw -B -q -o -pl standalone -am install -DskipTests -DskipImages >"$WORK/build.log" 2>&1 ||
+    echo "carrier-failover: building standalone (./mvnw install -DskipTests -DskipImages)"
+    ./mvnw -B -q -ntp -pl standalone -am install -DskipTests -DskipImages >"$WORK/build.log" 2>&1 ||
       { tail -30 "$WORK/build.log" >&2; exit 70; }
   fi
-  ./mvnw -B -q -o -pl standalone dependency:build-classpath -Dmdep.includeScope=runtime \
+  ./mvnw -B -q -ntp -pl standalone dependency:build-classpath -Dmdep.includeScope=runtime \
     -Dmdep.outputFile="$WORK/classpath.txt" >>"$WORK/build.log" 2>&1 ||
     { tail -30 "$WORK/build.log" >&2; exit 70; }
   CLASSPATH_USED=$ROOT/standalone/target/classes:$(cat "$WORK/classpath.txt")

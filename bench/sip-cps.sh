@@ -391,11 +391,11 @@ TRUNKLINE_CP=""
 if wants trunkline || wants store || wants pool; then
   build_ok=yes
   if [[ $BUILD == yes ]]; then
-    echo "sip-cps: building standalone (./mvnw -o install -DskipTests -DskipImages; --skip-build to reuse the last build)"
-    ./mvnw -B -q -o -pl standalone -am install -DskipTests -DskipImages >"$WORK/build.log" 2>&1 || build_ok=no
+    echo "sip-cps: building standalone (./mvnw install -DskipTests -DskipImages; --skip-build to reuse the last build)"
+    ./mvnw -B -q -ntp -pl standalone -am install -DskipTests -DskipImages >"$WORK/build.log" 2>&1 || build_ok=no
   fi
   if [[ $build_ok == yes ]] &&
-    ./mvnw -B -q -o -pl standalone dependency:build-classpath -Dmdep.includeScope=runtime \
+    ./mvnw -B -q -ntp -pl standalone dependency:build-classpath -Dmdep.includeScope=runtime \
       -Dmdep.outputFile="$WORK/classpath.txt" >>"$WORK/build.log" 2>&1; then
     TRUNKLINE_CP=$ROOT/standalone/target/classes:$(cat "$WORK/classpath.txt")
     # Builds whose Standalone serves metrics take --ops; keep it off the default 8080.
