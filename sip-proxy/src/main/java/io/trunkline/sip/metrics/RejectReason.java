@@ -16,6 +16,8 @@ public enum RejectReason {
   NO_ROUTE("no-route"),
   /** Every target failed or was down, or the line is not registered: 503 or 480. */
   UNAVAILABLE("unavailable"),
+  /** A new call while the proxy runs behind its messages: 503 with Retry-After. */
+  OVERLOAD("overload"),
   /** REGISTERs over a source's or the trunk's rate: 503 with Retry-After. */
   REGISTER_RATE("register-rate"),
   /** Malformed SIP: 400 or a drop. */

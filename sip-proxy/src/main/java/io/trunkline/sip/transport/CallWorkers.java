@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
@@ -28,13 +30,27 @@ public final class CallWorkers implements AutoCloseable {
         IntStream.range(0, Runtime.getRuntime().availableProcessors())
             .mapToObj(
                 i ->
-                    Executors.newSingleThreadExecutor(
+                    new ThreadPoolExecutor(
+                        1,
+                        1,
+                        0,
+                        TimeUnit.MILLISECONDS,
+                        new LinkedBlockingQueue<>(),
                         r -> {
                           Thread thread = new Thread(r, "sip-worker-" + i);
                           thread.setDaemon(true);
                           return thread;
                         }))
             .toList());
+  }
+
+  /**
+   * Tasks (messages, continuations, timers due) waiting on a Call-ID's worker: how far behind the
+   * work of a new call with that Call-ID would start. An executor that keeps no queue (a test's
+   * direct one) has none waiting.
+   */
+  public int backlog(String callId) {
+    return of(callId) instanceof ThreadPoolExecutor worker ? worker.getQueue().size() : 0;
   }
 
   /** The worker of a Call-ID, for continuations of a call's asynchronous steps. */

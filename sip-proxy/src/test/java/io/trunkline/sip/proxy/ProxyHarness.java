@@ -59,6 +59,11 @@ final class ProxyHarness implements AutoCloseable {
   final TestClock clock = new TestClock(Instant.parse("2026-12-02T10:00:00Z"));
 
   ProxyHarness(Snapshot snapshot) {
+    this(snapshot, new CallWorkers(List.of(Runnable::run)));
+  }
+
+  /** A proxy whose calls' work runs on {@code workers} rather than the caller's thread. */
+  ProxyHarness(Snapshot snapshot, CallWorkers workers) {
     SipSender sender =
         new SipSender() {
           @Override
@@ -76,7 +81,7 @@ final class ProxyHarness implements AutoCloseable {
             () -> snapshot,
             new SipProxy.Settings(PROXY, 5060, 5061),
             sender,
-            new CallWorkers(List.of(Runnable::run)),
+            workers,
             new PoolState(
                 "harness",
                 new InMemoryChannelQuota(nanoTime::get),

@@ -13,10 +13,15 @@ import io.trunkline.sip.OfficeTrunk;
 import io.trunkline.sip.auth.DigestClient;
 import io.trunkline.sip.metrics.RejectReason;
 import io.trunkline.sip.proxy.ProxyHarness.Sent;
+import io.trunkline.sip.transport.CallWorkers;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -126,6 +131,45 @@ class SipProxyTest {
     assertThat(tooSoon.firstLine()).isEqualTo("SIP/2.0 503 Call Rate Exceeded");
     assertThat(tooSoon.hasHeader("Retry-After: 1")).isTrue();
     assertThat(later.get(0).firstLine()).isEqualTo("SIP/2.0 100 Trying");
+  }
+
+  @Test
+  void refusesNewCallsWhileTheirWorkerRunsBehindButNeverAnEmergencyCall() throws Exception {
+    ThreadPoolExecutor worker =
+        new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+    CountDownLatch busy = new CountDownLatch(1);
+    try {
+      // The worker stuck on one task with more than the bound waiting behind it.
+      worker.execute(
+          () -> {
+            try {
+              busy.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      for (int task = 0; task <= CallSetup.OVERLOADED_BACKLOG; task++) {
+        worker.execute(() -> {});
+      }
+      harness.close();
+      harness = new ProxyHarness(OfficeTrunk.snapshot(4, 0), new CallWorkers(List.of(worker)));
+
+      Sent overloaded = only(harness.receive(invite("+4930555000", "o1"), FROM_PBX));
+      List<Sent> emergency = harness.receive(invite("112", "o2"), FROM_PBX);
+      busy.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> worker.getQueue().isEmpty());
+      List<Sent> caughtUp = harness.receive(invite("+4930555001", "o3"), FROM_PBX);
+
+      assertThat(overloaded.firstLine()).isEqualTo("SIP/2.0 503 Overloaded");
+      assertThat(overloaded.hasHeader("Retry-After: 2")).isTrue();
+      assertThat(harness.metrics.rejected(RejectReason.OVERLOAD)).isOne();
+      assertThat(emergency.get(0).firstLine()).isEqualTo("SIP/2.0 100 Trying");
+      assertThat(emergency.get(1).to()).isEqualTo(new InetSocketAddress(CARRIER_B, 5060));
+      assertThat(caughtUp.get(0).firstLine()).isEqualTo("SIP/2.0 100 Trying");
+    } finally {
+      busy.countDown();
+      worker.shutdownNow();
+    }
   }
 
   @Test
