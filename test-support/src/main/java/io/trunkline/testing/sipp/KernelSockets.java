@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads which IPv4 sockets are bound from a process's {@code /proc/<pid>/net/{udp,tcp}{,6}}, the
- * tables of the network namespace it runs in, without touching the ports themselves. Addresses
- * there are the network-order bytes printed as a native integer, so on a little-endian machine
- * 127.0.0.11 reads {@code 0B00007F}.
+ * Reads which sockets are bound from a process's {@code /proc/<pid>/net/{udp,tcp}{,6}}, the tables
+ * of the network namespace it runs in, without touching the ports themselves. Addresses there are
+ * the network-order bytes printed four at a time as native integers, so on a little-endian machine
+ * 127.0.0.11 reads {@code 0B00007F} and ::1 {@code 00000000000000000000000001000000}.
  */
 final class KernelSockets {
 
@@ -44,15 +44,20 @@ final class KernelSockets {
   }
 
   /**
-   * Looks in both tables of a protocol: an IPv4 socket (sipp's) is in {@code /proc/net/udp}, a
-   * dual-stack one (the JDK's) in {@code /proc/net/udp6} under the IPv4-mapped address.
+   * Looks in both tables of a protocol for an IPv4 address: an IPv4 socket (sipp's) is in {@code
+   * /proc/net/udp}, a dual-stack one (the JDK's) in {@code /proc/net/udp6} under the IPv4-mapped
+   * address. An IPv6 address is in the second table only.
    */
   private static boolean holds(long pid, String protocol, String address, int port, String state)
       throws IOException {
-    String v4 = hex(address);
+    InetAddress resolved = InetAddress.getByName(address);
+    String hex = hex(resolved);
     Path tables = Path.of("/proc", Long.toString(pid), "net");
-    return holds(tables.resolve(protocol), v4, WILDCARD, port, state)
-        || holds(tables.resolve(protocol + "6"), V4_MAPPED + v4, WILDCARD_6, port, state);
+    if (!(resolved instanceof Inet4Address)) {
+      return holds(tables.resolve(protocol + "6"), hex, WILDCARD_6, port, state);
+    }
+    return holds(tables.resolve(protocol), hex, WILDCARD, port, state)
+        || holds(tables.resolve(protocol + "6"), V4_MAPPED + hex, WILDCARD_6, port, state);
   }
 
   private static boolean holds(Path table, String wanted, String wildcard, int port, String state)
@@ -84,13 +89,12 @@ final class KernelSockets {
     return String.format(Locale.ROOT, "%08X", word);
   }
 
-  private static String hex(String address) throws IOException {
-    InetAddress resolved = InetAddress.getByName(address);
-    if (!(resolved instanceof Inet4Address)) {
-      throw new IOException("only IPv4 sockets are looked up, not " + address);
+  private static String hex(InetAddress address) {
+    ByteBuffer bytes = ByteBuffer.wrap(address.getAddress()).order(ByteOrder.nativeOrder());
+    StringBuilder hex = new StringBuilder();
+    while (bytes.hasRemaining()) {
+      hex.append(String.format(Locale.ROOT, "%08X", bytes.getInt()));
     }
-    int networkOrder =
-        ByteBuffer.wrap(resolved.getAddress()).order(ByteOrder.nativeOrder()).getInt();
-    return String.format(Locale.ROOT, "%08X", networkOrder);
+    return hex.toString();
   }
 }
