@@ -19,7 +19,6 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -60,8 +59,7 @@ public final class SipServer implements SipSender, AutoCloseable {
   private final SslContext serverTls;
   private final SslContext clientTls;
   private SipInboundHandler inbound;
-  private UdpPeerWatch watch;
-  private Channel udp;
+  private UdpSockets udp;
   private Channel tcp;
   private Channel tls;
 
@@ -140,20 +138,7 @@ public final class SipServer implements SipSender, AutoCloseable {
                 new FixedRecvByteBufAllocator(SipParser.DEFAULT_MAX_MESSAGE_BYTES))
             // The peer watch binds connected sockets beside the listener's (UdpPeerWatch).
             .option(ChannelOption.SO_REUSEADDR, true);
-    udp =
-        datagramSockets
-            .clone()
-            .handler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel channel) {
-                    channel.pipeline().addLast(datagrams, inbound);
-                  }
-                })
-            .bind(settings.address())
-            .sync()
-            .channel();
-    watch = new UdpPeerWatch(datagramSockets, udpAddress(), datagrams, inbound);
+    udp = UdpSockets.bind(datagramSockets, settings.address(), epoll, datagrams, inbound);
     tcp = listen(settings.address(), Transport.TCP);
     if (serverTls != null) {
       tls =
@@ -206,7 +191,7 @@ public final class SipServer implements SipSender, AutoCloseable {
   @Override
   public void reply(InboundMessage request, byte[] response) {
     if (request.transport() == Transport.UDP) {
-      udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(response), request.remote()));
+      udp.send(request.remote(), response);
     } else if (request.channel().isActive()) {
       request.channel().writeAndFlush(Unpooled.wrappedBuffer(response));
     } else {
@@ -238,15 +223,11 @@ public final class SipServer implements SipSender, AutoCloseable {
   private void write(
       Transport transport, InetSocketAddress destination, byte[] bytes, Runnable unreachable) {
     if (transport == Transport.UDP && unreachable == NOBODY) {
-      udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), destination));
+      udp.send(destination, bytes);
       return;
     }
     if (transport == Transport.UDP) {
-      // Sent whether or not the watch could be set up: it only adds hearing a refusal.
-      watch.sendWatched(
-          destination,
-          unreachable,
-          () -> udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), destination)));
+      udp.sendWatched(destination, bytes, unreachable);
       return;
     }
     if (transport == Transport.TLS && clientTls == null) {
@@ -320,7 +301,7 @@ public final class SipServer implements SipSender, AutoCloseable {
   }
 
   public InetSocketAddress udpAddress() {
-    return (InetSocketAddress) udp.localAddress();
+    return udp.localAddress();
   }
 
   public InetSocketAddress tcpAddress() {
@@ -338,10 +319,10 @@ public final class SipServer implements SipSender, AutoCloseable {
 
   @Override
   public void close() {
-    if (watch != null) {
-      watch.close();
+    if (udp != null) {
+      udp.close();
     }
-    for (Channel channel : new Channel[] {udp, tcp, tls}) {
+    for (Channel channel : new Channel[] {tcp, tls}) {
       if (channel != null) {
         channel.close().syncUninterruptibly();
       }

@@ -193,6 +193,37 @@ class FailoverSippTest {
     }
   }
 
+  /**
+   * Carrier A at an IPv6 literal while the PBX and the proxy's listener are on IPv4: the proxy
+   * probes it and carries the call to it, the literal in brackets (RFC 3261 §25.1). Were the probes
+   * unanswered, the third would find two lost and take A out; with A out or unreachable the call
+   * would go to B, which is not there.
+   */
+  @Test
+  void probesAndCallsACarrierAtAnIpv6Address() throws Exception {
+    trunk.carrierAOnIpv6();
+    trunk.probeIntervalSeconds = 1;
+    trunk.downAfter = 2;
+    try (SippProcess a = trunk.carrierAnswering(work)) {
+      trunk.start(work.resolve("trunk"));
+      String target = "[::1]:" + trunk.carrierA;
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> linesIn(a, "OPTIONS sip:" + target + " SIP/2.0") >= 3);
+
+      assertThat(trunk.proxy().carrierUp("carrier-a")).isTrue();
+      SippResult call = call();
+
+      assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
+      assertThat(linesIn(a, "INVITE sip:" + NATIONAL + "@" + target + ";user=phone SIP/2.0"))
+          .isOne();
+    }
+  }
+
+  private static long linesIn(SippProcess peer, String line) throws Exception {
+    return Files.readAllLines(peer.messageLog()).stream().filter(line::equals).count();
+  }
+
   private SippProcess carrier(String scenario, String address, int port) {
     return carrier(Sipp.bundled(scenario).named(scenario + "-" + address), address, port);
   }

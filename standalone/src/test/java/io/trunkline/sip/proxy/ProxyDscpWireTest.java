@@ -1,6 +1,5 @@
 package io.trunkline.sip.proxy;
 
-import static io.trunkline.sip.proxy.TestTrunk.CARRIER_A;
 import static io.trunkline.sip.proxy.TestTrunk.NATIONAL;
 import static io.trunkline.sip.proxy.TestTrunk.PBX;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,9 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The real tshark proves the mark on the signalling the proxy forwards to a carrier, as a router
@@ -28,31 +27,27 @@ class ProxyDscpWireTest {
 
   private final TestTrunk trunk = new TestTrunk();
 
-  @BeforeEach
-  void start() throws Exception {
-    trunk.start(work.resolve("trunk"));
-  }
-
   @AfterEach
   void stop() {
     trunk.close();
   }
 
-  @Test
-  void marksForwardedSignallingCs3OnTheWire() throws Exception {
+  /** An IPv6 packet carries the mark in its Traffic Class (RFC 8200 §7), as IPv4 in its TOS. */
+  @ParameterizedTest(name = "carrier on IPv6: {0}")
+  @ValueSource(booleans = {false, true})
+  void marksForwardedSignallingCs3OnTheWire(boolean ipv6) throws Exception {
+    if (ipv6) {
+      trunk.carrierAOnIpv6();
+    }
+    trunk.start(work.resolve("trunk"));
     List<String> marks;
     try (SippProcess carrier = trunk.carrierAnswering(work);
         Tshark tshark =
             Tshark.capture(
-                "udp and src host "
-                    + TestTrunk.PROXY
-                    + " and dst host "
-                    + CARRIER_A
-                    + " and dst port "
-                    + trunk.carrierA,
+                "udp and dst host " + trunk.carrierAAddress + " and dst port " + trunk.carrierA,
                 3,
                 Duration.ofSeconds(20),
-                "ip.dsfield.dscp")) {
+                ipv6 ? "ipv6.tclass.dscp" : "ip.dsfield.dscp")) {
       // Two calls for three packets: tshark may start listening a moment after it says so.
       for (int i = 0; i < 2; i++) {
         SippResult call = pbxCalls(NATIONAL);

@@ -42,7 +42,11 @@ final class TestTrunk implements AutoCloseable {
   static final String NATIONAL = "+4930555000";
 
   final int port = LoopbackPorts.freePort(PROXY);
-  final int carrierA = LoopbackPorts.freePort(CARRIER_A);
+
+  /** Where carrier A listens: {@link #CARRIER_A}, unless {@link #carrierAOnIpv6()} moved it. */
+  String carrierAAddress = CARRIER_A;
+
+  int carrierA = LoopbackPorts.freePort(CARRIER_A);
   final int carrierB = LoopbackPorts.freePort(CARRIER_B);
   int channels = 4;
   int callsPerSecond = 100;
@@ -134,6 +138,12 @@ final class TestTrunk implements AutoCloseable {
     return edge;
   }
 
+  /** Puts carrier A on IPv6 loopback, written into the trunk as {@code [::1]:port}. */
+  void carrierAOnIpv6() {
+    carrierAAddress = "::1";
+    carrierA = LoopbackPorts.freePort(carrierAAddress);
+  }
+
   /** A sipp run from {@code address} towards the proxy. */
   Sipp towardsProxy(Sipp sipp, String address, SippTransport transport) {
     return sipp.local(address, 0)
@@ -150,7 +160,7 @@ final class TestTrunk implements AutoCloseable {
   SippProcess carrierAnswering(Path work) {
     return Sipp.bundled("answer")
         .named("carrier-a")
-        .local(CARRIER_A, carrierA)
+        .local(carrierAAddress, carrierA)
         .calls(100)
         .option("-aa")
         .timeout(Duration.ofSeconds(30))
@@ -256,7 +266,8 @@ final class TestTrunk implements AutoCloseable {
             channels,
             callsPerSecond,
             PBX,
-            CARRIER_A,
+            // RFC 3261 §25.1: an IPv6 literal in brackets, its colons apart from the port's.
+            carrierAAddress.contains(":") ? "[" + carrierAAddress + "]" : carrierAAddress,
             carrierA,
             (carrierALogin ? ", credentialsSecret: carrier-a-login" : "")
                 + (carrierAOverTcp ? ", transport: TCP" : "")
