@@ -20,7 +20,9 @@ import io.trunkline.operator.status.Conditions;
 import io.trunkline.operator.status.ReadyStatus;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -36,12 +38,33 @@ public class SipLineReconciler implements Reconciler<SipLine> {
 
   public static final String NAME = "sipline";
   private static final String SECRETS = "line-secrets";
+  private static final String BY_TRUNK = "by-trunk";
+  private static final String BY_SECRET = "by-secret";
+  private static final String BY_CLAIM = "by-claim";
   private static final Duration CACHE_LAG = Duration.ofSeconds(1);
 
   private final Clock clock = Clock.systemUTC();
 
   @Override
   public List<EventSource<?, SipLine>> prepareEventSources(EventSourceContext<SipLine> context) {
+    // Indexes, so that a trunk's or a Secret's event and a line's own check find the few lines
+    // they concern without scanning every line of the namespace.
+    context
+        .getPrimaryCache()
+        .addIndexers(
+            Map.of(
+                BY_TRUNK,
+                line -> List.of(key(line.getMetadata().getNamespace(), trunkOf(line))),
+                BY_SECRET,
+                line ->
+                    line.getSpec() == null || line.getSpec().getCredentialsSecret() == null
+                        ? List.of()
+                        : List.of(
+                            key(
+                                line.getMetadata().getNamespace(),
+                                line.getSpec().getCredentialsSecret())),
+                BY_CLAIM,
+                SipLineReconciler::claims));
     var trunks =
         InformerEventSourceConfiguration.from(SipTrunk.class, SipLine.class)
             .withNamespacesInheritedFromController()
@@ -52,13 +75,10 @@ public class SipLineReconciler implements Reconciler<SipLine> {
                     Set.of(new ResourceID(trunkOf(line), line.getMetadata().getNamespace())))
             .withSecondaryToPrimaryMapper(
                 (SipTrunk trunk) ->
-                    context
-                        .getPrimaryCache()
-                        .list(
-                            trunk.getMetadata().getNamespace(),
-                            l -> trunkOf(l).equals(trunk.getMetadata().getName()))
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
+                    lines(
+                        context,
+                        BY_TRUNK,
+                        key(trunk.getMetadata().getNamespace(), trunk.getMetadata().getName())))
             .build();
     var secrets =
         InformerEventSourceConfiguration.from(Secret.class, SipLine.class)
@@ -66,18 +86,10 @@ public class SipLineReconciler implements Reconciler<SipLine> {
             .withNamespacesInheritedFromController()
             .withSecondaryToPrimaryMapper(
                 (Secret secret) ->
-                    context
-                        .getPrimaryCache()
-                        .list(
-                            secret.getMetadata().getNamespace(),
-                            l ->
-                                l.getSpec() != null
-                                    && secret
-                                        .getMetadata()
-                                        .getName()
-                                        .equals(l.getSpec().getCredentialsSecret()))
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
+                    lines(
+                        context,
+                        BY_SECRET,
+                        key(secret.getMetadata().getNamespace(), secret.getMetadata().getName())))
             .build();
     return List.of(
         new InformerEventSource<>(trunks, context), new InformerEventSource<>(secrets, context));
@@ -97,15 +109,23 @@ public class SipLineReconciler implements Reconciler<SipLine> {
               Problem.TRUNK_NOT_FOUND,
               "SipTrunk " + trunkOf(line) + " does not exist in namespace " + namespace);
     } else {
-      List<SipLine> siblings =
-          context.getPrimaryCache().list(namespace, l -> trunkOf(l).equals(trunkOf(line))).toList();
+      // Of two lines claiming one number or user name, the one first by name keeps it (the
+      // compiler's rule): the line and those sharing a claim with it decide, not the whole trunk.
+      Map<String, SipLine> rivals = new HashMap<>();
+      for (String claim : claims(line)) {
+        context
+            .getPrimaryCache()
+            .byIndex(BY_CLAIM, claim)
+            .forEach(rival -> rivals.put(rival.getMetadata().getName(), rival));
+      }
+      rivals.put(line.getMetadata().getName(), line);
       var secrets =
           (InformerEventSource<Secret, SipLine>)
               context.eventSourceRetriever().getEventSourceFor(Secret.class, SECRETS);
       Optional<Problem> problem =
           TrunkCompiler.compile(
                   trunk.get(),
-                  siblings,
+                  rivals.values(),
                   List.of(),
                   (name, key) ->
                       secrets
@@ -138,6 +158,28 @@ public class SipLineReconciler implements Reconciler<SipLine> {
 
   private static boolean secretExists(Context<SipLine> context, String namespace, String name) {
     return context.getClient().secrets().inNamespace(namespace).withName(name).get() != null;
+  }
+
+  /** The number and the user name a line claims in its trunk, as index keys. */
+  private static List<String> claims(SipLine line) {
+    if (line.getSpec() == null) {
+      return List.of();
+    }
+    String trunk = key(line.getMetadata().getNamespace(), trunkOf(line));
+    return List.of(
+        trunk + "/number/" + line.getSpec().getNumber(),
+        trunk + "/username/" + line.getSpec().getUsername());
+  }
+
+  private static Set<ResourceID> lines(
+      EventSourceContext<SipLine> context, String index, String key) {
+    return context.getPrimaryCache().byIndex(index, key).stream()
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
   }
 
   private static String trunkOf(SipLine line) {

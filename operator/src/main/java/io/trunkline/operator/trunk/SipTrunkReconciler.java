@@ -50,6 +50,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -105,6 +106,8 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
 
   public static final String NAME = "siptrunk";
   private static final String SESSIONS = "sessions";
+  private static final String LINES_BY_SECRET = "lines-by-secret";
+  private static final String TRUNKS_BY_SECRET = "trunks-by-secret";
 
   /** How often a trunk is looked at again without any change, to refresh its scaling. */
   static final Duration RESYNC = Duration.ofSeconds(30);
@@ -136,20 +139,39 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
                             .map(t -> new ResourceID(t, policy.getMetadata().getNamespace()))
                             .collect(Collectors.toSet()))
             .build();
-    // Any Secret of the namespace may hold a line's or carrier's credentials or a trunk's store; a
-    // change is rare, so it simply reconciles the namespace's trunks (each reads only what it
-    // names).
+    // A Secret reaches only the trunks that name it, themselves or through a line: mapped to every
+    // trunk of its namespace, applying N lines with their Secrets reconciled each trunk N times.
+    InformerEventSource<SipLine, SipTrunk> lineSource = new InformerEventSource<>(lines, context);
+    lineSource.addIndexer(
+        LINES_BY_SECRET,
+        line ->
+            line.getSpec() == null || line.getSpec().getCredentialsSecret() == null
+                ? List.of()
+                : List.of(
+                    TrunkSources.secretKey(
+                        line.getMetadata().getNamespace(), line.getSpec().getCredentialsSecret())));
+    context.getPrimaryCache().addIndexer(TRUNKS_BY_SECRET, TrunkSources::namedSecrets);
     var secrets =
         InformerEventSourceConfiguration.from(Secret.class, SipTrunk.class)
             .withName(TrunkSources.REFERENCED_SECRETS)
             .withNamespacesInheritedFromController()
             .withSecondaryToPrimaryMapper(
-                (Secret secret) ->
-                    context
-                        .getPrimaryCache()
-                        .list(secret.getMetadata().getNamespace())
-                        .map(ResourceID::fromResource)
-                        .collect(Collectors.toSet()))
+                (Secret secret) -> {
+                  String key =
+                      TrunkSources.secretKey(
+                          secret.getMetadata().getNamespace(), secret.getMetadata().getName());
+                  return Stream.concat(
+                          lineSource.byIndex(LINES_BY_SECRET, key).stream()
+                              .filter(line -> line.getSpec().getTrunk() != null)
+                              .map(
+                                  line ->
+                                      new ResourceID(
+                                          line.getSpec().getTrunk(),
+                                          line.getMetadata().getNamespace())),
+                          context.getPrimaryCache().byIndex(TRUNKS_BY_SECRET, key).stream()
+                              .map(ResourceID::fromResource))
+                      .collect(Collectors.toSet());
+                })
             .build();
     var sessions =
         new PerResourcePollingConfigurationBuilder<SessionCount, SipTrunk>(
@@ -158,7 +180,7 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
             .withCacheKeyMapper(CacheKeyMapper.singleResourceCacheKeyMapper())
             .build();
     return List.of(
-        new InformerEventSource<>(lines, context),
+        lineSource,
         new InformerEventSource<>(policies, context),
         new InformerEventSource<>(secrets, context),
         new PerResourcePollingEventSource<>(SessionCount.class, context, sessions));

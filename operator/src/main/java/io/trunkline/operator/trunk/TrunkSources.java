@@ -9,8 +9,13 @@ import io.trunkline.api.config.SecretValues;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.route.RoutePolicy;
+import io.trunkline.api.v1alpha1.trunk.Carrier;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.api.v1alpha1.trunk.SipTrunkSpec;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A trunk's compilation, made once per reconcile from the informer caches (lines, policies and the
@@ -51,6 +56,37 @@ public final class TrunkSources {
         (InformerEventSource<Secret, SipTrunk>)
             context.eventSourceRetriever().getEventSourceFor(Secret.class, REFERENCED_SECRETS);
     return source.get(new ResourceID(name, trunk.getMetadata().getNamespace()));
+  }
+
+  /**
+   * The Secrets a trunk names itself, for its carriers, its PBX and its store; its lines name their
+   * own. Each as {@link #secretKey}.
+   */
+  static List<String> namedSecrets(SipTrunk trunk) {
+    SipTrunkSpec spec = trunk.getSpec();
+    if (spec == null) {
+      return List.of();
+    }
+    Stream<String> carriers =
+        spec.getCarriers() == null
+            ? Stream.empty()
+            : spec.getCarriers().stream()
+                .filter(Objects::nonNull)
+                .map(Carrier::getCredentialsSecret);
+    Stream<String> own =
+        Stream.of(
+            spec.getPbx() == null ? null : spec.getPbx().getCredentialsSecret(),
+            spec.getStore() == null ? null : spec.getStore().getSecretName());
+    return Stream.concat(carriers, own)
+        .filter(Objects::nonNull)
+        .map(name -> secretKey(trunk.getMetadata().getNamespace(), name))
+        .distinct()
+        .toList();
+  }
+
+  /** How the informers' indexes name a Secret: namespace and name. */
+  static String secretKey(String namespace, String name) {
+    return namespace + "/" + name;
   }
 
   private static TrunkCompiler.SecretLookup secrets(SipTrunk trunk, Context<SipTrunk> context) {

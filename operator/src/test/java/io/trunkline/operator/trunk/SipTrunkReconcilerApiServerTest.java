@@ -253,6 +253,33 @@ class SipTrunkReconcilerApiServerTest {
   }
 
   @Test
+  void aLinesSecretAppliedAfterTheLineBringsItIntoItsTrunksSnapshot() {
+    apply(TestNamespace.trunkManifest("acme", ""));
+    apply(
+        """
+        apiVersion: trunkline.io/v1alpha1
+        kind: SipLine
+        metadata: {name: alice}
+        spec: {trunk: acme, number: "+4930100", username: alice, credentialsSecret: alice-sip}
+        """);
+    awaitResource(ConfigMap.class, "acme-config");
+    assertThat(snapshot("acme").lines()).isEmpty();
+
+    apply(
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: alice-sip}
+        stringData: {password: "correct horse"}
+        """);
+    // Within the trunk's resync period: the Secret's own event, mapped through the line that
+    // names it, has to bring the line in.
+    await()
+        .atMost(SipTrunkReconciler.RESYNC.dividedBy(2))
+        .until(() -> snapshot("acme").lines().size() == 1);
+  }
+
+  @Test
   void aBrokenPolicyKeepsTheLastGoodSnapshotAndSaysWhy() {
     apply(TestNamespace.trunkManifest("acme", ""));
     awaitResource(ConfigMap.class, "acme-config");
