@@ -42,7 +42,7 @@ public final class OfficeTrunk {
             new TrunkConfig.Listener(5060, 5061, List.of("UDP", "TCP"), null, null, List.of("MD5")),
             new TrunkConfig.Quota(channels, callsPerSecond),
             new TrunkConfig.Qos(24, 46),
-            new TrunkConfig.Media(false, 20_000, 20_099, 0),
+            new TrunkConfig.Media(false, 20_000, 20_099, 0, 60),
             new TrunkConfig.Failover(1000, 10, 2, 1),
             List.of(),
             List.of(

@@ -78,7 +78,8 @@ final class SettingsCompiler {
         requireNonNullElse(media.getMode(), MediaMode.Relay) == MediaMode.Relay,
         requireNonNullElse(media.getPortMin(), Defaults.RTP_PORT_MIN),
         requireNonNullElse(media.getPortMax(), Defaults.RTP_PORT_MAX),
-        requireNonNullElse(media.getSilenceTimeoutSeconds(), Defaults.SILENCE_TIMEOUT_SECONDS));
+        requireNonNullElse(media.getSilenceTimeoutSeconds(), Defaults.SILENCE_TIMEOUT_SECONDS),
+        requireNonNullElse(media.getIdleTimeoutSeconds(), Defaults.RELAY_IDLE_TIMEOUT_SECONDS));
   }
 
   static TrunkConfig.Failover failover(SipTrunkSpec spec) {

@@ -80,11 +80,17 @@ public record TrunkConfig(
   public record Qos(int signallingDscp, int mediaDscp) {}
 
   /**
-   * Whether relays anchor media, each relay's RTP/RTCP port range, and how long an answered call
-   * not on hold may pass no media either way before the proxy ends it (0: never; a snapshot from
-   * before the setting reads 0, as it behaved).
+   * Whether relays anchor media, each relay's RTP/RTCP port range, how long an answered call not on
+   * hold may pass no media either way before the proxy ends it (0: never; a snapshot from before
+   * the setting reads 0, as it behaved), and how long a relay keeps a session that sees nothing at
+   * all (read where relays are started, the operator and standalone, not from snapshots).
    */
-  public record Media(boolean relay, int portMin, int portMax, int silenceTimeoutSeconds) {}
+  public record Media(
+      boolean relay,
+      int portMin,
+      int portMax,
+      int silenceTimeoutSeconds,
+      int relayIdleTimeoutSeconds) {}
 
   /** How fast a carrier is given up and declared down or up. */
   public record Failover(

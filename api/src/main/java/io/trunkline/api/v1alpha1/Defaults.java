@@ -19,6 +19,7 @@ public final class Defaults {
   public static final int RTP_PORT_MIN = 20000;
   public static final int RTP_PORT_MAX = 29999;
   public static final int SILENCE_TIMEOUT_SECONDS = 30;
+  public static final int RELAY_IDLE_TIMEOUT_SECONDS = 60;
   public static final int INVITE_TIMEOUT_MILLIS = 2000;
   public static final int PROBE_INTERVAL_SECONDS = 10;
   public static final int DOWN_AFTER = 3;

@@ -41,7 +41,7 @@ class TrunkCompilerTest {
             new TrunkConfig.Listener(
                 5060, 5061, List.of("UDP", "TCP"), null, null, List.of("MD5")));
     assertThat(config.qos()).isEqualTo(new TrunkConfig.Qos(24, 46));
-    assertThat(config.media()).isEqualTo(new TrunkConfig.Media(true, 20000, 29999, 30));
+    assertThat(config.media()).isEqualTo(new TrunkConfig.Media(true, 20000, 29999, 30, 60));
     assertThat(config.failover()).isEqualTo(new TrunkConfig.Failover(2000, 10, 3, 2));
     assertThat(config.quota()).isEqualTo(new TrunkConfig.Quota(20, 0));
     assertThat(config.maxCallDurationSeconds()).isEqualTo(14400);
@@ -307,7 +307,7 @@ class TrunkCompilerTest {
             """,
             TrunkConfig.class);
 
-    assertThat(config.media()).isEqualTo(new TrunkConfig.Media(true, 20000, 29999, 0));
+    assertThat(config.media()).isEqualTo(new TrunkConfig.Media(true, 20000, 29999, 0, 0));
   }
 
   @Test

@@ -93,12 +93,28 @@ class CrdApiServerTest {
     assertThat(full.getSpec().getMedia().getMode()).isEqualTo(MediaMode.Relay);
     assertThat(full.getSpec().getMedia().getPortMin()).isEqualTo(20000);
     assertThat(full.getSpec().getMedia().getSilenceTimeoutSeconds()).isEqualTo(30);
+    assertThat(full.getSpec().getMedia().getIdleTimeoutSeconds()).isEqualTo(60);
     assertThat(full.getSpec().getScaling().getMode()).isEqualTo(ScalingMode.Operator);
     assertThat(full.getSpec().getScaling().getSessionsPerReplica()).isEqualTo(200);
     // No schema default: a trunk without its own drain bound takes the operator's.
     assertThat(full.getSpec().getScaling().getDrainSeconds()).isNull();
     assertThat(full.getSpec().getStore().getSecretName()).isEqualTo("acme-store");
     assertThat(full.getSpec().getFailover().getInviteTimeoutMillis()).isEqualTo(2000);
+  }
+
+  @Test
+  void acceptsASilenceTimeoutBeyondAMinuteWhenTheRelayRemembersLonger() {
+    create(
+        "SipTrunk",
+        "held",
+        "{channels: 20, carriers: [{name: a, address: 127.0.0.1}],"
+            + " media: {silenceTimeoutSeconds: 120, idleTimeoutSeconds: 3600}}");
+
+    SipTrunk stored =
+        client.resources(SipTrunk.class).inNamespace(namespace).withName("held").get();
+
+    assertThat(stored.getSpec().getMedia().getSilenceTimeoutSeconds()).isEqualTo(120);
+    assertThat(stored.getSpec().getMedia().getIdleTimeoutSeconds()).isEqualTo(3600);
   }
 
   @Test
@@ -238,7 +254,9 @@ class CrdApiServerTest {
           CEL node port elsewhere     | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {exposure: {type: LoadBalancer, nodePort: 30560}}} | spec.sip.exposure | nodePort and tlsNodePort apply to type NodePort only
           CEL NodePort TLS port       | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {transports: [UDP, TLS], tlsSecret: t, exposure: {type: NodePort, nodePort: 30560}}} | spec.sip | exposure.tlsNodePort is required when a NodePort trunk takes TLS
           silence timeout negative    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], media: {silenceTimeoutSeconds: -1}} | spec.media.silenceTimeoutSeconds | should be greater than or equal to 0
-          silence beyond relay memory | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], media: {silenceTimeoutSeconds: 51}} | spec.media.silenceTimeoutSeconds | should be less than or equal to 50
+          CEL silence beyond relay memory | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], media: {silenceTimeoutSeconds: 60}} | spec.media | silenceTimeoutSeconds must be under idleTimeoutSeconds
+          CEL silence beyond a set memory | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], media: {silenceTimeoutSeconds: 120, idleTimeoutSeconds: 90}} | spec.media | silenceTimeoutSeconds must be under idleTimeoutSeconds
+          relay memory too short      | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], media: {idleTimeoutSeconds: 5}} | spec.media.idleTimeoutSeconds | should be greater than or equal to 10
           CEL RTP ports start even    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], media: {portMin: 20001}}       | spec.media | portMin must be even
           CEL PBX admission empty     | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], pbx: {}}                       | spec.pbx | admit the PBX by sources, by credentialsSecret, or both
           emergency without numbers   | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], emergency: {carriers: [a]}}                   | spec.emergency.numbers       | Required value

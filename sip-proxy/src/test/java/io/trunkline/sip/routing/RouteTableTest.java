@@ -333,7 +333,7 @@ class RouteTableTest {
         new TrunkConfig.Listener(5060, 5061, List.of("UDP"), null, null, List.of("MD5")),
         new TrunkConfig.Quota(10, 0),
         new TrunkConfig.Qos(24, 46),
-        new TrunkConfig.Media(false, 20000, 20099, 0),
+        new TrunkConfig.Media(false, 20000, 20099, 0, 60),
         new TrunkConfig.Failover(1000, 10, 2, 1),
         List.of(),
         List.of(carriers),

@@ -155,7 +155,7 @@ public final class Standalone implements AutoCloseable {
                   config.media().portMin(),
                   config.media().portMax(),
                   config.qos().mediaDscp(),
-                  Duration.ofSeconds(60),
+                  Duration.ofSeconds(config.media().relayIdleTimeoutSeconds()),
                   config.quota().channels(),
                   false,
                   zone,

@@ -16,6 +16,13 @@ import io.trunkline.api.v1alpha1.Defaults;
 @ValidationRule(
     value = "self.portMax - self.portMin >= 3",
     message = "the port range must hold at least two RTP/RTCP pairs")
+@ValidationRule(
+    value =
+        "!has(self.silenceTimeoutSeconds) || self.silenceTimeoutSeconds == 0"
+            + " || self.silenceTimeoutSeconds < self.idleTimeoutSeconds",
+    message =
+        "silenceTimeoutSeconds must be under idleTimeoutSeconds: the relay would forget a silent"
+            + " call's session before the proxy ends the call")
 public class Media {
 
   @Default("Relay")
@@ -43,14 +50,25 @@ public class Media {
 
   @Default("" + Defaults.SILENCE_TIMEOUT_SECONDS)
   @Min(0)
-  @Max(50)
+  @Max(86399)
   @JsonPropertyDescription(
       "Seconds without RTP or RTCP in either direction through the relay after which the proxy"
           + " ends an answered call with a BYE to both parties and frees its channels (a phone"
           + " that crashed, a network that dropped). Calls on hold (sendonly, recvonly, inactive)"
-          + " are never ended for silence. 0 turns it off; at most 50, since a relay forgets a"
-          + " session after 60 s without media. Applies to mode Relay.")
+          + " are never ended for silence. 0 turns it off; under idleTimeoutSeconds, since the"
+          + " relay forgets the session then. Applies to mode Relay.")
   private Integer silenceTimeoutSeconds;
+
+  @Default("" + Defaults.RELAY_IDLE_TIMEOUT_SECONDS)
+  @Min(10)
+  @Max(86400)
+  @JsonPropertyDescription(
+      "Seconds without RTP, RTCP, offer or answer after which a relay forgets a session and"
+          + " frees its ports, whichever proxy anchored it: what ends the media of a call whose"
+          + " proxy went away without deleting it. A call on hold whose phones send nothing at"
+          + " all, not even RTCP, loses its media after this long too: raise it for such phones."
+          + " Applies to mode Relay.")
+  private Integer idleTimeoutSeconds;
 
   public MediaMode getMode() {
     return mode;
@@ -82,6 +100,14 @@ public class Media {
 
   public void setPortMax(Integer portMax) {
     this.portMax = portMax;
+  }
+
+  public Integer getIdleTimeoutSeconds() {
+    return idleTimeoutSeconds;
+  }
+
+  public void setIdleTimeoutSeconds(Integer idleTimeoutSeconds) {
+    this.idleTimeoutSeconds = idleTimeoutSeconds;
   }
 
   public Integer getSilenceTimeoutSeconds() {

@@ -68,6 +68,9 @@ public final class RelayPool {
                 env("TRUNKLINE_RELAY_MEDIA_BIND", ANY),
                 env("TRUNKLINE_RELAY_PORTS", media.portMin() + "-" + media.portMax()),
                 env(
+                    "TRUNKLINE_RELAY_IDLE_TIMEOUT",
+                    Integer.toString(media.relayIdleTimeoutSeconds())),
+                env(
                     "TRUNKLINE_RELAY_DSCP",
                     Integer.toString(TrunkCompiler.qos(trunk.getSpec()).mediaDscp())),
                 env("TRUNKLINE_RELAY_TRUNK", trunk.getMetadata().getName()),

@@ -41,7 +41,10 @@ class RelayPoolTest {
   void relaysAreConfiguredByTheirEnvironmentAlone() {
     Container relay =
         RelayPool.deployment(
-                trunk("media: {portMin: 20000, portMax: 20999}\nqos: {mediaDscp: 34}"), SETTINGS)
+                trunk(
+                    "media: {portMin: 20000, portMax: 20999, idleTimeoutSeconds: 3600}\n"
+                        + "qos: {mediaDscp: 34}"),
+                SETTINGS)
             .getSpec()
             .getTemplate()
             .getSpec()
@@ -56,6 +59,7 @@ class RelayPoolTest {
             "TRUNKLINE_RELAY_CONTROL=$(TRUNKLINE_RELAY_ADVERTISE):2223",
             "TRUNKLINE_RELAY_MEDIA_BIND=0.0.0.0",
             "TRUNKLINE_RELAY_PORTS=20000-20999",
+            "TRUNKLINE_RELAY_IDLE_TIMEOUT=3600",
             "TRUNKLINE_RELAY_DSCP=34",
             "TRUNKLINE_RELAY_TRUNK=acme",
             "TRUNKLINE_RELAY_CONTROL_KEY<-acme-relay-control/key",
