@@ -158,6 +158,23 @@ public final class ProxyMetrics implements CarrierProber.Reports {
     FunctionCounter.builder("trunkline.sip.received", stats, TransportStats::receivedCount)
         .tag("trunk", trunk)
         .register(registry);
+    FunctionCounter.builder("trunkline.sip.tls.refused", stats, TransportStats::tlsRefusedCount)
+        .description("TLS connections the proxy opened whose peer's certificate was refused")
+        .tag("trunk", trunk)
+        .register(registry);
+    FunctionCounter.builder(
+            "trunkline.sip.tls.certificate.reloads", stats, TransportStats::certificateReloadCount)
+        .description("TLS listener certificates reloaded from changed files")
+        .tag("trunk", trunk)
+        .tag("result", "loaded")
+        .register(registry);
+    FunctionCounter.builder(
+            "trunkline.sip.tls.certificate.reloads",
+            stats,
+            TransportStats::certificateReloadFailureCount)
+        .tag("trunk", trunk)
+        .tag("result", "failed")
+        .register(registry);
   }
 
   /**

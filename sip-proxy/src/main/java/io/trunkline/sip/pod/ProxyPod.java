@@ -111,6 +111,11 @@ public final class ProxyPod implements AutoCloseable {
           "TRUNKLINE_TLS_DIR",
           "/etc/trunkline/tls",
           "folder of tls.crt and tls.key, for SIP over TLS");
+  private static final Setting CARRIER_CA =
+      Setting.variable(
+          "TRUNKLINE_CARRIER_CA",
+          null,
+          "PEM bundle of CAs trusted for TLS to carriers, beside the JDK's");
   private static final Setting DRAIN =
       Setting.variable(
           "TRUNKLINE_DRAIN_SECONDS", "3500", "seconds a SIGTERM waits for calls to end");
@@ -134,6 +139,7 @@ public final class ProxyPod implements AutoCloseable {
                   ZONE,
                   OPS,
                   TLS_DIR,
+                  CARRIER_CA,
                   DRAIN),
               PoolSettings.ALL.stream())
           .toList();
@@ -145,6 +151,7 @@ public final class ProxyPod implements AutoCloseable {
    * @param relayControlKey the key control requests are signed with, or null without relays
    * @param advertisedPort the port peers send SIP to, or null for the trunk's own
    * @param advertisedTlsPort the port peers send SIPS to, or null for the trunk's own
+   * @param carrierCa the CAs trusted for TLS to carriers beside the JDK's, or null for the JDK's
    */
   public record Options(
       Path config,
@@ -158,6 +165,7 @@ public final class ProxyPod implements AutoCloseable {
       String zone,
       InetSocketAddress ops,
       File tlsDir,
+      File carrierCa,
       Duration drain,
       String replica,
       String podIp,
@@ -170,7 +178,8 @@ public final class ProxyPod implements AutoCloseable {
      * TRUNKLINE_RELAYS (host:port of the relays' headless Service; unset: media bypass only) and
      * TRUNKLINE_RELAY_CONTROL_KEY (the trunk's key, from its relay control Secret), TRUNKLINE_ZONE,
      * TRUNKLINE_OPS (default 0.0.0.0:8080), TRUNKLINE_TLS_DIR (tls.crt and tls.key),
-     * TRUNKLINE_DRAIN_SECONDS (default 3500), POD_NAME, and the pool's ({@link PoolSettings}).
+     * TRUNKLINE_CARRIER_CA (a PEM bundle trusted for TLS to carriers), TRUNKLINE_DRAIN_SECONDS
+     * (default 3500), POD_NAME, and the pool's ({@link PoolSettings}).
      *
      * @throws IllegalArgumentException naming the variable that is wrong
      */
@@ -198,6 +207,7 @@ public final class ProxyPod implements AutoCloseable {
           settings.text(ZONE),
           settings.socketAddress(OPS),
           new File(settings.text(TLS_DIR)),
+          settings.optional(CARRIER_CA).map(File::new).orElse(null),
           settings.seconds(DRAIN),
           settings.text(POD_NAME),
           settings.optional(POD_IP).orElse(null),
@@ -250,7 +260,7 @@ public final class ProxyPod implements AutoCloseable {
     MediaAnchor media = new MediaAnchor(relays);
     SipProxy.Running running =
         SipProxy.serve(
-            new SipServer.Settings(bind, config.qos().signallingDscp(), tls),
+            new SipServer.Settings(bind, config.qos().signallingDscp(), tls, options.carrierCa()),
             snapshots::current,
             settings,
             options.pool().open(options.replica(), config.trunk(), member(options, config)),

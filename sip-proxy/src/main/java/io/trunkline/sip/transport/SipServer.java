@@ -23,10 +23,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.trunkline.sip.message.SipParser;
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -34,12 +35,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
-import javax.net.ssl.SSLException;
+import java.util.function.Function;
 
 /**
  * SIP over UDP, TCP and TLS (RFC 3261 §18, §26.2), on Netty's native epoll transport where the
  * platform has it. UDP and TCP share one address and port (§18.2.1); TLS listens on its own port
- * when a certificate is configured. Every signalling packet carries the configured DSCP.
+ * when a certificate is configured, and takes a renewed one for new connections when its files
+ * change ({@link ListenerCertificate}); the TLS connections it opens check the peer's name ({@link
+ * OutboundTls}). Every signalling packet carries the configured DSCP.
  */
 public final class SipServer implements SipSender, AutoCloseable {
 
@@ -47,6 +50,8 @@ public final class SipServer implements SipSender, AutoCloseable {
 
   /** A connection nobody used for this long is closed; phones keep theirs open with pings. */
   private static final int STREAM_IDLE_SECONDS = 600;
+
+  private static final int CERTIFICATE_CHECK_SECONDS = 1;
 
   private final EventLoopGroup group;
   private final boolean epoll;
@@ -56,17 +61,24 @@ public final class SipServer implements SipSender, AutoCloseable {
   private final StreamTracker tracker = new StreamTracker();
   private final int tos;
   private final CallWorkers workers;
-  private final SslContext serverTls;
-  private final SslContext clientTls;
+  private final ListenerCertificate certificate;
+  private final OutboundTls outboundTls;
+  private ScheduledFuture<?> certificateWatch;
   private SipInboundHandler inbound;
   private UdpSockets udp;
   private Channel tcp;
   private Channel tls;
 
-  /** Where to listen and how to mark packets. */
-  public record Settings(InetSocketAddress address, int dscp, TlsFiles tls) {
+  /**
+   * Where to listen and how to mark packets.
+   *
+   * @param tls the TLS listener's certificate and port, or null for none
+   * @param carrierAnchors a PEM bundle of trust anchors for the TLS connections the proxy opens,
+   *     beside the JDK's, or null for the JDK's alone
+   */
+  public record Settings(InetSocketAddress address, int dscp, TlsFiles tls, File carrierAnchors) {
     public static Settings plain(InetSocketAddress address, int dscp) {
-      return new Settings(address, dscp, null);
+      return new Settings(address, dscp, null, null);
     }
   }
 
@@ -80,28 +92,9 @@ public final class SipServer implements SipSender, AutoCloseable {
     this.group = epoll ? new EpollEventLoopGroup() : new NioEventLoopGroup();
     this.tos = settings.dscp() << 2;
     this.workers = CallWorkers.perCore();
-    if (settings.tls() != null) {
-      try {
-        this.serverTls =
-            SslContextBuilder.forServer(
-                    settings.tls().certificateChain(), settings.tls().privateKey())
-                .build();
-        // Carriers present certificates of public CAs: the system trust store judges them.
-        this.clientTls = SslContextBuilder.forClient().build();
-      } catch (SSLException | IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "TLS certificate "
-                + settings.tls().certificateChain()
-                + " or key "
-                + settings.tls().privateKey()
-                + " is not usable: "
-                + e.getMessage(),
-            e);
-      }
-    } else {
-      this.serverTls = null;
-      this.clientTls = null;
-    }
+    this.certificate =
+        settings.tls() == null ? null : ListenerCertificate.load(settings.tls(), stats);
+    this.outboundTls = OutboundTls.trusting(settings.carrierAnchors());
   }
 
   /**
@@ -140,11 +133,19 @@ public final class SipServer implements SipSender, AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true);
     udp = UdpSockets.bind(datagramSockets, settings.address(), epoll, datagrams, inbound);
     tcp = listen(settings.address(), Transport.TCP);
-    if (serverTls != null) {
+    if (certificate != null) {
       tls =
           listen(
               new InetSocketAddress(settings.address().getAddress(), settings.tls().port()),
               Transport.TLS);
+      // Off the event loops, which must not wait on file reads; a renewed Secret reaches the
+      // pod's volume within the kubelet's sync period (about a minute), so a second is plenty.
+      certificateWatch =
+          GlobalEventExecutor.INSTANCE.scheduleWithFixedDelay(
+              certificate::reloadIfChanged,
+              CERTIFICATE_CHECK_SECONDS,
+              CERTIFICATE_CHECK_SECONDS,
+              TimeUnit.SECONDS);
     }
   }
 
@@ -155,23 +156,22 @@ public final class SipServer implements SipSender, AutoCloseable {
         .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .childOption(ChannelOption.IP_TOS, tos)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(streamInitializer(transport, true))
+        .childHandler(
+            streamInitializer(
+                transport, channel -> certificate.current().newHandler(channel.alloc())))
         .bind(address)
         .sync()
         .channel();
   }
 
-  private ChannelInitializer<SocketChannel> streamInitializer(Transport transport, boolean server) {
+  /** {@code tls} makes the channel's TLS handler when {@code transport} is TLS. */
+  private ChannelInitializer<SocketChannel> streamInitializer(
+      Transport transport, Function<SocketChannel, SslHandler> tls) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel channel) {
         if (transport == Transport.TLS) {
-          channel
-              .pipeline()
-              .addLast(
-                  server
-                      ? serverTls.newHandler(channel.alloc())
-                      : clientTls.newHandler(channel.alloc()));
+          channel.pipeline().addLast(tls.apply(channel));
         }
         channel
             .pipeline()
@@ -230,14 +230,9 @@ public final class SipServer implements SipSender, AutoCloseable {
       udp.sendWatched(destination, bytes, unreachable);
       return;
     }
-    if (transport == Transport.TLS && clientTls == null) {
-      LOG.log(
-          System.Logger.Level.WARNING, "no TLS configured; dropping a message to {0}", destination);
-      return;
-    }
     Channel open = streams.get(new StreamKey(transport, destination));
     if (open != null && open.isActive()) {
-      open.writeAndFlush(Unpooled.wrappedBuffer(bytes));
+      writeOrReport(open, bytes, unreachable);
       return;
     }
     new Bootstrap()
@@ -246,13 +241,18 @@ public final class SipServer implements SipSender, AutoCloseable {
         .option(ChannelOption.IP_TOS, tos)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
-        .handler(streamInitializer(transport, false))
+        .handler(
+            streamInitializer(
+                transport, channel -> outboundTls.newHandler(channel.alloc(), destination)))
         .connect(destination)
         .addListener(
             (ChannelFutureListener)
                 connected -> {
                   if (connected.isSuccess()) {
-                    connected.channel().writeAndFlush(Unpooled.wrappedBuffer(bytes));
+                    if (transport == Transport.TLS) {
+                      reportRefusal(connected.channel(), destination);
+                    }
+                    writeOrReport(connected.channel(), bytes, unreachable);
                   } else {
                     // A refused connection is an answer: the transaction fails over at once
                     // instead of waiting out its timers (§18.4: report a transport error).
@@ -265,6 +265,43 @@ public final class SipServer implements SipSender, AutoCloseable {
                     unreachable.run();
                   }
                 });
+  }
+
+  /**
+   * A message a connection could not carry (reset, or a TLS handshake that failed, which fails the
+   * writes waiting for it) is a transport error too (§18.4): the transaction fails over at once.
+   */
+  private static void writeOrReport(Channel channel, byte[] bytes, Runnable unreachable) {
+    channel
+        .writeAndFlush(Unpooled.wrappedBuffer(bytes))
+        .addListener(
+            written -> {
+              if (!written.isSuccess()) {
+                unreachable.run();
+              }
+            });
+  }
+
+  /**
+   * A peer whose certificate does not name it or does not chain to a trust anchor gets no message
+   * (RFC 5922 §7.3): counted, and logged with the JDK's reason.
+   */
+  private void reportRefusal(Channel channel, InetSocketAddress destination) {
+    channel
+        .pipeline()
+        .get(SslHandler.class)
+        .handshakeFuture()
+        .addListener(
+            handshake -> {
+              if (!handshake.isSuccess()) {
+                stats.tlsRefused();
+                LOG.log(
+                    System.Logger.Level.WARNING,
+                    "TLS to {0} refused: {1}",
+                    destination,
+                    handshake.cause().getMessage());
+              }
+            });
   }
 
   /** Remembers open connections by peer address so that requests to a peer reuse them (§18). */
@@ -293,9 +330,7 @@ public final class SipServer implements SipSender, AutoCloseable {
 
     private StreamKey key(Channel channel) {
       Transport transport =
-          channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null
-              ? Transport.TLS
-              : Transport.TCP;
+          channel.pipeline().get(SslHandler.class) != null ? Transport.TLS : Transport.TCP;
       return new StreamKey(transport, (InetSocketAddress) channel.remoteAddress());
     }
   }
@@ -319,6 +354,9 @@ public final class SipServer implements SipSender, AutoCloseable {
 
   @Override
   public void close() {
+    if (certificateWatch != null) {
+      certificateWatch.cancel(false);
+    }
     if (udp != null) {
       udp.close();
     }

@@ -9,6 +9,9 @@ public final class TransportStats {
   private final LongAdder malformed = new LongAdder();
   private final LongAdder badRequestsSent = new LongAdder();
   private final LongAdder keepAlives = new LongAdder();
+  private final LongAdder tlsRefused = new LongAdder();
+  private final LongAdder certificateReloads = new LongAdder();
+  private final LongAdder certificateReloadFailures = new LongAdder();
 
   void received() {
     received.increment();
@@ -23,6 +26,18 @@ public final class TransportStats {
 
   void keepAlive() {
     keepAlives.increment();
+  }
+
+  void tlsRefused() {
+    tlsRefused.increment();
+  }
+
+  void certificateReloaded() {
+    certificateReloads.increment();
+  }
+
+  void certificateReloadFailed() {
+    certificateReloadFailures.increment();
   }
 
   /** Well-formed messages handed on. */
@@ -43,5 +58,23 @@ public final class TransportStats {
   /** RFC 5626 keep-alives (CRLF) seen. */
   public long keepAliveCount() {
     return keepAlives.sum();
+  }
+
+  /**
+   * TLS connections the proxy opened whose handshake failed: a certificate that does not name the
+   * peer or does not chain to a trust anchor, or a peer that broke off.
+   */
+  public long tlsRefusedCount() {
+    return tlsRefused.sum();
+  }
+
+  /** New listener certificates swapped in since the start. */
+  public long certificateReloadCount() {
+    return certificateReloads.sum();
+  }
+
+  /** Changed listener certificate files left unused because they did not load. */
+  public long certificateReloadFailureCount() {
+    return certificateReloadFailures.sum();
   }
 }

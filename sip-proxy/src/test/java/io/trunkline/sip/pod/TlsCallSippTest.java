@@ -2,34 +2,22 @@ package io.trunkline.sip.pod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.trunkline.api.config.Compilation;
-import io.trunkline.api.config.TrunkCompiler;
-import io.trunkline.api.config.TrunkConfigJson;
-import io.trunkline.api.v1alpha1.route.RoutePolicy;
-import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.testing.net.LoopbackPorts;
-import io.trunkline.testing.process.Commands;
 import io.trunkline.testing.sipp.Sipp;
 import io.trunkline.testing.sipp.SippProcess;
+import io.trunkline.testing.tls.PemCertificate;
 import java.io.BufferedReader;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,30 +36,10 @@ class TlsCallSippTest {
     int tlsPort = LoopbackPorts.freePort("127.0.0.1");
     int carrierPort = LoopbackPorts.freePort("127.0.0.10");
     Path tls = Files.createDirectories(work.resolve("tls"));
-    Commands.Result made =
-        Commands.run(
-            Duration.ofSeconds(60),
-            List.of(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1",
-                "-keyout",
-                tls.resolve("tls.key").toString(),
-                "-out",
-                tls.resolve("tls.crt").toString()));
-    assertThat(made.exitCode()).as(made.output()).isZero();
-    Path config = work.resolve("trunk.json");
-    Path credentials = work.resolve("credentials.json");
-    compile(sipPort, tlsPort, carrierPort, config, credentials);
+    PemCertificate certificate =
+        PemCertificate.selfSigned(
+            tls.resolve("tls.crt"), tls.resolve("tls.key"), "127.0.0.1", "IP:127.0.0.1");
+    PodSnapshot snapshot = snapshot(sipPort, tlsPort, carrierPort);
 
     try (SippProcess carrier =
             Sipp.bundled("answer")
@@ -82,21 +50,8 @@ class TlsCallSippTest {
                 .start(work)
                 .awaitListening(Duration.ofSeconds(10));
         ProxyPod pod =
-            ProxyPod.start(
-                Map.of(
-                    "TRUNKLINE_CONFIG",
-                    config.toString(),
-                    "TRUNKLINE_CREDENTIALS",
-                    credentials.toString(),
-                    "TRUNKLINE_ADVERTISED_ADDRESS",
-                    "127.0.0.1",
-                    "TRUNKLINE_BIND",
-                    "127.0.0.1",
-                    "TRUNKLINE_TLS_DIR",
-                    tls.toString(),
-                    "TRUNKLINE_OPS",
-                    "127.0.0.1:" + LoopbackPorts.freePort("127.0.0.1")));
-        SSLSocket pbx = connect(tls.resolve("tls.crt"), tlsPort)) {
+            ProxyPod.start(snapshot.env("127.0.0.1", "TRUNKLINE_TLS_DIR", tls.toString()));
+        SSLSocket pbx = connect(certificate, tlsPort)) {
       pbx.setSoTimeout(10_000);
       int local = pbx.getLocalPort();
       OutputStream out = pbx.getOutputStream();
@@ -126,52 +81,33 @@ class TlsCallSippTest {
     }
   }
 
-  private static void compile(
-      int sipPort, int tlsPort, int carrierPort, Path config, Path credentials) throws Exception {
-    SipTrunk trunk =
-        Serialization.unmarshal(
-            """
-            metadata: {name: acme, namespace: office}
-            spec:
-              channels: 5
-              sip: {port: %d, tlsPort: %d, transports: [UDP, TCP, TLS], tlsSecret: acme-tls}
-              media: {mode: Bypass}
-              pbx: {sources: ["127.0.0.5/32"]}
-              carriers: [{name: a, address: "127.0.0.10:%d"}]
-            """
-                .formatted(sipPort, tlsPort, carrierPort),
-            SipTrunk.class);
-    RoutePolicy policy =
-        Serialization.unmarshal(
-            """
-            metadata: {name: out, namespace: office}
-            spec:
-              trunks: [acme]
-              rules: [{name: all, match: {prefixes: ["+"]}, route: [{carrier: a}]}]
-            """,
-            RoutePolicy.class);
-    Compilation compilation =
-        TrunkCompiler.compile(trunk, List.of(), List.of(policy), (s, k) -> Optional.of("pw"));
-    Files.writeString(config, TrunkConfigJson.write(compilation.config()));
-    Files.writeString(credentials, TrunkConfigJson.write(compilation.credentials()));
+  private PodSnapshot snapshot(int sipPort, int tlsPort, int carrierPort) throws Exception {
+    return PodSnapshot.write(
+        work.resolve("snapshot"),
+        """
+        metadata: {name: acme, namespace: office}
+        spec:
+          channels: 5
+          sip: {port: %d, tlsPort: %d, transports: [UDP, TCP, TLS], tlsSecret: acme-tls}
+          media: {mode: Bypass}
+          pbx: {sources: ["127.0.0.5/32"]}
+          carriers: [{name: a, address: "127.0.0.10:%d"}]
+        """
+            .formatted(sipPort, tlsPort, carrierPort),
+        """
+        metadata: {name: out, namespace: office}
+        spec:
+          trunks: [acme]
+          rules: [{name: all, match: {prefixes: ["+"]}, route: [{carrier: a}]}]
+        """);
   }
 
   /** A TLS connection from the PBX's address that trusts the proxy's self-signed certificate. */
-  private static SSLSocket connect(Path certificate, int port) throws Exception {
-    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-    trust.load(null, null);
-    try (InputStream pem = Files.newInputStream(certificate)) {
-      trust.setCertificateEntry(
-          "proxy", CertificateFactory.getInstance("X.509").generateCertificate(pem));
-    }
-    TrustManagerFactory trustManagers =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trustManagers.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, trustManagers.getTrustManagers(), null);
+  private static SSLSocket connect(PemCertificate certificate, int port) throws Exception {
     SSLSocket socket =
         (SSLSocket)
-            context
+            certificate
+                .clientTrusting()
                 .getSocketFactory()
                 .createSocket(
                     InetAddress.getByName("127.0.0.1"),

@@ -18,9 +18,14 @@ final class AnsweringServer {
   private AnsweringServer() {}
 
   static SipServer start() throws InterruptedException {
+    return start(null);
+  }
+
+  /** Also over TLS, on {@code tls}'s port with its certificate; null for none. */
+  static SipServer start(SipServer.TlsFiles tls) throws InterruptedException {
     return SipServer.start(
-        SipServer.Settings.plain(
-            new InetSocketAddress(ADDRESS, LoopbackPorts.freePort(ADDRESS)), 24),
+        new SipServer.Settings(
+            new InetSocketAddress(ADDRESS, LoopbackPorts.freePort(ADDRESS)), 24, tls, null),
         (sender, workers) -> message -> answer(sender, message));
   }
 
