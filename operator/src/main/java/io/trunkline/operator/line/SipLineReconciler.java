@@ -2,6 +2,7 @@ package io.trunkline.operator.line;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -16,6 +17,7 @@ import io.trunkline.api.config.SecretValues;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.operator.WithoutManagedFields;
 import io.trunkline.operator.status.Conditions;
 import io.trunkline.operator.status.ReadyStatus;
 import java.time.Clock;
@@ -33,7 +35,9 @@ import java.util.stream.Collectors;
  * missing, its password Secret is missing, its number or user name is taken). The trunk's own
  * reconciler does the compiling that counts; this one only reports on the line.
  */
-@ControllerConfiguration(name = SipLineReconciler.NAME)
+@ControllerConfiguration(
+    name = SipLineReconciler.NAME,
+    informer = @Informer(itemStore = WithoutManagedFields.class))
 public class SipLineReconciler implements Reconciler<SipLine> {
 
   public static final String NAME = "sipline";
@@ -68,6 +72,7 @@ public class SipLineReconciler implements Reconciler<SipLine> {
     var trunks =
         InformerEventSourceConfiguration.from(SipTrunk.class, SipLine.class)
             .withNamespacesInheritedFromController()
+            .withItemStore(new WithoutManagedFields<>())
             // A line names its trunk: look it up by name, not through an index built from the
             // lines that happened to exist when the trunk last changed.
             .withPrimaryToSecondaryMapper(
@@ -84,6 +89,7 @@ public class SipLineReconciler implements Reconciler<SipLine> {
         InformerEventSourceConfiguration.from(Secret.class, SipLine.class)
             .withName(SECRETS)
             .withNamespacesInheritedFromController()
+            .withItemStore(new WithoutManagedFields<>())
             .withSecondaryToPrimaryMapper(
                 (Secret secret) ->
                     lines(

@@ -23,6 +23,7 @@ import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.route.RoutePolicy;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.api.v1alpha1.trunk.SipTrunkStatus;
+import io.trunkline.operator.WithoutManagedFields;
 import io.trunkline.operator.scaling.SessionCount;
 import io.trunkline.operator.scaling.SessionScraper;
 import io.trunkline.operator.status.Conditions;
@@ -120,6 +121,7 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
     var lines =
         InformerEventSourceConfiguration.from(SipLine.class, SipTrunk.class)
             .withNamespacesInheritedFromController()
+            .withItemStore(new WithoutManagedFields<>())
             .withSecondaryToPrimaryMapper(
                 (SipLine line) ->
                     line.getSpec() == null || line.getSpec().getTrunk() == null
@@ -131,6 +133,7 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
     var policies =
         InformerEventSourceConfiguration.from(RoutePolicy.class, SipTrunk.class)
             .withNamespacesInheritedFromController()
+            .withItemStore(new WithoutManagedFields<>())
             .withSecondaryToPrimaryMapper(
                 (RoutePolicy policy) ->
                     policy.getSpec() == null || policy.getSpec().getTrunks() == null
@@ -155,6 +158,7 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
         InformerEventSourceConfiguration.from(Secret.class, SipTrunk.class)
             .withName(TrunkSources.REFERENCED_SECRETS)
             .withNamespacesInheritedFromController()
+            .withItemStore(new WithoutManagedFields<>())
             .withSecondaryToPrimaryMapper(
                 (Secret secret) -> {
                   String key =
