@@ -1,7 +1,11 @@
 package io.trunkline.relay.control;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The key a trunk's proxies and relays authenticate control datagrams with
@@ -50,6 +54,20 @@ public final class ControlKey {
 
   byte[] bytes() {
     return bytes.clone();
+  }
+
+  /**
+   * A key for another use that every holder of this one derives alike, and that tells nothing of
+   * this one: HMAC-SHA256 of {@code purpose} under it (RFC 5869 §2.3's expand, one block).
+   */
+  public byte[] derive(String purpose) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(bytes, "HmacSHA256"));
+      return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every JDK has HmacSHA256", e);
+    }
   }
 
   /** Never the key itself: configurations that hold one get logged. */

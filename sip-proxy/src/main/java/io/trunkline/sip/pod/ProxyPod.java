@@ -263,7 +263,13 @@ public final class ProxyPod implements AutoCloseable {
             new SipServer.Settings(bind, config.qos().signallingDscp(), tls, options.carrierCa()),
             snapshots::current,
             settings,
-            options.pool().open(options.replica(), config.trunk(), member(options, config)),
+            options
+                .pool()
+                .open(
+                    options.replica(),
+                    config.trunk(),
+                    member(options, config),
+                    options.relayControlKey()),
             metrics,
             media);
     ProxyPod[] pod = new ProxyPod[1];

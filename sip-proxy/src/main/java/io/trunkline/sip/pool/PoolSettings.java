@@ -3,6 +3,7 @@ package io.trunkline.sip.pool;
 import io.trunkline.process.settings.HostPort;
 import io.trunkline.process.settings.ProcessSettings;
 import io.trunkline.process.settings.Setting;
+import io.trunkline.relay.control.ControlKey;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,6 +84,9 @@ public record PoolSettings(
           MEMBERS,
           READY_MEMBERS);
 
+  /** What the nonces' key is derived for from the trunk's key, so it is no other key. */
+  private static final String NONCE_KEY_PURPOSE = "trunkline digest nonces";
+
   /** A proxy alone: one replica, no store. */
   public static final PoolSettings ALONE = new PoolSettings(1, null, List.of(), List.of());
 
@@ -132,14 +136,19 @@ public record PoolSettings(
    * The state of replica {@code replica} of {@code trunk}'s pool, which its peers reach at {@code
    * self}: in the store when one is named, else shares when the pool may have several replicas,
    * else memory.
+   *
+   * @param trunkKey the trunk's relay control key, which every replica holds, to derive the digest
+   *     nonces' key from; null when the replicas hold none (media bypass), and then the store
+   *     agrees one
    */
-  public PoolState open(String replica, String trunk, InetSocketAddress self) {
+  public PoolState open(String replica, String trunk, InetSocketAddress self, ControlKey trunkKey) {
     if (store == null && size == 1) {
       return PoolState.alone(replica, self);
     }
     Members found = Members.following(self, members, readyMembers);
+    byte[] nonceKey = trunkKey == null ? null : trunkKey.derive(NONCE_KEY_PURPOSE);
     return store != null
-        ? PoolState.shared(replica, trunk, size, store, found)
-        : PoolState.shares(replica, size, found);
+        ? PoolState.shared(replica, trunk, size, store, found, nonceKey)
+        : PoolState.shares(replica, size, found, nonceKey);
   }
 }

@@ -33,6 +33,9 @@ public record PoolState(
     Members members)
     implements AutoCloseable {
 
+  /** Asks for the nonce key at most this often, each bounded by twice the store's timeout. */
+  private static final int AGREE_ATTEMPTS = 5;
+
   /** Settings of a pool's store: the lease a killed replica's channels stay taken for. */
   public record StoreSettings(PoolStore.Address address, Duration lease) {}
 
@@ -55,32 +58,59 @@ public record PoolState(
   /**
    * One replica of a pool of up to {@code poolSize} with no store: its share of the channels and
    * calls per second, and registrations known only where they were taken.
+   *
+   * @param nonceKey the key the pool's replicas share for their nonces, or null for one of this
+   *     replica's own (a challenge it issues is then answered right only here)
    */
-  public static PoolState shares(String replica, int poolSize, Members members) {
+  public static PoolState shares(String replica, int poolSize, Members members, byte[] nonceKey) {
     return new PoolState(
         replica,
         new ShareQuota(poolSize, System::nanoTime),
         new InMemoryLocationStore(),
         new InMemorySourceBans(SourceBans.Policy.DEFAULT, Clock.systemUTC()),
-        randomKey(),
+        nonceKey != null ? nonceKey : randomKey(),
         null,
         members);
   }
 
-  /** One replica of a pool of up to {@code poolSize} counting in the store at {@code settings}. */
+  /**
+   * One replica of a pool of up to {@code poolSize} counting in the store at {@code settings}.
+   *
+   * @param nonceKey the key the pool's replicas share for their nonces, or null to agree on one in
+   *     the store
+   */
   public static PoolState shared(
-      String replica, String trunk, int poolSize, StoreSettings settings, Members members) {
+      String replica,
+      String trunk,
+      int poolSize,
+      StoreSettings settings,
+      Members members,
+      byte[] nonceKey) {
     PoolStore store = PoolStore.open(settings.address(), trunk);
-    byte[] key = store.sharedSecret("nonce-key");
     return new PoolState(
         replica,
         new SharedChannelQuota(store, poolSize, settings.lease(), System::nanoTime),
         new SharedLocationStore(store, settings.address().timeout()),
         new SharedSourceBans(
             store, SourceBans.Policy.DEFAULT, settings.address().timeout(), Clock.systemUTC()),
-        key != null ? key : randomKey(),
+        nonceKey != null ? nonceKey : agreedNonceKey(store),
         store,
         members);
+  }
+
+  /**
+   * The nonce key agreed in the store. A replica left with a key of its own answers every challenge
+   * another issued 403 Wrong Credentials (found on a real node: a proxy started while Redis was
+   * slow to answer), so a few slow answers are waited out; a store away for longer leaves one.
+   */
+  private static byte[] agreedNonceKey(PoolStore store) {
+    for (int attempt = 0; attempt < AGREE_ATTEMPTS; attempt++) {
+      byte[] key = store.sharedSecret("nonce-key");
+      if (key != null) {
+        return key;
+      }
+    }
+    return randomKey();
   }
 
   @Override

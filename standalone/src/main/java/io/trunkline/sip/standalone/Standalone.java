@@ -178,7 +178,9 @@ public final class Standalone implements AutoCloseable {
                 .open(
                     advertised + ":" + address.getPort(),
                     config.trunk(),
-                    new InetSocketAddress(advertised, address.getPort())),
+                    new InetSocketAddress(advertised, address.getPort()),
+                    // The trunk's key when its relays are named; one of its own is no shared key.
+                    options.relays().isEmpty() ? null : key),
             metrics,
             media);
     snapshots.watch(Duration.ofSeconds(2));
