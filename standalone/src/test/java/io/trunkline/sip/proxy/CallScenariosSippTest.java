@@ -12,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.trunkline.sip.metrics.RejectReason;
-import io.trunkline.testing.net.LoopbackPorts;
 import io.trunkline.testing.sipp.Sipp;
 import io.trunkline.testing.sipp.SippProcess;
 import io.trunkline.testing.sipp.SippResult;
@@ -115,7 +114,7 @@ class CallScenariosSippTest {
 
   @Test
   void callsARegisteredLineAndTheCallerHangsUp() throws Exception {
-    int benPort = registerPhone("ben", BEN_PASSWORD, BEN_PHONE);
+    int benPort = trunk.registerPhone("ben", BEN_PASSWORD, BEN_PHONE, work);
     try (SippProcess phone = answering(BEN_PHONE, benPort, "answer")) {
       SippResult call = annaCalls(BEN, "call-auth");
       SippResult answered = phone.await();
@@ -128,7 +127,7 @@ class CallScenariosSippTest {
 
   @Test
   void theCalledLineHangsUp() throws Exception {
-    int benPort = registerPhone("ben", BEN_PASSWORD, BEN_PHONE);
+    int benPort = trunk.registerPhone("ben", BEN_PASSWORD, BEN_PHONE, work);
     try (SippProcess phone = answering(BEN_PHONE, benPort, "hangup")) {
       SippResult call = pbxCalls(BEN, "call-hungup", SippTransport.UDP);
       SippResult hungUp = phone.await();
@@ -161,7 +160,7 @@ class CallScenariosSippTest {
 
   @Test
   void refusesASecondCallToABusyLineWith486() throws Exception {
-    int benPort = registerPhone("ben", BEN_PASSWORD, BEN_PHONE);
+    int benPort = trunk.registerPhone("ben", BEN_PASSWORD, BEN_PHONE, work);
     try (SippProcess phone = answering(BEN_PHONE, benPort, "answer");
         SippProcess first = annaCallsHolding(BEN, 4000)) {
       await().atMost(Duration.ofSeconds(10)).until(() -> trunk.proxy().activeDialogs() == 1);
@@ -204,7 +203,7 @@ class CallScenariosSippTest {
 
   @Test
   void cancelsACallThatIsStillRinging() throws Exception {
-    int benPort = registerPhone("ben", BEN_PASSWORD, BEN_PHONE);
+    int benPort = trunk.registerPhone("ben", BEN_PASSWORD, BEN_PHONE, work);
     try (SippProcess phone = answering(BEN_PHONE, benPort, "ring")) {
       SippResult cancelled = pbxCalls(BEN, "cancel", SippTransport.UDP);
 
@@ -280,18 +279,6 @@ class CallScenariosSippTest {
         .option(
             "-s", "anna", "-au", "anna", "-ap", ANNA_PASSWORD, "-d", Integer.toString(holdMillis))
         .start(work);
-  }
-
-  private int registerPhone(String user, String password, String address) {
-    int port = LoopbackPorts.stablePort(address);
-    SippResult registered =
-        TestTrunk.register(user, password)
-            .local(address, port)
-            .remote(TestTrunk.PROXY, trunk.port)
-            .start(work)
-            .await();
-    assertThat(registered.allCallsSucceeded()).as(registered.toString()).isTrue();
-    return port;
   }
 
   private SippProcess answering(String address, int port, String scenario) {

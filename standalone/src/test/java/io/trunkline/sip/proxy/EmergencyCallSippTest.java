@@ -13,7 +13,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.trunkline.sip.metrics.ProxyMetrics;
 import io.trunkline.sip.metrics.RejectReason;
-import io.trunkline.testing.net.LoopbackPorts;
 import io.trunkline.testing.sipp.Sipp;
 import io.trunkline.testing.sipp.SippProcess;
 import io.trunkline.testing.sipp.SippResult;
@@ -55,8 +54,8 @@ class EmergencyCallSippTest {
   void oneOneTwoConnectsWithTheTrunkFullTheRateSpentTheLineBusyAndTheSourceBanned()
       throws Exception {
     ProxyMetrics metrics = trunk.proxy().metrics();
-    register("anna", ANNA_PASSWORD, ANNA_PHONE);
-    int benPort = register("ben", BEN_PASSWORD, BEN_PHONE);
+    trunk.registerPhone("anna", ANNA_PASSWORD, ANNA_PHONE, work);
+    int benPort = trunk.registerPhone("ben", BEN_PASSWORD, BEN_PHONE, work);
     try (SippProcess carrierB = emergencyCarrier();
         SippProcess ben = answering(BEN_PHONE, benPort);
         SippProcess held = annaCalls(BEN, 12_000)) {
@@ -97,18 +96,6 @@ class EmergencyCallSippTest {
         .timeout(Duration.ofSeconds(40))
         .start(work)
         .awaitListening(Duration.ofSeconds(10));
-  }
-
-  private int register(String user, String password, String address) {
-    int port = LoopbackPorts.stablePort(address);
-    SippResult registered =
-        TestTrunk.register(user, password)
-            .local(address, port)
-            .remote(TestTrunk.PROXY, trunk.port)
-            .start(work)
-            .await();
-    assertThat(registered.allCallsSucceeded()).as(registered.toString()).isTrue();
-    return port;
   }
 
   private SippProcess answering(String address, int port) {

@@ -1,11 +1,14 @@
 package io.trunkline.sip.proxy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.trunkline.relay.control.ControlKey;
 import io.trunkline.sip.pool.PoolSettings;
 import io.trunkline.sip.standalone.Standalone;
 import io.trunkline.testing.net.LoopbackPorts;
 import io.trunkline.testing.sipp.Sipp;
 import io.trunkline.testing.sipp.SippProcess;
+import io.trunkline.testing.sipp.SippResult;
 import io.trunkline.testing.sipp.SippTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -166,6 +169,18 @@ final class TestTrunk implements AutoCloseable {
         .timeout(Duration.ofSeconds(30))
         .start(work)
         .awaitListening(Duration.ofSeconds(10));
+  }
+
+  /**
+   * Registers the phone of line {@code user} at {@code address} through this trunk, asserting it
+   * succeeded; returns the port the phone answers calls on.
+   */
+  int registerPhone(String user, String password, String address, Path work) {
+    int phonePort = LoopbackPorts.stablePort(address);
+    SippResult registered =
+        register(user, password).local(address, phonePort).remote(PROXY, port).start(work).await();
+    assertThat(registered.allCallsSucceeded()).as(registered.toString()).isTrue();
+    return phonePort;
   }
 
   /** Registers a line's phone, which then answers calls on the same address and port. */
