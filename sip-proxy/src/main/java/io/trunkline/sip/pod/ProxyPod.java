@@ -172,14 +172,8 @@ public final class ProxyPod implements AutoCloseable {
       PoolSettings pool) {
 
     /**
-     * Reads {@code env}: TRUNKLINE_CONFIG and TRUNKLINE_CREDENTIALS (the snapshot files),
-     * TRUNKLINE_ADVERTISED_ADDRESS (else POD_IP), TRUNKLINE_ADVERTISED_PORT and
-     * TRUNKLINE_ADVERTISED_TLS_PORT (else the trunk's), TRUNKLINE_BIND (default all addresses),
-     * TRUNKLINE_RELAYS (host:port of the relays' headless Service; unset: media bypass only) and
-     * TRUNKLINE_RELAY_CONTROL_KEY (the trunk's key, from its relay control Secret), TRUNKLINE_ZONE,
-     * TRUNKLINE_OPS (default 0.0.0.0:8080), TRUNKLINE_TLS_DIR (tls.crt and tls.key),
-     * TRUNKLINE_CARRIER_CA (a PEM bundle trusted for TLS to carriers), TRUNKLINE_DRAIN_SECONDS
-     * (default 3500), POD_NAME, and the pool's ({@link PoolSettings}).
+     * Reads {@code env}: the variables declared above, each with its meaning and default, and the
+     * pool's ({@link PoolSettings}).
      *
      * @throws IllegalArgumentException naming the variable that is wrong
      */
