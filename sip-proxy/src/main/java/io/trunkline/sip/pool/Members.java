@@ -48,15 +48,22 @@ public final class Members implements AutoCloseable {
    */
   private static final long DOWN_NANOS = Duration.ofSeconds(5).toNanos();
 
-  /**
-   * How fresh a look-up must be to trust it over a request that says it was handed over by a
-   * member: DNS answers for a new pod within a second or two of its address (CoreDNS's TTL is 5 s,
-   * the JVM's cache is set to 1 s in {@link io.trunkline.sip.pod.ProxyPod}).
-   */
+  /** Look-ups that a request from an unknown member starts are at most this frequent. */
   private static final long FRESH_NANOS = Duration.ofSeconds(1).toNanos();
+
+  /**
+   * How long after a pod's first hand-over DNS may still not name it: CoreDNS caches an answer for
+   * 5 s and the JVM for 1 s ({@link io.trunkline.sip.pod.ProxyPod}), so a look-up begun within that
+   * time may miss a pod that is already a member.
+   */
+  private static final long SETTLE_NANOS = Duration.ofSeconds(6).toNanos();
+
+  /** Unknown senders remembered at most; beyond, a hand-over from another is judged at once. */
+  private static final int MAX_UNKNOWN = 256;
 
   private final InetSocketAddress self;
   private final Map<InetSocketAddress, Long> downUntil = new ConcurrentHashMap<>();
+  private final Map<InetSocketAddress, Long> unknownSince = new ConcurrentHashMap<>();
   private volatile List<InetSocketAddress> live;
 
   /** The members that own new calls, when named apart from {@link #live}; else null. */
@@ -159,18 +166,28 @@ public final class Members implements AutoCloseable {
   /**
    * Whether {@code sender}, which is no member as far as this one knows, may be one it has not
    * found yet: members look each other up every few seconds, so a new pod may hand a call to one
-   * that does not know it. Unless the last look-up is fresh, this looks the members up again at
-   * once and answers true: the caller then drops the request, whose retransmission (RFC 3261
-   * §17.1.1.2, T1 = 500 ms) comes when the look-up has told whether the sender is a member.
+   * that does not know it. True until a look-up begun {@link #SETTLE_NANOS} after the sender's
+   * first hand-over has not found it; the caller drops the request meanwhile, and its
+   * retransmission (RFC 3261 §17.1.1.2, T1 = 500 ms) is served once the sender is found. Served as
+   * a stranger's instead, it was refused 403 from the pod's address (found on a real node, a
+   * rolling upgrade). Asks for a look-up at once unless the last one is fresh.
    */
   public boolean mayBeNewMember(InetSocketAddress sender) {
     if (following == null || isMember(sender)) {
       return false;
     }
-    if (nanos.getAsLong() - lookedUpAt < FRESH_NANOS) {
-      return false;
+    long now = nanos.getAsLong();
+    Long since = unknownSince.get(sender);
+    if (since == null) {
+      if (unknownSince.size() >= MAX_UNKNOWN) {
+        return false;
+      }
+      since = unknownSince.computeIfAbsent(sender, unknown -> now);
     }
-    if (lookUpPending.compareAndSet(false, true)) {
+    if (lookedUpAt - since >= SETTLE_NANOS) {
+      return false; // a look-up that DNS could answer with it did not find it: a stranger
+    }
+    if (now - lookedUpAt >= FRESH_NANOS && lookUpPending.compareAndSet(false, true)) {
       following.execute(
           () -> {
             try {
@@ -192,6 +209,7 @@ public final class Members implements AutoCloseable {
 
   /** The members found now (the headless Service's addresses, or the configured ones). */
   public void update(Collection<InetSocketAddress> found) {
+    unknownSince.keySet().removeAll(found);
     live =
         Stream.concat(Stream.of(self), found.stream())
             .distinct()
