@@ -216,7 +216,10 @@ class PoolRedisTest {
         Sipp.bundled("answer-hold")
             .named("carrier-hold")
             .local(TestTrunk.CARRIER_A, trunk.carrierA)
-            .calls(12)
+            // Its answers to the proxies' OPTIONS probes count as calls (-aa): room for them. With
+            // room for the twelve calls only, a probe that came after it started ended it before
+            // the last call, which got 503 No Carrier Available (its port closed).
+            .calls(100)
             .option("-aa")
             .timeout(Duration.ofSeconds(30))
             .start(work)
