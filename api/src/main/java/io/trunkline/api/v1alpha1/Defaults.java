@@ -36,5 +36,8 @@ public final class Defaults {
   public static final int SCALE_DOWN_STABILIZATION_SECONDS = 300;
   public static final int EMERGENCY_EXTRA_CHANNELS = 2;
 
+  /** Where cert-manager writes a CA's certificate in a Secret. */
+  public static final String CARRIER_CA_KEY = "ca.crt";
+
   private Defaults() {}
 }

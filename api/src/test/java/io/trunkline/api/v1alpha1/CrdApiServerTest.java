@@ -243,6 +243,9 @@ class CrdApiServerTest {
           drain beyond a day          | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], scaling: {drainSeconds: 86401}}  | spec.scaling.drainSeconds | should be less than or equal to 86400
           store without its Secret    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], store: {}}                        | spec.store.secretName     | Required value
           store Secret not a name     | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], store: {secretName: Redis_Store}} | spec.store.secretName     | should match
+          carrier CA without its Secret | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], carrierCa: {key: ca.pem}}     | spec.carrierCa.secretName | Required value
+          carrier CA key not a key    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], carrierCa: {secretName: carrier-ca, key: ca/crt}} | spec.carrierCa.key | should match
+          carrier CA key a dot dot    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], carrierCa: {secretName: carrier-ca, key: ..data}} | spec.carrierCa.key | should match
           CEL scaling bounds          | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], scaling: {minReplicas: 5, maxReplicas: 2}} | spec.scaling | minReplicas must not exceed maxReplicas
           CEL unique carriers         | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}, {name: a, address: 127.0.0.2}]} | spec.carriers | carrier names must be unique within a trunk
           CEL TLS needs a certificate | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], sip: {transports: [UDP, TLS]}} | spec.sip | tlsSecret is required when transports include TLS

@@ -79,6 +79,12 @@ public class SipTrunkSpec {
   @JsonPropertyDescription("How fast the trunk moves from a failing carrier to the next.")
   private Failover failover;
 
+  @JsonPropertyDescription(
+      "CAs the proxies trust, beside the JDK's, for the certificates of carriers reached over"
+          + " TLS: needed for a carrier whose certificate a private CA signed. Unset: the JDK's"
+          + " trust anchors only.")
+  private CarrierCa carrierCa;
+
   @JsonPropertyDescription("How the trunk recognises its PBX. Unset: only SipLines may call.")
   private PbxAdmission pbx;
 
@@ -173,6 +179,14 @@ public class SipTrunkSpec {
 
   public void setFailover(Failover failover) {
     this.failover = failover;
+  }
+
+  public CarrierCa getCarrierCa() {
+    return carrierCa;
+  }
+
+  public void setCarrierCa(CarrierCa carrierCa) {
+    this.carrierCa = carrierCa;
   }
 
   public PbxAdmission getPbx() {
