@@ -34,6 +34,11 @@ public final class OfficeTrunk {
 
   /** The trunk with {@code channels} channels and {@code callsPerSecond} (0: no limit). */
   public static Snapshot snapshot(int channels, int callsPerSecond) {
+    return snapshot(channels, callsPerSecond, TrunkConfig.Overload.DEFAULT);
+  }
+
+  /** The same trunk refusing new calls beyond {@code overload}'s backlog. */
+  public static Snapshot snapshot(int channels, int callsPerSecond, TrunkConfig.Overload overload) {
     TrunkConfig config =
         new TrunkConfig(
             "v1",
@@ -60,7 +65,9 @@ public final class OfficeTrunk {
                     List.of(new Target("carrier-a", 1, 1), new Target("carrier-b", 2, 1)),
                     null)),
             new TrunkConfig.Emergency(List.of("112", "110"), List.of("carrier-b"), 1),
-            3600);
+            3600,
+            TrunkConfig.Registration.DEFAULT,
+            overload);
     TrunkCredentials credentials =
         new TrunkCredentials(
             REALM,

@@ -7,7 +7,9 @@ import io.trunkline.api.v1alpha1.DigestAlgorithm;
 import io.trunkline.api.v1alpha1.trunk.Failover;
 import io.trunkline.api.v1alpha1.trunk.Media;
 import io.trunkline.api.v1alpha1.trunk.MediaMode;
+import io.trunkline.api.v1alpha1.trunk.Overload;
 import io.trunkline.api.v1alpha1.trunk.Qos;
+import io.trunkline.api.v1alpha1.trunk.Registration;
 import io.trunkline.api.v1alpha1.trunk.SipListener;
 import io.trunkline.api.v1alpha1.trunk.SipTransport;
 import io.trunkline.api.v1alpha1.trunk.SipTrunkSpec;
@@ -17,8 +19,10 @@ import java.util.Objects;
 
 /**
  * Compiles a trunk's own settings (listener and digest algorithms, quotas, DSCP marks, media,
- * failover timers, zones) with the schema's defaults, because in standalone mode no API server has
- * applied them. None of these can fail, so there are no problems to report.
+ * failover timers, zones, REGISTER limits, the overload bound) with the schema's defaults, because
+ * in standalone mode no API server has applied them. Only the REGISTER limits and the overload
+ * bound are checked again against the schema's ranges, since a proxy cannot keep a bucket of no
+ * REGISTERs; a fault there blocks the snapshot, as other faults do (decision 0006).
  */
 final class SettingsCompiler {
 
@@ -89,6 +93,74 @@ final class SettingsCompiler {
         requireNonNullElse(failover.getProbeIntervalSeconds(), Defaults.PROBE_INTERVAL_SECONDS),
         requireNonNullElse(failover.getDownAfter(), Defaults.DOWN_AFTER),
         requireNonNullElse(failover.getUpAfter(), Defaults.UP_AFTER));
+  }
+
+  /** REGISTERs per source and per trunk (decision 0022). */
+  static TrunkConfig.Registration registration(SipTrunkSpec spec, String trunk, Problems problems) {
+    Registration registration = requireNonNullElse(spec.getRegistration(), new Registration());
+    return new TrunkConfig.Registration(
+        new TrunkConfig.RegisterLimit(
+            within(
+                "registration.perSourcePerSecond",
+                requireNonNullElse(
+                    registration.getPerSourcePerSecond(), Defaults.REGISTERS_PER_SOURCE_PER_SECOND),
+                1,
+                10_000,
+                trunk,
+                problems),
+            within(
+                "registration.perSourceBurst",
+                requireNonNullElse(
+                    registration.getPerSourceBurst(), Defaults.REGISTER_BURST_PER_SOURCE),
+                1,
+                100_000,
+                trunk,
+                problems)),
+        new TrunkConfig.RegisterLimit(
+            within(
+                "registration.perTrunkPerSecond",
+                requireNonNullElse(
+                    registration.getPerTrunkPerSecond(), Defaults.REGISTERS_PER_TRUNK_PER_SECOND),
+                1,
+                10_000,
+                trunk,
+                problems),
+            within(
+                "registration.perTrunkBurst",
+                requireNonNullElse(
+                    registration.getPerTrunkBurst(), Defaults.REGISTER_BURST_PER_TRUNK),
+                1,
+                100_000,
+                trunk,
+                problems)));
+  }
+
+  /** The backlog beyond which new calls are refused (decision 0023). */
+  static TrunkConfig.Overload overload(SipTrunkSpec spec, String trunk, Problems problems) {
+    Overload overload = requireNonNullElse(spec.getOverload(), new Overload());
+    return new TrunkConfig.Overload(
+        within(
+            "overload.maxBacklog",
+            requireNonNullElse(overload.getMaxBacklog(), Defaults.OVERLOAD_MAX_BACKLOG),
+            10,
+            100_000,
+            trunk,
+            problems));
+  }
+
+  /**
+   * {@code value}, with a blocking problem when it is outside the schema's {@code min}-{@code max}.
+   */
+  private static int within(
+      String field, int value, int min, int max, String trunk, Problems problems) {
+    if (value < min || value > max) {
+      problems.block(
+          "SipTrunk",
+          trunk,
+          Problem.INVALID_TRUNK,
+          field + " " + value + " is outside " + min + "-" + max);
+    }
+    return value;
   }
 
   /** The zones in the order first written, each once. */

@@ -73,6 +73,8 @@ public final class TrunkCompiler {
             spec.getEmergency(),
             names(carriers.carriers(), TrunkConfig.Carrier::name),
             problems);
+    TrunkConfig.Registration registration = SettingsCompiler.registration(spec, name, problems);
+    TrunkConfig.Overload overload = SettingsCompiler.overload(spec, name, problems);
 
     TrunkCredentials credentials =
         new TrunkCredentials(realm, compiledLines.secrets(), pbx.secret(), carriers.logins());
@@ -95,7 +97,9 @@ public final class TrunkCompiler {
             compiledLines.lines(),
             routes,
             emergency,
-            SettingsCompiler.maxCallDurationSeconds(spec));
+            SettingsCompiler.maxCallDurationSeconds(spec),
+            registration,
+            overload);
     return new Compilation(TrunkConfigJson.stamp(config), credentials, problems.list());
   }
 

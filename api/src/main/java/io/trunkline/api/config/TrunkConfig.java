@@ -1,5 +1,6 @@
 package io.trunkline.api.config;
 
+import io.trunkline.api.v1alpha1.Defaults;
 import java.util.List;
 
 /**
@@ -25,7 +26,9 @@ public record TrunkConfig(
     List<Line> lines,
     List<Route> routes,
     Emergency emergency,
-    long maxCallDurationSeconds) {
+    long maxCallDurationSeconds,
+    Registration registration,
+    Overload overload) {
 
   public TrunkConfig {
     zones = List.copyOf(zones);
@@ -34,6 +37,9 @@ public record TrunkConfig(
     routes = List.copyOf(routes);
     // A snapshot written before emergency numbers were a setting has none.
     emergency = emergency == null ? Emergency.NONE : emergency;
+    // One written before the REGISTER limits and the overload bound were settings held to these.
+    registration = registration == null ? Registration.DEFAULT : registration;
+    overload = overload == null ? Overload.DEFAULT : overload;
   }
 
   /** Returns this snapshot stamped with a version. */
@@ -53,7 +59,9 @@ public record TrunkConfig(
         lines,
         routes,
         emergency,
-        maxCallDurationSeconds);
+        maxCallDurationSeconds,
+        registration,
+        overload);
   }
 
   /**
@@ -185,6 +193,32 @@ public record TrunkConfig(
       numbers = List.copyOf(numbers);
       carriers = List.copyOf(carriers);
     }
+  }
+
+  /**
+   * REGISTERs each proxy takes from one source address and port and for the whole trunk, before any
+   * digest work (decision 0022).
+   */
+  public record Registration(RegisterLimit perSource, RegisterLimit perTrunk) {
+    /** The schema's defaults. */
+    public static final Registration DEFAULT =
+        new Registration(
+            new RegisterLimit(
+                Defaults.REGISTERS_PER_SOURCE_PER_SECOND, Defaults.REGISTER_BURST_PER_SOURCE),
+            new RegisterLimit(
+                Defaults.REGISTERS_PER_TRUNK_PER_SECOND, Defaults.REGISTER_BURST_PER_TRUNK));
+  }
+
+  /** A token bucket of REGISTERs: {@code burst} at once, then {@code perSecond}; both 1 or more. */
+  public record RegisterLimit(int perSecond, int burst) {}
+
+  /**
+   * Tasks waiting on a new call's worker beyond which the call is refused 503 (decision 0023); 10
+   * or more.
+   */
+  public record Overload(int maxBacklog) {
+    /** The schema's default. */
+    public static final Overload DEFAULT = new Overload(Defaults.OVERLOAD_MAX_BACKLOG);
   }
 
   /** A carrier a route sends calls to. */

@@ -36,6 +36,25 @@ public final class Defaults {
   public static final int SCALE_DOWN_STABILIZATION_SECONDS = 300;
   public static final int EMERGENCY_EXTRA_CHANNELS = 2;
 
+  /**
+   * Decision 0022: a phone with a dozen accounts registers each at boot, challenge and answer: 24
+   * REGISTERs at once from one port; then a few a second, far above any refresh.
+   */
+  public static final int REGISTERS_PER_SOURCE_PER_SECOND = 5;
+
+  public static final int REGISTER_BURST_PER_SOURCE = 30;
+
+  /**
+   * Decision 0022: a 1000-line office coming back at once sends 2000 REGISTERs (challenge and
+   * answer): 400 at once, the rest within 8 s; refreshes of thousands of lines are a few a second.
+   */
+  public static final int REGISTERS_PER_TRUNK_PER_SECOND = 200;
+
+  public static final int REGISTER_BURST_PER_TRUNK = 400;
+
+  /** Decision 0023: at some 60 µs a message, over 100 ms of work, a good part of T1 (500 ms). */
+  public static final int OVERLOAD_MAX_BACKLOG = 2000;
+
   /** Where cert-manager writes a CA's certificate in a Secret. */
   public static final String CARRIER_CA_KEY = "ca.crt";
 

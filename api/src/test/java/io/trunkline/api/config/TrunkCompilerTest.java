@@ -45,6 +45,11 @@ class TrunkCompilerTest {
     assertThat(config.failover()).isEqualTo(new TrunkConfig.Failover(2000, 10, 3, 2));
     assertThat(config.quota()).isEqualTo(new TrunkConfig.Quota(20, 0));
     assertThat(config.maxCallDurationSeconds()).isEqualTo(14400);
+    assertThat(config.registration())
+        .isEqualTo(
+            new TrunkConfig.Registration(
+                new TrunkConfig.RegisterLimit(5, 30), new TrunkConfig.RegisterLimit(200, 400)));
+    assertThat(config.overload()).isEqualTo(new TrunkConfig.Overload(2000));
     assertThat(config.carriers())
         .containsExactly(
             new TrunkConfig.Carrier(
@@ -294,6 +299,58 @@ class TrunkCompilerTest {
             tuple(
                 Problem.INVALID_TRUNK, "emergency carrier carrier-z is not a carrier of the trunk"),
             tuple(Problem.INVALID_TRUNK, "emergency extraChannels -1 is outside 0-1000"));
+  }
+
+  @Test
+  void takesTheTrunksOwnRegisterLimitsAndOverloadBoundWithDefaultsForTheRest() {
+    String site =
+        TRUNK
+            + "  registration: {perSourceBurst: 60, perTrunkPerSecond: 1000, perTrunkBurst: 10000}\n"
+            + "  overload: {maxBacklog: 300}\n";
+
+    Compilation compilation = compile(trunk(site), List.of(), List.of());
+
+    assertThat(compilation.problems()).isEmpty();
+    assertThat(compilation.config().registration())
+        .isEqualTo(
+            new TrunkConfig.Registration(
+                new TrunkConfig.RegisterLimit(5, 60), new TrunkConfig.RegisterLimit(1000, 10000)));
+    assertThat(compilation.config().overload()).isEqualTo(new TrunkConfig.Overload(300));
+  }
+
+  @Test
+  void registerLimitsOrAnOverloadBoundOutsideTheSchemasRangesBlockTheSnapshot() {
+    String broken =
+        TRUNK
+            + "  registration: {perSourcePerSecond: 0, perTrunkBurst: 100001}\n"
+            + "  overload: {maxBacklog: 9}\n";
+
+    Compilation compilation = compile(trunk(broken), List.of(), List.of());
+
+    assertThat(compilation.blocked()).isTrue();
+    assertThat(compilation.problems())
+        .extracting(Problem::reason, Problem::message)
+        .containsExactly(
+            tuple(Problem.INVALID_TRUNK, "registration.perSourcePerSecond 0 is outside 1-10000"),
+            tuple(Problem.INVALID_TRUNK, "registration.perTrunkBurst 100001 is outside 1-100000"),
+            tuple(Problem.INVALID_TRUNK, "overload.maxBacklog 9 is outside 10-100000"));
+  }
+
+  @Test
+  void aSnapshotWrittenBeforeTheRegisterLimitsAndOverloadBoundHoldsToTheDefaults() {
+    TrunkConfig config =
+        TrunkConfigJson.read(
+            """
+            {"listener": {"port": 5060, "tlsPort": 5061, "transports": ["UDP"]},
+             "zones": [], "carriers": [], "lines": [], "routes": []}
+            """,
+            TrunkConfig.class);
+
+    assertThat(config.registration())
+        .isEqualTo(
+            new TrunkConfig.Registration(
+                new TrunkConfig.RegisterLimit(5, 30), new TrunkConfig.RegisterLimit(200, 400)));
+    assertThat(config.overload()).isEqualTo(new TrunkConfig.Overload(2000));
   }
 
   @Test

@@ -80,7 +80,7 @@ class CrdApiServerTest {
         "SipTrunk",
         "acme-full",
         "{channels: 20, carriers: [{name: a, address: 127.0.0.1}],"
-            + " qos: {}, sip: {}, media: {}, scaling: {}, failover: {},"
+            + " qos: {}, sip: {}, media: {}, scaling: {}, failover: {}, registration: {}, overload: {},"
             + " store: {secretName: acme-store}}");
     SipTrunk full =
         client.resources(SipTrunk.class).inNamespace(namespace).withName("acme-full").get();
@@ -100,6 +100,11 @@ class CrdApiServerTest {
     assertThat(full.getSpec().getScaling().getDrainSeconds()).isNull();
     assertThat(full.getSpec().getStore().getSecretName()).isEqualTo("acme-store");
     assertThat(full.getSpec().getFailover().getInviteTimeoutMillis()).isEqualTo(2000);
+    assertThat(full.getSpec().getRegistration().getPerSourcePerSecond()).isEqualTo(5);
+    assertThat(full.getSpec().getRegistration().getPerSourceBurst()).isEqualTo(30);
+    assertThat(full.getSpec().getRegistration().getPerTrunkPerSecond()).isEqualTo(200);
+    assertThat(full.getSpec().getRegistration().getPerTrunkBurst()).isEqualTo(400);
+    assertThat(full.getSpec().getOverload().getMaxBacklog()).isEqualTo(2000);
   }
 
   @Test
@@ -262,6 +267,11 @@ class CrdApiServerTest {
           relay memory too short      | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], media: {idleTimeoutSeconds: 5}} | spec.media.idleTimeoutSeconds | should be greater than or equal to 10
           CEL RTP ports start even    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], media: {portMin: 20001}}       | spec.media | portMin must be even
           CEL PBX admission empty     | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], pbx: {}}                       | spec.pbx | admit the PBX by sources, by credentialsSecret, or both
+          source REGISTER rate zero   | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], registration: {perSourcePerSecond: 0}} | spec.registration.perSourcePerSecond | should be greater than or equal to 1
+          source REGISTER burst zero  | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], registration: {perSourceBurst: 0}}     | spec.registration.perSourceBurst     | should be greater than or equal to 1
+          trunk REGISTER rate too high | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], registration: {perTrunkPerSecond: 10001}} | spec.registration.perTrunkPerSecond | should be less than or equal to 10000
+          trunk REGISTER burst too high | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], registration: {perTrunkBurst: 100001}} | spec.registration.perTrunkBurst     | should be less than or equal to 100000
+          overload backlog below ten  | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], overload: {maxBacklog: 9}}      | spec.overload.maxBacklog | should be greater than or equal to 10
           emergency without numbers   | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], emergency: {carriers: [a]}}                   | spec.emergency.numbers       | Required value
           emergency number with letters | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], emergency: {numbers: ["112", "11a"], carriers: [a]}} | spec.emergency.numbers[1] | should match
           emergency extra negative    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], emergency: {numbers: ["112"], carriers: [a], extraChannels: -1}} | spec.emergency.extraChannels | should be greater than or equal to 0

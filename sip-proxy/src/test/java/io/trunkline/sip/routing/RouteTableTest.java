@@ -341,6 +341,8 @@ class RouteTableTest {
         List.of(),
         routes,
         TrunkConfig.Emergency.NONE,
-        3600);
+        3600,
+        TrunkConfig.Registration.DEFAULT,
+        TrunkConfig.Overload.DEFAULT);
   }
 }

@@ -93,6 +93,17 @@ public class SipTrunkSpec {
           + " trunk's lines and PBX pass every limit. Unset: no number is treated so.")
   private Emergency emergency;
 
+  @JsonPropertyDescription(
+      "How many REGISTERs each proxy takes per source address and port and for the whole trunk"
+          + " before it answers 503 with a Retry-After. Unset: 5 a second with a burst of 30 per"
+          + " source, 200 a second with a burst of 400 per trunk.")
+  private Registration registration;
+
+  @JsonPropertyDescription(
+      "When a proxy running behind its messages refuses new calls at once. Unset: beyond 2000"
+          + " messages waiting on the call's worker.")
+  private Overload overload;
+
   @Default("" + Defaults.MAX_CALL_DURATION_SECONDS)
   @Min(60)
   @Max(86400)
@@ -203,6 +214,22 @@ public class SipTrunkSpec {
 
   public void setEmergency(Emergency emergency) {
     this.emergency = emergency;
+  }
+
+  public Registration getRegistration() {
+    return registration;
+  }
+
+  public void setRegistration(Registration registration) {
+    this.registration = registration;
+  }
+
+  public Overload getOverload() {
+    return overload;
+  }
+
+  public void setOverload(Overload overload) {
+    this.overload = overload;
   }
 
   public Integer getMaxCallDurationSeconds() {
