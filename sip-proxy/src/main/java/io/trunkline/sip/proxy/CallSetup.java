@@ -39,13 +39,6 @@ import javax.sip.message.Response;
  */
 final class CallSetup {
 
-  /**
-   * Tasks waiting on a new call's worker beyond which it is refused: at tens of microseconds a
-   * message, a good part of T1 (500 ms), after which callers retransmit and add to the load
-   * (decision 0023).
-   */
-  static final int OVERLOADED_BACKLOG = 2000;
-
   /** A backlog is a burst's: it is worked off within seconds. */
   private static final int OVERLOAD_RETRY_AFTER = 2;
 
@@ -71,7 +64,10 @@ final class CallSetup {
 
   void invite(ServerTransaction tx, ServedTrunk trunk) {
     SIPRequest request = tx.request();
-    if (forwarding.workers().backlog(request.getCallId().getCallId()) > OVERLOADED_BACKLOG
+    // The trunk's spec.overload.maxBacklog: at tens of microseconds a message, the default is a
+    // good part of T1 (500 ms), after which callers retransmit and add to the load (decision 0023).
+    if (forwarding.workers().backlog(request.getCallId().getCallId())
+            > trunk.config().overload().maxBacklog()
         && TargetResolver.emergencyNumber(trunk, request.getRequestURI()).isEmpty()) {
       // Refused at once, before any digest work: the caller may try elsewhere, where a call set up
       // this far behind would time out anyway. Never an emergency call (decision 0020).

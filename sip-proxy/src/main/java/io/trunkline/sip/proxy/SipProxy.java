@@ -127,7 +127,12 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
             clock);
     this.registrar =
         new Registrar(
-            authenticator, locations, RegisterRateLimiter.defaults(), metrics, clock, new Random());
+            authenticator,
+            locations,
+            new RegisterRateLimiter(System::nanoTime, new Random()),
+            metrics,
+            clock,
+            new Random());
     this.emergencyCallers = new EmergencyCallers(locations, clock);
     Forwarding forwarding =
         new Forwarding(requests, transactions, dialogs, media, prober, workers, metrics, clock);

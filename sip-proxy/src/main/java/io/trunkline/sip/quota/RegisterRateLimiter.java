@@ -1,13 +1,15 @@
 package io.trunkline.sip.quota;
 
+import io.trunkline.api.config.TrunkConfig.RegisterLimit;
+import io.trunkline.api.config.TrunkConfig.Registration;
 import io.trunkline.sip.metrics.Refusal;
 import io.trunkline.sip.metrics.RejectReason;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import javax.sip.message.Response;
@@ -21,24 +23,10 @@ import javax.sip.message.Response;
  * <p>A source is an address and port, as a registrar behind NAT tells phones apart: an office's
  * phones behind one public address each have their own port there, so they do not share one
  * source's budget; a flooder that changes ports is still held by the trunk's. Each proxy of a pool
- * counts what it serves. Decision 0022 explains the figures.
+ * counts what it serves. The rates and bursts are the trunk's {@code spec.registration}, read from
+ * the snapshot of each REGISTER; decision 0022 explains their defaults.
  */
 public final class RegisterRateLimiter {
-
-  /** The rate and burst of one bucket. */
-  public record Limit(double perSecond, int burst) {}
-
-  /**
-   * A phone with a dozen accounts registers each at boot, challenge and answer: 24 REGISTERs at
-   * once from one port; then a few a second, far above any refresh.
-   */
-  public static final Limit PER_SOURCE = new Limit(5, 30);
-
-  /**
-   * A 1000-line office coming back at once sends 2000 REGISTERs (challenge and answer): 400 at
-   * once, the rest within 8 s; refreshes of thousands of lines are a few a second.
-   */
-  public static final Limit PER_TRUNK = new Limit(200, 400);
 
   /** A refused trunk storm comes back spread over this many seconds, at the earliest the first. */
   private static final int TRUNK_RETRY_MIN = 5;
@@ -47,44 +35,35 @@ public final class RegisterRateLimiter {
 
   private static final long SWEEP_EVERY_NANOS = 1_000_000_000L;
 
-  private final Limit perSource;
-  private final TokenBucket trunk;
   private final LongSupplier nanoTime;
   private final RandomGenerator random;
-  private final Map<InetSocketAddress, TokenBucket> sources = new ConcurrentHashMap<>();
+  private final AtomicReference<Buckets> buckets = new AtomicReference<>();
   private final AtomicLong lastSweep;
 
-  public RegisterRateLimiter(
-      Limit perSource, Limit perTrunk, LongSupplier nanoTime, RandomGenerator random) {
-    this.perSource = perSource;
-    this.trunk = new TokenBucket(perTrunk.perSecond(), perTrunk.burst(), nanoTime);
+  public RegisterRateLimiter(LongSupplier nanoTime, RandomGenerator random) {
     this.nanoTime = nanoTime;
     this.random = random;
     this.lastSweep = new AtomicLong(nanoTime.getAsLong());
-  }
-
-  /** The defaults above, on the system's ticker. */
-  public static RegisterRateLimiter defaults() {
-    return new RegisterRateLimiter(PER_SOURCE, PER_TRUNK, System::nanoTime, new Random());
   }
 
   /**
    * Takes a token for one REGISTER from {@code source}, first from its own bucket (so one flooder
    * does not spend the trunk's), then from the trunk's.
    *
+   * @param limits the trunk's, from the snapshot the REGISTER is served with
    * @return empty when admitted, else the 503 to answer
    */
-  public Optional<Refusal> admit(InetSocketAddress source) {
-    forgetQuietSources();
-    TokenBucket own =
-        sources.computeIfAbsent(
-            source, s -> new TokenBucket(perSource.perSecond(), perSource.burst(), nanoTime));
+  public Optional<Refusal> admit(InetSocketAddress source, Registration limits) {
+    Buckets current = bucketsFor(limits);
+    forgetQuietSources(current);
+    RegisterLimit perSource = limits.perSource();
+    TokenBucket own = current.sources.computeIfAbsent(source, s -> bucket(perSource));
     if (!own.tryTake()) {
       // Back when its bucket is full again: its whole burst is then its own once more.
-      int seconds = (int) Math.ceil(perSource.burst() / perSource.perSecond());
+      int seconds = (int) Math.ceil((double) perSource.burst() / perSource.perSecond());
       return Optional.of(refusal("Too Many Registrations", seconds));
     }
-    if (!trunk.tryTake()) {
+    if (!current.trunk.tryTake()) {
       // Spread, so that the refused part of the storm does not come back as one storm.
       return Optional.of(
           refusal("Registrar Busy", random.nextInt(TRUNK_RETRY_MIN, TRUNK_RETRY_MAX + 1)));
@@ -94,23 +73,53 @@ public final class RegisterRateLimiter {
 
   /** Sources being counted now, for tests. */
   int sourcesTracked() {
-    return sources.size();
+    Buckets current = buckets.get();
+    return current == null ? 0 : current.sources.size();
+  }
+
+  /**
+   * The buckets of these limits: those in use while a new snapshot leaves the limits as they were,
+   * full new ones when it changes them, as the calls per second's are ({@link
+   * InMemoryChannelQuota}).
+   */
+  private Buckets bucketsFor(Registration limits) {
+    Buckets current = buckets.get();
+    if (current != null && current.limits.equals(limits)) {
+      return current;
+    }
+    return buckets.updateAndGet(
+        now ->
+            now != null && now.limits.equals(limits)
+                ? now
+                : new Buckets(limits, bucket(limits.perTrunk())));
+  }
+
+  private TokenBucket bucket(RegisterLimit limit) {
+    return new TokenBucket(limit.perSecond(), limit.burst(), nanoTime);
   }
 
   /**
    * Once a second, drops the buckets of sources that have refilled: they remember nothing, so
    * memory holds only the sources of the last few seconds, however many addresses a flood uses.
    */
-  private void forgetQuietSources() {
+  private void forgetQuietSources(Buckets current) {
     long now = nanoTime.getAsLong();
     long last = lastSweep.get();
     if (now - last >= SWEEP_EVERY_NANOS && lastSweep.compareAndSet(last, now)) {
-      sources.values().removeIf(TokenBucket::full);
+      current.sources.values().removeIf(TokenBucket::full);
     }
   }
 
   private static Refusal refusal(String phrase, int retryAfterSeconds) {
     return Refusal.retryLater(
         Response.SERVICE_UNAVAILABLE, phrase, retryAfterSeconds, RejectReason.REGISTER_RATE);
+  }
+
+  /** The trunk's bucket and its sources' under one setting of the limits. */
+  private record Buckets(
+      Registration limits, TokenBucket trunk, Map<InetSocketAddress, TokenBucket> sources) {
+    Buckets(Registration limits, TokenBucket trunk) {
+      this(limits, trunk, new ConcurrentHashMap<>());
+    }
   }
 }

@@ -77,7 +77,7 @@ public final class Registrar {
 
   public void register(ServerTransaction tx, ServedTrunk trunk) {
     SIPRequest request = tx.request();
-    Optional<Refusal> over = rates.admit(tx.inbound().origin());
+    Optional<Refusal> over = rates.admit(tx.inbound().origin(), trunk.config().registration());
     if (over.isPresent()) {
       // Before any digest work: a storm costs the proxy a 503 per REGISTER and no more.
       Refusal refusal = over.get();

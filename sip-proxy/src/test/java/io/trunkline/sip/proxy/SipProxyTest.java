@@ -8,9 +8,11 @@ import static io.trunkline.sip.OfficeTrunk.PBX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.config.TrunkCredentials.Login;
 import io.trunkline.sip.OfficeTrunk;
 import io.trunkline.sip.auth.DigestClient;
+import io.trunkline.sip.config.Snapshot;
 import io.trunkline.sip.metrics.RejectReason;
 import io.trunkline.sip.proxy.ProxyHarness.Sent;
 import io.trunkline.sip.transport.CallWorkers;
@@ -135,24 +137,13 @@ class SipProxyTest {
 
   @Test
   void refusesNewCallsWhileTheirWorkerRunsBehindButNeverAnEmergencyCall() throws Exception {
-    ThreadPoolExecutor worker =
-        new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+    Snapshot office = OfficeTrunk.snapshot(4, 0);
     CountDownLatch busy = new CountDownLatch(1);
+    // The worker stuck on one task with more than the bound (the default's) waiting behind it.
+    ThreadPoolExecutor worker = stuckWorker(busy, office.config().overload().maxBacklog() + 1);
     try {
-      // The worker stuck on one task with more than the bound waiting behind it.
-      worker.execute(
-          () -> {
-            try {
-              busy.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          });
-      for (int task = 0; task <= CallSetup.OVERLOADED_BACKLOG; task++) {
-        worker.execute(() -> {});
-      }
       harness.close();
-      harness = new ProxyHarness(OfficeTrunk.snapshot(4, 0), new CallWorkers(List.of(worker)));
+      harness = new ProxyHarness(office, new CallWorkers(List.of(worker)));
 
       Sent overloaded = only(harness.receive(invite("+4930555000", "o1"), FROM_PBX));
       List<Sent> emergency = harness.receive(invite("112", "o2"), FROM_PBX);
@@ -170,6 +161,47 @@ class SipProxyTest {
       busy.countDown();
       worker.shutdownNow();
     }
+  }
+
+  @Test
+  void refusesNewCallsBeyondTheTrunksOwnBacklogBound() throws Exception {
+    // A small machine's trunk: spec.overload.maxBacklog far below the default.
+    Snapshot small = OfficeTrunk.snapshot(4, 0, new TrunkConfig.Overload(10));
+    CountDownLatch busy = new CountDownLatch(1);
+    ThreadPoolExecutor worker = stuckWorker(busy, 10);
+    try {
+      harness.close();
+      harness = new ProxyHarness(small, new CallWorkers(List.of(worker)));
+
+      List<Sent> atTheBound = harness.receive(invite("+4930555000", "b1"), FROM_PBX);
+      worker.execute(() -> {});
+      Sent beyond = only(harness.receive(invite("+4930555001", "b2"), FROM_PBX));
+
+      assertThat(atTheBound.get(0).firstLine()).isEqualTo("SIP/2.0 100 Trying");
+      assertThat(beyond.firstLine()).isEqualTo("SIP/2.0 503 Overloaded");
+      assertThat(harness.metrics.rejected(RejectReason.OVERLOAD)).isOne();
+    } finally {
+      busy.countDown();
+      worker.shutdownNow();
+    }
+  }
+
+  /** A call worker stuck on one task until {@code busy} opens, {@code waiting} tasks behind it. */
+  private static ThreadPoolExecutor stuckWorker(CountDownLatch busy, int waiting) {
+    ThreadPoolExecutor worker =
+        new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+    worker.execute(
+        () -> {
+          try {
+            busy.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    for (int task = 0; task < waiting; task++) {
+      worker.execute(() -> {});
+    }
+    return worker;
   }
 
   @Test

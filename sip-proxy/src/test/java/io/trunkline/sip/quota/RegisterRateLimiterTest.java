@@ -2,9 +2,10 @@ package io.trunkline.sip.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trunkline.api.config.TrunkConfig.RegisterLimit;
+import io.trunkline.api.config.TrunkConfig.Registration;
 import io.trunkline.sip.metrics.Refusal;
 import io.trunkline.sip.metrics.RejectReason;
-import io.trunkline.sip.quota.RegisterRateLimiter.Limit;
 import java.net.InetSocketAddress;
 import java.util.HashSet;
 import java.util.Optional;
@@ -22,15 +23,16 @@ class RegisterRateLimiterTest {
   private static final InetSocketAddress NEIGHBOUR = new InetSocketAddress("192.0.2.7", 5061);
 
   private final AtomicLong now = new AtomicLong();
+  private final RegisterRateLimiter limiter = new RegisterRateLimiter(now::get, new Random(14));
 
   @Test
   void aSourceGetsItsBurstThenItsRateThen503WithRetryAfterWhileOthersRegister() {
-    RegisterRateLimiter limiter = limiter(new Limit(5, 30), new Limit(1000, 1000));
+    Registration limits = limits(5, 30, 1000, 1000);
 
-    int burst = admittedInARow(limiter, PHONE);
-    Refusal refused = limiter.admit(PHONE).orElseThrow();
+    int burst = admittedInARow(limits, PHONE);
+    Refusal refused = limiter.admit(PHONE, limits).orElseThrow();
     now.addAndGet(TimeUnit.MILLISECONDS.toNanos(400)); // two tokens back at 5 per second
-    int later = admittedInARow(limiter, PHONE);
+    int later = admittedInARow(limits, PHONE);
 
     assertThat(burst).isEqualTo(30);
     assertThat(later).isEqualTo(2);
@@ -39,12 +41,12 @@ class RegisterRateLimiterTest {
     // Until its bucket is full again: 30 tokens at 5 a second.
     assertThat(refused.retryAfterSeconds()).isEqualTo(6);
     assertThat(refused.counted()).isEqualTo(RejectReason.REGISTER_RATE);
-    assertThat(limiter.admit(NEIGHBOUR)).isEmpty();
+    assertThat(limiter.admit(NEIGHBOUR, limits)).isEmpty();
   }
 
   @Test
   void theTrunkHoldsAStormFromManySourcesAndSpreadsItsRetries() {
-    RegisterRateLimiter limiter = limiter(new Limit(5, 30), new Limit(200, 400));
+    Registration limits = limits(5, 30, 200, 400);
 
     int admitted = 0;
     int refused = 0;
@@ -53,7 +55,7 @@ class RegisterRateLimiterTest {
     for (int phone = 0; phone < 1000; phone++) {
       InetSocketAddress source = new InetSocketAddress("192.0.2.7", 10_000 + phone);
       for (int i = 0; i < 2; i++) {
-        Optional<Refusal> verdict = limiter.admit(source);
+        Optional<Refusal> verdict = limiter.admit(source, limits);
         if (verdict.isEmpty()) {
           admitted++;
         } else {
@@ -65,7 +67,7 @@ class RegisterRateLimiterTest {
       }
     }
     now.addAndGet(TimeUnit.SECONDS.toNanos(8));
-    int afterEightSeconds = admittedInARow(limiter, new InetSocketAddress("192.0.2.8", 5060));
+    int afterEightSeconds = admittedInARow(limits, new InetSocketAddress("192.0.2.8", 5060));
 
     assertThat(admitted).isEqualTo(400);
     assertThat(refused).isEqualTo(1600);
@@ -76,30 +78,72 @@ class RegisterRateLimiterTest {
 
   @Test
   void forgetsSourcesOnceTheirBucketsRefilled() {
-    RegisterRateLimiter limiter = limiter(new Limit(5, 30), new Limit(10_000, 10_000));
+    Registration limits = limits(5, 30, 10_000, 10_000);
     for (int port = 1; port <= 100; port++) {
-      admittedInARow(limiter, new InetSocketAddress("192.0.2.9", port));
+      admittedInARow(limits, new InetSocketAddress("192.0.2.9", port));
     }
     assertThat(limiter.sourcesTracked()).isEqualTo(100);
 
     // 5 of their 30 tokens back: they still remember, so they are kept.
     now.addAndGet(TimeUnit.SECONDS.toNanos(1));
-    limiter.admit(PHONE);
+    limiter.admit(PHONE, limits);
     assertThat(limiter.sourcesTracked()).isEqualTo(101);
 
     // Full again after 6 s: forgotten, the phone's too, which is counted anew.
     now.addAndGet(TimeUnit.SECONDS.toNanos(6));
-    limiter.admit(PHONE);
+    limiter.admit(PHONE, limits);
     assertThat(limiter.sourcesTracked()).isEqualTo(1);
   }
 
-  private RegisterRateLimiter limiter(Limit perSource, Limit perTrunk) {
-    return new RegisterRateLimiter(perSource, perTrunk, now::get, new Random(14));
+  @Test
+  void aSnapshotThatChangesTheLimitsAppliesThemAtOnceWithFullBuckets() {
+    Registration office = limits(5, 30, 200, 400);
+    // A site of 5,000 phones behind one NAT: each its own port, so the trunk's budget is the one.
+    Registration site = limits(5, 30, 1000, 10_000);
+    for (int phone = 0; phone < 400; phone++) {
+      assertThat(limiter.admit(new InetSocketAddress("192.0.2.7", 10_000 + phone), office))
+          .isEmpty();
+    }
+    Optional<Refusal> busy = limiter.admit(new InetSocketAddress("192.0.2.7", 10_400), office);
+
+    int admitted = 0;
+    for (int phone = 0; phone < 10_001; phone++) {
+      if (limiter.admit(new InetSocketAddress("192.0.2.7", 20_000 + phone), site).isEmpty()) {
+        admitted++;
+      }
+    }
+
+    assertThat(busy).map(Refusal::phrase).contains("Registrar Busy");
+    assertThat(admitted).isEqualTo(10_000);
   }
 
-  private static int admittedInARow(RegisterRateLimiter limiter, InetSocketAddress source) {
+  @Test
+  void aSnapshotThatLeavesTheLimitsAsTheyWereKeepsTheirBuckets() {
+    int burst = admittedInARow(limits(2, 4, 200, 400), PHONE);
+    // A new snapshot (a line added), equal limits: the phone's spent burst is not handed back.
+    Optional<Refusal> again = limiter.admit(PHONE, limits(2, 4, 200, 400));
+    Optional<Refusal> lowered = limiter.admit(PHONE, limits(1, 3, 200, 400));
+
+    assertThat(burst).isEqualTo(4);
+    assertThat(again).map(Refusal::retryAfterSeconds).contains(2);
+    // New limits, new buckets: the phone's own is full again, and its Retry-After is the new one.
+    assertThat(lowered).isEmpty();
+    assertThat(admittedInARow(limits(1, 3, 200, 400), PHONE)).isEqualTo(2);
+    assertThat(limiter.admit(PHONE, limits(1, 3, 200, 400)))
+        .map(Refusal::retryAfterSeconds)
+        .contains(3);
+  }
+
+  private static Registration limits(
+      int perSourcePerSecond, int perSourceBurst, int perTrunkPerSecond, int perTrunkBurst) {
+    return new Registration(
+        new RegisterLimit(perSourcePerSecond, perSourceBurst),
+        new RegisterLimit(perTrunkPerSecond, perTrunkBurst));
+  }
+
+  private int admittedInARow(Registration limits, InetSocketAddress source) {
     int admitted = 0;
-    while (limiter.admit(source).isEmpty()) {
+    while (limiter.admit(source, limits).isEmpty()) {
       admitted++;
     }
     return admitted;

@@ -16,14 +16,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Registration storms with the real sipp (decision 0022): a source over its REGISTER rate is
  * answered 503 with Retry-After, counted, while other phones, even behind the same address, still
- * register.
+ * register; a trunk's own spec.registration is held to instead of the defaults.
  */
 class RegistrationStormSippTest {
 
@@ -32,14 +31,12 @@ class RegistrationStormSippTest {
 
   private static final int FLOOD = 150;
 
+  /** Against a trunk's own small limits: far more than they let through at once. */
+  private static final int SMALL_FLOOD = 20;
+
   @TempDir Path work;
 
   private final TestTrunk trunk = new TestTrunk();
-
-  @BeforeEach
-  void start() throws Exception {
-    trunk.start(work.resolve("trunk"));
-  }
 
   @AfterEach
   void stop() {
@@ -48,14 +45,8 @@ class RegistrationStormSippTest {
 
   @Test
   void aFloodFromOneSourceGets503WithRetryAfterWhileOtherPhonesStillRegister() throws Exception {
-    SippResult flood =
-        trunk
-            .towardsProxy(
-                Sipp.bundled("register-flood").option("-s", "anna"), FLOODER, SippTransport.UDP)
-            .calls(FLOOD)
-            .rate(1000)
-            .start(work)
-            .await();
+    trunk.start(work.resolve("trunk"));
+    SippResult flood = flood(FLOOD);
     SippResult anna =
         trunk
             .towardsProxy(TestTrunk.register("anna", ANNA_PASSWORD), ANNA_PHONE, SippTransport.UDP)
@@ -90,6 +81,55 @@ class RegistrationStormSippTest {
 
     assertThat(anna.allCallsSucceeded()).as(anna.toString()).isTrue();
     assertThat(neighbour.allCallsSucceeded()).as(neighbour.toString()).isTrue();
+  }
+
+  @Test
+  void aTrunksOwnLimitForOneSourceIsTheOneApplied() throws Exception {
+    // A source's burst of 3 at 1 a second, where the default is 30 at 5.
+    trunk.registration = "{perSourcePerSecond: 1, perSourceBurst: 3}";
+    trunk.start(work.resolve("trunk"));
+
+    SippResult flood = flood(SMALL_FLOOD);
+
+    assertThat(flood.allCallsSucceeded()).as(flood.toString()).isTrue();
+    String log = Files.readString(flood.messageLog());
+    Set<String> challenged = callIdsAnswered(log, "401 Unauthorized");
+    Set<String> refused = callIdsAnswered(log, "503 Too Many Registrations");
+    assertThat(challenged.size() + refused.size()).isEqualTo(SMALL_FLOOD);
+    // Its burst of 3, and a token a second while the flood lasts: never the default's 30.
+    assertThat(challenged).hasSizeGreaterThanOrEqualTo(3).hasSizeLessThan(SMALL_FLOOD);
+    // Back when its bucket is full again: 3 tokens at 1 a second.
+    assertThat(log).contains("Retry-After: 3").doesNotContain("Retry-After: 6");
+    assertThat(trunk.proxy().metrics().rejected(RejectReason.REGISTER_RATE))
+        .isEqualTo(refused.size());
+  }
+
+  @Test
+  void aTrunksOwnLimitForAllSourcesIsTheOneApplied() throws Exception {
+    // The trunk's burst of 5 at 1 a second, below one source's default burst of 30.
+    trunk.registration = "{perTrunkPerSecond: 1, perTrunkBurst: 5}";
+    trunk.start(work.resolve("trunk"));
+
+    SippResult flood = flood(SMALL_FLOOD);
+
+    assertThat(flood.allCallsSucceeded()).as(flood.toString()).isTrue();
+    String log = Files.readString(flood.messageLog());
+    Set<String> challenged = callIdsAnswered(log, "401 Unauthorized");
+    Set<String> busy = callIdsAnswered(log, "503 Registrar Busy");
+    assertThat(challenged.size() + busy.size()).isEqualTo(SMALL_FLOOD);
+    assertThat(challenged).hasSizeGreaterThanOrEqualTo(5).hasSizeLessThan(SMALL_FLOOD);
+    assertThat(trunk.proxy().metrics().rejected(RejectReason.REGISTER_RATE)).isEqualTo(busy.size());
+  }
+
+  /** {@code registers} REGISTERs as fast as sipp sends them, all from the flooder's one port. */
+  private SippResult flood(int registers) {
+    return trunk
+        .towardsProxy(
+            Sipp.bundled("register-flood").option("-s", "anna"), FLOODER, SippTransport.UDP)
+        .calls(registers)
+        .rate(1000)
+        .start(work)
+        .await();
   }
 
   /** The Call-IDs of the responses with this status line sipp received, each once. */

@@ -94,6 +94,9 @@ final class TestTrunk implements AutoCloseable {
   /** The trunk's spec.emergency as YAML, for example {@code {numbers: ["112"], ...}}; unset. */
   String emergency;
 
+  /** The trunk's spec.registration as YAML, for example {@code {perSourceBurst: 3}}; unset. */
+  String registration;
+
   /** The RoutePolicy above; without it the trunk routes by its carriers' priority and weight. */
   boolean routePolicy = true;
 
@@ -250,7 +253,7 @@ final class TestTrunk implements AutoCloseable {
             probeIntervalSeconds: %d
             downAfter: %d
             upAfter: 1
-          media: %s%s%s
+          media: %s%s%s%s
         ---
         apiVersion: trunkline.io/v1alpha1
         kind: SipLine
@@ -305,6 +308,7 @@ final class TestTrunk implements AutoCloseable {
                 : "{mode: Bypass}",
             digestAlgorithms == null ? "" : "\n  sip: {digestAlgorithms: " + digestAlgorithms + "}",
             emergency == null ? "" : "\n  emergency: " + emergency,
+            registration == null ? "" : "\n  registration: " + registration,
             ANNA,
             annaDigestAlgorithms == null ? "" : ", digestAlgorithms: " + annaDigestAlgorithms,
             BEN,
