@@ -209,6 +209,9 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
     Optional<Secret> storeSecret =
         Optional.ofNullable(trunk.getSpec().getStore())
             .flatMap(store -> TrunkSources.secret(trunk, store.getSecretName(), context));
+    Optional<Secret> caSecret =
+        Optional.ofNullable(trunk.getSpec().getCarrierCa())
+            .flatMap(ca -> TrunkSources.secret(trunk, ca.getSecretName(), context));
     TrunkStatusAggregator aggregator =
         new TrunkStatusAggregator(
             trunk,
@@ -217,6 +220,7 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
             relay,
             sessions,
             SharedState.condition(trunk, storeSecret, sessions),
+            CarrierTrust.condition(trunk, caSecret),
             scale.replicas(),
             clock);
     aggregator.emitEvents(context.getClient());

@@ -24,8 +24,8 @@ import java.util.stream.Stream;
 public final class TrunkSources {
 
   /**
-   * Name of the event source over the Secrets that lines, carriers, the PBX and the store
-   * reference.
+   * Name of the event source over the Secrets that lines, carriers, the PBX, the store and the
+   * carriers' CA bundle reference.
    */
   public static final String REFERENCED_SECRETS = "referenced-secrets";
 
@@ -59,8 +59,8 @@ public final class TrunkSources {
   }
 
   /**
-   * The Secrets a trunk names itself, for its carriers, its PBX and its store; its lines name their
-   * own. Each as {@link #secretKey}.
+   * The Secrets a trunk names itself, for its carriers, its PBX, its store and its carriers' CA
+   * bundle; its lines name their own. Each as {@link #secretKey}.
    */
   static List<String> namedSecrets(SipTrunk trunk) {
     SipTrunkSpec spec = trunk.getSpec();
@@ -76,7 +76,8 @@ public final class TrunkSources {
     Stream<String> own =
         Stream.of(
             spec.getPbx() == null ? null : spec.getPbx().getCredentialsSecret(),
-            spec.getStore() == null ? null : spec.getStore().getSecretName());
+            spec.getStore() == null ? null : spec.getStore().getSecretName(),
+            spec.getCarrierCa() == null ? null : spec.getCarrierCa().getSecretName());
     return Stream.concat(carriers, own)
         .filter(Objects::nonNull)
         .map(name -> secretKey(trunk.getMetadata().getNamespace(), name))

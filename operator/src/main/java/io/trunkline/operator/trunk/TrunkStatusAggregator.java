@@ -23,9 +23,9 @@ import java.util.stream.Collectors;
 
 /**
  * Works out a SipTrunk's status from its compilation, its pools and what its proxies report: Ready
- * plus SnapshotCurrent, CarriersUp and SharedState, with the counts behind `kubectl get siptrunks`.
- * Only a status that differs is written, and an Event marks each condition that turns false for a
- * fault.
+ * plus SnapshotCurrent, CarriersUp, SharedState and CarrierTrust, with the counts behind `kubectl
+ * get siptrunks`. Only a status that differs is written, and an Event marks each condition that
+ * turns false for a fault.
  */
 final class TrunkStatusAggregator {
 
@@ -51,6 +51,7 @@ final class TrunkStatusAggregator {
       Optional<Deployment> relay,
       Optional<SessionCount> sessions,
       Condition sharedState,
+      Condition carrierTrust,
       int desiredReplicas,
       Clock clock) {
     this.trunk = trunk;
@@ -132,7 +133,7 @@ final class TrunkStatusAggregator {
                   + " ready");
     }
     this.transitions =
-        List.of(ready, snapshot, carriersUp, sharedState).stream()
+        List.of(ready, snapshot, carriersUp, sharedState, carrierTrust).stream()
             .filter(c -> Conditions.changes(previous.getConditions(), c))
             .toList();
     List<Condition> conditions = previous.getConditions();
@@ -140,6 +141,7 @@ final class TrunkStatusAggregator {
     conditions = Conditions.set(conditions, snapshot, generation, clock);
     conditions = Conditions.set(conditions, carriersUp, generation, clock);
     conditions = Conditions.set(conditions, sharedState, generation, clock);
+    conditions = Conditions.set(conditions, carrierTrust, generation, clock);
     next.setConditions(conditions);
   }
 

@@ -27,8 +27,11 @@ import io.trunkline.operator.trunk.pool.DataPlane;
 import io.trunkline.operator.trunk.pool.DataPlanePods;
 import io.trunkline.operator.trunk.pool.RelayControl;
 import io.trunkline.operator.trunk.pool.SnapshotObjects;
+import io.trunkline.testing.tls.PemCertificate;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -36,6 +39,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The trunk reconciler against a real kube-apiserver: what a SipTrunk becomes, and its status. */
 @QuarkusTest
@@ -356,6 +360,71 @@ class SipTrunkReconcilerApiServerTest {
         """);
     await().atMost(WAIT).until(() -> reason(trunk("acme"), "SharedState"), "Shared"::equals);
     assertThat(Conditions.isTrue(trunk("acme").getStatus().getConditions(), "SharedState"))
+        .isTrue();
+  }
+
+  @Test
+  void theCarriersCaSecretIsCheckedAndMountedIntoTheProxies(@TempDir Path work) throws Exception {
+    apply(TestNamespace.trunkManifest("acme", ""));
+    await().atMost(WAIT).until(() -> reason(trunk("acme"), "CarrierTrust"), "JdkAnchors"::equals);
+    assertThat(proxyEnv("acme-sip-proxy"))
+        .extracting(EnvVar::getName)
+        .doesNotContain("TRUNKLINE_CARRIER_CA");
+
+    apply(TestNamespace.trunkManifest("acme", "carrierCa: {secretName: acme-carrier-ca}"));
+    await()
+        .atMost(WAIT)
+        .until(() -> reason(trunk("acme"), "CarrierTrust"), "CarrierCaSecretInvalid"::equals);
+    assertThat(message(trunk("acme"), "CarrierTrust"))
+        .isEqualTo("Secret acme-carrier-ca not found: new proxy pods cannot start");
+    assertThat(ns.awaitEvent("acme", "CarrierCaSecretInvalid").getMessage())
+        .contains("acme-carrier-ca");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                proxyEnv("acme-sip-proxy").stream()
+                    .anyMatch(
+                        e ->
+                            e.getName().equals("TRUNKLINE_CARRIER_CA")
+                                && e.getValue().equals("/etc/trunkline/carrier-ca/ca.crt")));
+    Deployment proxy = ns.get(Deployment.class, "acme-sip-proxy");
+    assertThat(proxy.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> "carrier-ca".equals(v.getName()))
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getSecret().getSecretName()).isEqualTo("acme-carrier-ca");
+              assertThat(v.getSecret().getItems().get(0).getKey()).isEqualTo("ca.crt");
+            });
+
+    apply(
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: acme-carrier-ca}
+        stringData: {tls.crt: "not the CA"}
+        """);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> message(trunk("acme"), "CarrierTrust"),
+            "Secret acme-carrier-ca has no key ca.crt: new proxy pods cannot start"::equals);
+
+    PemCertificate authority =
+        PemCertificate.selfSigned(
+            work.resolve("ca.crt"), work.resolve("ca.key"), "Carriers CA", "DNS:ca.invalid");
+    apply(
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: acme-carrier-ca}
+        stringData:
+          ca.crt: |
+        %s"""
+            .formatted(Files.readString(authority.certificate()).indent(4)));
+    await().atMost(WAIT).until(() -> reason(trunk("acme"), "CarrierTrust"), "CarrierCa"::equals);
+    assertThat(Conditions.isTrue(trunk("acme").getStatus().getConditions(), "CarrierTrust"))
         .isTrue();
   }
 

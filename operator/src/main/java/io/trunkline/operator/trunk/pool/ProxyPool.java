@@ -34,6 +34,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.v1alpha1.Defaults;
+import io.trunkline.api.v1alpha1.trunk.CarrierCa;
 import io.trunkline.api.v1alpha1.trunk.Scaling;
 import io.trunkline.api.v1alpha1.trunk.ScalingMode;
 import io.trunkline.api.v1alpha1.trunk.SipTransport;
@@ -54,6 +55,14 @@ import java.util.Optional;
 public final class ProxyPool {
 
   private static final String TLS_DIR = "/etc/trunkline/tls";
+
+  /**
+   * The carriers' CA bundle (spec.carrierCa), mounted as one file whatever key of its Secret holds
+   * it; the directory is mounted whole, not by subPath, which the kubelet never updates.
+   */
+  private static final String CARRIER_CA_DIR = "/etc/trunkline/carrier-ca";
+
+  private static final String CARRIER_CA_FILE = "ca.crt";
 
   // Container port names, which the Services target.
   private static final String SIP_UDP = "sip-udp";
@@ -115,12 +124,35 @@ public final class ProxyPool {
               .endSecret()
               .build());
     }
+    CarrierCa carrierCa = trunk.getSpec().getCarrierCa();
+    if (carrierCa != null) {
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName("carrier-ca")
+              .withMountPath(CARRIER_CA_DIR)
+              .withReadOnly(true)
+              .build());
+      volumes.add(
+          new VolumeBuilder()
+              .withName("carrier-ca")
+              .withNewSecret()
+              .withSecretName(carrierCa.getSecretName())
+              .addNewItem()
+              .withKey(carrierCaKey(carrierCa))
+              .withPath(CARRIER_CA_FILE)
+              .endItem()
+              .endSecret()
+              .build());
+    }
     List<EnvVar> env = new ArrayList<>();
     env.add(env("TRUNKLINE_CONFIG", SnapshotObjects.CONFIG_PATH));
     env.add(env("TRUNKLINE_CREDENTIALS", SnapshotObjects.CREDENTIALS_PATH));
     env.addAll(SipExposure.advertised(trunk, ingress));
     if (tls) {
       env.add(env("TRUNKLINE_TLS_DIR", TLS_DIR));
+    }
+    if (carrierCa != null) {
+      env.add(env("TRUNKLINE_CARRIER_CA", CARRIER_CA_DIR + "/" + CARRIER_CA_FILE));
     }
     if (RelayPool.needed(trunk)) {
       // A name, not addresses: the proxy re-resolves it as relays come and go.
@@ -278,6 +310,11 @@ public final class ProxyPool {
         .endBehavior()
         .endSpec()
         .build();
+  }
+
+  /** The key of spec.carrierCa's Secret that holds the bundle, with the schema's default. */
+  public static String carrierCaKey(CarrierCa carrierCa) {
+    return requireNonNullElse(carrierCa.getKey(), Defaults.CARRIER_CA_KEY);
   }
 
   public static boolean hpaMode(SipTrunk trunk) {

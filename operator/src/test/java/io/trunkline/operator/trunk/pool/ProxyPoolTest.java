@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.trunkline.api.v1alpha1.Defaults;
@@ -109,6 +111,66 @@ class ProxyPoolTest {
     assertThat(without.getEnv())
         .extracting(EnvVar::getName)
         .noneMatch(name -> name.startsWith("TRUNKLINE_STORE_"));
+  }
+
+  @Test
+  void theCarriersCaBundleIsMountedReadOnlyAndNamedToTheProxy() {
+    Deployment proxy =
+        ProxyPool.deployment(
+            trunk("carrierCa: {secretName: carrier-ca, key: bundle.pem}"),
+            SETTINGS,
+            2,
+            Optional.empty());
+    Container container = container(proxy);
+
+    Volume volume =
+        proxy.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(v -> "carrier-ca".equals(v.getName()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(volume.getSecret().getSecretName()).isEqualTo("carrier-ca");
+    assertThat(volume.getSecret().getOptional()).isNull();
+    assertThat(volume.getSecret().getItems())
+        .extracting(i -> i.getKey() + "->" + i.getPath())
+        .containsExactly("bundle.pem->ca.crt");
+    VolumeMount mount =
+        container.getVolumeMounts().stream()
+            .filter(m -> "carrier-ca".equals(m.getName()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(mount.getReadOnly()).isTrue();
+    // The directory, not the file by subPath: the kubelet updates only whole mounts.
+    assertThat(mount.getSubPath()).isNull();
+    assertThat(env(container, "TRUNKLINE_CARRIER_CA").getValue())
+        .isEqualTo(mount.getMountPath() + "/ca.crt");
+  }
+
+  @Test
+  void theCarriersCaKeyDefaultsToTheOneCertManagerWrites() {
+    Deployment proxy =
+        ProxyPool.deployment(
+            trunk("carrierCa: {secretName: carrier-ca}"), SETTINGS, 1, Optional.empty());
+
+    assertThat(proxy.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> "carrier-ca".equals(v.getName()))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getItems().get(0).getKey()).isEqualTo("ca.crt"));
+  }
+
+  @Test
+  void withoutACarriersCaTheProxyTrustsTheJdksAnchorsOnly() {
+    Deployment proxy = ProxyPool.deployment(trunk(""), SETTINGS, 1, Optional.empty());
+    Container container = container(proxy);
+
+    assertThat(container.getEnv())
+        .extracting(EnvVar::getName)
+        .doesNotContain("TRUNKLINE_CARRIER_CA");
+    assertThat(container.getVolumeMounts())
+        .extracting(VolumeMount::getName)
+        .doesNotContain("carrier-ca");
+    assertThat(proxy.getSpec().getTemplate().getSpec().getVolumes())
+        .extracting(Volume::getName)
+        .doesNotContain("carrier-ca");
   }
 
   @Test
