@@ -6,11 +6,14 @@
 # (phone to phone) gives the generator's own ceiling.
 #
 # Usage: bench/media-pps.sh [--skip-build] [--step-seconds N] [--start-calls N] [--max-calls N]
-#                           [--only baseline,rtpengine,trunkline]
+#                           [--fixed-calls N,N,...] [--only baseline,rtpengine,trunkline]
+# --fixed-calls measures exactly those numbers of concurrent calls, for CPU per packet at fixed
+# rates below the generator's ceiling, instead of ramping.
 # The same settings as environment variables: MEDIA_BENCH_STEP_SECONDS (10), MEDIA_BENCH_START_CALLS
-# (50), MEDIA_BENCH_MAX_CALLS (6400), MEDIA_BENCH_ONLY; further MEDIA_BENCH_REFINE (bisections
-# after the first failure, 2), MEDIA_BENCH_PORT_BASE (22220), MEDIA_BENCH_THREADS (generator event
-# loops, 2), MEDIA_BENCH_RELAY_JAVA_OPTS (-Xms512m -Xmx512m), MEDIA_BENCH_RTPENGINE_THREADS (2).
+# (50), MEDIA_BENCH_MAX_CALLS (6400), MEDIA_BENCH_FIXED_CALLS, MEDIA_BENCH_ONLY; further
+# MEDIA_BENCH_REFINE (bisections after the first failure, 2), MEDIA_BENCH_PORT_BASE (22220),
+# MEDIA_BENCH_THREADS (generator event loops, 2), MEDIA_BENCH_RELAY_JAVA_OPTS (-Xms512m -Xmx512m),
+# MEDIA_BENCH_RTPENGINE_THREADS (2); MEDIA_BENCH_RELAY_CLASSPATH to measure another build's relay.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -19,6 +22,7 @@ STEP_SECONDS=${MEDIA_BENCH_STEP_SECONDS:-10}
 START_CALLS=${MEDIA_BENCH_START_CALLS:-50}
 MAX_CALLS=${MEDIA_BENCH_MAX_CALLS:-6400}
 REFINE=${MEDIA_BENCH_REFINE:-2}
+FIXED_CALLS=${MEDIA_BENCH_FIXED_CALLS:-}
 ONLY=${MEDIA_BENCH_ONLY:-baseline,rtpengine,trunkline}
 PORT_BASE=${MEDIA_BENCH_PORT_BASE:-22220}
 THREADS=${MEDIA_BENCH_THREADS:-2}
@@ -26,13 +30,14 @@ RELAY_JAVA_OPTS=${MEDIA_BENCH_RELAY_JAVA_OPTS:--Xms512m -Xmx512m}
 RTPENGINE_THREADS=${MEDIA_BENCH_RTPENGINE_THREADS:-2}
 BUILD=yes
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-64}"; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-64}"; }
 while (($#)); do
   case $1 in
     --skip-build) BUILD=no ;;
     --step-seconds) STEP_SECONDS=${2:?}; shift ;;
     --start-calls) START_CALLS=${2:?}; shift ;;
     --max-calls) MAX_CALLS=${2:?}; shift ;;
+    --fixed-calls) FIXED_CALLS=${2:?}; shift ;;
     --only) ONLY=${2:?}; shift ;;
     -h | --help) usage 0 ;;
     *) echo "unknown argument $1" >&2; usage ;;
@@ -140,7 +145,7 @@ if ! { ./mvnw -B -q -ntp -pl media-relay dependency:build-classpath -Dmdep.inclu
   tail -30 "$WORK/build.log" >&2
   exit 70
 fi
-RELAY_CP=$ROOT/media-relay/target/classes:$(cat "$WORK/relay.classpath")
+RELAY_CP=${MEDIA_BENCH_RELAY_CLASSPATH:-$ROOT/media-relay/target/classes:$(cat "$WORK/relay.classpath")}
 BENCH_CP=$ROOT/bench/target/classes:$(cat "$WORK/bench.classpath")
 
 TARGETS=()
@@ -177,6 +182,9 @@ if wants trunkline; then
   RELAY_PID=$STARTED
   if wait_udp "$RELAY_CONTROL_PORT" "$RELAY_PID"; then
     echo "media-pps: media-relay (java $RELAY_JAVA_OPTS) control on 127.0.0.1:$RELAY_CONTROL_PORT, media ports $RELAY_PORTS"
+    if [[ -n ${MEDIA_BENCH_RELAY_CLASSPATH:-} ]]; then
+      echo "media-pps: media-relay from MEDIA_BENCH_RELAY_CLASSPATH"
+    fi
     TARGETS+=(trunkline)
   else
     tail -20 "$WORK/media-relay.log" >&2
@@ -199,7 +207,8 @@ timeout -k 10 "$BOUND" nice -n -10 java -Xms1g -Xmx1g -XX:+UseParallelGC -cp "$B
   --rtpengine-control "127.0.0.1:$RTPENGINE_NG_PORT" --rtpengine-pid "$RTPENGINE_PID" \
   --caller-host 127.0.0.2 --callee-host 127.0.0.3 --step-seconds "$STEP_SECONDS" \
   --warmup-seconds "$WARMUP_SECONDS" --settle-seconds "$SETTLE_SECONDS" --start-calls "$START_CALLS" \
-  --max-calls "$MAX_CALLS" --baseline-max-calls "$BASELINE_MAX_CALLS" --refine "$REFINE"
+  --max-calls "$MAX_CALLS" --baseline-max-calls "$BASELINE_MAX_CALLS" --refine "$REFINE" \
+  --fixed-calls "$FIXED_CALLS"
 rc=$?
 set -e
 ((rc == 124)) && echo "media-pps: stopped after $BOUND s" >&2

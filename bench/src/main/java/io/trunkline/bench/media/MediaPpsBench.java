@@ -75,6 +75,7 @@ public final class MediaPpsBench {
                     new LoadGenerator.Outcome(0, 0, 0, 0, 0, 0, 0),
                     0,
                     0,
+                    0,
                     rootMessage(e));
           }
           RampReport.print(ramp.target, step);
@@ -104,7 +105,8 @@ public final class MediaPpsBench {
               0,
               settings.startCalls(),
               settings.baselineMaxCalls(),
-              settings.refine());
+              settings.refine(),
+              settings.fixedCalls());
       case "trunkline" ->
           new Ramp(
               target,
@@ -112,7 +114,8 @@ public final class MediaPpsBench {
               settings.relayPid(),
               settings.startCalls(),
               settings.maxCalls(),
-              settings.refine());
+              settings.refine(),
+              settings.fixedCalls());
       case "rtpengine" ->
           new Ramp(
               target,
@@ -120,7 +123,8 @@ public final class MediaPpsBench {
               settings.rtpenginePid(),
               settings.startCalls(),
               settings.maxCalls(),
-              settings.refine());
+              settings.refine(),
+              settings.fixedCalls());
       default -> throw new IllegalArgumentException("unknown target " + target);
     };
   }
@@ -156,7 +160,7 @@ public final class MediaPpsBench {
       }
       if (failure != null) {
         return new StepResult(
-            ramp.calls, new LoadGenerator.Outcome(0, 0, 0, 0, 0, 0, 0), 0, 0, failure);
+            ramp.calls, new LoadGenerator.Outcome(0, 0, 0, 0, 0, 0, 0), 0, 0, 0, failure);
       }
       generator.route(calls, routes);
       long generatorBefore = ticks(ProcessHandle.current().pid());
@@ -168,11 +172,18 @@ public final class MediaPpsBench {
           (ticks(ProcessHandle.current().pid()) - generatorBefore)
               / (double) CLOCK_TICKS_PER_SECOND
               / seconds;
-      double relayCores =
-          ramp.pid > 0
-              ? (ticks(ramp.pid) - relayBefore) / (double) CLOCK_TICKS_PER_SECOND / seconds
-              : 0;
-      return new StepResult(ramp.calls, outcome, generatorCores, relayCores, null);
+      double relaySeconds =
+          ramp.pid > 0 ? (ticks(ramp.pid) - relayBefore) / (double) CLOCK_TICKS_PER_SECOND : 0;
+      // The warm-up is sent at the window's rate; the drain sends nothing.
+      double packets =
+          outcome.achievedPerSecond() * (settings.warmupSeconds() + settings.stepSeconds());
+      return new StepResult(
+          ramp.calls,
+          outcome,
+          generatorCores,
+          relaySeconds / seconds,
+          packets > 0 ? relaySeconds * 1e6 / packets : 0,
+          null);
     } finally {
       for (CompletableFuture<?> deleted : throttled(opened, call -> ramp.path.close(call.callId))) {
         try {

@@ -1,8 +1,14 @@
 package io.trunkline.bench.media;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
 /**
- * The ramp of one target: concurrent calls doubled while steps pass, then bisected between the last
- * pass and the first failure.
+ * The steps of one target: concurrent calls doubled while steps pass, then bisected between the
+ * last pass and the first failure; or, when given, exactly the given numbers of calls, each
+ * measured whether the one before passed or not (for CPU per packet at fixed rates).
  */
 final class Ramp {
 
@@ -17,6 +23,12 @@ final class Ramp {
   final long pid;
   final int maxCalls;
   final int refine;
+
+  /** Every step that counted (not those run again), in order. */
+  final List<StepResult> measured = new ArrayList<>();
+
+  private final boolean fixed;
+  private final Deque<Integer> given;
   int calls;
   int best;
   int failedAt;
@@ -25,13 +37,25 @@ final class Ramp {
   boolean done;
   String note = "";
 
-  Ramp(String target, MediaPath path, long pid, int startCalls, int maxCalls, int refine) {
+  /**
+   * @param given the numbers of calls to measure, in order; empty to ramp from {@code startCalls}
+   */
+  Ramp(
+      String target,
+      MediaPath path,
+      long pid,
+      int startCalls,
+      int maxCalls,
+      int refine,
+      List<Integer> given) {
     this.target = target;
     this.path = path;
     this.pid = pid;
-    this.calls = startCalls;
     this.maxCalls = maxCalls;
     this.refine = refine;
+    this.fixed = !given.isEmpty();
+    this.given = new ArrayDeque<>(given);
+    this.calls = fixed ? this.given.poll() : startCalls;
   }
 
   void record(StepResult step) {
@@ -41,6 +65,29 @@ final class Ramp {
       return;
     }
     retries = 0;
+    measured.add(step);
+    if (fixed) {
+      next(step);
+    } else {
+      ramp(step);
+    }
+  }
+
+  private void next(StepResult step) {
+    if (step.pass()) {
+      best = Math.max(best, step.calls());
+    } else if (failedAt == 0) {
+      failedAt = step.calls();
+      note = "fails at " + step.calls() + " calls: " + step.why();
+    }
+    if (given.isEmpty()) {
+      done = true;
+    } else {
+      calls = given.poll();
+    }
+  }
+
+  private void ramp(StepResult step) {
     if (step.pass()) {
       best = step.calls();
     } else {

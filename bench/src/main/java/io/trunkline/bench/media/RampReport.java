@@ -3,6 +3,7 @@ package io.trunkline.bench.media;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** What the benchmark prints: a line per step, and the table of every target's best step. */
 final class RampReport {
@@ -17,7 +18,8 @@ final class RampReport {
     }
     System.out.printf(
         "  %-10s %5d calls %7d pkt/s  sent %8d  lost %7d (%7.3f%%)  dup %d  foreign %d  silent"
-            + " streams %d  achieved %8.0f/s  lag max %5.1f ms  cpu gen %.2f relay %s  %s%n",
+            + " streams %d  achieved %8.0f/s  lag max %5.1f ms  cpu gen %.2f relay %s (%s µs/pkt)"
+            + "  %s%n",
         target,
         step.calls(),
         step.askedPerSecond(),
@@ -31,6 +33,7 @@ final class RampReport {
         outcome.maxLagMillis(),
         step.generatorCores(),
         target.equals("baseline") ? "-" : String.format("%.2f", step.relayCores()),
+        target.equals("baseline") ? "-" : String.format("%.2f", step.relayMicrosPerPacket()),
         step.pass() ? "pass" : "FAIL (" + step.why() + ")");
   }
 
@@ -65,6 +68,9 @@ final class RampReport {
           name, perSecond(ramp.best), ramp.best, 2 * ramp.best, ceiling, ramp.note);
     }
     System.out.println("ratio media-relay/rtpengine: " + ratio);
+    if (relay != null && rtpengine != null) {
+      cpuPerPacket(relay, rtpengine);
+    }
     if (baseline != null && !baseline.note.startsWith("no failure")) {
       for (Ramp ramp : ramps) {
         if (ramp != baseline && ramp.best * 10 > baseline.best * 8) {
@@ -74,6 +80,39 @@ final class RampReport {
               ramp.path.name());
         }
       }
+    }
+  }
+
+  /**
+   * The relays' CPU per packet at every number of calls both passed: the figure that compares them
+   * below the generator's ceiling, where the highest passing step cannot tell them apart.
+   */
+  private static void cpuPerPacket(Ramp relay, Ramp rtpengine) {
+    Map<Integer, StepResult> engine = new TreeMap<>();
+    rtpengine.measured.stream().filter(StepResult::pass).forEach(s -> engine.put(s.calls(), s));
+    Map<Integer, StepResult> ours = new TreeMap<>();
+    relay.measured.stream()
+        .filter(s -> s.pass() && engine.containsKey(s.calls()))
+        .forEach(s -> ours.put(s.calls(), s));
+    System.out.println();
+    System.out.println(
+        "CPU per relayed packet (user + system, warm-up included), at the steps both passed:");
+    System.out.printf(
+        "%9s %10s %14s %14s %22s%n",
+        "calls", "pkt/s", "media-relay µs", "rtpengine µs", "media-relay/rtpengine");
+    ours.forEach(
+        (calls, step) -> {
+          double theirs = engine.get(calls).relayMicrosPerPacket();
+          System.out.printf(
+              "%9d %10d %14.2f %14.2f %22s%n",
+              calls,
+              perSecond(calls),
+              step.relayMicrosPerPacket(),
+              theirs,
+              theirs > 0 ? String.format("%.2f", step.relayMicrosPerPacket() / theirs) : "n/a");
+        });
+    if (ours.isEmpty()) {
+      System.out.println("  (no step passed by both)");
     }
   }
 

@@ -4,6 +4,7 @@ import io.trunkline.relay.control.ControlKey;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,8 @@ record Settings(
     int startCalls,
     int maxCalls,
     int baselineMaxCalls,
-    int refine) {
+    int refine,
+    List<Integer> fixedCalls) {
 
   static Settings parse(String[] args) throws IOException {
     Map<String, String> values = new LinkedHashMap<>();
@@ -50,6 +52,7 @@ record Settings(
     values.put("--max-calls", "3200");
     values.put("--baseline-max-calls", "6400");
     values.put("--refine", "2");
+    values.put("--fixed-calls", "");
     for (int i = 0; i < args.length; i += 2) {
       if (!values.containsKey(args[i]) || i + 1 >= args.length) {
         throw new IllegalArgumentException("unknown option or missing value: " + args[i]);
@@ -75,7 +78,13 @@ record Settings(
         Integer.parseInt(values.get("--start-calls")),
         Integer.parseInt(values.get("--max-calls")),
         Integer.parseInt(values.get("--baseline-max-calls")),
-        Integer.parseInt(values.get("--refine")));
+        Integer.parseInt(values.get("--refine")),
+        values.get("--fixed-calls").isBlank()
+            ? List.of()
+            : Arrays.stream(values.get("--fixed-calls").split(","))
+                .map(String::trim)
+                .map(Integer::valueOf)
+                .toList());
   }
 
   private static InetSocketAddress address(String value) throws IOException {

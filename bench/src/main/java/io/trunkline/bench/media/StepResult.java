@@ -1,11 +1,17 @@
 package io.trunkline.bench.media;
 
-/** One step's figures, and whether the target passed it. */
+/**
+ * One step's figures, and whether the target passed it.
+ *
+ * @param relayMicrosPerPacket the relay's CPU time (user and system) over the step, warm-up
+ *     included, divided by the packets sent to it meanwhile; 0 without a relay
+ */
 record StepResult(
     int calls,
     LoadGenerator.Outcome outcome,
     double generatorCores,
     double relayCores,
+    double relayMicrosPerPacket,
     String failure) {
 
   /** A step passes with fewer than 1 in 1,000 measured packets lost ... */
