@@ -4,6 +4,7 @@ import static io.trunkline.sip.proxy.TestTrunk.ANNA_PASSWORD;
 import static io.trunkline.sip.proxy.TestTrunk.ANNA_PHONE;
 import static io.trunkline.sip.proxy.TestTrunk.BEN_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.trunkline.sip.metrics.RejectReason;
 import io.trunkline.testing.sipp.Sipp;
@@ -11,6 +12,7 @@ import io.trunkline.testing.sipp.SippResult;
 import io.trunkline.testing.sipp.SippTransport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -121,11 +123,43 @@ class RegistrationStormSippTest {
     assertThat(trunk.proxy().metrics().rejected(RejectReason.REGISTER_RATE)).isEqualTo(busy.size());
   }
 
+  @Test
+  void aChangedTrunkHoldsTheNextRegistersToItsNewLimits() throws Exception {
+    Path folder = work.resolve("trunk");
+    trunk.start(folder);
+    SippResult before = flood(SMALL_FLOOD, "register-flood-before");
+
+    trunk.registration = "{perSourcePerSecond: 1, perSourceBurst: 3}";
+    trunk.rewrite(folder);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> trunk.edge().config().registration().perSource().burst() == 3);
+    SippResult after = flood(SMALL_FLOOD, "register-flood-after");
+
+    // Within the default burst of 30: every REGISTER challenged.
+    assertThat(before.allCallsSucceeded()).as(before.toString()).isTrue();
+    String beforeLog = Files.readString(before.messageLog());
+    assertThat(callIdsAnswered(beforeLog, "401 Unauthorized")).hasSize(SMALL_FLOOD);
+    assertThat(beforeLog).doesNotContain("503 Too Many Registrations");
+    // The same flood under the new figures, with no restart.
+    assertThat(after.allCallsSucceeded()).as(after.toString()).isTrue();
+    String afterLog = Files.readString(after.messageLog());
+    assertThat(callIdsAnswered(afterLog, "503 Too Many Registrations")).isNotEmpty();
+    assertThat(afterLog).contains("Retry-After: 3");
+  }
+
   /** {@code registers} REGISTERs as fast as sipp sends them, all from the flooder's one port. */
   private SippResult flood(int registers) {
+    return flood(registers, "register-flood");
+  }
+
+  /** The same, its files in the work folder under {@code name}. */
+  private SippResult flood(int registers, String name) {
     return trunk
         .towardsProxy(
-            Sipp.bundled("register-flood").option("-s", "anna"), FLOODER, SippTransport.UDP)
+            Sipp.bundled("register-flood").named(name).option("-s", "anna"),
+            FLOODER,
+            SippTransport.UDP)
         .calls(registers)
         .rate(1000)
         .start(work)

@@ -122,6 +122,11 @@ final class TestTrunk implements AutoCloseable {
     return this;
   }
 
+  /** Writes the trunk as its fields are now into {@code folder}, which the edge reads anew. */
+  void rewrite(Path folder) throws IOException {
+    Files.writeString(folder.resolve("trunk.yaml"), yaml());
+  }
+
   /**
    * Starts one more proxy of this trunk on {@code address}, a replica of the pool {@code pool}
    * describes, from the same folder; the caller closes it.
