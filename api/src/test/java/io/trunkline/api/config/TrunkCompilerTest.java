@@ -316,6 +316,11 @@ class TrunkCompilerTest {
             new TrunkConfig.Registration(
                 new TrunkConfig.RegisterLimit(5, 60), new TrunkConfig.RegisterLimit(1000, 10000)));
     assertThat(compilation.config().overload()).isEqualTo(new TrunkConfig.Overload(300));
+    // As the operator writes them into the snapshot and the proxies read them back.
+    assertThat(TrunkConfigJson.read(TrunkConfigJson.write(compilation.config()), TrunkConfig.class))
+        .isEqualTo(compilation.config());
+    assertThat(compilation.config().version())
+        .isNotEqualTo(compile(trunk(TRUNK), List.of(), List.of()).config().version());
   }
 
   @Test
