@@ -5,16 +5,18 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.NetUtil;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
@@ -29,13 +31,22 @@ import javax.net.ssl.X509TrustManager;
  * (RFC 6066 §3) and its certificate must name it (RFC 5922 §7.2, checked the way HTTPS does, RFC
  * 2818 §3.1: decision 0024); one named by an IP literal has no name to check, only the chain. The
  * chain must end at the JDK's trust anchors or at one of an optional PEM bundle's.
+ *
+ * <p>The bundle is followed as its file changes, as the listener's certificate is ({@link
+ * ListenerCertificate}): a Secret volume the kubelet rewrites when the Secret changes. Connections
+ * opened afterwards trust the new anchors; open ones keep theirs. A changed bundle without a
+ * certificate leaves the previous anchors trusted, and is tried again only once the file changes.
  */
 final class OutboundTls {
 
-  private final SslContext context;
+  private static final System.Logger LOG = System.getLogger(OutboundTls.class.getName());
 
-  private OutboundTls(SslContext context) {
-    this.context = context;
+  private final File bundle;
+  private volatile SslContext context;
+  private byte[] tried;
+
+  private OutboundTls(File bundle) {
+    this.bundle = bundle;
   }
 
   /**
@@ -45,19 +56,62 @@ final class OutboundTls {
    * @throws IllegalArgumentException when the bundle cannot be read or holds no certificate
    */
   static OutboundTls trusting(File bundle) {
+    OutboundTls tls = new OutboundTls(bundle);
     try {
-      SslContextBuilder builder = SslContextBuilder.forClient();
-      if (bundle != null) {
-        builder.trustManager(anchors(bundle));
+      if (bundle == null) {
+        tls.context = SslContextBuilder.forClient().build();
+      } else {
+        byte[] pem = Files.readAllBytes(bundle.toPath());
+        tls.tried = digest(pem);
+        tls.context = context(pem);
       }
-      return new OutboundTls(builder.build());
+      return tls;
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException(
           "carrier trust anchors " + bundle + " are not usable: " + e.getMessage(), e);
     }
   }
 
-  private static TrustManagerFactory anchors(File bundle)
+  /** True when there is a bundle to follow. */
+  boolean followsBundle() {
+    return bundle != null;
+  }
+
+  /**
+   * Reads the bundle and, when it differs from the one last tried, trusts its certificates for new
+   * connections. Called by one thread at a time.
+   */
+  void reloadIfChanged() {
+    byte[] pem;
+    try {
+      pem = Files.readAllBytes(bundle.toPath());
+    } catch (IOException e) {
+      // Between a Secret's removal and the pod's end, say: keep trusting what was loaded.
+      return;
+    }
+    byte[] digest = digest(pem);
+    if (Arrays.equals(digest, tried)) {
+      return;
+    }
+    tried = digest;
+    try {
+      context = context(pem);
+      LOG.log(System.Logger.Level.INFO, "carrier trust anchors {0} reloaded", bundle);
+    } catch (GeneralSecurityException | IOException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "carrier trust anchors {0} changed but are not usable, still trusting the previous"
+              + " ones: {1}",
+          bundle,
+          e.getMessage());
+    }
+  }
+
+  private static SslContext context(byte[] pem) throws IOException, GeneralSecurityException {
+    return SslContextBuilder.forClient().trustManager(anchors(pem)).build();
+  }
+
+  private static TrustManagerFactory anchors(byte[] pem)
       throws IOException, GeneralSecurityException {
     KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
     anchors.load(null, null);
@@ -71,10 +125,8 @@ final class OutboundTls {
         }
       }
     }
-    Collection<? extends Certificate> added;
-    try (InputStream pem = Files.newInputStream(bundle.toPath())) {
-      added = CertificateFactory.getInstance("X.509").generateCertificates(pem);
-    }
+    Collection<? extends Certificate> added =
+        CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem));
     if (added.isEmpty()) {
       throw new GeneralSecurityException("no PEM certificate in it");
     }
@@ -85,6 +137,14 @@ final class OutboundTls {
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trust.init(anchors);
     return trust;
+  }
+
+  private static byte[] digest(byte[] pem) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(pem);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   /** The handler that opens TLS to {@code destination}, checking its name where it has one. */

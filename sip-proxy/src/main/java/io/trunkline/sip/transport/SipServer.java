@@ -41,8 +41,9 @@ import java.util.function.Function;
  * SIP over UDP, TCP and TLS (RFC 3261 §18, §26.2), on Netty's native epoll transport where the
  * platform has it. UDP and TCP share one address and port (§18.2.1); TLS listens on its own port
  * when a certificate is configured, and takes a renewed one for new connections when its files
- * change ({@link ListenerCertificate}); the TLS connections it opens check the peer's name ({@link
- * OutboundTls}). Every signalling packet carries the configured DSCP.
+ * change ({@link ListenerCertificate}); the TLS connections it opens check the peer's name, and
+ * trust the carriers' CA bundle as its file changes ({@link OutboundTls}). Every signalling packet
+ * carries the configured DSCP.
  */
 public final class SipServer implements SipSender, AutoCloseable {
 
@@ -64,6 +65,7 @@ public final class SipServer implements SipSender, AutoCloseable {
   private final ListenerCertificate certificate;
   private final OutboundTls outboundTls;
   private ScheduledFuture<?> certificateWatch;
+  private ScheduledFuture<?> carrierAnchorsWatch;
   private SipInboundHandler inbound;
   private UdpSockets udp;
   private Channel tcp;
@@ -143,6 +145,14 @@ public final class SipServer implements SipSender, AutoCloseable {
       certificateWatch =
           GlobalEventExecutor.INSTANCE.scheduleWithFixedDelay(
               certificate::reloadIfChanged,
+              CERTIFICATE_CHECK_SECONDS,
+              CERTIFICATE_CHECK_SECONDS,
+              TimeUnit.SECONDS);
+    }
+    if (outboundTls.followsBundle()) {
+      carrierAnchorsWatch =
+          GlobalEventExecutor.INSTANCE.scheduleWithFixedDelay(
+              outboundTls::reloadIfChanged,
               CERTIFICATE_CHECK_SECONDS,
               CERTIFICATE_CHECK_SECONDS,
               TimeUnit.SECONDS);
@@ -356,6 +366,9 @@ public final class SipServer implements SipSender, AutoCloseable {
   public void close() {
     if (certificateWatch != null) {
       certificateWatch.cancel(false);
+    }
+    if (carrierAnchorsWatch != null) {
+      carrierAnchorsWatch.cancel(false);
     }
     if (udp != null) {
       udp.close();
