@@ -33,6 +33,12 @@ public final class RegisterRateLimiter {
 
   private static final int TRUNK_RETRY_MAX = 30;
 
+  /**
+   * A source is told to come back when its bucket is full, but never later than this: a large burst
+   * at a low rate (100,000 at 1 a second) would otherwise keep a phone unregistered for a day.
+   */
+  static final int SOURCE_RETRY_MAX = 300;
+
   private static final long SWEEP_EVERY_NANOS = 1_000_000_000L;
 
   private final LongSupplier nanoTime;
@@ -60,8 +66,9 @@ public final class RegisterRateLimiter {
     TokenBucket own = current.sources.computeIfAbsent(source, s -> bucket(perSource));
     if (!own.tryTake()) {
       // Back when its bucket is full again: its whole burst is then its own once more.
-      int seconds = (int) Math.ceil((double) perSource.burst() / perSource.perSecond());
-      return Optional.of(refusal("Too Many Registrations", seconds));
+      double seconds = Math.ceil((double) perSource.burst() / perSource.perSecond());
+      return Optional.of(
+          refusal("Too Many Registrations", (int) Math.min(seconds, SOURCE_RETRY_MAX)));
     }
     if (!current.trunk.tryTake()) {
       // Spread, so that the refused part of the storm does not come back as one storm.

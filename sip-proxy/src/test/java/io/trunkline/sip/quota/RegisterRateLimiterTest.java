@@ -45,6 +45,17 @@ class RegisterRateLimiterTest {
   }
 
   @Test
+  void aSourcesRetryAfterIsBoundedWhateverItsBurstAndRate() {
+    Registration limits = limits(1, 100_000, 10_000, 100_000);
+    admittedInARow(limits, PHONE);
+
+    // Its bucket is full again only after 100,000 s; the phone is asked back after five minutes.
+    assertThat(limiter.admit(PHONE, limits))
+        .map(Refusal::retryAfterSeconds)
+        .contains(RegisterRateLimiter.SOURCE_RETRY_MAX);
+  }
+
+  @Test
   void theTrunkHoldsAStormFromManySourcesAndSpreadsItsRetries() {
     Registration limits = limits(5, 30, 200, 400);
 
