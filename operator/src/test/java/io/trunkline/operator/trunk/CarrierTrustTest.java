@@ -1,11 +1,11 @@
 package io.trunkline.operator.trunk;
 
+import static io.trunkline.operator.trunk.pool.TestTrunks.secret;
+import static io.trunkline.operator.trunk.pool.TestTrunks.trunk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.testing.tls.PemCertificate;
 import java.nio.file.Files;
@@ -18,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The CarrierTrust condition from the trunk's spec and the Secret of its carriers' CA bundle. */
 class CarrierTrustTest {
 
-  private static final KubernetesSerialization YAML = new KubernetesSerialization();
   private static final SipTrunk NAMED = trunk("carrierCa: {secretName: s}");
 
   @TempDir Path work;
@@ -79,30 +78,5 @@ class CarrierTrustTest {
   private static String render(Condition condition) {
     assertThat(condition.getType()).isEqualTo(CarrierTrust.CONDITION);
     return condition.getStatus() + " " + condition.getReason() + " " + condition.getMessage();
-  }
-
-  /** Secret {@code s}, written as users do (stringData). */
-  private static Optional<Secret> secret(Map<String, String> data) {
-    return Optional.of(
-        new SecretBuilder()
-            .withNewMetadata()
-            .withName("s")
-            .endMetadata()
-            .withStringData(data)
-            .build());
-  }
-
-  private static SipTrunk trunk(String extraSpec) {
-    return YAML.unmarshal(
-        """
-        apiVersion: trunkline.io/v1alpha1
-        kind: SipTrunk
-        metadata: {name: acme, namespace: office}
-        spec:
-          channels: 20
-          carriers: [{name: a, address: 127.0.0.1}]
-        %s"""
-            .formatted(extraSpec.indent(2)),
-        SipTrunk.class);
   }
 }

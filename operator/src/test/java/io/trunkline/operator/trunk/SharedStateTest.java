@@ -1,11 +1,11 @@
 package io.trunkline.operator.trunk;
 
+import static io.trunkline.operator.trunk.pool.TestTrunks.secret;
+import static io.trunkline.operator.trunk.pool.TestTrunks.trunk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.operator.scaling.SessionCount;
 import java.util.Map;
@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 /** The SharedState condition from the trunk's spec, its store's Secret and its proxies' gauges. */
 class SharedStateTest {
 
-  private static final KubernetesSerialization YAML = new KubernetesSerialization();
   private static final SipTrunk STORED = trunk("scaling: {maxReplicas: 4}\nstore: {secretName: s}");
   private static final Optional<Secret> GOOD = secret(Map.of("address", "redis.data.svc:6379"));
 
@@ -106,32 +105,7 @@ class SharedStateTest {
     return Optional.of(new SessionCount(0, answered, 0, Set.of(), Set.of(), onShare));
   }
 
-  /** Secret {@code s}, written as users do (stringData). */
-  private static Optional<Secret> secret(Map<String, String> data) {
-    return Optional.of(
-        new SecretBuilder()
-            .withNewMetadata()
-            .withName("s")
-            .endMetadata()
-            .withStringData(data)
-            .build());
-  }
-
   private static <T> Optional<T> none() {
     return Optional.empty();
-  }
-
-  private static SipTrunk trunk(String extraSpec) {
-    return YAML.unmarshal(
-        """
-        apiVersion: trunkline.io/v1alpha1
-        kind: SipTrunk
-        metadata: {name: acme, namespace: office}
-        spec:
-          channels: 20
-          carriers: [{name: a, address: 127.0.0.1}]
-        %s"""
-            .formatted(extraSpec.indent(2)),
-        SipTrunk.class);
   }
 }

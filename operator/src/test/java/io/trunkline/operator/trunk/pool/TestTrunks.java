@@ -2,12 +2,19 @@ package io.trunkline.operator.trunk.pool;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import java.util.Map;
+import java.util.Optional;
 
-/** Trunks and settings for the builders' tests, and ways to read what they built. */
-final class TestTrunks {
+/**
+ * Trunks, the Secrets they name, and settings for the operator's tests, and ways to read what the
+ * builders built.
+ */
+public final class TestTrunks {
 
   static final PoolSettings SETTINGS = new PoolSettings("proxy:1", "relay:1", 600);
 
@@ -16,7 +23,7 @@ final class TestTrunks {
   private TestTrunks() {}
 
   /** Trunk {@code acme} in namespace {@code office}, with {@code extraSpec} added to its spec. */
-  static SipTrunk trunk(String extraSpec) {
+  public static SipTrunk trunk(String extraSpec) {
     return YAML.unmarshal(
         """
         apiVersion: trunkline.io/v1alpha1
@@ -28,6 +35,17 @@ final class TestTrunks {
         %s"""
             .formatted(extraSpec.indent(2)),
         SipTrunk.class);
+  }
+
+  /** Secret {@code s}, written as users do (stringData). */
+  public static Optional<Secret> secret(Map<String, String> data) {
+    return Optional.of(
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName("s")
+            .endMetadata()
+            .withStringData(data)
+            .build());
   }
 
   /**
