@@ -7,6 +7,9 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollMode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -60,7 +63,14 @@ final class UdpPeerWatch implements AutoCloseable {
    * @param pipeline the listener's (sharable) handlers, for the peer's packets
    */
   UdpPeerWatch(Bootstrap flows, InetSocketAddress local, ChannelHandler... pipeline) {
-    this.flows = flows;
+    // Level-triggered: a connected socket can hold a refusal ahead of a datagram (any sender's, in
+    // the moment between its bind and its connect). Netty's read stops at the error, and
+    // edge-triggered epoll would not report the datagram behind it until another one came: a
+    // request lost, found as a torture test's unanswered message on a pod probing a dead carrier.
+    this.flows =
+        flows.config().group() instanceof EpollEventLoopGroup
+            ? flows.clone().option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED)
+            : flows;
     this.local = local;
     this.pipeline = pipeline.clone();
   }
