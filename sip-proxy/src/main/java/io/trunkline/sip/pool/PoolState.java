@@ -18,8 +18,11 @@ import java.time.Duration;
  * {@link #shares}.
  *
  * @param replica this replica's name in the pool, unique there
- * @param mode how the pool counts, as the proxy reports it
+ * @param quota the trunk's channels and calls per second, as the pool counts them
+ * @param locations the lines' registrations
  * @param bans the sources refused for guessing passwords
+ * @param nonceKey the key the replicas share: digest nonces are made with it, and hand-overs sealed
+ *     with a key derived from it ({@link HandOverSeal})
  * @param store the pool's store, or null
  * @param members the pool's live proxies, and which owns a call
  */

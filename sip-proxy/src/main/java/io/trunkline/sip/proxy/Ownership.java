@@ -3,6 +3,7 @@ package io.trunkline.sip.proxy;
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.header.ViaList;
 import gov.nist.javax.sip.message.SIPRequest;
+import io.trunkline.sip.pool.HandOverSeal;
 import io.trunkline.sip.pool.Members;
 import io.trunkline.sip.transaction.TransactionLayer;
 import java.net.InetSocketAddress;
@@ -19,16 +20,37 @@ import javax.sip.message.Request;
 final class Ownership {
 
   private final Members members;
+  private final HandOverSeal seal;
   private final RequestForwarder requests;
   private final TransactionLayer transactions;
   private final Dialogs dialogs;
 
   Ownership(
-      Members members, RequestForwarder requests, TransactionLayer transactions, Dialogs dialogs) {
+      Members members,
+      HandOverSeal seal,
+      RequestForwarder requests,
+      TransactionLayer transactions,
+      Dialogs dialogs) {
     this.members = members;
+    this.seal = seal;
     this.requests = requests;
     this.transactions = transactions;
     this.dialogs = dialogs;
+  }
+
+  /**
+   * Whether {@code request} was handed over by a member of the pool that this one may not have
+   * found yet: its top Via carries the pool's seal. The caller checks that this Via names the
+   * address the request came from ({@link RequestForwarder#handedOverBy}).
+   */
+  boolean sealedByMember(SIPRequest request) {
+    ViaList vias = request.getViaHeaders();
+    return vias != null && sealed(vias, 0, request.getCallId().getCallId());
+  }
+
+  private boolean sealed(ViaList vias, int index, String callId) {
+    Via below = index + 1 < vias.size() ? (Via) vias.get(index + 1) : null;
+    return seal.sealed((Via) vias.get(index), below, callId);
   }
 
   /** The proxy of the pool that owns {@code request}, or null when this one does. */
@@ -81,19 +103,21 @@ final class Ownership {
 
   /**
    * The sender of a request that {@code peer} handed over: the first Via below those of the pool's
-   * proxies (a leaving proxy may have passed it on once more), where the first proxy noted the
-   * address it came from (received, rport). Never a name to resolve.
+   * proxies (found members, or sealed; a leaving proxy may have passed it on once more), where the
+   * first proxy noted the address it came from (received, rport). Never a name to resolve.
    */
   InetSocketAddress sender(SIPRequest request, InetSocketAddress peer) {
     ViaList vias = request.getViaHeaders();
     if (vias == null) {
       return peer;
     }
-    for (Object header : vias) {
-      Via via = (Via) header;
+    String callId = request.getCallId().getCallId();
+    for (int i = 0; i < vias.size(); i++) {
+      Via via = (Via) vias.get(i);
       int port = via.getPort() > 0 ? via.getPort() : 5060;
       String host = Members.addressLiteral(via.getHost());
-      if (host != null && members.isMember(new InetSocketAddress(host, port))) {
+      if (host != null && members.isMember(new InetSocketAddress(host, port))
+          || sealed(vias, i, callId)) {
         continue;
       }
       String received =

@@ -8,6 +8,7 @@ import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.trunkline.sip.message.SipHeaders;
+import io.trunkline.sip.pool.HandOverSeal;
 import io.trunkline.sip.pool.Members;
 import io.trunkline.sip.transaction.TransactionLayer;
 import io.trunkline.sip.transport.SipSender;
@@ -49,11 +50,14 @@ final class RequestForwarder {
   private final SipProxy.Settings settings;
   private final SipSender sender;
   private final Members members;
+  private final HandOverSeal seal;
 
-  RequestForwarder(SipProxy.Settings settings, SipSender sender, Members members) {
+  RequestForwarder(
+      SipProxy.Settings settings, SipSender sender, Members members, HandOverSeal seal) {
     this.settings = settings;
     this.sender = sender;
     this.members = members;
+    this.seal = seal;
   }
 
   /** Where a request goes next, and how. */
@@ -152,8 +156,9 @@ final class RequestForwarder {
    * Hands {@code request} to the proxy of the pool that owns its call, statelessly (§16.11): this
    * proxy's Via with the pool address and a branch that is the same for the request's
    * retransmissions, its CANCEL and its ACK, so they meet the same transaction there; the answers
-   * come back here as strays and go on by the next Via. An owner that is gone (the network refuses)
-   * owns no new call for a while; the caller's retransmission goes elsewhere.
+   * come back here as strays and go on by the next Via. The Via is sealed ({@link HandOverSeal}),
+   * so an owner that has not found this proxy yet serves it at once. An owner that is gone (the
+   * network refuses) owns no new call for a while; the caller's retransmission goes elsewhere.
    */
   void handOver(SIPRequest request, InetSocketAddress owner) {
     SIPRequest copy = (SIPRequest) request.clone();
@@ -163,12 +168,15 @@ final class RequestForwarder {
         maxForwards.decrementMaxForwards();
       }
       InetSocketAddress self = members.self();
-      ViaHeader via =
-          SipHeaders.FACTORY.createViaHeader(
-              self.getAddress().getHostAddress(),
-              self.getPort(),
-              Transport.UDP.name(),
-              statelessBranch(request));
+      Via below = copy.getTopmostVia();
+      Via via =
+          (Via)
+              SipHeaders.FACTORY.createViaHeader(
+                  self.getAddress().getHostAddress(),
+                  self.getPort(),
+                  Transport.UDP.name(),
+                  statelessBranch(request));
+      seal.seal(via, below, copy.getCallId().getCallId());
       copy.addFirst(via);
     } catch (TooManyHopsException e) {
       throw new IllegalStateException("Max-Forwards was checked on arrival", e);

@@ -16,6 +16,7 @@ import io.trunkline.sip.message.Responses;
 import io.trunkline.sip.metrics.ProxyMetrics;
 import io.trunkline.sip.metrics.Refusal;
 import io.trunkline.sip.metrics.RejectReason;
+import io.trunkline.sip.pool.HandOverSeal;
 import io.trunkline.sip.pool.Members;
 import io.trunkline.sip.pool.PoolState;
 import io.trunkline.sip.quota.Admission;
@@ -110,8 +111,9 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     this.admission = admission;
     this.transactions =
         new TransactionLayer(sender, TransactionTimers.RFC_3261, Scheduler.wheel(workers::of));
-    this.requests = new RequestForwarder(settings, sender, pool.members());
-    this.ownership = new Ownership(pool.members(), requests, transactions, dialogs);
+    HandOverSeal seal = new HandOverSeal(pool.nonceKey(), clock);
+    this.requests = new RequestForwarder(settings, sender, pool.members(), seal);
+    this.ownership = new Ownership(pool.members(), seal, requests, transactions, dialogs);
     this.authenticator =
         new Authenticator(
             new NonceFactory(pool.nonceKey(), clock, Duration.ofMinutes(5)), pool.bans(), metrics);
@@ -209,11 +211,15 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     boolean handedOver = members.isPeer(inbound.remote());
     if (!handedOver
         && inbound.transport() == Transport.UDP
-        && RequestForwarder.handedOverBy(request, inbound.remote())
-        && members.mayBeNewMember(inbound.remote())) {
-      // Not served as a stranger's (its sender would be a pod, not the caller): dropped, counted.
-      metrics.unknownMember();
-      return;
+        && RequestForwarder.handedOverBy(request, inbound.remote())) {
+      // From a member not found yet: its seal says so; without one (a pool sharing no key) the
+      // request is not served as a stranger's (its sender would be a pod, not the caller) until
+      // a look-up says whether it is a member: dropped meanwhile, counted.
+      handedOver = ownership.sealedByMember(request);
+      if (!handedOver && members.mayBeNewMember(inbound.remote())) {
+        metrics.unknownMember();
+        return;
+      }
     }
     InetSocketAddress owner =
         handedOver

@@ -7,6 +7,7 @@ import gov.nist.javax.sip.message.SIPRequest;
 import io.trunkline.sip.SampleMessages;
 import io.trunkline.sip.message.ParseResult;
 import io.trunkline.sip.message.SipParser;
+import io.trunkline.sip.pool.HandOverSeal;
 import io.trunkline.sip.pool.Members;
 import io.trunkline.sip.transaction.ManualScheduler;
 import io.trunkline.sip.transaction.TransactionLayer;
@@ -16,6 +17,7 @@ import io.trunkline.sip.transport.SipSender;
 import io.trunkline.sip.transport.Transport;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,11 @@ class OwnershipTest {
   private static final InetSocketAddress A = new InetSocketAddress("127.0.0.21", 5060);
   private static final InetSocketAddress B = new InetSocketAddress("127.0.0.22", 5060);
   private static final InetSocketAddress C = new InetSocketAddress("127.0.0.23", 5060);
+
+  /** A member this one has not found yet: a pod that has just started. */
+  private static final InetSocketAddress D = new InetSocketAddress("127.0.0.24", 5060);
+
+  private static final byte[] POOL_KEY = new byte[32];
 
   private final List<SIPRequest> sent = new ArrayList<>();
   private final SipSender sender =
@@ -39,11 +46,13 @@ class OwnershipTest {
         }
       };
   private final Members members = new Members(A, List.of(B, C));
+  private final HandOverSeal seal = new HandOverSeal(POOL_KEY, Clock.systemUTC());
   private final RequestForwarder requests =
-      new RequestForwarder(new SipProxy.Settings("127.0.0.21", 5060, 5061), sender, members);
+      new RequestForwarder(new SipProxy.Settings("127.0.0.21", 5060, 5061), sender, members, seal);
   private final TransactionLayer transactions =
       new TransactionLayer(sender, TransactionTimers.RFC_3261, new ManualScheduler());
-  private final Ownership ownership = new Ownership(members, requests, transactions, new Dialogs());
+  private final Ownership ownership =
+      new Ownership(members, seal, requests, transactions, new Dialogs());
 
   @Test
   void newCallsSpreadOverThePoolByCallId() {
@@ -141,6 +150,42 @@ class OwnershipTest {
         .isEqualTo(RequestForwarder.statelessBranch(parse(SampleMessages.INVITE)));
     assertThat(handed.getMaxForwards().getMaxForwards()).isEqualTo(69);
     assertThat(ownership.sender(handed, A)).isEqualTo(new InetSocketAddress("10.1.2.3", 40000));
+  }
+
+  @Test
+  void aCallHandedOverByAMemberNotFoundYetIsTrustedByItsSealAndSeenFromThePbx() throws Exception {
+    SIPRequest fromPbx =
+        parse(
+            SampleMessages.INVITE.replace(
+                "branch=z9hG4bK-74bf9", "branch=z9hG4bK-74bf9;received=10.1.2.3;rport=40000"));
+    SIPRequest handed = handedOverBy(D, POOL_KEY, fromPbx);
+
+    assertThat(members.isPeer(D)).as("not found yet").isFalse();
+    assertThat(ownership.sealedByMember(handed)).isTrue();
+    assertThat(ownership.sender(handed, D)).isEqualTo(new InetSocketAddress("10.1.2.3", 40000));
+
+    byte[] otherPool = new byte[32];
+    otherPool[0] = 1;
+    SIPRequest foreign = handedOverBy(D, otherPool, fromPbx);
+    assertThat(ownership.sealedByMember(foreign)).as("another pool's seal").isFalse();
+    assertThat(ownership.sender(foreign, D)).as("its own Via is the sender's").isEqualTo(D);
+
+    // The caller's address, which the owner trusts as the source, is under the seal.
+    SIPRequest moved = handedOverBy(D, POOL_KEY, fromPbx);
+    moved.getViaHeaders().get(1).setParameter("received", "10.9.9.9");
+    assertThat(ownership.sealedByMember(moved)).isFalse();
+  }
+
+  /** {@code request} as the member at {@code member}, sealing with {@code key}, hands it to A. */
+  private SIPRequest handedOverBy(InetSocketAddress member, byte[] key, SIPRequest request) {
+    int before = sent.size();
+    new RequestForwarder(
+            new SipProxy.Settings("127.0.0.24", 5060, 5061),
+            sender,
+            new Members(member, List.of(A)),
+            new HandOverSeal(key, Clock.systemUTC()))
+        .handOver(request, A);
+    return sent.get(before);
   }
 
   @Test

@@ -8,12 +8,14 @@ import gov.nist.javax.sip.message.SIPResponse;
 import io.trunkline.sip.SampleMessages;
 import io.trunkline.sip.message.ParseResult;
 import io.trunkline.sip.message.SipParser;
+import io.trunkline.sip.pool.HandOverSeal;
 import io.trunkline.sip.pool.Members;
 import io.trunkline.sip.transport.InboundMessage;
 import io.trunkline.sip.transport.SipSender;
 import io.trunkline.sip.transport.Transport;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -47,7 +49,8 @@ class RequestForwarderTest {
             sentTo.add(to);
           }
         },
-        members);
+        members,
+        new HandOverSeal(new byte[32], Clock.systemUTC()));
   }
 
   @Test

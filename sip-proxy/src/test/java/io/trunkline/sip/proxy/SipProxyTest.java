@@ -8,15 +8,25 @@ import static io.trunkline.sip.OfficeTrunk.PBX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.config.TrunkCredentials.Login;
 import io.trunkline.sip.OfficeTrunk;
 import io.trunkline.sip.auth.DigestClient;
 import io.trunkline.sip.config.Snapshot;
+import io.trunkline.sip.message.ParseResult;
+import io.trunkline.sip.message.SipParser;
 import io.trunkline.sip.metrics.RejectReason;
+import io.trunkline.sip.pool.HandOverSeal;
+import io.trunkline.sip.pool.Members;
 import io.trunkline.sip.proxy.ProxyHarness.Sent;
 import io.trunkline.sip.transport.CallWorkers;
+import io.trunkline.sip.transport.InboundMessage;
+import io.trunkline.sip.transport.SipSender;
+import io.trunkline.sip.transport.Transport;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +48,9 @@ class SipProxyTest {
 
   private static final InetSocketAddress FROM_PBX = new InetSocketAddress(PBX, 5060);
   private static final InetSocketAddress BEN_PHONE = new InetSocketAddress("127.0.0.3", 5070);
+
+  /** The key the harness's pool shares ({@link ProxyHarness}). */
+  private static final byte[] POOL = new byte[32];
 
   private ProxyHarness harness = new ProxyHarness(OfficeTrunk.snapshot(4, 0));
 
@@ -106,6 +119,49 @@ class SipProxyTest {
     assertThat(harness.metrics.rejected(RejectReason.BLOCKED)).isEqualTo(1);
     assertThat(harness.metrics.rejected(RejectReason.AUTH)).isEqualTo(1);
     assertThat(harness.proxy.channelsInUse()).isZero();
+  }
+
+  /**
+   * A pod that has just started hands over a PBX call before this proxy has found it by name: its
+   * seal makes it a member at once, so the call is the PBX's, not a stranger's from a pod address.
+   */
+  @Test
+  void servesACallHandedOverByAMemberNotFoundYetWhenItsSealHolds() {
+    InetSocketAddress newPod = new InetSocketAddress("127.0.0.30", 5060);
+    List<Sent> out = harness.receive(handedOver(invite("+4930555000", "h1"), newPod, POOL), newPod);
+
+    assertThat(out.get(0).firstLine()).isEqualTo("SIP/2.0 100 Trying");
+    assertThat(out.get(0).to()).as("back through the pod").isEqualTo(newPod);
+    assertThat(out.get(1).to()).isEqualTo(new InetSocketAddress(CARRIER_A, 5060));
+    assertThat(harness.proxy.channelsInUse()).isOne();
+
+    byte[] otherPool = POOL.clone();
+    otherPool[0] = 1;
+    Sent refused =
+        only(harness.receive(handedOver(invite("+4930555000", "h2"), newPod, otherPool), newPod));
+    assertThat(refused.firstLine()).isEqualTo("SIP/2.0 403 Source Not Allowed");
+  }
+
+  /** {@code text}, a PBX's request, as the member at {@code member} hands it over. */
+  private String handedOver(String text, InetSocketAddress member, byte[] poolKey) {
+    ParseResult parsed =
+        new SipParser().parse(text.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+    List<SIPRequest> sent = new ArrayList<>();
+    new RequestForwarder(
+            new SipProxy.Settings(member.getHostString(), 5060, 5061),
+            new SipSender() {
+              @Override
+              public void reply(InboundMessage request, byte[] response) {}
+
+              @Override
+              public void send(SIPMessage message, Transport transport, InetSocketAddress to) {
+                sent.add((SIPRequest) message);
+              }
+            },
+            new Members(member, List.of()),
+            new HandOverSeal(poolKey, harness.clock))
+        .handOver((SIPRequest) ((ParseResult.Parsed) parsed).message(), FROM_PBX);
+    return sent.get(0).encode().replace("\r\n", "\n");
   }
 
   @Test
