@@ -25,6 +25,7 @@ public final class ProxyMetrics implements CarrierProber.Reports {
   private final Counter handedOver;
   private final Counter emergencyCalls;
   private final Counter unknownMember;
+  private final Counter sealedHandOver;
   private final Counter strayResponses;
   private final Map<RejectReason, Counter> rejects = new ConcurrentHashMap<>();
   private final Map<Integer, Counter> responses = new ConcurrentHashMap<>();
@@ -42,6 +43,11 @@ public final class ProxyMetrics implements CarrierProber.Reports {
     this.unknownMember =
         Counter.builder("trunkline.pool.unknown.member")
             .description("requests handed over by a proxy not yet known as a member, dropped")
+            .tag("trunk", trunk)
+            .register(registry);
+    this.sealedHandOver =
+        Counter.builder("trunkline.pool.sealed.hand.overs")
+            .description("requests handed over by a proxy not yet known as a member, served")
             .tag("trunk", trunk)
             .register(registry);
     this.emergencyCalls =
@@ -144,6 +150,18 @@ public final class ProxyMetrics implements CarrierProber.Reports {
 
   public double unknownMemberCount() {
     return unknownMember.count();
+  }
+
+  /**
+   * A request handed over by a proxy this one has not found by DNS yet, served on the strength of
+   * its seal: how far DNS lags behind the pool.
+   */
+  public void sealedHandOver() {
+    sealedHandOver.increment();
+  }
+
+  public double sealedHandOverCount() {
+    return sealedHandOver.count();
   }
 
   public double handedOverCount() {

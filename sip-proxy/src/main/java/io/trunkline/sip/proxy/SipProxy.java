@@ -216,7 +216,9 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
       // request is not served as a stranger's (its sender would be a pod, not the caller) until
       // a look-up says whether it is a member: dropped meanwhile, counted.
       handedOver = ownership.sealedByMember(request);
-      if (!handedOver && members.mayBeNewMember(inbound.remote())) {
+      if (handedOver) {
+        metrics.sealedHandOver();
+      } else if (members.mayBeNewMember(inbound.remote())) {
         metrics.unknownMember();
         return;
       }

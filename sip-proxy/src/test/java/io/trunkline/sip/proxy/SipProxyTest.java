@@ -134,6 +134,8 @@ class SipProxyTest {
     assertThat(out.get(0).to()).as("back through the pod").isEqualTo(newPod);
     assertThat(out.get(1).to()).isEqualTo(new InetSocketAddress(CARRIER_A, 5060));
     assertThat(harness.proxy.channelsInUse()).isOne();
+    assertThat(harness.metrics.sealedHandOverCount()).isOne();
+    assertThat(harness.metrics.unknownMemberCount()).isZero();
 
     byte[] otherPool = POOL.clone();
     otherPool[0] = 1;
