@@ -5,17 +5,14 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -38,12 +35,13 @@ final class ListenerCertificate {
               + " KEY-----");
 
   private final SipServer.TlsFiles files;
+  private final FollowedFiles followed;
   private final TransportStats stats;
   private volatile SslContext current;
-  private byte[] tried;
 
   private ListenerCertificate(SipServer.TlsFiles files, TransportStats stats) {
     this.files = files;
+    this.followed = new FollowedFiles(files.certificateChain(), files.privateKey());
     this.stats = stats;
   }
 
@@ -55,10 +53,8 @@ final class ListenerCertificate {
   static ListenerCertificate load(SipServer.TlsFiles files, TransportStats stats) {
     ListenerCertificate certificate = new ListenerCertificate(files, stats);
     try {
-      byte[] chain = Files.readAllBytes(files.certificateChain().toPath());
-      byte[] key = Files.readAllBytes(files.privateKey().toPath());
-      certificate.tried = digest(chain, key);
-      certificate.current = context(chain, key);
+      List<byte[]> pair = certificate.followed.read();
+      certificate.current = context(pair.get(0), pair.get(1));
       return certificate;
     } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
@@ -82,22 +78,13 @@ final class ListenerCertificate {
    * them. Called by one thread at a time.
    */
   void reloadIfChanged() {
-    byte[] chain;
-    byte[] key;
-    try {
-      chain = Files.readAllBytes(files.certificateChain().toPath());
-      key = Files.readAllBytes(files.privateKey().toPath());
-    } catch (IOException e) {
-      // Between a Secret's removal and the pod's end, say: keep serving what was loaded.
+    List<byte[]> pair = followed.changed();
+    if (pair == null) {
       return;
     }
-    byte[] digest = digest(chain, key);
-    if (Arrays.equals(digest, tried)) {
-      return;
-    }
-    tried = digest;
+    byte[] chain = pair.get(0);
     try {
-      SslContext next = context(chain, key);
+      SslContext next = context(chain, pair.get(1));
       current = next;
       stats.certificateReloaded();
       LOG.log(
@@ -174,17 +161,6 @@ final class ListenerCertificate {
     verifier.update(probe);
     if (!verifier.verify(signature)) {
       throw new GeneralSecurityException("the key is not the certificate's");
-    }
-  }
-
-  private static byte[] digest(byte[] chain, byte[] key) {
-    try {
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      sha256.update(chain);
-      sha256.update(key);
-      return sha256.digest();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }
 

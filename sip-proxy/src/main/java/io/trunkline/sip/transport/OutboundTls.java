@@ -9,14 +9,11 @@ import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
@@ -42,11 +39,12 @@ final class OutboundTls {
   private static final System.Logger LOG = System.getLogger(OutboundTls.class.getName());
 
   private final File bundle;
+  private final FollowedFiles followed;
   private volatile SslContext context;
-  private byte[] tried;
 
   private OutboundTls(File bundle) {
     this.bundle = bundle;
+    this.followed = bundle == null ? null : new FollowedFiles(bundle);
   }
 
   /**
@@ -61,9 +59,7 @@ final class OutboundTls {
       if (bundle == null) {
         tls.context = SslContextBuilder.forClient().build();
       } else {
-        byte[] pem = Files.readAllBytes(bundle.toPath());
-        tls.tried = digest(pem);
-        tls.context = context(pem);
+        tls.context = context(tls.followed.read().get(0));
       }
       return tls;
     } catch (IOException | GeneralSecurityException e) {
@@ -82,20 +78,12 @@ final class OutboundTls {
    * connections. Called by one thread at a time.
    */
   void reloadIfChanged() {
-    byte[] pem;
-    try {
-      pem = Files.readAllBytes(bundle.toPath());
-    } catch (IOException e) {
-      // Between a Secret's removal and the pod's end, say: keep trusting what was loaded.
+    List<byte[]> changed = followed.changed();
+    if (changed == null) {
       return;
     }
-    byte[] digest = digest(pem);
-    if (Arrays.equals(digest, tried)) {
-      return;
-    }
-    tried = digest;
     try {
-      context = context(pem);
+      context = context(changed.get(0));
       LOG.log(System.Logger.Level.INFO, "carrier trust anchors {0} reloaded", bundle);
     } catch (GeneralSecurityException | IOException e) {
       LOG.log(
@@ -137,14 +125,6 @@ final class OutboundTls {
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trust.init(anchors);
     return trust;
-  }
-
-  private static byte[] digest(byte[] pem) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(pem);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 
   /** The handler that opens TLS to {@code destination}, checking its name where it has one. */
