@@ -193,6 +193,21 @@ public final class ProxyMetrics implements CarrierProber.Reports {
         .tag("trunk", trunk)
         .tag("result", "failed")
         .register(registry);
+    FunctionCounter.builder(
+            "trunkline.sip.tls.carrier.anchors.reloads",
+            stats,
+            TransportStats::carrierAnchorsReloadCount)
+        .description("carrier trust bundles reloaded from a changed file")
+        .tag("trunk", trunk)
+        .tag("result", "loaded")
+        .register(registry);
+    FunctionCounter.builder(
+            "trunkline.sip.tls.carrier.anchors.reloads",
+            stats,
+            TransportStats::carrierAnchorsReloadFailureCount)
+        .tag("trunk", trunk)
+        .tag("result", "failed")
+        .register(registry);
   }
 
   /**

@@ -40,11 +40,13 @@ final class OutboundTls {
 
   private final File bundle;
   private final FollowedFiles followed;
+  private final TransportStats stats;
   private volatile SslContext context;
 
-  private OutboundTls(File bundle) {
+  private OutboundTls(File bundle, TransportStats stats) {
     this.bundle = bundle;
     this.followed = bundle == null ? null : new FollowedFiles(bundle);
+    this.stats = stats;
   }
 
   /**
@@ -53,8 +55,8 @@ final class OutboundTls {
    *
    * @throws IllegalArgumentException when the bundle cannot be read or holds no certificate
    */
-  static OutboundTls trusting(File bundle) {
-    OutboundTls tls = new OutboundTls(bundle);
+  static OutboundTls trusting(File bundle, TransportStats stats) {
+    OutboundTls tls = new OutboundTls(bundle, stats);
     try {
       if (bundle == null) {
         tls.context = SslContextBuilder.forClient().build();
@@ -84,8 +86,10 @@ final class OutboundTls {
     }
     try {
       context = context(changed.get(0));
+      stats.carrierAnchorsReloaded();
       LOG.log(System.Logger.Level.INFO, "carrier trust anchors {0} reloaded", bundle);
     } catch (GeneralSecurityException | IOException e) {
+      stats.carrierAnchorsReloadFailed();
       LOG.log(
           System.Logger.Level.WARNING,
           "carrier trust anchors {0} changed but are not usable, still trusting the previous"

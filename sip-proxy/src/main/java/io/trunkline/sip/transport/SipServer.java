@@ -96,7 +96,7 @@ public final class SipServer implements SipSender, AutoCloseable {
     this.workers = CallWorkers.perCore();
     this.certificate =
         settings.tls() == null ? null : ListenerCertificate.load(settings.tls(), stats);
-    this.outboundTls = OutboundTls.trusting(settings.carrierAnchors());
+    this.outboundTls = OutboundTls.trusting(settings.carrierAnchors(), stats);
   }
 
   /**

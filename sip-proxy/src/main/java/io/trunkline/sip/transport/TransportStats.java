@@ -12,6 +12,8 @@ public final class TransportStats {
   private final LongAdder tlsRefused = new LongAdder();
   private final LongAdder certificateReloads = new LongAdder();
   private final LongAdder certificateReloadFailures = new LongAdder();
+  private final LongAdder carrierAnchorsReloads = new LongAdder();
+  private final LongAdder carrierAnchorsReloadFailures = new LongAdder();
 
   void received() {
     received.increment();
@@ -38,6 +40,14 @@ public final class TransportStats {
 
   void certificateReloadFailed() {
     certificateReloadFailures.increment();
+  }
+
+  void carrierAnchorsReloaded() {
+    carrierAnchorsReloads.increment();
+  }
+
+  void carrierAnchorsReloadFailed() {
+    carrierAnchorsReloadFailures.increment();
   }
 
   /** Well-formed messages handed on. */
@@ -76,5 +86,15 @@ public final class TransportStats {
   /** Changed listener certificate files left unused because they did not load. */
   public long certificateReloadFailureCount() {
     return certificateReloadFailures.sum();
+  }
+
+  /** New carrier trust bundles taken since the start. */
+  public long carrierAnchorsReloadCount() {
+    return carrierAnchorsReloads.sum();
+  }
+
+  /** Changed carrier trust bundles left unused because they held no certificate. */
+  public long carrierAnchorsReloadFailureCount() {
+    return carrierAnchorsReloadFailures.sum();
   }
 }

@@ -1,6 +1,7 @@
 package io.trunkline.sip.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -71,7 +72,8 @@ class CarrierCaRenewalTest {
     try (OpensslCarrier carrier =
         OpensslCarrier.start("127.0.0.1", port, carrierCertificate, CARRIER_HOST)
             .awaitListening(Duration.ofSeconds(10))) {
-      OutboundTls tls = OutboundTls.trusting(secret.resolve("ca.crt").toFile());
+      TransportStats stats = new TransportStats();
+      OutboundTls tls = OutboundTls.trusting(secret.resolve("ca.crt").toFile(), stats);
       assertThat(handshakes(tls, port)).as("a CA outside the bundle").isFalse();
       tls.reloadIfChanged();
       assertThat(handshakes(tls, port)).as("the bundle unchanged").isFalse();
@@ -82,12 +84,48 @@ class CarrierCaRenewalTest {
       swapTo("..2026_12_04_second");
       tls.reloadIfChanged();
       assertThat(handshakes(tls, port)).as("the carrier's CA added to the bundle").isTrue();
+      assertThat(stats.carrierAnchorsReloadCount()).isOne();
 
       version("..2026_12_05_broken", "replace with the carrier's CA\n");
       swapTo("..2026_12_05_broken");
       tls.reloadIfChanged();
       assertThat(handshakes(tls, port)).as("a bundle without a certificate").isTrue();
+      assertThat(stats.carrierAnchorsReloadFailureCount()).isOne();
+      assertThat(stats.carrierAnchorsReloadCount()).isOne();
       assertThat(carrier.serverNames()).contains(CARRIER_HOST);
+    }
+  }
+
+  /** The proxy's transports look at the bundle every second, with no one asking them to. */
+  @Test
+  void theTransportsFollowTheBundleOnTheirOwn() throws Exception {
+    secret = Files.createDirectories(work.resolve("secret"));
+    PemCertificate first = authority("first-ca", "First CA");
+    PemCertificate second = authority("second-ca", "Second CA");
+    version("..2026_12_03_first", Files.readString(first.certificate()));
+    swapTo("..2026_12_03_first");
+    Files.createSymbolicLink(secret.resolve("ca.crt"), Path.of("..data/ca.crt"));
+
+    try (SipServer server =
+        SipServer.start(
+            new SipServer.Settings(
+                new InetSocketAddress("127.0.0.1", LoopbackPorts.freePort("127.0.0.1")),
+                24,
+                null,
+                secret.resolve("ca.crt").toFile()),
+            (sender, workers) -> message -> {})) {
+      version("..2026_12_04_second", Files.readString(second.certificate()));
+      swapTo("..2026_12_04_second");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> server.stats().carrierAnchorsReloadCount() == 1);
+
+      version("..2026_12_05_broken", "replace with the carrier's CA\n");
+      swapTo("..2026_12_05_broken");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> server.stats().carrierAnchorsReloadFailureCount() == 1);
+      assertThat(server.stats().carrierAnchorsReloadCount()).isOne();
     }
   }
 
