@@ -2,7 +2,6 @@ package io.trunkline.sip.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import io.trunkline.sip.SampleMessages;
 import io.trunkline.sip.message.ParseResult;
@@ -13,7 +12,6 @@ import io.trunkline.sip.transaction.ManualScheduler;
 import io.trunkline.sip.transaction.TransactionLayer;
 import io.trunkline.sip.transaction.TransactionTimers;
 import io.trunkline.sip.transport.InboundMessage;
-import io.trunkline.sip.transport.SipSender;
 import io.trunkline.sip.transport.Transport;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -34,23 +32,13 @@ class OwnershipTest {
 
   private static final byte[] POOL_KEY = new byte[32];
 
-  private final List<SIPRequest> sent = new ArrayList<>();
-  private final SipSender sender =
-      new SipSender() {
-        @Override
-        public void reply(InboundMessage request, byte[] response) {}
-
-        @Override
-        public void send(SIPMessage message, Transport transport, InetSocketAddress to) {
-          sent.add((SIPRequest) message);
-        }
-      };
+  private final SentMessages sent = new SentMessages();
   private final Members members = new Members(A, List.of(B, C));
   private final HandOverSeal seal = new HandOverSeal(POOL_KEY, Clock.systemUTC());
   private final RequestForwarder requests =
-      new RequestForwarder(new SipProxy.Settings("127.0.0.21", 5060, 5061), sender, members, seal);
+      new RequestForwarder(new SipProxy.Settings("127.0.0.21", 5060, 5061), sent, members, seal);
   private final TransactionLayer transactions =
-      new TransactionLayer(sender, TransactionTimers.RFC_3261, new ManualScheduler());
+      new TransactionLayer(sent, TransactionTimers.RFC_3261, new ManualScheduler());
   private final Ownership ownership =
       new Ownership(members, seal, requests, transactions, new Dialogs());
 
@@ -144,7 +132,7 @@ class OwnershipTest {
                 "branch=z9hG4bK-74bf9", "branch=z9hG4bK-74bf9;received=10.1.2.3;rport=40000")),
         B);
 
-    SIPRequest handed = sent.get(0);
+    SIPRequest handed = sent.request(0);
     assertThat(handed.getTopmostVia().getHost()).isEqualTo("127.0.0.21");
     assertThat(handed.getTopmostVia().getBranch())
         .isEqualTo(RequestForwarder.statelessBranch(parse(SampleMessages.INVITE)));
@@ -178,14 +166,14 @@ class OwnershipTest {
 
   /** {@code request} as the member at {@code member}, sealing with {@code key}, hands it to A. */
   private SIPRequest handedOverBy(InetSocketAddress member, byte[] key, SIPRequest request) {
-    int before = sent.size();
+    int before = sent.count();
     new RequestForwarder(
             new SipProxy.Settings("127.0.0.24", 5060, 5061),
-            sender,
+            sent,
             new Members(member, List.of(A)),
             new HandOverSeal(key, Clock.systemUTC()))
         .handOver(request, A);
-    return sent.get(before);
+    return sent.request(before);
   }
 
   @Test

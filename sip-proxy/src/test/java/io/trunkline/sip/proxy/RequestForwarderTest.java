@@ -10,13 +10,10 @@ import io.trunkline.sip.message.ParseResult;
 import io.trunkline.sip.message.SipParser;
 import io.trunkline.sip.pool.HandOverSeal;
 import io.trunkline.sip.pool.Members;
-import io.trunkline.sip.transport.InboundMessage;
-import io.trunkline.sip.transport.SipSender;
 import io.trunkline.sip.transport.Transport;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +23,7 @@ class RequestForwarderTest {
   private static final InetSocketAddress POD = new InetSocketAddress("10.244.0.7", 5060);
   private static final InetSocketAddress OTHER_POD = new InetSocketAddress("10.244.0.8", 5060);
 
-  private final List<InetSocketAddress> sentTo = new ArrayList<>();
-  private final List<SIPMessage> sent = new ArrayList<>();
+  private final SentMessages sent = new SentMessages();
   private final RequestForwarder forwarder =
       forwarder("127.0.0.1", Members.alone(new InetSocketAddress("127.0.0.1", 5060)));
 
@@ -35,20 +31,11 @@ class RequestForwarderTest {
   private final RequestForwarder pooled =
       forwarder("sip.example.com", new Members(POD, List.of(OTHER_POD)));
 
-  /** A forwarder whose sends are recorded in {@link #sent} and {@link #sentTo}. */
+  /** A forwarder whose sends are kept in {@link #sent}. */
   private RequestForwarder forwarder(String advertised, Members members) {
     return new RequestForwarder(
         new SipProxy.Settings(advertised, 5060, 5061),
-        new SipSender() {
-          @Override
-          public void reply(InboundMessage request, byte[] response) {}
-
-          @Override
-          public void send(SIPMessage message, Transport transport, InetSocketAddress to) {
-            sent.add(message);
-            sentTo.add(to);
-          }
-        },
+        sent,
         members,
         new HandOverSeal(new byte[32], Clock.systemUTC()));
   }
@@ -122,7 +109,7 @@ class RequestForwarderTest {
 
     forwarder.forwardStray(response);
 
-    assertThat(sentTo).containsExactly(new InetSocketAddress("127.0.0.2", 41000));
+    assertThat(sent.destinations).containsExactly(new InetSocketAddress("127.0.0.2", 41000));
     assertThat(response.getViaHeaders()).hasSize(1);
   }
 
@@ -147,7 +134,7 @@ class RequestForwarderTest {
 
     pooled.handOver(invite, OTHER_POD);
 
-    SIPRequest handedOver = (SIPRequest) sent.get(0);
+    SIPRequest handedOver = sent.request(0);
     assertThat(RequestForwarder.handedOverBy(handedOver, POD)).isTrue();
     assertThat(RequestForwarder.handedOverBy(handedOver, new InetSocketAddress("10.244.0.9", 5060)))
         .as("another sender than the Via's")

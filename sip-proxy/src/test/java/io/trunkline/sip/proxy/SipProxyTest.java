@@ -8,7 +8,6 @@ import static io.trunkline.sip.OfficeTrunk.PBX;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.config.TrunkCredentials.Login;
@@ -22,9 +21,6 @@ import io.trunkline.sip.pool.HandOverSeal;
 import io.trunkline.sip.pool.Members;
 import io.trunkline.sip.proxy.ProxyHarness.Sent;
 import io.trunkline.sip.transport.CallWorkers;
-import io.trunkline.sip.transport.InboundMessage;
-import io.trunkline.sip.transport.SipSender;
-import io.trunkline.sip.transport.Transport;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -148,22 +144,14 @@ class SipProxyTest {
   private String handedOver(String text, InetSocketAddress member, byte[] poolKey) {
     ParseResult parsed =
         new SipParser().parse(text.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
-    List<SIPRequest> sent = new ArrayList<>();
+    SentMessages sent = new SentMessages();
     new RequestForwarder(
             new SipProxy.Settings(member.getHostString(), 5060, 5061),
-            new SipSender() {
-              @Override
-              public void reply(InboundMessage request, byte[] response) {}
-
-              @Override
-              public void send(SIPMessage message, Transport transport, InetSocketAddress to) {
-                sent.add((SIPRequest) message);
-              }
-            },
+            sent,
             new Members(member, List.of()),
             new HandOverSeal(poolKey, harness.clock))
         .handOver((SIPRequest) ((ParseResult.Parsed) parsed).message(), FROM_PBX);
-    return sent.get(0).encode().replace("\r\n", "\n");
+    return sent.request(0).encode().replace("\r\n", "\n");
   }
 
   @Test
