@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A proxy fed SIP text and read as SIP text, without sockets or threads: every message is handled
@@ -64,6 +65,11 @@ final class ProxyHarness implements AutoCloseable {
 
   /** A proxy whose calls' work runs on {@code workers} rather than the caller's thread. */
   ProxyHarness(Snapshot snapshot, CallWorkers workers) {
+    this(() -> snapshot, workers);
+  }
+
+  /** A proxy serving whatever {@code snapshots} gives now, as a watched trunk.yaml does. */
+  ProxyHarness(Supplier<Snapshot> snapshots, CallWorkers workers) {
     SipSender sender =
         new SipSender() {
           @Override
@@ -78,7 +84,7 @@ final class ProxyHarness implements AutoCloseable {
         };
     proxy =
         new SipProxy(
-            () -> snapshot,
+            snapshots,
             new SipProxy.Settings(PROXY, 5060, 5061),
             sender,
             workers,

@@ -30,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -210,21 +211,26 @@ class SipProxyTest {
   }
 
   @Test
-  void refusesNewCallsBeyondTheTrunksOwnBacklogBound() throws Exception {
+  void refusesNewCallsBeyondTheTrunksOwnBacklogBoundAndFollowsItsChanges() throws Exception {
     // A small machine's trunk: spec.overload.maxBacklog far below the default.
-    Snapshot small = OfficeTrunk.snapshot(4, 0, new TrunkConfig.Overload(10));
+    AtomicReference<Snapshot> served =
+        new AtomicReference<>(OfficeTrunk.snapshot(4, 0, new TrunkConfig.Overload(10)));
     CountDownLatch busy = new CountDownLatch(1);
     ThreadPoolExecutor worker = stuckWorker(busy, 10);
     try {
       harness.close();
-      harness = new ProxyHarness(small, new CallWorkers(List.of(worker)));
+      harness = new ProxyHarness(served::get, new CallWorkers(List.of(worker)));
 
       List<Sent> atTheBound = harness.receive(invite("+4930555000", "b1"), FROM_PBX);
       worker.execute(() -> {});
       Sent beyond = only(harness.receive(invite("+4930555001", "b2"), FROM_PBX));
+      // The bound raised back to the default on the running proxy: the same backlog passes.
+      served.set(OfficeTrunk.snapshot(4, 0));
+      List<Sent> raised = harness.receive(invite("+4930555002", "b3"), FROM_PBX);
 
       assertThat(atTheBound.get(0).firstLine()).isEqualTo("SIP/2.0 100 Trying");
       assertThat(beyond.firstLine()).isEqualTo("SIP/2.0 503 Overloaded");
+      assertThat(raised.get(0).firstLine()).isEqualTo("SIP/2.0 100 Trying");
       assertThat(harness.metrics.rejected(RejectReason.OVERLOAD)).isOne();
     } finally {
       busy.countDown();
