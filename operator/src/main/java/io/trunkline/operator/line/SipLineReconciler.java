@@ -20,6 +20,9 @@ import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.operator.WithoutManagedFields;
 import io.trunkline.operator.status.Conditions;
 import io.trunkline.operator.status.ReadyStatus;
+import io.trunkline.operator.watch.ReadOnlyCaches;
+import io.trunkline.operator.watch.SharedInformer;
+import io.trunkline.operator.watch.SharedInformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -48,6 +51,11 @@ public class SipLineReconciler implements Reconciler<SipLine> {
   private static final Duration CACHE_LAG = Duration.ofSeconds(1);
 
   private final Clock clock = Clock.systemUTC();
+  private final ReadOnlyCaches caches;
+
+  public SipLineReconciler(ReadOnlyCaches caches) {
+    this.caches = caches;
+  }
 
   @Override
   public List<EventSource<?, SipLine>> prepareEventSources(EventSourceContext<SipLine> context) {
@@ -85,20 +93,28 @@ public class SipLineReconciler implements Reconciler<SipLine> {
                         BY_TRUNK,
                         key(trunk.getMetadata().getNamespace(), trunk.getMetadata().getName())))
             .build();
+    SharedInformer<Secret> secretCache = caches.secrets(context);
     var secrets =
-        InformerEventSourceConfiguration.from(Secret.class, SipLine.class)
-            .withName(SECRETS)
-            .withNamespacesInheritedFromController()
-            .withItemStore(new WithoutManagedFields<>())
-            .withSecondaryToPrimaryMapper(
-                (Secret secret) ->
-                    lines(
-                        context,
-                        BY_SECRET,
-                        key(secret.getMetadata().getNamespace(), secret.getMetadata().getName())))
-            .build();
-    return List.of(
-        new InformerEventSource<>(trunks, context), new InformerEventSource<>(secrets, context));
+        new SharedInformerEventSource<Secret, SipLine>(
+            Secret.class,
+            SECRETS,
+            secretCache,
+            secret ->
+                lines(
+                    context,
+                    BY_SECRET,
+                    key(secret.getMetadata().getNamespace(), secret.getMetadata().getName())),
+            line ->
+                line.getSpec() == null || line.getSpec().getCredentialsSecret() == null
+                    ? Set.of()
+                    : secretCache
+                        .get(
+                            new ResourceID(
+                                line.getSpec().getCredentialsSecret(),
+                                line.getMetadata().getNamespace()))
+                        .map(Set::of)
+                        .orElse(Set.of()));
+    return List.of(new InformerEventSource<>(trunks, context), secrets);
   }
 
   @Override
@@ -126,7 +142,7 @@ public class SipLineReconciler implements Reconciler<SipLine> {
       }
       rivals.put(line.getMetadata().getName(), line);
       var secrets =
-          (InformerEventSource<Secret, SipLine>)
+          (SharedInformerEventSource<Secret, SipLine>)
               context.eventSourceRetriever().getEventSourceFor(Secret.class, SECRETS);
       Optional<Problem> problem =
           TrunkCompiler.compile(
@@ -135,6 +151,7 @@ public class SipLineReconciler implements Reconciler<SipLine> {
                   List.of(),
                   (name, key) ->
                       secrets
+                          .informer()
                           .get(new ResourceID(name, namespace))
                           .flatMap(s -> SecretValues.value(s, key)))
               .problems()

@@ -17,6 +17,9 @@ import io.trunkline.api.v1alpha1.route.RoutePolicy;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.operator.status.Conditions;
 import io.trunkline.operator.status.ReadyStatus;
+import io.trunkline.operator.watch.ReadOnlyCaches;
+import io.trunkline.operator.watch.SharedInformer;
+import io.trunkline.operator.watch.SharedInformerEventSource;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +40,11 @@ public class RoutePolicyReconciler implements Reconciler<RoutePolicy> {
   private static final String LINES = "policy-lines";
 
   private final Clock clock = Clock.systemUTC();
+  private final ReadOnlyCaches caches;
+
+  public RoutePolicyReconciler(ReadOnlyCaches caches) {
+    this.caches = caches;
+  }
 
   @Override
   public List<EventSource<?, RoutePolicy>> prepareEventSources(
@@ -54,38 +62,34 @@ public class RoutePolicyReconciler implements Reconciler<RoutePolicy> {
                     naming(
                         context, trunk.getMetadata().getNamespace(), trunk.getMetadata().getName()))
             .build();
+    SharedInformer<SipLine> lineCache = caches.lines(context);
     var lines =
-        InformerEventSourceConfiguration.from(SipLine.class, RoutePolicy.class)
-            .withName(LINES)
-            .withNamespacesInheritedFromController()
-            .withSecondaryToPrimaryMapper(
-                (SipLine line) ->
-                    line.getSpec() == null
-                        ? Set.of()
-                        : naming(
-                            context, line.getMetadata().getNamespace(), line.getSpec().getTrunk()))
-            .build();
-    return List.of(
-        new InformerEventSource<>(trunks, context), new InformerEventSource<>(lines, context));
+        new SharedInformerEventSource<SipLine, RoutePolicy>(
+            SipLine.class,
+            LINES,
+            lineCache,
+            line ->
+                line.getSpec() == null
+                    ? Set.of()
+                    : naming(context, line.getMetadata().getNamespace(), line.getSpec().getTrunk()),
+            policy ->
+                policy.getSpec().getTrunks().stream()
+                    .distinct()
+                    .flatMap(
+                        trunk ->
+                            lineCache.byIndex(
+                                ReadOnlyCaches.LINES_BY_TRUNK,
+                                ReadOnlyCaches.key(policy.getMetadata().getNamespace(), trunk)))
+                    .collect(Collectors.toSet()));
+    return List.of(new InformerEventSource<>(trunks, context), lines);
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public UpdateControl<RoutePolicy> reconcile(RoutePolicy policy, Context<RoutePolicy> context) {
     Map<String, SipTrunk> trunks =
         context.getSecondaryResources(SipTrunk.class).stream()
             .collect(Collectors.toMap(t -> t.getMetadata().getName(), Function.identity()));
-    var lineSource =
-        (InformerEventSource<SipLine, RoutePolicy>)
-            context.eventSourceRetriever().getEventSourceFor(SipLine.class, LINES);
-    List<SipLine> lines =
-        lineSource
-            .list(
-                policy.getMetadata().getNamespace(),
-                l ->
-                    l.getSpec() != null
-                        && policy.getSpec().getTrunks().contains(l.getSpec().getTrunk()))
-            .toList();
+    Set<SipLine> lines = context.getSecondaryResources(SipLine.class);
     List<String> missing = new ArrayList<>();
     List<String> faults = new ArrayList<>();
     for (String name : policy.getSpec().getTrunks().stream().distinct().toList()) {

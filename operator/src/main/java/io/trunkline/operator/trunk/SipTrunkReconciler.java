@@ -45,6 +45,9 @@ import io.trunkline.operator.trunk.Dependents.SipService;
 import io.trunkline.operator.trunk.Dependents.SnapshotAvailable;
 import io.trunkline.operator.trunk.Dependents.SnapshotConfigMap;
 import io.trunkline.operator.trunk.pool.TrunkMetadata;
+import io.trunkline.operator.watch.ReadOnlyCaches;
+import io.trunkline.operator.watch.SharedInformer;
+import io.trunkline.operator.watch.SharedInformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -107,7 +110,7 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
 
   public static final String NAME = "siptrunk";
   private static final String SESSIONS = "sessions";
-  private static final String LINES_BY_SECRET = "lines-by-secret";
+  private static final String LINES = "lines";
   private static final String TRUNKS_BY_SECRET = "trunks-by-secret";
 
   /** How often a trunk is looked at again without any change, to refresh its scaling. */
@@ -116,20 +119,34 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
   private final Clock clock = Clock.systemUTC();
   private final TrunkScaling scaling = new TrunkScaling(clock);
 
+  private final ReadOnlyCaches caches;
+
+  public SipTrunkReconciler(ReadOnlyCaches caches) {
+    this.caches = caches;
+  }
+
   @Override
   public List<EventSource<?, SipTrunk>> prepareEventSources(EventSourceContext<SipTrunk> context) {
+    SharedInformer<SipLine> lineCache = caches.lines(context);
+    SharedInformer<Secret> secretCache = caches.secrets(context);
     var lines =
-        InformerEventSourceConfiguration.from(SipLine.class, SipTrunk.class)
-            .withNamespacesInheritedFromController()
-            .withItemStore(new WithoutManagedFields<>())
-            .withSecondaryToPrimaryMapper(
-                (SipLine line) ->
-                    line.getSpec() == null || line.getSpec().getTrunk() == null
-                        ? Set.of()
-                        : Set.of(
-                            new ResourceID(
-                                line.getSpec().getTrunk(), line.getMetadata().getNamespace())))
-            .build();
+        new SharedInformerEventSource<SipLine, SipTrunk>(
+            SipLine.class,
+            LINES,
+            lineCache,
+            line ->
+                line.getSpec() == null || line.getSpec().getTrunk() == null
+                    ? Set.of()
+                    : Set.of(
+                        new ResourceID(
+                            line.getSpec().getTrunk(), line.getMetadata().getNamespace())),
+            trunk ->
+                lineCache
+                    .byIndex(
+                        ReadOnlyCaches.LINES_BY_TRUNK,
+                        ReadOnlyCaches.key(
+                            trunk.getMetadata().getNamespace(), trunk.getMetadata().getName()))
+                    .collect(Collectors.toSet()));
     var policies =
         InformerEventSourceConfiguration.from(RoutePolicy.class, SipTrunk.class)
             .withNamespacesInheritedFromController()
@@ -144,39 +161,33 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
             .build();
     // A Secret reaches only the trunks that name it, themselves or through a line: mapped to every
     // trunk of its namespace, applying N lines with their Secrets reconciled each trunk N times.
-    InformerEventSource<SipLine, SipTrunk> lineSource = new InformerEventSource<>(lines, context);
-    lineSource.addIndexer(
-        LINES_BY_SECRET,
-        line ->
-            line.getSpec() == null || line.getSpec().getCredentialsSecret() == null
-                ? List.of()
-                : List.of(
-                    TrunkSources.secretKey(
-                        line.getMetadata().getNamespace(), line.getSpec().getCredentialsSecret())));
     context.getPrimaryCache().addIndexer(TRUNKS_BY_SECRET, TrunkSources::namedSecrets);
     var secrets =
-        InformerEventSourceConfiguration.from(Secret.class, SipTrunk.class)
-            .withName(TrunkSources.REFERENCED_SECRETS)
-            .withNamespacesInheritedFromController()
-            .withItemStore(new WithoutManagedFields<>())
-            .withSecondaryToPrimaryMapper(
-                (Secret secret) -> {
-                  String key =
-                      TrunkSources.secretKey(
-                          secret.getMetadata().getNamespace(), secret.getMetadata().getName());
-                  return Stream.concat(
-                          lineSource.byIndex(LINES_BY_SECRET, key).stream()
-                              .filter(line -> line.getSpec().getTrunk() != null)
-                              .map(
-                                  line ->
-                                      new ResourceID(
-                                          line.getSpec().getTrunk(),
-                                          line.getMetadata().getNamespace())),
-                          context.getPrimaryCache().byIndex(TRUNKS_BY_SECRET, key).stream()
-                              .map(ResourceID::fromResource))
-                      .collect(Collectors.toSet());
-                })
-            .build();
+        new SharedInformerEventSource<Secret, SipTrunk>(
+            Secret.class,
+            TrunkSources.REFERENCED_SECRETS,
+            secretCache,
+            secret -> {
+              String key =
+                  ReadOnlyCaches.key(
+                      secret.getMetadata().getNamespace(), secret.getMetadata().getName());
+              return Stream.concat(
+                      lineCache
+                          .byIndex(ReadOnlyCaches.LINES_BY_SECRET, key)
+                          .filter(line -> line.getSpec().getTrunk() != null)
+                          .map(
+                              line ->
+                                  new ResourceID(
+                                      line.getSpec().getTrunk(),
+                                      line.getMetadata().getNamespace())),
+                      context.getPrimaryCache().byIndex(TRUNKS_BY_SECRET, key).stream()
+                          .map(ResourceID::fromResource))
+                  .collect(Collectors.toSet());
+            },
+            trunk ->
+                TrunkSources.referencedSecrets(trunk, lines.getSecondaryResources(trunk)).stream()
+                    .flatMap(id -> secretCache.get(id).stream())
+                    .collect(Collectors.toSet()));
     var sessions =
         new PerResourcePollingConfigurationBuilder<SessionCount, SipTrunk>(
                 new SessionScraper(context.getClient()), sessionPollPeriod())
@@ -184,9 +195,9 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
             .withCacheKeyMapper(CacheKeyMapper.singleResourceCacheKeyMapper())
             .build();
     return List.of(
-        lineSource,
+        lines,
         new InformerEventSource<>(policies, context),
-        new InformerEventSource<>(secrets, context),
+        secrets,
         new PerResourcePollingEventSource<>(SessionCount.class, context, sessions));
   }
 

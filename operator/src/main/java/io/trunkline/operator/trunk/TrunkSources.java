@@ -3,7 +3,6 @@ package io.trunkline.operator.trunk;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.trunkline.api.config.Compilation;
 import io.trunkline.api.config.SecretValues;
 import io.trunkline.api.config.TrunkCompiler;
@@ -12,9 +11,14 @@ import io.trunkline.api.v1alpha1.route.RoutePolicy;
 import io.trunkline.api.v1alpha1.trunk.Carrier;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.api.v1alpha1.trunk.SipTrunkSpec;
+import io.trunkline.operator.watch.ReadOnlyCaches;
+import io.trunkline.operator.watch.SharedInformerEventSource;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -49,23 +53,42 @@ public final class TrunkSources {
     return compilation;
   }
 
-  /** A Secret of the trunk's namespace, as the informer over referenced Secrets holds it. */
+  /** A Secret of the trunk's namespace, as the cache of Secrets holds it. */
   @SuppressWarnings("unchecked")
   static Optional<Secret> secret(SipTrunk trunk, String name, Context<SipTrunk> context) {
     var source =
-        (InformerEventSource<Secret, SipTrunk>)
+        (SharedInformerEventSource<Secret, SipTrunk>)
             context.eventSourceRetriever().getEventSourceFor(Secret.class, REFERENCED_SECRETS);
-    return source.get(new ResourceID(name, trunk.getMetadata().getNamespace()));
+    return source.informer().get(new ResourceID(name, trunk.getMetadata().getNamespace()));
+  }
+
+  /** The Secrets a trunk reads: those it names and its lines' passwords. */
+  static Set<ResourceID> referencedSecrets(SipTrunk trunk, Collection<SipLine> lines) {
+    String namespace = trunk.getMetadata().getNamespace();
+    return Stream.concat(
+            namedSecretNames(trunk),
+            lines.stream()
+                .map(line -> line.getSpec() == null ? null : line.getSpec().getCredentialsSecret()))
+        .filter(Objects::nonNull)
+        .map(name -> new ResourceID(name, namespace))
+        .collect(Collectors.toSet());
   }
 
   /**
    * The Secrets a trunk names itself, for its carriers, its PBX, its store and its carriers' CA
-   * bundle; its lines name their own. Each as {@link #secretKey}.
+   * bundle; its lines name their own. Each as {@link ReadOnlyCaches#key}.
    */
   static List<String> namedSecrets(SipTrunk trunk) {
+    return namedSecretNames(trunk)
+        .map(name -> ReadOnlyCaches.key(trunk.getMetadata().getNamespace(), name))
+        .distinct()
+        .toList();
+  }
+
+  private static Stream<String> namedSecretNames(SipTrunk trunk) {
     SipTrunkSpec spec = trunk.getSpec();
     if (spec == null) {
-      return List.of();
+      return Stream.empty();
     }
     Stream<String> carriers =
         spec.getCarriers() == null
@@ -78,16 +101,7 @@ public final class TrunkSources {
             spec.getPbx() == null ? null : spec.getPbx().getCredentialsSecret(),
             spec.getStore() == null ? null : spec.getStore().getSecretName(),
             spec.getCarrierCa() == null ? null : spec.getCarrierCa().getSecretName());
-    return Stream.concat(carriers, own)
-        .filter(Objects::nonNull)
-        .map(name -> secretKey(trunk.getMetadata().getNamespace(), name))
-        .distinct()
-        .toList();
-  }
-
-  /** How the informers' indexes name a Secret: namespace and name. */
-  static String secretKey(String namespace, String name) {
-    return namespace + "/" + name;
+    return Stream.concat(carriers, own).filter(Objects::nonNull);
   }
 
   private static TrunkCompiler.SecretLookup secrets(SipTrunk trunk, Context<SipTrunk> context) {

@@ -1,0 +1,115 @@
+package io.trunkline.operator.watch;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.javaoperatorsdk.operator.OperatorException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.trunkline.operator.WithoutManagedFields;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * One informer per watched namespace (or one over all of them) for a kind the operator only reads,
+ * kept without managedFields and indexed by the given functions. It runs while at least one event
+ * source is attached, so the controllers that read it start and stop it between them.
+ */
+public final class SharedInformer<R extends HasMetadata> {
+
+  /** How long a start waits for the first list, as JOSDK waits for its own informers. */
+  private static final Duration SYNC_TIMEOUT = Duration.ofMinutes(2);
+
+  /** The key of the one informer over all namespaces. */
+  private static final String ALL = "";
+
+  private final KubernetesClient client;
+  private final Class<R> type;
+  private final Set<String> namespaces;
+  private final Map<String, Function<R, List<String>>> indexers;
+  private volatile Map<String, SharedIndexInformer<R>> informers = Map.of();
+  private int attached;
+
+  SharedInformer(
+      KubernetesClient client,
+      Class<R> type,
+      Set<String> namespaces,
+      Map<String, Function<R, List<String>>> indexers) {
+    this.client = client;
+    this.type = type;
+    this.namespaces = Set.copyOf(namespaces);
+    this.indexers = Map.copyOf(indexers);
+  }
+
+  /** Starts the informers for the first source attached, and waits until they have listed. */
+  synchronized void attach(ResourceEventHandler<R> handler) {
+    if (attached == 0) {
+      // Made afresh each time: a stopped Fabric8 informer cannot be started again.
+      informers = informers();
+    }
+    attached++;
+    informers.values().forEach(informer -> informer.addEventHandler(handler));
+    if (attached > 1) {
+      return;
+    }
+    for (SharedIndexInformer<R> informer : informers.values()) {
+      try {
+        informer.start().toCompletableFuture().get(SYNC_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new OperatorException("could not list " + type.getSimpleName() + "s", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new OperatorException("interrupted while listing " + type.getSimpleName() + "s", e);
+      }
+    }
+  }
+
+  /** Stops the informers when the last source is detached. */
+  synchronized void detach(ResourceEventHandler<R> handler) {
+    informers.values().forEach(informer -> informer.removeEventHandler(handler));
+    if (--attached == 0) {
+      informers.values().forEach(SharedIndexInformer::stop);
+    }
+  }
+
+  private Map<String, SharedIndexInformer<R>> informers() {
+    Map<String, SharedIndexInformer<R>> made =
+        InformerConfiguration.allNamespacesWatched(namespaces)
+            ? Map.of(ALL, client.resources(type).inAnyNamespace().runnableInformer(0))
+            : namespaces.stream()
+                .collect(
+                    Collectors.toUnmodifiableMap(
+                        Function.identity(),
+                        namespace ->
+                            client.resources(type).inNamespace(namespace).runnableInformer(0)));
+    made.values()
+        .forEach(
+            informer -> informer.itemStore(new WithoutManagedFields<>()).addIndexers(indexers));
+    return made;
+  }
+
+  public Optional<R> get(ResourceID id) {
+    String namespace = id.getNamespace().orElse("");
+    Map<String, SharedIndexInformer<R>> current = informers;
+    SharedIndexInformer<R> informer = current.getOrDefault(ALL, current.get(namespace));
+    return informer == null
+        ? Optional.empty()
+        : Optional.ofNullable(informer.getStore().getByKey(namespace + "/" + id.getName()));
+  }
+
+  /** The resources an index files under a key, across the namespaces. */
+  public Stream<R> byIndex(String index, String key) {
+    return informers.values().stream()
+        .flatMap(informer -> informer.getIndexer().byIndex(index, key).stream());
+  }
+}
