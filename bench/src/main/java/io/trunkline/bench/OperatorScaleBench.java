@@ -94,18 +94,27 @@ public final class OperatorScaleBench {
   private static Process startOperator(Path jar, Path kubeconfig) throws IOException {
     Path log = Files.createTempFile("bench-operator", ".log");
     System.out.println("operator log: " + log);
-    return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            // The image's flags (operator/pom.xml) inside the chart's memory limit of 512 MiB: the
-            // JVM sizes its heap from the limit, and on 2 cores below 1,792 MiB it picks Serial.
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // The image's flags (operator/pom.xml) inside the chart's memory limit of 512 MiB: the JVM
+    // sizes its heap from the limit, and on 2 cores below 1,792 MiB it picks Serial.
+    command.addAll(
+        List.of(
             "-XX:MaxRAM=512m",
             "-XX:MaxRAMPercentage=75",
+            "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC",
-            "-XX:+ExitOnOutOfMemoryError",
-            "-Dkubeconfig=" + kubeconfig,
-            "-Dquarkus.http.port=0",
-            "-jar",
-            jar.toString())
+            "-XX:+ExitOnOutOfMemoryError"));
+    // Flags to try against them, e.g. OPERATOR_BENCH_JVM_FLAGS="-XX:MaxRAMPercentage=50" (the
+    // last of a repeated flag wins).
+    String extra = System.getenv().getOrDefault("OPERATOR_BENCH_JVM_FLAGS", "").strip();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    command.addAll(
+        List.of("-Dkubeconfig=" + kubeconfig, "-Dquarkus.http.port=0", "-jar", jar.toString()));
+    System.out.println("operator: " + String.join(" ", command));
+    return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();

@@ -17,9 +17,9 @@ import io.trunkline.api.config.SecretValues;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
-import io.trunkline.operator.WithoutManagedFields;
 import io.trunkline.operator.status.Conditions;
 import io.trunkline.operator.status.ReadyStatus;
+import io.trunkline.operator.watch.CompactItemStore;
 import io.trunkline.operator.watch.ReadOnlyCaches;
 import io.trunkline.operator.watch.SharedInformer;
 import io.trunkline.operator.watch.SharedInformerEventSource;
@@ -40,7 +40,7 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration(
     name = SipLineReconciler.NAME,
-    informer = @Informer(itemStore = WithoutManagedFields.class))
+    informer = @Informer(itemStore = CompactItemStore.class))
 public class SipLineReconciler implements Reconciler<SipLine> {
 
   public static final String NAME = "sipline";
@@ -66,21 +66,15 @@ public class SipLineReconciler implements Reconciler<SipLine> {
         .addIndexers(
             Map.of(
                 BY_TRUNK,
-                line -> List.of(key(line.getMetadata().getNamespace(), trunkOf(line))),
+                ReadOnlyCaches::trunkKey,
                 BY_SECRET,
-                line ->
-                    line.getSpec() == null || line.getSpec().getCredentialsSecret() == null
-                        ? List.of()
-                        : List.of(
-                            key(
-                                line.getMetadata().getNamespace(),
-                                line.getSpec().getCredentialsSecret())),
+                ReadOnlyCaches::secretKey,
                 BY_CLAIM,
                 SipLineReconciler::claims));
     var trunks =
         InformerEventSourceConfiguration.from(SipTrunk.class, SipLine.class)
             .withNamespacesInheritedFromController()
-            .withItemStore(new WithoutManagedFields<>())
+            .withItemStore(new CompactItemStore<>())
             // A line names its trunk: look it up by name, not through an index built from the
             // lines that happened to exist when the trunk last changed.
             .withPrimaryToSecondaryMapper(
@@ -91,7 +85,8 @@ public class SipLineReconciler implements Reconciler<SipLine> {
                     lines(
                         context,
                         BY_TRUNK,
-                        key(trunk.getMetadata().getNamespace(), trunk.getMetadata().getName())))
+                        ReadOnlyCaches.key(
+                            trunk.getMetadata().getNamespace(), trunk.getMetadata().getName())))
             .build();
     SharedInformer<Secret> secretCache = caches.secrets(context);
     var secrets =
@@ -103,7 +98,8 @@ public class SipLineReconciler implements Reconciler<SipLine> {
                 lines(
                     context,
                     BY_SECRET,
-                    key(secret.getMetadata().getNamespace(), secret.getMetadata().getName())),
+                    ReadOnlyCaches.key(
+                        secret.getMetadata().getNamespace(), secret.getMetadata().getName())),
             line ->
                 line.getSpec() == null || line.getSpec().getCredentialsSecret() == null
                     ? Set.of()
@@ -188,7 +184,7 @@ public class SipLineReconciler implements Reconciler<SipLine> {
     if (line.getSpec() == null) {
       return List.of();
     }
-    String trunk = key(line.getMetadata().getNamespace(), trunkOf(line));
+    String trunk = ReadOnlyCaches.key(line.getMetadata().getNamespace(), trunkOf(line));
     return List.of(
         trunk + "/number/" + line.getSpec().getNumber(),
         trunk + "/username/" + line.getSpec().getUsername());
@@ -199,10 +195,6 @@ public class SipLineReconciler implements Reconciler<SipLine> {
     return context.getPrimaryCache().byIndex(index, key).stream()
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
-  }
-
-  private static String key(String namespace, String name) {
-    return namespace + "/" + name;
   }
 
   private static String trunkOf(SipLine line) {

@@ -23,7 +23,6 @@ import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.route.RoutePolicy;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.api.v1alpha1.trunk.SipTrunkStatus;
-import io.trunkline.operator.WithoutManagedFields;
 import io.trunkline.operator.scaling.SessionCount;
 import io.trunkline.operator.scaling.SessionScraper;
 import io.trunkline.operator.status.Conditions;
@@ -45,6 +44,7 @@ import io.trunkline.operator.trunk.Dependents.SipService;
 import io.trunkline.operator.trunk.Dependents.SnapshotAvailable;
 import io.trunkline.operator.trunk.Dependents.SnapshotConfigMap;
 import io.trunkline.operator.trunk.pool.TrunkMetadata;
+import io.trunkline.operator.watch.CompactItemStore;
 import io.trunkline.operator.watch.ReadOnlyCaches;
 import io.trunkline.operator.watch.SharedInformer;
 import io.trunkline.operator.watch.SharedInformerEventSource;
@@ -150,7 +150,7 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
     var policies =
         InformerEventSourceConfiguration.from(RoutePolicy.class, SipTrunk.class)
             .withNamespacesInheritedFromController()
-            .withItemStore(new WithoutManagedFields<>())
+            .withItemStore(new CompactItemStore<>())
             .withSecondaryToPrimaryMapper(
                 (RoutePolicy policy) ->
                     policy.getSpec() == null || policy.getSpec().getTrunks() == null

@@ -36,19 +36,9 @@ public class ReadOnlyCaches {
               namespaces(context),
               Map.of(
                   LINES_BY_TRUNK,
-                  line ->
-                      line.getSpec() == null || line.getSpec().getTrunk() == null
-                          ? List.of()
-                          : List.of(
-                              key(line.getMetadata().getNamespace(), line.getSpec().getTrunk())),
+                  ReadOnlyCaches::trunkKey,
                   LINES_BY_SECRET,
-                  line ->
-                      line.getSpec() == null || line.getSpec().getCredentialsSecret() == null
-                          ? List.of()
-                          : List.of(
-                              key(
-                                  line.getMetadata().getNamespace(),
-                                  line.getSpec().getCredentialsSecret()))));
+                  ReadOnlyCaches::secretKey));
     }
     return lines;
   }
@@ -59,6 +49,20 @@ public class ReadOnlyCaches {
           new SharedInformer<>(context.getClient(), Secret.class, namespaces(context), Map.of());
     }
     return secrets;
+  }
+
+  /** A line's trunk as {@link #LINES_BY_TRUNK} files it, if it names one. */
+  public static List<String> trunkKey(SipLine line) {
+    return line.getSpec() == null || line.getSpec().getTrunk() == null
+        ? List.of()
+        : List.of(key(line.getMetadata().getNamespace(), line.getSpec().getTrunk()));
+  }
+
+  /** A line's password Secret as {@link #LINES_BY_SECRET} files it, if it names one. */
+  public static List<String> secretKey(SipLine line) {
+    return line.getSpec() == null || line.getSpec().getCredentialsSecret() == null
+        ? List.of()
+        : List.of(key(line.getMetadata().getNamespace(), line.getSpec().getCredentialsSecret()));
   }
 
   /** How the indexes name a resource of a namespace: "namespace/name". */

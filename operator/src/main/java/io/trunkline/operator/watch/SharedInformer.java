@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.OperatorException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.trunkline.operator.WithoutManagedFields;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -93,8 +92,7 @@ public final class SharedInformer<R extends HasMetadata> {
                         namespace ->
                             client.resources(type).inNamespace(namespace).runnableInformer(0)));
     made.values()
-        .forEach(
-            informer -> informer.itemStore(new WithoutManagedFields<>()).addIndexers(indexers));
+        .forEach(informer -> informer.itemStore(new CompactItemStore<>()).addIndexers(indexers));
     return made;
   }
 

@@ -1,0 +1,73 @@
+package io.trunkline.operator.watch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.trunkline.api.v1alpha1.line.SipLine;
+import org.junit.jupiter.api.Test;
+
+/** What a read-only informer caches: no managedFields, and repeated strings held once. */
+class CompactItemStoreTest {
+
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+  @Test
+  void twoLinesOfOneTrunkShareTheirRepeatedStringsAndKeepTheirOwn() {
+    SipLine alice = CompactItemStore.compact(line("alice"));
+    SipLine bob = CompactItemStore.compact(line("bob"));
+
+    assertThat(alice.getMetadata().getManagedFields()).isNull();
+    assertThat(alice.getMetadata().getNamespace()).isEqualTo("acme-phones");
+    assertThat(bob.getMetadata().getNamespace()).isSameAs(alice.getMetadata().getNamespace());
+    assertThat(bob.getSpec().getTrunk()).isSameAs(alice.getSpec().getTrunk());
+    var aliceReady = alice.getStatus().getConditions().get(0);
+    var bobReady = bob.getStatus().getConditions().get(0);
+    assertThat(bobReady.getMessage()).isSameAs(aliceReady.getMessage());
+    assertThat(bobReady.getLastTransitionTime()).isSameAs(aliceReady.getLastTransitionTime());
+    assertThat(alice.getSpec().getUsername()).isEqualTo("alice");
+    assertThat(bob.getSpec().getCredentialsSecret()).isEqualTo("bob-sip");
+  }
+
+  @Test
+  void secretsShareTheirTypeAndKeysAndKeepTheirValues() {
+    Secret alice = CompactItemStore.compact(secret("alice-sip", "c2VjcmV0"));
+    Secret bob = CompactItemStore.compact(secret("bob-sip", "b3RoZXI="));
+
+    assertThat(bob.getType()).isSameAs(alice.getType());
+    assertThat(bob.getData().keySet().iterator().next())
+        .isSameAs(alice.getData().keySet().iterator().next());
+    assertThat(alice.getData()).containsEntry("password", "c2VjcmV0");
+    assertThat(bob.getData()).containsEntry("password", "b3RoZXI=");
+    assertThat(alice.getMetadata().getManagedFields()).isNull();
+  }
+
+  // Parsed, as an informer gets them: every string a new instance.
+  private static SipLine line(String name) {
+    return JSON.unmarshal(
+        """
+        {"apiVersion": "trunkline.io/v1alpha1", "kind": "SipLine",
+         "metadata": {"name": "%s", "namespace": "acme-phones",
+                      "managedFields": [{"manager": "kubectl", "operation": "Apply"}]},
+         "spec": {"trunk": "acme", "number": "+4930100", "username": "%s",
+                  "credentialsSecret": "%s-sip"},
+         "status": {"conditions": [{"type": "Ready", "status": "True", "reason": "Accepted",
+                    "message": "in the configuration of SipTrunk acme",
+                    "lastTransitionTime": "2026-12-03T00:00:00Z"}]}}
+        """
+            .formatted(name, name, name),
+        SipLine.class);
+  }
+
+  private static Secret secret(String name, String password) {
+    return JSON.unmarshal(
+        """
+        {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+         "metadata": {"name": "%s", "namespace": "acme-phones",
+                      "managedFields": [{"manager": "kubectl", "operation": "Apply"}]},
+         "data": {"password": "%s"}}
+        """
+            .formatted(name, password),
+        Secret.class);
+  }
+}
