@@ -23,6 +23,7 @@ import io.trunkline.operator.watch.CompactItemStore;
 import io.trunkline.operator.watch.ReadOnlyCaches;
 import io.trunkline.operator.watch.SharedInformer;
 import io.trunkline.operator.watch.SharedInformerEventSource;
+import io.trunkline.operator.watch.SpecChange;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -75,6 +76,8 @@ public class SipLineReconciler implements Reconciler<SipLine> {
         InformerEventSourceConfiguration.from(SipTrunk.class, SipLine.class)
             .withNamespacesInheritedFromController()
             .withItemStore(new CompactItemStore<>())
+            .withOnUpdateFilter(
+                (SipTrunk after, SipTrunk before) -> SpecChange.between(before, after))
             // A line names its trunk: look it up by name, not through an index built from the
             // lines that happened to exist when the trunk last changed.
             .withPrimaryToSecondaryMapper(

@@ -17,9 +17,11 @@ import io.trunkline.api.v1alpha1.route.RoutePolicy;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.operator.status.Conditions;
 import io.trunkline.operator.status.ReadyStatus;
+import io.trunkline.operator.watch.CompactItemStore;
 import io.trunkline.operator.watch.ReadOnlyCaches;
 import io.trunkline.operator.watch.SharedInformer;
 import io.trunkline.operator.watch.SharedInformerEventSource;
+import io.trunkline.operator.watch.SpecChange;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +54,9 @@ public class RoutePolicyReconciler implements Reconciler<RoutePolicy> {
     var trunks =
         InformerEventSourceConfiguration.from(SipTrunk.class, RoutePolicy.class)
             .withNamespacesInheritedFromController()
+            .withItemStore(new CompactItemStore<>())
+            .withOnUpdateFilter(
+                (SipTrunk after, SipTrunk before) -> SpecChange.between(before, after))
             .withPrimaryToSecondaryMapper(
                 (RoutePolicy policy) ->
                     policy.getSpec().getTrunks().stream()

@@ -65,10 +65,7 @@ public final class SharedInformerEventSource<R extends HasMetadata, P extends Ha
 
   @Override
   public void onUpdate(R before, R after) {
-    Long generation = after.getMetadata().getGeneration();
-    if (generation != null && generation.equals(before.getMetadata().getGeneration())) {
-      // Only the status changed (the spec bumps the generation): a line's own Ready condition,
-      // written by its controller, would otherwise recompile its trunk once per line.
+    if (!SpecChange.between(before, after)) {
       return;
     }
     // Both: a line moved from one trunk to another changes the two trunks.
