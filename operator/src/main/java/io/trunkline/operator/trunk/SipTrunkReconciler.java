@@ -134,12 +134,7 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
             SipLine.class,
             LINES,
             lineCache,
-            line ->
-                line.getSpec() == null || line.getSpec().getTrunk() == null
-                    ? Set.of()
-                    : Set.of(
-                        new ResourceID(
-                            line.getSpec().getTrunk(), line.getMetadata().getNamespace())),
+            SipTrunkReconciler::trunkOf,
             trunk ->
                 lineCache
                     .byIndex(
@@ -174,12 +169,7 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
               return Stream.concat(
                       lineCache
                           .byIndex(ReadOnlyCaches.LINES_BY_SECRET, key)
-                          .filter(line -> line.getSpec().getTrunk() != null)
-                          .map(
-                              line ->
-                                  new ResourceID(
-                                      line.getSpec().getTrunk(),
-                                      line.getMetadata().getNamespace())),
+                          .flatMap(line -> trunkOf(line).stream()),
                       context.getPrimaryCache().byIndex(TRUNKS_BY_SECRET, key).stream()
                           .map(ResourceID::fromResource))
                   .collect(Collectors.toSet());
@@ -280,5 +270,12 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
     return ConfigProvider.getConfig()
         .getOptionalValue("trunkline.autoscaler.poll-period", Duration.class)
         .orElse(Duration.ofSeconds(15));
+  }
+
+  /** The trunk a line names, if it names one. */
+  private static Set<ResourceID> trunkOf(SipLine line) {
+    return line.getSpec() == null || line.getSpec().getTrunk() == null
+        ? Set.of()
+        : Set.of(new ResourceID(line.getSpec().getTrunk(), line.getMetadata().getNamespace()));
   }
 }

@@ -21,8 +21,9 @@ import java.util.stream.Stream;
 
 /**
  * One informer per watched namespace (or one over all of them) for a kind the operator only reads,
- * kept without managedFields and indexed by the given functions. It runs while at least one event
- * source is attached, so the controllers that read it start and stop it between them.
+ * its entries kept small ({@link CompactItemStore}) and indexed by the given functions. It runs
+ * while at least one event source is attached, so the controllers that read it start and stop it
+ * between them.
  */
 public final class SharedInformer<R extends HasMetadata> {
 
@@ -61,15 +62,18 @@ public final class SharedInformer<R extends HasMetadata> {
     if (attached > 1) {
       return;
     }
-    for (SharedIndexInformer<R> informer : informers.values()) {
-      try {
+    try {
+      for (SharedIndexInformer<R> informer : informers.values()) {
         informer.start().toCompletableFuture().get(SYNC_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        throw new OperatorException("could not list " + type.getSimpleName() + "s", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new OperatorException("interrupted while listing " + type.getSimpleName() + "s", e);
       }
+    } catch (ExecutionException | TimeoutException e) {
+      // Left as if never attached, so that a later start lists afresh.
+      detach(handler);
+      throw new OperatorException("could not list " + type.getSimpleName() + "s", e);
+    } catch (InterruptedException e) {
+      detach(handler);
+      Thread.currentThread().interrupt();
+      throw new OperatorException("interrupted while listing " + type.getSimpleName() + "s", e);
     }
   }
 
