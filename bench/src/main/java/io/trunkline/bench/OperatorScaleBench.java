@@ -3,6 +3,7 @@ package io.trunkline.bench;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -15,7 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,6 +40,7 @@ public final class OperatorScaleBench {
   public static void main(String[] args) throws Exception {
     int trunks = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int linesPerTrunk = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+    int helmReleases = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     Path operatorJar =
         TestBinaries.repositoryRoot().resolve("operator/target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(operatorJar)) {
@@ -57,6 +62,7 @@ public final class OperatorScaleBench {
       Files.writeString(kubeconfig, server.getKubeConfigYaml());
       ApiServerResources.installCrds(client);
       String namespace = ApiServerResources.freshNamespace(client);
+      helmReleases(client, namespace, helmReleases);
       operator = startOperator(operatorJar, kubeconfig);
 
       // The other processes' share of the machine, which the figures depend on.
@@ -69,12 +75,13 @@ public final class OperatorScaleBench {
 
       long peakKiB = peakResidentKiB(operator.pid());
       System.out.printf(
-          "operator-scale: %d lines across %d trunks (load average %s, %d cores)%n"
+          "operator-scale: %d lines across %d trunks, %d Helm releases (load average %s, %d cores)%n"
               + "  applied in          %6.1f s%n"
               + "  all snapshots after %6.1f s (from the first apply), %.1f s after the last%n"
               + "  operator peak RSS   %6.0f MiB%n",
           trunks * linesPerTrunk,
           trunks,
+          helmReleases,
           load,
           Runtime.getRuntime().availableProcessors(),
           (applied - start) / 1e9,
@@ -118,6 +125,29 @@ public final class OperatorScaleBench {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
+  }
+
+  /**
+   * Secrets as Helm keeps a release's revisions, there before the operator starts, as in a cluster
+   * it joins: 256 KiB each of incompressible data (Helm's are gzipped), which no trunk reads.
+   */
+  private static void helmReleases(KubernetesClient client, String namespace, int releases) {
+    Random random = new Random(1);
+    for (int r = 0; r < releases; r++) {
+      byte[] release = new byte[256 * 1024];
+      random.nextBytes(release);
+      client
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("sh.helm.release.v1.app-" + r + ".v1")
+                  .endMetadata()
+                  .withType("helm.sh/release.v1")
+                  .withData(Map.of("release", Base64.getEncoder().encodeToString(release)))
+                  .build())
+          .inNamespace(namespace)
+          .create();
+    }
   }
 
   private static void apply(KubernetesClient client, String namespace, int trunks, int lines)

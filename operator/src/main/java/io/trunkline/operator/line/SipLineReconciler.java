@@ -21,6 +21,7 @@ import io.trunkline.operator.status.Conditions;
 import io.trunkline.operator.status.ReadyStatus;
 import io.trunkline.operator.watch.CompactItemStore;
 import io.trunkline.operator.watch.ReadOnlyCaches;
+import io.trunkline.operator.watch.ReadableSecrets;
 import io.trunkline.operator.watch.SharedInformer;
 import io.trunkline.operator.watch.SharedInformerEventSource;
 import io.trunkline.operator.watch.SpecChange;
@@ -158,11 +159,27 @@ public class SipLineReconciler implements Reconciler<SipLine> {
               .filter(
                   p -> "SipLine".equals(p.kind()) && p.name().equals(line.getMetadata().getName()))
               .findFirst();
+      String secret = line.getSpec().getCredentialsSecret();
       if (problem.map(p -> Problem.CREDENTIALS_NOT_FOUND.equals(p.reason())).orElse(false)
-          && secretExists(context, namespace, line.getSpec().getCredentialsSecret())) {
-        // Applied together with its Secret, the line can beat the Secret into the cache: look
-        // again shortly rather than report a missing Secret that exists.
-        return UpdateControl.<SipLine>noUpdate().rescheduleAfter(CACHE_LAG);
+          && secrets.informer().get(new ResourceID(secret, namespace)).isEmpty()) {
+        Optional<Secret> existing =
+            Optional.ofNullable(
+                context.getClient().secrets().inNamespace(namespace).withName(secret).get());
+        if (existing.isPresent()) {
+          Optional<String> unread = ReadableSecrets.unread(existing.get());
+          if (unread.isEmpty()) {
+            // Applied together with its Secret, the line can beat the Secret into the cache: look
+            // again shortly rather than report a missing Secret that exists.
+            return UpdateControl.<SipLine>noUpdate().rescheduleAfter(CACHE_LAG);
+          }
+          problem =
+              Optional.of(
+                  new Problem(
+                      "SipLine",
+                      line.getMetadata().getName(),
+                      Problem.CREDENTIALS_NOT_FOUND,
+                      "Secret " + secret + " " + unread.get()));
+        }
       }
       ready =
           problem
@@ -176,10 +193,6 @@ public class SipLineReconciler implements Reconciler<SipLine> {
                           "in the configuration of SipTrunk " + trunkOf(line)));
     }
     return ReadyStatus.update(line, ready, context.getClient(), clock);
-  }
-
-  private static boolean secretExists(Context<SipLine> context, String namespace, String name) {
-    return context.getClient().secrets().inNamespace(namespace).withName(name).get() != null;
   }
 
   /** The number and the user name a line claims in its trunk, as index keys. */

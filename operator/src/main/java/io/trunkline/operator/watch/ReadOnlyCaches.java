@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
- * The process's one cache of SipLines and one of Secrets, which the trunk, line and policy
- * controllers all read. Made by the first controller that asks, over its watched namespaces; every
- * controller watches the same ones (quarkus.operator-sdk.namespaces).
+ * The process's one cache of SipLines and one of the Secrets it reads ({@link ReadableSecrets}),
+ * which the trunk, line and policy controllers all read. Made by the first controller that asks,
+ * over its watched namespaces; every controller watches the same ones
+ * (quarkus.operator-sdk.namespaces).
  */
 @Singleton
 public class ReadOnlyCaches {
@@ -34,6 +36,7 @@ public class ReadOnlyCaches {
               context.getClient(),
               SipLine.class,
               namespaces(context),
+              UnaryOperator.identity(),
               Map.of(
                   LINES_BY_TRUNK,
                   ReadOnlyCaches::trunkKey,
@@ -46,7 +49,12 @@ public class ReadOnlyCaches {
   public synchronized SharedInformer<Secret> secrets(EventSourceContext<?> context) {
     if (secrets == null) {
       secrets =
-          new SharedInformer<>(context.getClient(), Secret.class, namespaces(context), Map.of());
+          new SharedInformer<>(
+              context.getClient(),
+              Secret.class,
+              namespaces(context),
+              ReadableSecrets::select,
+              Map.of());
     }
     return secrets;
   }

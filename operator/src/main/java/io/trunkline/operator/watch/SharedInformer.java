@@ -1,7 +1,10 @@
 package io.trunkline.operator.watch;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.OperatorException;
@@ -16,14 +19,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * One informer per watched namespace (or one over all of them) for a kind the operator only reads,
- * its entries kept small ({@link CompactItemStore}) and indexed by the given functions. It runs
- * while at least one event source is attached, so the controllers that read it start and stop it
- * between them.
+ * over the resources a selection leaves in, its entries kept small ({@link CompactItemStore}) and
+ * indexed by the given functions. It runs while at least one event source is attached, so the
+ * controllers that read it start and stop it between them.
  */
 public final class SharedInformer<R extends HasMetadata> {
 
@@ -36,6 +40,8 @@ public final class SharedInformer<R extends HasMetadata> {
   private final KubernetesClient client;
   private final Class<R> type;
   private final Set<String> namespaces;
+  private final UnaryOperator<FilterWatchListDeletable<R, KubernetesResourceList<R>, Resource<R>>>
+      selection;
   private final Map<String, Function<R, List<String>>> indexers;
   private volatile Map<String, SharedIndexInformer<R>> informers = Map.of();
   private int attached;
@@ -44,10 +50,12 @@ public final class SharedInformer<R extends HasMetadata> {
       KubernetesClient client,
       Class<R> type,
       Set<String> namespaces,
+      UnaryOperator<FilterWatchListDeletable<R, KubernetesResourceList<R>, Resource<R>>> selection,
       Map<String, Function<R, List<String>>> indexers) {
     this.client = client;
     this.type = type;
     this.namespaces = Set.copyOf(namespaces);
+    this.selection = selection;
     this.indexers = Map.copyOf(indexers);
   }
 
@@ -88,13 +96,16 @@ public final class SharedInformer<R extends HasMetadata> {
   private Map<String, SharedIndexInformer<R>> informers() {
     Map<String, SharedIndexInformer<R>> made =
         InformerConfiguration.allNamespacesWatched(namespaces)
-            ? Map.of(ALL, client.resources(type).inAnyNamespace().runnableInformer(0))
+            ? Map.of(
+                ALL, selection.apply(client.resources(type).inAnyNamespace()).runnableInformer(0))
             : namespaces.stream()
                 .collect(
                     Collectors.toUnmodifiableMap(
                         Function.identity(),
                         namespace ->
-                            client.resources(type).inNamespace(namespace).runnableInformer(0)));
+                            selection
+                                .apply(client.resources(type).inNamespace(namespace))
+                                .runnableInformer(0)));
     made.values()
         .forEach(informer -> informer.itemStore(new CompactItemStore<>()).addIndexers(indexers));
     return made;

@@ -65,6 +65,24 @@ class LineAndPolicyStatusApiServerTest {
   }
 
   @Test
+  void aLineWhoseSecretHoldsNoPasswordItCanReadSaysWhy() {
+    ns.apply(TRUNK);
+    // Cached but without the key: said at once, not looked up again every second.
+    secret("carol-sip", "Opaque", "pin");
+    line("carol", "+4930300", "carol", "carol-sip");
+    assertThat(ns.awaitReady(SipLine.class, "carol", Problem.CREDENTIALS_NOT_FOUND).getMessage())
+        .isEqualTo("Secret carol-sip has no key password");
+
+    // Of a type the operator's watch leaves out: the line says so rather than "missing".
+    secret("dave-sip", "helm.sh/release.v1", "password");
+    line("dave", "+4930400", "dave", "dave-sip");
+    assertThat(ns.awaitReady(SipLine.class, "dave", Problem.CREDENTIALS_NOT_FOUND).getMessage())
+        .isEqualTo(
+            "Secret dave-sip is of type helm.sh/release.v1, which the operator does not read: a"
+                + " password goes in an Opaque or kubernetes.io/basic-auth Secret");
+  }
+
+  @Test
   void aSecondLineWithTheSameNumberIsRefused() {
     ns.apply(TRUNK);
     secret("s");
@@ -118,13 +136,18 @@ class LineAndPolicyStatusApiServerTest {
   }
 
   private void secret(String name) {
+    secret(name, "Opaque", "password");
+  }
+
+  private void secret(String name, String type, String key) {
     ns.apply(
         """
         apiVersion: v1
         kind: Secret
         metadata: {name: %s}
-        stringData: {password: pw}
+        type: %s
+        stringData: {%s: pw}
         """
-            .formatted(name));
+            .formatted(name, type, key));
   }
 }

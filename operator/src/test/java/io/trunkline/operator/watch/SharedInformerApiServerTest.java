@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,7 @@ class SharedInformerApiServerTest {
             client,
             SipLine.class,
             Set.of(ns.name()),
+            UnaryOperator.identity(),
             Map.of(BY_TRUNK, line -> List.of(line.getSpec().getTrunk())));
     // Stand-ins for two controllers: one maps a line to its trunk, the other to a policy.
     trunks = source("trunks", "", trunkEvents);

@@ -16,11 +16,14 @@ public final class TrunkMetadata {
   public static final String PROXY = "sip-proxy";
   public static final String RELAY = "media-relay";
 
-  private static final String MANAGED_BY = "trunkline-operator";
+  /** The label every object the operator makes carries, with {@link #MANAGED_BY}. */
+  public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+
+  public static final String MANAGED_BY = "trunkline-operator";
   private static final String TRUNK_LABEL = "trunkline.io/trunk";
 
   /** Selects what the operator made, so its informers cache nothing else. */
-  public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=" + MANAGED_BY;
+  public static final String MANAGED_SELECTOR = MANAGED_BY_LABEL + "=" + MANAGED_BY;
 
   private TrunkMetadata() {}
 
@@ -84,7 +87,7 @@ public final class TrunkMetadata {
     labels.put("app.kubernetes.io/instance", trunk.getMetadata().getName());
     labels.put(TRUNK_LABEL, trunk.getMetadata().getName());
     labels.put("app.kubernetes.io/part-of", "trunkline");
-    labels.put("app.kubernetes.io/managed-by", MANAGED_BY);
+    labels.put(MANAGED_BY_LABEL, MANAGED_BY);
     return labels;
   }
 
@@ -104,7 +107,7 @@ public final class TrunkMetadata {
     labels.put("app.kubernetes.io/instance", trunk.getMetadata().getName());
     labels.put(TRUNK_LABEL, trunk.getMetadata().getName());
     labels.put("app.kubernetes.io/part-of", "trunkline");
-    labels.put("app.kubernetes.io/managed-by", MANAGED_BY);
+    labels.put(MANAGED_BY_LABEL, MANAGED_BY);
     return labels;
   }
 
