@@ -32,7 +32,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * The secondary resources of a SipTrunk. Each only says what it desires, through the builders of
  * {@link io.trunkline.operator.trunk.pool}; the workflow on {@link SipTrunkReconciler} applies them
- * with server-side apply and owner references, so deleting the trunk deletes them.
+ * with server-side apply and owner references, so deleting the trunk deletes them. The first
+ * dependent of each kind has the informer, over what the operator made; the others of its kind read
+ * that one (the workflow's useEventSourceWithName) and carry no informer settings.
  */
 final class Dependents {
 
@@ -74,7 +76,6 @@ final class Dependents {
   }
 
   /** The credentials, held back with the snapshot they belong to. */
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class CredentialsSecret extends CRUDKubernetesDependentResource<Secret, SipTrunk> {
     @Override
     protected Secret desired(SipTrunk trunk, Context<SipTrunk> context) {
@@ -123,7 +124,6 @@ final class Dependents {
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class RelayDeployment
       extends CRUDKubernetesDependentResource<Deployment, SipTrunk> {
     @Override
@@ -141,7 +141,6 @@ final class Dependents {
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class PeersService extends CRUDKubernetesDependentResource<Service, SipTrunk> {
     @Override
     protected Service desired(SipTrunk trunk, Context<SipTrunk> context) {
@@ -149,7 +148,6 @@ final class Dependents {
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class MembersService extends CRUDKubernetesDependentResource<Service, SipTrunk> {
     @Override
     protected Service desired(SipTrunk trunk, Context<SipTrunk> context) {
@@ -157,7 +155,6 @@ final class Dependents {
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class RelayService extends CRUDKubernetesDependentResource<Service, SipTrunk> {
     @Override
     protected Service desired(SipTrunk trunk, Context<SipTrunk> context) {
@@ -174,7 +171,6 @@ final class Dependents {
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
   public static class RelayDisruptionBudget
       extends CRUDKubernetesDependentResource<PodDisruptionBudget, SipTrunk> {
     @Override

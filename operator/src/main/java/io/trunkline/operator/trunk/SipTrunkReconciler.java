@@ -65,7 +65,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 @ControllerConfiguration(name = SipTrunkReconciler.NAME)
 @Workflow(
-    // Explicit: the scaling decision is made before the proxy Deployment is applied.
+    // Explicit: the scaling decision is made before the proxy Deployment is applied. Dependents of
+    // one kind share one informer (useEventSourceWithName): each informer would otherwise cache
+    // every object of its kind the operator made, the Services four times
+    // (bench/operator-scale.sh).
     explicitInvocation = true,
     dependents = {
       @Dependent(name = "service-account", type = DataPlaneServiceAccount.class),
@@ -76,7 +79,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
       @Dependent(
           name = "credentials",
           type = CredentialsSecret.class,
-          reconcilePrecondition = SnapshotAvailable.class),
+          reconcilePrecondition = SnapshotAvailable.class,
+          useEventSourceWithName = Dependents.RELAY_CONTROL),
       // The name is the informer's too, which the Deployments read the key from.
       @Dependent(name = Dependents.RELAY_CONTROL, type = RelayControlSecret.class),
       @Dependent(
@@ -87,19 +91,28 @@ import org.eclipse.microprofile.config.ConfigProvider;
           name = "relay",
           type = RelayDeployment.class,
           reconcilePrecondition = RelayMode.class,
-          dependsOn = {"service-account", "snapshot", "credentials", Dependents.RELAY_CONTROL}),
+          dependsOn = {"service-account", "snapshot", "credentials", Dependents.RELAY_CONTROL},
+          useEventSourceWithName = "proxy"),
       @Dependent(name = "sip-service", type = SipService.class),
-      @Dependent(name = "peers-service", type = PeersService.class),
-      @Dependent(name = "members-service", type = MembersService.class),
+      @Dependent(
+          name = "peers-service",
+          type = PeersService.class,
+          useEventSourceWithName = "sip-service"),
+      @Dependent(
+          name = "members-service",
+          type = MembersService.class,
+          useEventSourceWithName = "sip-service"),
       @Dependent(
           name = "relay-service",
           type = RelayService.class,
-          reconcilePrecondition = RelayMode.class),
+          reconcilePrecondition = RelayMode.class,
+          useEventSourceWithName = "sip-service"),
       @Dependent(name = "proxy-budget", type = ProxyDisruptionBudget.class),
       @Dependent(
           name = "relay-budget",
           type = RelayDisruptionBudget.class,
-          reconcilePrecondition = RelayMode.class),
+          reconcilePrecondition = RelayMode.class,
+          useEventSourceWithName = "proxy-budget"),
       @Dependent(
           name = "autoscaler",
           type = ProxyAutoscaler.class,

@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.trunkline.api.config.SecretValues;
@@ -49,6 +51,7 @@ class SipTrunkReconcilerApiServerTest {
   private static final Duration WAIT = TestNamespace.WAIT;
 
   @Inject KubernetesClient client;
+  @Inject Operator operator;
 
   private TestNamespace ns;
   private String namespace;
@@ -57,6 +60,26 @@ class SipTrunkReconcilerApiServerTest {
   void freshNamespace() {
     ns = new TestNamespace(client);
     namespace = ns.name();
+  }
+
+  @Test
+  void theDependentsOfOneKindShareOneInformer() {
+    List<Class<?>> kinds =
+        operator
+            .getRegisteredController(SipTrunkReconciler.NAME)
+            .orElseThrow()
+            .getControllerHealthInfo()
+            .informerEventSourceHealthIndicators()
+            .values()
+            .stream()
+            .filter(InformerEventSource.class::isInstance)
+            .<Class<?>>map(source -> ((InformerEventSource<?, ?>) source).resourceType())
+            .toList();
+    // Four Services, two Deployments, two Secrets and two budgets per trunk: with an informer per
+    // dependent, each cached every object of its kind the operator made, once per dependent.
+    assertThat(kinds)
+        .contains(Service.class, Deployment.class, Secret.class, PodDisruptionBudget.class)
+        .doesNotHaveDuplicates();
   }
 
   @Test
