@@ -7,17 +7,22 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * An informer store for the kinds the operator only reads (lines, trunks, policies, Secrets), which
  * keeps each resource small: without its managedFields (the field tree of every writer, as nested
- * maps) and with the strings thousands of resources repeat (namespace, kind, a line's trunk, its
- * condition, a Secret's type and keys) held once. At 10,000 lines these were most of the heap
+ * maps) and kubectl's last-applied annotation, with one shared empty map or list for its empty
+ * ones, and with the strings thousands of resources repeat (namespace, kind, a line's trunk, its
+ * condition, a Secret's type and keys) held once. Nothing may write to a cached resource (JOSDK
+ * hands reconcilers a copy of the primary). At 10,000 lines these were most of the heap
  * (bench/operator-scale.sh). The stores of the dependents keep their managedFields, which
  * server-side apply compares against.
  */
 public final class CompactItemStore<R extends HasMetadata> extends TransformingItemStore<R> {
+
+  private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
   public CompactItemStore() {
     super(CompactItemStore::compact);
@@ -26,6 +31,11 @@ public final class CompactItemStore<R extends HasMetadata> extends TransformingI
   static <R extends HasMetadata> R compact(R resource) {
     ObjectMeta metadata = resource.getMetadata();
     metadata.setManagedFields(null);
+    metadata.setAnnotations(withoutLastApplied(metadata.getAnnotations()));
+    metadata.setLabels(small(metadata.getLabels()));
+    metadata.setAdditionalProperties(small(metadata.getAdditionalProperties()));
+    metadata.setFinalizers(small(metadata.getFinalizers()));
+    metadata.setOwnerReferences(small(metadata.getOwnerReferences()));
     metadata.setNamespace(shared(metadata.getNamespace()));
     metadata.setCreationTimestamp(shared(metadata.getCreationTimestamp()));
     resource.setApiVersion(shared(resource.getApiVersion()));
@@ -38,6 +48,8 @@ public final class CompactItemStore<R extends HasMetadata> extends TransformingI
       }
     } else if (resource instanceof Secret secret) {
       secret.setType(shared(secret.getType()));
+      secret.setStringData(small(secret.getStringData()));
+      secret.setAdditionalProperties(small(secret.getAdditionalProperties()));
       if (secret.getData() != null) {
         Map<String, String> data = new LinkedHashMap<>();
         secret.getData().forEach((key, value) -> data.put(shared(key), value));
@@ -48,11 +60,36 @@ public final class CompactItemStore<R extends HasMetadata> extends TransformingI
   }
 
   private static void compact(Condition condition) {
+    condition.setAdditionalProperties(small(condition.getAdditionalProperties()));
     condition.setType(shared(condition.getType()));
     condition.setStatus(shared(condition.getStatus()));
     condition.setReason(shared(condition.getReason()));
     condition.setMessage(shared(condition.getMessage()));
     condition.setLastTransitionTime(shared(condition.getLastTransitionTime()));
+  }
+
+  /**
+   * kubectl's record of what it last applied, as big as the resource itself (a Secret's data
+   * included), which only kubectl reads.
+   */
+  private static Map<String, String> withoutLastApplied(Map<String, String> annotations) {
+    if (annotations != null) {
+      annotations.remove(LAST_APPLIED);
+    }
+    return small(annotations);
+  }
+
+  /**
+   * The one immutable empty map for an empty one: Fabric8's model gives every object its own empty
+   * maps (labels, annotations, unknown fields), several per cached resource, which nothing here
+   * writes.
+   */
+  private static <K, V> Map<K, V> small(Map<K, V> map) {
+    return map != null && map.isEmpty() ? Map.of() : map;
+  }
+
+  private static <E> List<E> small(List<E> list) {
+    return list != null && list.isEmpty() ? List.of() : list;
   }
 
   /**

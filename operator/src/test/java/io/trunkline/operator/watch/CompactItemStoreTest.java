@@ -7,7 +7,10 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import org.junit.jupiter.api.Test;
 
-/** What a read-only informer caches: no managedFields, and repeated strings held once. */
+/**
+ * What a read-only informer caches: no managedFields nor kubectl's record, one empty map for all,
+ * and repeated strings held once.
+ */
 class CompactItemStoreTest {
 
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
@@ -30,6 +33,24 @@ class CompactItemStoreTest {
   }
 
   @Test
+  void kubectlsRecordGoesAndEmptyMapsAreOneSharedMap() {
+    SipLine alice = CompactItemStore.compact(line("alice"));
+    SipLine bob = CompactItemStore.compact(line("bob"));
+
+    assertThat(alice.getMetadata().getAnnotations()).containsOnlyKeys("trunkline.io/owner");
+    assertThat(alice.getMetadata().getLabels()).isEmpty();
+    assertThat(bob.getMetadata().getLabels()).isSameAs(alice.getMetadata().getLabels());
+    assertThat(bob.getMetadata().getFinalizers()).isSameAs(alice.getMetadata().getFinalizers());
+    assertThat(bob.getStatus().getConditions().get(0).getAdditionalProperties())
+        .isSameAs(alice.getMetadata().getAdditionalProperties());
+    Secret secret = CompactItemStore.compact(secret("alice-sip", "c2VjcmV0"));
+    assertThat(secret.getMetadata().getAnnotations()).isEmpty();
+    assertThat(secret.getStringData()).isSameAs(alice.getMetadata().getLabels());
+    // Still what the resource was, to anything that reads or copies it.
+    assertThat(JSON.asJson(secret)).doesNotContain("last-applied").contains("c2VjcmV0");
+  }
+
+  @Test
   void secretsShareTheirTypeAndKeysAndKeepTheirValues() {
     Secret alice = CompactItemStore.compact(secret("alice-sip", "c2VjcmV0"));
     Secret bob = CompactItemStore.compact(secret("bob-sip", "b3RoZXI="));
@@ -48,6 +69,8 @@ class CompactItemStoreTest {
         """
         {"apiVersion": "trunkline.io/v1alpha1", "kind": "SipLine",
          "metadata": {"name": "%s", "namespace": "acme-phones",
+                      "annotations": {"trunkline.io/owner": "it",
+                        "kubectl.kubernetes.io/last-applied-configuration": "{\\"kind\\":\\"SipLine\\"}"},
                       "managedFields": [{"manager": "kubectl", "operation": "Apply"}]},
          "spec": {"trunk": "acme", "number": "+4930100", "username": "%s",
                   "credentialsSecret": "%s-sip"},
@@ -64,6 +87,8 @@ class CompactItemStoreTest {
         """
         {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
          "metadata": {"name": "%s", "namespace": "acme-phones",
+                      "annotations": {
+                        "kubectl.kubernetes.io/last-applied-configuration": "{\\"data\\":{}}"},
                       "managedFields": [{"manager": "kubectl", "operation": "Apply"}]},
          "data": {"password": "%s"}}
         """
