@@ -4,28 +4,103 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.trunkline.api.v1alpha1.line.SipLine;
+import java.lang.ref.WeakReference;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * An informer store for the kinds the operator only reads (lines, trunks, policies, Secrets), which
  * keeps each resource small: without its managedFields (the field tree of every writer, as nested
  * maps) and kubectl's last-applied annotation, with one shared empty map or list for its empty
  * ones, and with the strings thousands of resources repeat (namespace, kind, a line's trunk, its
- * condition, a Secret's type and keys) held once. Nothing may write to a cached resource (JOSDK
- * hands reconcilers a copy of the primary). At 10,000 lines these were most of the heap
- * (bench/operator-scale.sh). The stores of the dependents keep their managedFields, which
- * server-side apply compares against.
+ * condition, a Secret's type and keys) held once. Each version of a line is held once for the
+ * process, though two informers cache it: the line controller's and the one the trunk and policy
+ * controllers share. Nothing may write to a cached resource (JOSDK hands reconcilers a copy of the
+ * primary). At 10,000 lines these were most of the heap (bench/operator-scale.sh). The stores of
+ * the dependents keep their managedFields, which server-side apply compares against.
  */
-public final class CompactItemStore<R extends HasMetadata> extends TransformingItemStore<R> {
+public final class CompactItemStore<R extends HasMetadata> implements ItemStore<R> {
 
   private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
-  public CompactItemStore() {
-    super(CompactItemStore::compact);
+  /**
+   * The lines cached, by resourceVersion, which the API server gives each write of any object anew.
+   * Weak both ways: the key is the line's own resourceVersion string, so an entry goes once no
+   * informer holds that version of the line any more.
+   */
+  private static final Map<String, WeakReference<SipLine>> LINES =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  private final ConcurrentHashMap<String, R> items = new ConcurrentHashMap<>();
+
+  @Override
+  public String getKey(R resource) {
+    return Cache.metaNamespaceKeyFunc(resource);
+  }
+
+  @Override
+  public R put(String key, R resource) {
+    return items.put(key, resource instanceof SipLine line ? once(line) : compact(resource));
+  }
+
+  @Override
+  public R remove(String key) {
+    return items.remove(key);
+  }
+
+  @Override
+  public Stream<String> keySet() {
+    return items.keySet().stream();
+  }
+
+  @Override
+  public Stream<R> values() {
+    return items.values().stream();
+  }
+
+  @Override
+  public R get(String key) {
+    return items.get(key);
+  }
+
+  @Override
+  public int size() {
+    return items.size();
+  }
+
+  /** As JOSDK's stores: adds are told while the first list is read, not after it. */
+  @Override
+  public boolean isFullState() {
+    return false;
+  }
+
+  /** The instance another informer holds of this version of the line, or this one, compacted. */
+  @SuppressWarnings("unchecked")
+  private static <R extends HasMetadata> R once(SipLine line) {
+    String version = line.getMetadata().getResourceVersion();
+    if (version == null) {
+      return (R) compact(line);
+    }
+    synchronized (LINES) {
+      WeakReference<SipLine> held = LINES.get(version);
+      SipLine known = held == null ? null : held.get();
+      if (known != null
+          && Objects.equals(known.getMetadata().getUid(), line.getMetadata().getUid())) {
+        return (R) known;
+      }
+      SipLine compacted = compact(line);
+      LINES.put(compacted.getMetadata().getResourceVersion(), new WeakReference<>(compacted));
+      return (R) compacted;
+    }
   }
 
   static <R extends HasMetadata> R compact(R resource) {

@@ -63,6 +63,33 @@ class CompactItemStoreTest {
     assertThat(alice.getMetadata().getManagedFields()).isNull();
   }
 
+  @Test
+  void aLineCachedByTwoInformersIsHeldOnce() {
+    CompactItemStore<SipLine> controllers = new CompactItemStore<>();
+    CompactItemStore<SipLine> shared = new CompactItemStore<>();
+
+    controllers.put("acme-phones/alice", version(line("alice"), "u-alice", "41"));
+    shared.put("acme-phones/alice", version(line("alice"), "u-alice", "41"));
+    assertThat(shared.get("acme-phones/alice")).isSameAs(controllers.get("acme-phones/alice"));
+
+    // A newer version is a resource of its own until the other informer catches up.
+    shared.put("acme-phones/alice", version(line("alice"), "u-alice", "42"));
+    assertThat(shared.get("acme-phones/alice")).isNotSameAs(controllers.get("acme-phones/alice"));
+    assertThat(shared.get("acme-phones/alice").getMetadata().getResourceVersion()).isEqualTo("42");
+    controllers.put("acme-phones/alice", version(line("alice"), "u-alice", "42"));
+    assertThat(controllers.get("acme-phones/alice")).isSameAs(shared.get("acme-phones/alice"));
+
+    // Only the same object's version: another uid is another object.
+    shared.put("acme-phones/bob", version(line("bob"), "u-bob", "42"));
+    assertThat(shared.get("acme-phones/bob").getMetadata().getName()).isEqualTo("bob");
+  }
+
+  private static SipLine version(SipLine line, String uid, String resourceVersion) {
+    line.getMetadata().setUid(uid);
+    line.getMetadata().setResourceVersion(resourceVersion);
+    return line;
+  }
+
   // Parsed, as an informer gets them: every string a new instance.
   private static SipLine line(String name) {
     return JSON.unmarshal(
