@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import java.lang.ref.WeakReference;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +34,9 @@ public final class CompactItemStore<R extends HasMetadata> implements ItemStore<
   /**
    * The lines cached, by resourceVersion, which the API server gives each write of any object anew.
    * Weak both ways: the key is the line's own resourceVersion string, so an entry goes once no
-   * informer holds that version of the line any more.
+   * informer holds that version of the line any more. Guarded by itself.
    */
-  private static final Map<String, WeakReference<SipLine>> LINES =
-      Collections.synchronizedMap(new WeakHashMap<>());
+  private static final Map<String, WeakReference<SipLine>> LINES = new WeakHashMap<>();
 
   private final ConcurrentHashMap<String, R> items = new ConcurrentHashMap<>();
 
