@@ -386,10 +386,12 @@ class MediaRelayTest {
             // A reply the relay once sent, sent back to it as a request.
             SIGNER.signReply(ping),
             "t=1 mac=00\n{}".getBytes(StandardCharsets.UTF_8));
+    // 17 s, not 16: signer and relay each read whole seconds, so a second boundary between signing
+    // and checking can take one second off the skew the relay sees.
     List<byte[]> stale =
         List.of(
-            signedAt(Duration.ofSeconds(-16), ping), // captured and replayed later
-            signedAt(Duration.ofSeconds(16), ping));
+            signedAt(Duration.ofSeconds(-17), ping), // captured and replayed later
+            signedAt(Duration.ofSeconds(17), ping));
     try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(PHONE_ADDRESS, 0))) {
       socket.setSoTimeout(5_000);
       InetSocketAddress control = relay.controlAddress();
