@@ -1,6 +1,5 @@
 package io.trunkline.sip.proxy;
 
-import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.trunkline.sip.health.CarrierProber;
 import io.trunkline.sip.media.MediaAnchor;
@@ -29,13 +28,17 @@ record Forwarding(
     Clock clock) {
 
   /**
-   * Passes a response back towards the sender of {@code request}: a copy without this proxy's Via
-   * (§16.7 step 9). When {@code anchorAnswer} and it carries SDP, that answer names the far end's
-   * media, so the call's relay anchors it first (RFC 3264) and {@code send} gets the copy on the
-   * call's worker once the relay has answered.
+   * Passes a response back towards the sender of a request: a copy without this proxy's Via (§16.7
+   * step 9). When {@code anchorAnswer} and it carries SDP, that answer names the far end's media,
+   * so the relay session of the call and of the request's sender ({@code fromTag}) anchors it first
+   * (RFC 3264) and {@code send} gets the copy on the call's worker once the relay has answered.
    */
   void upstream(
-      SIPResponse response, SIPRequest request, boolean anchorAnswer, Consumer<SIPResponse> send) {
+      SIPResponse response,
+      String callId,
+      String fromTag,
+      boolean anchorAnswer,
+      Consumer<SIPResponse> send) {
     SIPResponse upstream = (SIPResponse) response.clone();
     upstream.removeFirst(ViaHeader.NAME);
     String answer = anchorAnswer ? SipHeaders.sdp(upstream) : null;
@@ -43,9 +46,8 @@ record Forwarding(
       send.accept(upstream);
       return;
     }
-    String callId = request.getCallId().getCallId();
     media
-        .answer(callId, request.getFromTag(), upstream.getToTag(), answer)
+        .answer(callId, fromTag, upstream.getToTag(), answer)
         .whenCompleteAsync(
             (anchored, failure) -> {
               if (anchored != null) {

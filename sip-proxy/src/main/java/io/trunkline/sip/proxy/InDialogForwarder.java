@@ -45,7 +45,8 @@ final class InDialogForwarder {
     // A re-INVITE or UPDATE with SDP moves the media (hold, resume, a new codec): through the
     // call's relay again, offer on the way out and answer on the way back (RFC 3264 §8).
     String offer = forwarding.media().anchored(callId) ? SipHeaders.sdp(request) : null;
-    ClientTransaction.Listener listener = new Upstream(tx, onward.cseqOffset(), offer != null);
+    ClientTransaction.Listener listener =
+        new Upstream(tx, callId, request.getFromTag(), onward.cseqOffset(), offer != null);
     if (offer == null) {
       forwarding.transactions().startClient(forwarded, hop.transport(), hop.address(), 0, listener);
       return;
@@ -113,11 +114,15 @@ final class InDialogForwarder {
   /** Takes the far end's responses back to the sender, answer SDP through the relay. */
   private final class Upstream implements ClientTransaction.Listener {
     private final ServerTransaction tx;
+    private final String callId;
+    private final String fromTag;
     private final long offset;
     private final boolean anchored;
 
-    Upstream(ServerTransaction tx, long offset, boolean anchored) {
+    Upstream(ServerTransaction tx, String callId, String fromTag, long offset, boolean anchored) {
       this.tx = tx;
+      this.callId = callId;
+      this.fromTag = fromTag;
       this.offset = offset;
       this.anchored = anchored;
     }
@@ -129,7 +134,8 @@ final class InDialogForwarder {
       }
       forwarding.upstream(
           response,
-          tx.request(),
+          callId,
+          fromTag,
           anchored,
           upstream -> {
             SipHeaders.shiftCseq(upstream, -offset);
@@ -139,8 +145,9 @@ final class InDialogForwarder {
 
     @Override
     public void onTimeout(ClientTransaction transaction, boolean provisional) {
-      if (!provisional) {
-        tx.respond(Responses.of(tx.request(), Response.REQUEST_TIMEOUT, null));
+      SIPRequest request = tx.request();
+      if (!provisional && request != null) {
+        tx.respond(Responses.of(request, Response.REQUEST_TIMEOUT, null));
       }
     }
   }

@@ -37,17 +37,24 @@ import javax.sip.message.Response;
  * <p>The call exists from the moment it is admitted, before its media offer is anchored on a relay,
  * so a CANCEL during that offer ends it at once (§9.2: 200 to the CANCEL, 487 to the INVITE). Runs
  * on the call's worker; the lock guards against the few callers that are not (closing, tests).
+ *
+ * <p>Once answered it only passes on the answer's retransmissions for as long as its transaction
+ * lingers (RFC 6026 §8.4 Timer M, 32 s over UDP), so it lets the INVITE and the targets go then.
  */
 final class InviteForwarder implements ClientTransaction.Listener {
 
   private final Forwarding forwarding;
   private final ServerTransaction server;
+  private final String callId;
+  private final String callerTag;
+  private final long callerCseq;
   private final ServedTrunk trunk;
   private final CallChannels channels;
-  private final List<List<CallTarget>> groups;
   private final long provisionalTimeoutMillis;
   private final Runnable ended;
+  private final List<List<CallTarget>> groups;
   private final Map<ClientTransaction, Branch> branches = new HashMap<>();
+  private SIPRequest invite;
   private String offer;
   private int group = -1;
   private int attempts;
@@ -73,16 +80,15 @@ final class InviteForwarder implements ClientTransaction.Listener {
       Runnable ended) {
     this.forwarding = forwarding;
     this.server = server;
+    this.invite = server.request();
+    this.callId = invite.getCallId().getCallId();
+    this.callerTag = invite.getFromTag();
+    this.callerCseq = invite.getCSeq().getSeqNumber();
     this.trunk = trunk;
     this.channels = channels;
     this.groups = groups;
     this.ended = ended;
     this.provisionalTimeoutMillis = trunk.config().failover().inviteTimeoutMillis();
-  }
-
-  /** The caller's tag, which names the call's relay session. */
-  private String callerTag() {
-    return server.request().getFromTag();
   }
 
   /** Forwards the INVITE as it came (media bypasses the relays). */
@@ -96,30 +102,24 @@ final class InviteForwarder implements ClientTransaction.Listener {
    * would be silent.
    */
   void startAnchored(CompletableFuture<String> anchoredOffer) {
-    anchoredOffer.whenCompleteAsync(this::anchored, forwarding.workers().of(callId()));
+    anchoredOffer.whenCompleteAsync(this::anchored, forwarding.workers().of(callId));
   }
 
   private synchronized void anchored(String sdp, Throwable failure) {
     if (finished) {
       // Cancelled while the relay was asked: the session it opened goes at once, not on idling.
-      forwarding.media().release(callId(), callerTag());
+      forwarding.media().release(callId, callerTag);
       return;
     }
     if (failure != null) {
       forwarding.metrics().reject(RejectReason.UNAVAILABLE);
       finish(
           Responses.withRetryAfter(
-              Responses.of(
-                  server.request(), Response.SERVICE_UNAVAILABLE, "Media Relay Unavailable"),
-              5));
+              Responses.of(invite, Response.SERVICE_UNAVAILABLE, "Media Relay Unavailable"), 5));
       return;
     }
     offer = sdp;
     nextGroup();
-  }
-
-  private String callId() {
-    return server.request().getCallId().getCallId();
   }
 
   /** The caller sent CANCEL (§16.10): cancel every pending branch, try nothing new. */
@@ -130,7 +130,7 @@ final class InviteForwarder implements ClientTransaction.Listener {
     cancelled = true;
     branches.keySet().forEach(ClientTransaction::cancel);
     if (branches.isEmpty()) {
-      finish(Responses.of(server.request(), Response.REQUEST_TERMINATED, null));
+      finish(Responses.of(invite, Response.REQUEST_TERMINATED, null));
     }
   }
 
@@ -151,6 +151,9 @@ final class InviteForwarder implements ClientTransaction.Listener {
         branches.keySet().stream().filter(t -> t != transaction).forEach(ClientTransaction::cancel);
         forwarding.metrics().response(status);
         ended.run();
+        // What is left is passing on 2xx responses; the dialog holds the INVITE from now on.
+        invite = null;
+        best = null;
       }
       forwardUp(response);
       return;
@@ -239,7 +242,7 @@ final class InviteForwarder implements ClientTransaction.Listener {
       return;
     }
     if (cancelled) {
-      finish(Responses.of(server.request(), Response.REQUEST_TERMINATED, null));
+      finish(Responses.of(invite, Response.REQUEST_TERMINATED, null));
       return;
     }
     boolean failedOver = best == null || failsOver(best.getStatusCode());
@@ -253,15 +256,14 @@ final class InviteForwarder implements ClientTransaction.Listener {
       forwarding.metrics().reject(RejectReason.UNAVAILABLE);
       finish(
           Responses.withRetryAfter(
-              Responses.of(server.request(), Response.SERVICE_UNAVAILABLE, "No Carrier Available"),
-              5));
+              Responses.of(invite, Response.SERVICE_UNAVAILABLE, "No Carrier Available"), 5));
     } else if (best != null) {
       forwardUp(best);
       finished = true;
       release();
     } else {
       forwarding.metrics().reject(RejectReason.UNAVAILABLE);
-      finish(Responses.of(server.request(), Response.TEMPORARILY_UNAVAILABLE, null));
+      finish(Responses.of(invite, Response.TEMPORARILY_UNAVAILABLE, null));
     }
   }
 
@@ -272,14 +274,13 @@ final class InviteForwarder implements ClientTransaction.Listener {
    *     challenge, or null
    */
   private void forward(CallTarget target, Header authorization) {
-    SIPRequest request =
-        forwarding.requests().forwardedRequest(server.request(), target.requestUri(), true);
+    SIPRequest request = forwarding.requests().forwardedRequest(invite, target.requestUri(), true);
     if (offer != null) {
       SipHeaders.setSdp(request, offer);
     }
     forwarding
         .requests()
-        .setVia(request, target.transport(), RequestForwarder.branch(server.request(), ++attempts));
+        .setVia(request, target.transport(), RequestForwarder.branch(invite, ++attempts));
     if (authorization != null) {
       try {
         CSeq cseq = (CSeq) request.getCSeq();
@@ -317,10 +318,9 @@ final class InviteForwarder implements ClientTransaction.Listener {
   }
 
   private Dialog dialog(ClientTransaction transaction, SIPResponse answer) {
-    long inviteCseq = server.request().getCSeq().getSeqNumber() + cseqOffset;
     return new Dialog(
-        server.request().getCallId().getCallId(),
-        server.request().getFromTag(),
+        callId,
+        callerTag,
         server.inbound().origin(),
         server.inbound().transport(),
         transaction.destination(),
@@ -328,16 +328,16 @@ final class InviteForwarder implements ClientTransaction.Listener {
         cseqOffset,
         channels,
         forwarding.clock().instant(),
-        server.request(),
+        invite,
         answer,
-        new AtomicLong(inviteCseq),
+        new AtomicLong(callerCseq + cseqOffset),
         new AtomicLong());
   }
 
   /** The answer (in a 2xx, or early media in a 18x) names the callee's media: anchored too. */
   private void forwardUp(SIPResponse response) {
     forwarding.upstream(
-        response, server.request(), offer != null && response.getStatusCode() < 300, this::send);
+        response, callId, callerTag, offer != null && response.getStatusCode() < 300, this::send);
   }
 
   /** §16.7 step 6, simplified: 6xx first, then the lowest class, the first of equals. */
@@ -357,7 +357,7 @@ final class InviteForwarder implements ClientTransaction.Listener {
   private void send(SIPResponse upstream) {
     if (cseqOffset != 0) {
       try {
-        upstream.getCSeq().setSeqNumber(server.request().getCSeq().getSeqNumber());
+        upstream.getCSeq().setSeqNumber(callerCseq);
       } catch (InvalidArgumentException e) {
         throw new IllegalStateException("the caller's own CSeq is valid", e);
       }
@@ -378,7 +378,7 @@ final class InviteForwarder implements ClientTransaction.Listener {
   private void release() {
     if (!answered) {
       channels.release();
-      forwarding.media().release(callId(), callerTag());
+      forwarding.media().release(callId, callerTag);
     }
     ended.run();
   }

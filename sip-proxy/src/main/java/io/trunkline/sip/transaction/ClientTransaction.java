@@ -16,7 +16,9 @@ import javax.sip.message.Request;
  * and E), gives up after 64 x T1 (Timers B and F) or, for an INVITE, as soon as no provisional
  * response came within the failover time, acknowledges non-2xx final INVITE responses hop by hop
  * (§17.1.1.3), sends CANCEL once it may (§9.1: only after a provisional response), and cancels an
- * INVITE that rings longer than Timer C (§16.8).
+ * INVITE that rings longer than Timer C (§16.8). Once its final response is delivered it lets the
+ * request go, as {@link ServerTransaction} does, and lingers with what absorbing retransmissions
+ * takes.
  */
 public final class ClientTransaction {
 
@@ -50,12 +52,13 @@ public final class ClientTransaction {
 
   private final TransactionLayer layer;
   private final String key;
-  private final SIPRequest request;
+  private final String callId;
   private final Transport transport;
   private final InetSocketAddress destination;
   private final Listener listener;
   private final boolean invite;
   private final List<Scheduler.Timer> timers = new ArrayList<>();
+  private SIPRequest request;
   private Scheduler.Timer timerC;
   private State state = State.CALLING;
   private boolean cancelWanted;
@@ -71,13 +74,15 @@ public final class ClientTransaction {
     this.layer = layer;
     this.key = key;
     this.request = request;
+    this.callId = request.getCallId().getCallId();
     this.transport = transport;
     this.destination = destination;
     this.listener = listener;
     this.invite = Request.INVITE.equals(request.getMethod());
   }
 
-  public SIPRequest request() {
+  /** The request sent, until its final response has been delivered; null after it. */
+  public synchronized SIPRequest request() {
     return request;
   }
 
@@ -95,9 +100,9 @@ public final class ClientTransaction {
       if (!transport.reliable()) {
         retransmitAfter(layer.timers().t1().toMillis());
       }
-      timers.add(layer.schedule(request, () -> timedOut(false), layer.timers().timeoutMillis()));
+      timers.add(layer.schedule(callId, () -> timedOut(false), layer.timers().timeoutMillis()));
       if (invite && provisionalTimeoutMillis > 0) {
-        timers.add(layer.schedule(request, () -> timedOut(true), provisionalTimeoutMillis));
+        timers.add(layer.schedule(callId, () -> timedOut(true), provisionalTimeoutMillis));
       }
     }
   }
@@ -105,20 +110,22 @@ public final class ClientTransaction {
   private void retransmitAfter(long delay) {
     timers.add(
         layer.schedule(
-            request,
+            callId,
             () -> {
+              SIPRequest again;
               synchronized (this) {
                 // INVITE retransmissions stop at the first provisional response; non-INVITE
                 // ones go on at T2 until the final one (§17.1.2.2).
-                boolean again = state == State.CALLING || (!invite && state == State.PROCEEDING);
-                if (!again) {
+                boolean due = state == State.CALLING || (!invite && state == State.PROCEEDING);
+                if (!due) {
                   return;
                 }
                 long next =
                     invite || state == State.CALLING ? 2 * delay : layer.timers().t2().toMillis();
                 retransmitAfter(invite ? next : Math.min(next, layer.timers().t2().toMillis()));
+                again = request;
               }
-              layer.sender().send(request, transport, destination);
+              layer.sender().send(again, transport, destination);
             },
             delay));
   }
@@ -143,7 +150,7 @@ public final class ClientTransaction {
   /** The transport could not deliver the request; told on any thread, handled on the call's. */
   private void unreachable() {
     layer.onCallWorker(
-        request,
+        callId,
         () -> {
           synchronized (this) {
             // Only before any response: a refusal after one is a later message's problem.
@@ -181,12 +188,12 @@ public final class ClientTransaction {
           state = State.COMPLETED;
           cancelTimers();
           // RFC 6026 §8.4 Timer M: stay to pass on 2xx retransmissions.
-          layer.schedule(request, this::terminate, layer.timers().timeoutMillis());
+          layer.schedule(callId, this::terminate, layer.timers().timeoutMillis());
         }
       } else {
         deliver = state.compareTo(State.COMPLETED) < 0;
         if (invite) {
-          if (ack == null) {
+          if (ack == null && request != null) {
             ack = errorAck(response);
           }
           ackToSend = ack;
@@ -199,7 +206,7 @@ public final class ClientTransaction {
               transport.reliable()
                   ? 0
                   : invite ? layer.timers().timeoutMillis() : layer.timers().t4().toMillis();
-          layer.schedule(request, this::terminate, linger);
+          layer.schedule(callId, this::terminate, linger);
         }
       }
     }
@@ -212,6 +219,12 @@ public final class ClientTransaction {
     if (deliver) {
       listener.onResponse(this, response);
     }
+    if (status >= 200) {
+      // Delivered: a challenge's answer (§22.2) was built from the request by now.
+      synchronized (this) {
+        request = null;
+      }
+    }
   }
 
   /**
@@ -223,7 +236,7 @@ public final class ClientTransaction {
     if (timerC != null) {
       timerC.cancel();
     }
-    timerC = layer.schedule(request, this::timerCFired, layer.timers().c().toMillis());
+    timerC = layer.schedule(callId, this::timerCFired, layer.timers().c().toMillis());
   }
 
   private void timerCFired() {
@@ -231,7 +244,7 @@ public final class ClientTransaction {
       if (state != State.PROCEEDING) {
         return;
       }
-      timerC = layer.schedule(request, this::cancelUnanswered, layer.timers().timeoutMillis());
+      timerC = layer.schedule(callId, this::cancelUnanswered, layer.timers().timeoutMillis());
     }
     sendCancel();
   }
@@ -274,12 +287,16 @@ public final class ClientTransaction {
     }
     // A late provisional response must still be able to trigger the CANCEL, so the transaction
     // stays matchable until the network has settled.
-    layer.schedule(request, this::terminate, layer.timers().timeoutMillis());
+    layer.schedule(callId, this::terminate, layer.timers().timeoutMillis());
   }
 
   private void sendCancel() {
+    SIPRequest pending = request();
+    if (pending == null) {
+      return; // a final response came first: nothing left to cancel
+    }
     try {
-      SIPRequest cancel = request.createCancelRequest();
+      SIPRequest cancel = pending.createCancelRequest();
       layer.startClient(cancel, transport, destination, 0, IGNORE);
     } catch (SipException e) {
       throw new IllegalStateException("a forwarded INVITE always yields a CANCEL", e);

@@ -10,13 +10,19 @@ import javax.sip.message.Request;
  * retransmitted request is answered again instead of being forwarded twice, retransmits a final
  * non-2xx INVITE response over UDP until the ACK comes (Timer G), and lingers after the final
  * response to absorb late retransmissions (Timers H, I and J; RFC 6026's Accepted state for 2xx).
+ *
+ * <p>Lingering takes the last response's bytes and the way back, not the request: the parsed
+ * request is let go with the final response. A call's transactions linger 64 x T1 over UDP, 32 s,
+ * far longer than most calls take to set up, so at a thousand calls a second the parsed messages
+ * they held filled the heap (decision 0026).
  */
 public final class ServerTransaction {
 
   private final TransactionLayer layer;
   private final String key;
-  private final InboundMessage inbound;
+  private final String callId;
   private final boolean invite;
+  private InboundMessage inbound;
   private byte[] lastResponse;
   private int lastStatus;
   private boolean confirmed;
@@ -26,14 +32,18 @@ public final class ServerTransaction {
     this.layer = layer;
     this.key = key;
     this.inbound = inbound;
-    this.invite = Request.INVITE.equals(request().getMethod());
+    SIPRequest request = request();
+    this.callId = request.getCallId().getCallId();
+    this.invite = Request.INVITE.equals(request.getMethod());
   }
 
-  public SIPRequest request() {
+  /** The request, until the final response is sent; null after it. */
+  public synchronized SIPRequest request() {
     return (SIPRequest) inbound.message();
   }
 
-  public InboundMessage inbound() {
+  /** The request as it came; its message is null once the final response is sent. */
+  public synchronized InboundMessage inbound() {
     return inbound;
   }
 
@@ -47,39 +57,47 @@ public final class ServerTransaction {
     byte[] bytes = response.encodeAsBytes(inbound.transport().name());
     int status = response.getStatusCode();
     boolean first;
+    InboundMessage back;
     synchronized (this) {
       first = lastStatus < 200 && status >= 200;
       if (lastStatus < 200 || status >= 200) {
-        lastResponse = bytes;
+        // An accepted INVITE answers its retransmissions with nothing (RFC 6026 §7.1).
+        lastResponse = invite && status >= 200 && status < 300 ? null : bytes;
         lastStatus = Math.max(lastStatus, status);
       }
+      if (first) {
+        inbound = inbound.withoutMessage();
+      }
+      back = inbound;
     }
-    layer.sender().reply(inbound, bytes);
+    layer.sender().reply(back, bytes);
     if (!first) {
       return;
     }
-    long linger = inbound.transport().reliable() ? 0 : layer.timers().timeoutMillis();
+    boolean reliable = back.transport().reliable();
+    long linger = reliable ? 0 : layer.timers().timeoutMillis();
     if (invite && status >= 300) {
-      if (!inbound.transport().reliable()) {
+      if (!reliable) {
         scheduleRetransmission(layer.timers().t1().toMillis());
       }
       // Timer H: give up waiting for the ACK; the transaction ends either way.
-      layer.schedule(request(), this::terminate, layer.timers().timeoutMillis());
+      layer.schedule(callId, this::terminate, layer.timers().timeoutMillis());
     } else {
       // 2xx to INVITE: RFC 6026 §7.1 Accepted state; others: Timer J.
-      layer.schedule(request(), this::terminate, invite ? layer.timers().timeoutMillis() : linger);
+      layer.schedule(callId, this::terminate, invite ? layer.timers().timeoutMillis() : linger);
     }
   }
 
   /** A retransmission of the request arrived: repeat the last response, if any (§17.2.1). */
   void onRetransmission() {
     byte[] again;
+    InboundMessage back;
     synchronized (this) {
-      boolean accepted = invite && lastStatus >= 200 && lastStatus < 300;
-      again = accepted ? null : lastResponse;
+      again = lastResponse;
+      back = inbound;
     }
     if (again != null) {
-      layer.sender().reply(inbound, again);
+      layer.sender().reply(back, again);
     }
   }
 
@@ -96,9 +114,9 @@ public final class ServerTransaction {
     }
     // Timer I absorbs ACK retransmissions for T4 over UDP.
     layer.schedule(
-        request(),
+        callId,
         this::terminate,
-        inbound.transport().reliable() ? 0 : layer.timers().t4().toMillis());
+        inbound().transport().reliable() ? 0 : layer.timers().t4().toMillis());
   }
 
   private synchronized void scheduleRetransmission(long delay) {
@@ -107,14 +125,14 @@ public final class ServerTransaction {
     }
     retransmission =
         layer.schedule(
-            request(),
+            callId,
             () -> {
               byte[] again;
               synchronized (this) {
                 again = confirmed ? null : lastResponse;
               }
               if (again != null) {
-                layer.sender().reply(inbound, again);
+                layer.sender().reply(inbound(), again);
                 // Timer G doubles up to T2 (§17.2.1).
                 scheduleRetransmission(Math.min(2 * delay, layer.timers().t2().toMillis()));
               }

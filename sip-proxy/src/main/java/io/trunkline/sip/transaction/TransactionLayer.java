@@ -130,18 +130,21 @@ public final class TransactionLayer implements AutoCloseable {
     return timers;
   }
 
-  /** Runs {@code task} after {@code delayMillis}, at once when that is 0; null when run. */
-  Scheduler.Timer schedule(SIPRequest request, Runnable task, long delayMillis) {
+  /**
+   * Runs {@code task} after {@code delayMillis} on the worker of {@code callId}, at once when that
+   * is 0; null when run.
+   */
+  Scheduler.Timer schedule(String callId, Runnable task, long delayMillis) {
     if (delayMillis <= 0) {
       task.run();
       return null;
     }
-    return scheduler.after(request.getCallId().getCallId(), delayMillis, task);
+    return scheduler.after(callId, delayMillis, task);
   }
 
-  /** Runs {@code task} soon on the worker of the request's Call-ID, from any thread. */
-  void onCallWorker(SIPRequest request, Runnable task) {
-    scheduler.after(request.getCallId().getCallId(), 0, task);
+  /** Runs {@code task} soon on the worker of {@code callId}, from any thread. */
+  void onCallWorker(String callId, Runnable task) {
+    scheduler.after(callId, 0, task);
   }
 
   void remove(String key, ServerTransaction transaction) {

@@ -30,6 +30,14 @@ public record InboundMessage(
     this(message, transport, remote, local, channel, remote);
   }
 
+  /**
+   * Where the message came from and the way back, without the message: what answering its
+   * retransmissions takes.
+   */
+  public InboundMessage withoutMessage() {
+    return new InboundMessage(null, transport, remote, local, channel, origin);
+  }
+
   /** This message as handed over by a proxy of the pool on behalf of {@code sender}. */
   public InboundMessage handedOverFor(InetSocketAddress sender) {
     return new InboundMessage(message, transport, remote, local, channel, sender);

@@ -21,6 +21,7 @@ import io.trunkline.sip.transport.InboundMessage;
 import io.trunkline.sip.transport.SipSender;
 import io.trunkline.sip.transport.Transport;
 import io.trunkline.testing.time.TestClock;
+import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -51,6 +52,7 @@ final class ProxyHarness implements AutoCloseable {
   }
 
   private final List<Sent> sent = new CopyOnWriteArrayList<>();
+  private final List<WeakReference<SIPMessage>> received = new CopyOnWriteArrayList<>();
   private final AtomicLong nanoTime = new AtomicLong();
   private final SipParser parser = new SipParser();
   final ProxyMetrics metrics = new ProxyMetrics(new SimpleMeterRegistry(), "office");
@@ -106,14 +108,17 @@ final class ProxyHarness implements AutoCloseable {
     ParseResult parsed = parser.parse(text.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
     assertThat(parsed).as(text).isInstanceOf(ParseResult.Parsed.class);
     int before = sent.size();
+    SIPMessage message = ((ParseResult.Parsed) parsed).message();
+    received.add(new WeakReference<>(message));
     proxy.handle(
-        new InboundMessage(
-            ((ParseResult.Parsed) parsed).message(),
-            Transport.UDP,
-            from,
-            new InetSocketAddress(PROXY, 5060),
-            null));
+        new InboundMessage(message, Transport.UDP, from, new InetSocketAddress(PROXY, 5060), null));
     return List.copyOf(sent.subList(before, sent.size()));
+  }
+
+  /** How many of the messages handed to the proxy it still holds, after a collection. */
+  long receivedStillHeld() {
+    System.gc();
+    return received.stream().filter(held -> held.get() != null).count();
   }
 
   int sentCount() {

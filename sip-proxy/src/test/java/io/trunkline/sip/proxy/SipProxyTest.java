@@ -417,6 +417,54 @@ class SipProxyTest {
     assertThat(harness.proxy.channelsInUse()).isEqualTo(2);
   }
 
+  /**
+   * A call's transactions linger for 64 x T1 after it ends (Timers J and M; RFC 6026 §8.4), far
+   * longer than the call took: they keep what answering retransmissions takes, never the call's
+   * parsed messages, which at a thousand calls a second filled the heap (decision 0026).
+   */
+  @Test
+  void aCallsLingeringTransactionsHoldNoneOfItsMessagesYetStillAnswerRetransmissions() {
+    String answer = answeredCall();
+    String bye =
+        "BYE sip:carrier@127.0.0.10:5060 SIP/2.0\n"
+            + "Via: SIP/2.0/UDP 127.0.0.5:5060;branch=z9hG4bK-d1-bye\n"
+            + "Max-Forwards: 70\n"
+            + "Route: <sip:127.0.0.1:5060;lr>\n"
+            + "From: <sip:pbx@127.0.0.5>;tag=f-d1\n"
+            + "To: <sip:+4930555000@127.0.0.1>;tag=carrier-1\n"
+            + "Call-ID: d1@127.0.0.5\n"
+            + "CSeq: 2 BYE\n"
+            + "Content-Length: 0\n\n";
+    Sent byeOut = only(harness.receive(bye, FROM_PBX));
+    assertThat(byeOut.firstLine()).isEqualTo("BYE sip:carrier@127.0.0.10:5060 SIP/2.0");
+    String byeVias =
+        byeOut.text().lines().filter(l -> l.startsWith("Via: ")).findFirst().orElseThrow();
+    String byeOk =
+        "SIP/2.0 200 OK\n"
+            + byeVias
+            + "\n"
+            + "From: <sip:pbx@127.0.0.5>;tag=f-d1\n"
+            + "To: <sip:+4930555000@127.0.0.1>;tag=carrier-1\n"
+            + "Call-ID: d1@127.0.0.5\n"
+            + "CSeq: 2 BYE\n"
+            + "Content-Length: 0\n\n";
+    assertThat(only(harness.receive(byeOk, new InetSocketAddress(CARRIER_A, 5060))).to())
+        .isEqualTo(FROM_PBX);
+    assertThat(harness.proxy.activeDialogs()).isZero();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(harness.receivedStillHeld()).isZero());
+
+    // Still lingering: the BYE's copy gets its 200 again, the answer's copy goes up again.
+    Sent byeAgain = only(harness.receive(bye, FROM_PBX));
+    assertThat(byeAgain.firstLine()).isEqualTo("SIP/2.0 200 OK");
+    assertThat(byeAgain.to()).isEqualTo(FROM_PBX);
+    Sent answerAgain = only(harness.receive(answer, new InetSocketAddress(CARRIER_A, 5060)));
+    assertThat(answerAgain.firstLine()).isEqualTo("SIP/2.0 200 OK");
+    assertThat(answerAgain.to()).isEqualTo(FROM_PBX);
+  }
+
   /** Five wrong answers to the registrar's challenges from {@code source} ban it. */
   private void guessBensPassword(InetSocketAddress source, String id) {
     for (int i = 0; i < 5; i++) {
@@ -433,12 +481,12 @@ class SipProxyTest {
     }
   }
 
-  /** A PBX call answered by carrier A: one dialog, up. */
-  private void answeredCall() {
+  /** A PBX call answered by carrier A: one dialog, up. Returns the carrier's answer. */
+  private String answeredCall() {
     Sent forwarded = harness.receive(invite("+4930555000", "d1"), FROM_PBX).get(1);
     String vias =
         forwarded.text().lines().filter(l -> l.startsWith("Via: ")).findFirst().orElseThrow();
-    harness.receive(
+    String answer =
         "SIP/2.0 200 OK\n"
             + vias
             + "\n"
@@ -448,9 +496,10 @@ class SipProxyTest {
             + "Call-ID: d1@127.0.0.5\n"
             + "CSeq: 1 INVITE\n"
             + "Contact: <sip:carrier@127.0.0.10:5060>\n"
-            + "Content-Length: 0\n\n",
-        new InetSocketAddress(CARRIER_A, 5060));
+            + "Content-Length: 0\n\n";
+    harness.receive(answer, new InetSocketAddress(CARRIER_A, 5060));
     assertThat(harness.proxy.activeDialogs()).isOne();
+    return answer;
   }
 
   private static Sent only(List<Sent> sent) {
