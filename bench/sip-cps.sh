@@ -259,7 +259,10 @@ declare -A BEST BEST_P50 BEST_P95 BEST_P99 NOTE
 # last passing and the first failing rate. START_FN starts the proxy (setting PROXY_PID, its
 # process group, and PROXY_AT) or returns non-zero with NOTE set; a failed step leaves the proxy
 # full of transactions whose retransmissions would reach the next step's UAS, so the proxy is
-# restarted (and warmed up again) after each failure. "-" means no proxy: sipp's own ceiling.
+# restarted after each failure and warmed up again at the last passing rate for a step's length:
+# a restarted JVM runs its first tens of thousands of calls in the interpreter and C1 while C2
+# compiles, and a bisection step measured then would measure a cold start, not the ceiling.
+# Kamailio gets the same warm-up. "-" means no proxy: sipp's own ceiling.
 ramp() {
   local name=$1 start_fn=$2
   local best=0 rate=$START_CPS failed_at=0 failed_reason="" fresh=no
@@ -269,7 +272,9 @@ ramp() {
     if [[ $start_fn != - && $fresh == no ]]; then
       [[ $PROXY_PID != - ]] && stop_group "$PROXY_PID"
       "$start_fn" || return 2
-      run_step "$name" "$START_CPS" 5 "$PROXY_AT" "$PROXY_PID" >/dev/null # warm-up, not counted
+      local warm_rate=$START_CPS warm_seconds=5
+      ((best > 0)) && warm_rate=$best warm_seconds=$STEP_SECONDS
+      run_step "$name" "$warm_rate" "$warm_seconds" "$PROXY_AT" "$PROXY_PID" >/dev/null # not counted
       sleep "$SETTLE_SECONDS"
       fresh=yes
     fi

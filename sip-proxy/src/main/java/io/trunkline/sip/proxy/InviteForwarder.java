@@ -52,8 +52,8 @@ final class InviteForwarder implements ClientTransaction.Listener {
   private final CallChannels channels;
   private final long provisionalTimeoutMillis;
   private final Runnable ended;
-  private final List<List<CallTarget>> groups;
   private final Map<ClientTransaction, Branch> branches = new HashMap<>();
+  private List<List<CallTarget>> groups;
   private SIPRequest invite;
   private String offer;
   private int group = -1;
@@ -151,8 +151,11 @@ final class InviteForwarder implements ClientTransaction.Listener {
         branches.keySet().stream().filter(t -> t != transaction).forEach(ClientTransaction::cancel);
         forwarding.metrics().response(status);
         ended.run();
-        // What is left is passing on 2xx responses; the dialog holds the INVITE from now on.
+        // What is left is passing on 2xx responses; the dialog holds the INVITE from now on, and
+        // the other branches' answers to their CANCELs change nothing.
         invite = null;
+        groups = List.of();
+        branches.clear();
         best = null;
       }
       forwardUp(response);

@@ -200,6 +200,41 @@ class ClientTransactionTest {
     assertThat(layer.size()).isZero(); // Timer K
   }
 
+  /**
+   * A final response reaches the listener while the request is still there to answer a challenge
+   * from (§22.2); after that the lingering transaction holds it no longer (decision 0026), and
+   * still acknowledges the response's copies.
+   */
+  @Test
+  void letsTheRequestGoOnceItsFinalResponseIsDelivered() {
+    SIPRequest invite = invite();
+    List<SIPRequest> seen = new ArrayList<>();
+    ClientTransaction tx =
+        layer.startClient(
+            invite,
+            Transport.UDP,
+            CARRIER,
+            0,
+            new ClientTransaction.Listener() {
+              @Override
+              public void onResponse(ClientTransaction transaction, SIPResponse response) {
+                seen.add(transaction.request());
+              }
+
+              @Override
+              public void onTimeout(ClientTransaction transaction, boolean provisional) {}
+            });
+
+    layer.respond(withToTag(invite.createResponse(180)));
+    assertThat(tx.request()).isSameAs(invite);
+    layer.respond(withToTag(invite.createResponse(407)));
+    layer.respond(withToTag(invite.createResponse(407)));
+
+    assertThat(seen).containsExactly(invite, invite);
+    assertThat(tx.request()).isNull();
+    assertThat(wire.times("ACK")).containsExactly(0L, 0L);
+  }
+
   private static SIPRequest invite() {
     return parse(SampleMessages.INVITE);
   }
