@@ -27,9 +27,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,17 +41,12 @@ class CallScenariosSippTest {
 
   @TempDir Path work;
 
-  private final TestTrunk trunk = new TestTrunk();
+  @RegisterExtension final TestTrunk trunk = new TestTrunk();
 
   @BeforeEach
   void start() throws Exception {
     trunk.channels = 2;
     trunk.start(work.resolve("trunk"));
-  }
-
-  @AfterEach
-  void stop() {
-    trunk.close();
   }
 
   @Test

@@ -14,9 +14,9 @@ import io.trunkline.testing.sipp.SippTransport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,18 +28,13 @@ class CarrierOrderSippTest {
 
   @TempDir Path work;
 
-  private final TestTrunk trunk = new TestTrunk();
+  @RegisterExtension final TestTrunk trunk = new TestTrunk();
 
   @BeforeEach
   void trunkWithoutRoutePolicy() {
     trunk.routePolicy = false;
     trunk.carrierAPriority = 2;
     trunk.carrierBPriority = 1;
-  }
-
-  @AfterEach
-  void stop() {
-    trunk.close();
   }
 
   @Test

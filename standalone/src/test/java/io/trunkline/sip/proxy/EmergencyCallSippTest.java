@@ -19,9 +19,9 @@ import io.trunkline.testing.sipp.SippResult;
 import io.trunkline.testing.sipp.SippTransport;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,7 +35,7 @@ class EmergencyCallSippTest {
 
   @TempDir Path work;
 
-  private final TestTrunk trunk = new TestTrunk();
+  @RegisterExtension final TestTrunk trunk = new TestTrunk();
 
   @BeforeEach
   void start() throws Exception {
@@ -43,11 +43,6 @@ class EmergencyCallSippTest {
     trunk.callsPerSecond = 1;
     trunk.emergency = "{numbers: [\"112\", \"110\"], carriers: [carrier-b], extraChannels: 1}";
     trunk.start(work.resolve("trunk"));
-  }
-
-  @AfterEach
-  void stop() {
-    trunk.close();
   }
 
   @Test

@@ -15,8 +15,8 @@ import io.trunkline.testing.sipp.SippTransport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,12 +27,7 @@ class FailoverSippTest {
 
   @TempDir Path work;
 
-  private final TestTrunk trunk = new TestTrunk();
-
-  @AfterEach
-  void stop() {
-    trunk.close();
-  }
+  @RegisterExtension final TestTrunk trunk = new TestTrunk();
 
   @Test
   void skipsACarrierThatProbesFoundDown() throws Exception {

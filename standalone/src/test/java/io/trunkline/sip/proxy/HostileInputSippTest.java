@@ -19,9 +19,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,16 +35,11 @@ class HostileInputSippTest {
 
   @TempDir Path work;
 
-  private final TestTrunk trunk = new TestTrunk();
+  @RegisterExtension final TestTrunk trunk = new TestTrunk();
 
   @BeforeEach
   void start() throws Exception {
     trunk.start(work.resolve("trunk"));
-  }
-
-  @AfterEach
-  void stop() {
-    trunk.close();
   }
 
   @Test

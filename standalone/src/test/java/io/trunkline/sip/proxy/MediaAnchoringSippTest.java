@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,12 +46,7 @@ class MediaAnchoringSippTest {
 
   @TempDir Path work;
 
-  private final TestTrunk trunk = new TestTrunk();
-
-  @AfterEach
-  void stop() {
-    trunk.close();
-  }
+  @RegisterExtension final TestTrunk trunk = new TestTrunk();
 
   @Test
   void carriesRtpBothWaysThroughTheRelayAndReportsLoss() throws Exception {

@@ -12,7 +12,7 @@ import io.trunkline.testing.wire.Tshark;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,12 +25,7 @@ class ProxyDscpWireTest {
 
   @TempDir Path work;
 
-  private final TestTrunk trunk = new TestTrunk();
-
-  @AfterEach
-  void stop() {
-    trunk.close();
-  }
+  @RegisterExtension final TestTrunk trunk = new TestTrunk();
 
   /** An IPv6 packet carries the mark in its Traffic Class (RFC 8200 §7), as IPv4 in its TOS. */
   @ParameterizedTest(name = "carrier on IPv6: {0}")

@@ -17,8 +17,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,12 +38,7 @@ class RegistrationStormSippTest {
 
   @TempDir Path work;
 
-  private final TestTrunk trunk = new TestTrunk();
-
-  @AfterEach
-  void stop() {
-    trunk.close();
-  }
+  @RegisterExtension final TestTrunk trunk = new TestTrunk();
 
   @Test
   void aFloodFromOneSourceGets503WithRetryAfterWhileOtherPhonesStillRegister() throws Exception {

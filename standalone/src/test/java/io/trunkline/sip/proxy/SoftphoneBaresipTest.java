@@ -19,8 +19,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,12 +51,7 @@ class SoftphoneBaresipTest {
 
   @TempDir Path work;
 
-  private final TestTrunk trunk = new TestTrunk();
-
-  @AfterEach
-  void stop() {
-    trunk.close();
-  }
+  @RegisterExtension final TestTrunk trunk = new TestTrunk();
 
   @Test
   void twoPhonesRegisterAndEachHearsTheOthersToneThroughTheRelay() throws Exception {

@@ -23,14 +23,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A small-office trunk served in standalone mode on loopback, as the tests' peers see it: the proxy
  * on 127.0.0.1, Anna's and Ben's phones on .2 and .3, the PBX on .5 (admitted by address), carriers
  * A and B on .10 and .11. Calls to +49 go to A, then B; +49900 is blocked. Without the RoutePolicy
- * ({@link #routePolicy}), every call goes to the carriers by their own priority.
+ * ({@link #routePolicy}), every call goes to the carriers by their own priority. A test class
+ * registers it as an extension, which stops the trunk after each test whatever happened.
  */
-final class TestTrunk implements AutoCloseable {
+final class TestTrunk implements AfterEachCallback {
 
   static final String PROXY = "127.0.0.1";
   static final String ANNA_PHONE = "127.0.0.2";
@@ -214,7 +217,7 @@ final class TestTrunk implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void afterEach(ExtensionContext context) {
     if (edge != null) {
       edge.close();
     }
