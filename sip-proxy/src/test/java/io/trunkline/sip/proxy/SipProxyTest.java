@@ -437,17 +437,7 @@ class SipProxyTest {
             + "Content-Length: 0\n\n";
     Sent byeOut = only(harness.receive(bye, FROM_PBX));
     assertThat(byeOut.firstLine()).isEqualTo("BYE sip:carrier@127.0.0.10:5060 SIP/2.0");
-    String byeVias =
-        byeOut.text().lines().filter(l -> l.startsWith("Via: ")).findFirst().orElseThrow();
-    String byeOk =
-        "SIP/2.0 200 OK\n"
-            + byeVias
-            + "\n"
-            + "From: <sip:pbx@127.0.0.5>;tag=f-d1\n"
-            + "To: <sip:+4930555000@127.0.0.1>;tag=carrier-1\n"
-            + "Call-ID: d1@127.0.0.5\n"
-            + "CSeq: 2 BYE\n"
-            + "Content-Length: 0\n\n";
+    String byeOk = carrierOk(byeOut, "2 BYE", "");
     assertThat(only(harness.receive(byeOk, new InetSocketAddress(CARRIER_A, 5060))).to())
         .isEqualTo(FROM_PBX);
     assertThat(harness.proxy.activeDialogs()).isZero();
@@ -484,22 +474,34 @@ class SipProxyTest {
   /** A PBX call answered by carrier A: one dialog, up. Returns the carrier's answer. */
   private String answeredCall() {
     Sent forwarded = harness.receive(invite("+4930555000", "d1"), FROM_PBX).get(1);
-    String vias =
-        forwarded.text().lines().filter(l -> l.startsWith("Via: ")).findFirst().orElseThrow();
     String answer =
-        "SIP/2.0 200 OK\n"
-            + vias
-            + "\n"
-            + "Record-Route: <sip:127.0.0.1:5060;lr>\n"
-            + "From: <sip:pbx@127.0.0.5>;tag=f-d1\n"
-            + "To: <sip:+4930555000@127.0.0.1>;tag=carrier-1\n"
-            + "Call-ID: d1@127.0.0.5\n"
-            + "CSeq: 1 INVITE\n"
-            + "Contact: <sip:carrier@127.0.0.10:5060>\n"
-            + "Content-Length: 0\n\n";
+        carrierOk(
+            forwarded,
+            "1 INVITE",
+            "Record-Route: <sip:127.0.0.1:5060;lr>\nContact: <sip:carrier@127.0.0.10:5060>\n");
     harness.receive(answer, new InetSocketAddress(CARRIER_A, 5060));
     assertThat(harness.proxy.activeDialogs()).isOne();
     return answer;
+  }
+
+  /**
+   * Carrier A's 200 OK in call d1 to a request the proxy sent it, with the request's Vias, the
+   * call's tags, {@code cseq} and {@code headers} (whole lines).
+   */
+  private static String carrierOk(Sent request, String cseq, String headers) {
+    String vias =
+        request.text().lines().filter(l -> l.startsWith("Via: ")).findFirst().orElseThrow();
+    return "SIP/2.0 200 OK\n"
+        + vias
+        + "\n"
+        + headers
+        + "From: <sip:pbx@127.0.0.5>;tag=f-d1\n"
+        + "To: <sip:+4930555000@127.0.0.1>;tag=carrier-1\n"
+        + "Call-ID: d1@127.0.0.5\n"
+        + "CSeq: "
+        + cseq
+        + "\n"
+        + "Content-Length: 0\n\n";
   }
 
   private static Sent only(List<Sent> sent) {
