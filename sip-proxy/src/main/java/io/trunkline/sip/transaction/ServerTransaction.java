@@ -3,6 +3,7 @@ package io.trunkline.sip.transaction;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.trunkline.sip.transport.InboundMessage;
+import io.trunkline.sip.transport.Transport;
 import javax.sip.message.Request;
 
 /**
@@ -21,6 +22,7 @@ public final class ServerTransaction {
   private final TransactionLayer layer;
   private final String key;
   private final String callId;
+  private final Transport transport;
   private final boolean invite;
   private InboundMessage inbound;
   private byte[] lastResponse;
@@ -34,6 +36,7 @@ public final class ServerTransaction {
     this.inbound = inbound;
     SIPRequest request = request();
     this.callId = request.getCallId().getCallId();
+    this.transport = inbound.transport();
     this.invite = Request.INVITE.equals(request.getMethod());
   }
 
@@ -54,7 +57,7 @@ public final class ServerTransaction {
 
   /** Sends a response upstream; the first final response moves the transaction to completion. */
   public void respond(SIPResponse response) {
-    byte[] bytes = response.encodeAsBytes(inbound.transport().name());
+    byte[] bytes = response.encodeAsBytes(transport.name());
     int status = response.getStatusCode();
     boolean first;
     InboundMessage back;
@@ -74,10 +77,9 @@ public final class ServerTransaction {
     if (!first) {
       return;
     }
-    boolean reliable = back.transport().reliable();
-    long linger = reliable ? 0 : layer.timers().timeoutMillis();
+    long linger = transport.reliable() ? 0 : layer.timers().timeoutMillis();
     if (invite && status >= 300) {
-      if (!reliable) {
+      if (!transport.reliable()) {
         scheduleRetransmission(layer.timers().t1().toMillis());
       }
       // Timer H: give up waiting for the ACK; the transaction ends either way.
@@ -114,9 +116,7 @@ public final class ServerTransaction {
     }
     // Timer I absorbs ACK retransmissions for T4 over UDP.
     layer.schedule(
-        callId,
-        this::terminate,
-        inbound().transport().reliable() ? 0 : layer.timers().t4().toMillis());
+        callId, this::terminate, transport.reliable() ? 0 : layer.timers().t4().toMillis());
   }
 
   private synchronized void scheduleRetransmission(long delay) {
