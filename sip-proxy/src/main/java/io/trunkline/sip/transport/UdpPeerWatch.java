@@ -7,9 +7,12 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollMode;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -42,6 +45,7 @@ final class UdpPeerWatch implements AutoCloseable {
   private static final long RECENT_NANOS = 2_000_000_000L;
 
   private final Bootstrap flows;
+  private final boolean epoll;
   private final InetSocketAddress local;
   private final ChannelHandler[] pipeline;
   private final Map<InetSocketAddress, Peer> peers = new LinkedHashMap<>(16, 0.75f, true);
@@ -67,8 +71,9 @@ final class UdpPeerWatch implements AutoCloseable {
     // the moment between its bind and its connect). Netty's read stops at the error, and
     // edge-triggered epoll would not report the datagram behind it until another one came: a
     // request lost, found as a torture test's unanswered message on a pod probing a dead carrier.
+    this.epoll = flows.config().group() instanceof EpollEventLoopGroup;
     this.flows =
-        flows.config().group() instanceof EpollEventLoopGroup
+        epoll
             ? flows.clone().option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED)
             : flows;
     this.local = local;
@@ -85,9 +90,7 @@ final class UdpPeerWatch implements AutoCloseable {
     synchronized (this) {
       watched = peers.get(peer);
       if (watched == null) {
-        ChannelFuture flow =
-            flows.clone().localAddress(local).handler(flowPipeline(peer)).connect(peer);
-        watched = new Peer(flow);
+        watched = new Peer(open(peer));
         peers.put(peer, watched);
         while (peers.size() > MAX_PEERS) {
           Iterator<Peer> eldest = peers.values().iterator();
@@ -108,6 +111,42 @@ final class UdpPeerWatch implements AutoCloseable {
     } else {
       watched.flow.addListener(connected -> send.run());
     }
+  }
+
+  /**
+   * A socket bound to the listening address and connected to {@code peer}, done once it is both.
+   *
+   * <p>Of the sockets sharing the listening port, the kernel hands a datagram to the newest that
+   * matches it, so in the moment between its bind and its connect this socket takes datagrams of
+   * any sender. Netty reads a channel it connected with read(2), and names the peer as the sender
+   * of all it reads: such a datagram, a phone's REGISTER say, would be answered to the peer. So on
+   * epoll the socket is connected in the kernel alone: Netty, which takes the channel for an
+   * unconnected one, reads it with recvmsg(2), which names each datagram's own sender. Once
+   * connected, the kernel gives the socket only the peer's datagrams and the ICMP errors about it,
+   * which recvmsg(2) fails with and Netty raises as an IOException, all that a refusal needs. NIO
+   * reads its connected channels with recvfrom(2), which names the sender too.
+   */
+  private ChannelFuture open(InetSocketAddress peer) {
+    Bootstrap flow = flows.clone().localAddress(local).handler(flowPipeline(peer));
+    if (!epoll) {
+      return flow.connect(peer);
+    }
+    ChannelFuture bound = flow.bind();
+    ChannelPromise connected = bound.channel().newPromise();
+    bound.addListener(
+        done -> {
+          if (!done.isSuccess()) {
+            connected.setFailure(done.cause());
+            return;
+          }
+          try {
+            ((Socket) ((UnixChannel) bound.channel()).fd()).connect(peer);
+            connected.setSuccess();
+          } catch (IOException e) {
+            connected.setFailure(e);
+          }
+        });
+    return connected;
   }
 
   private void refused(InetSocketAddress peer, Throwable cause) {

@@ -15,13 +15,18 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
 import io.trunkline.testing.net.LoopbackPorts;
+import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,25 +45,9 @@ class UdpPeerWatchTest {
 
   @Test
   void aDatagramQueuedBehindARefusalIsStillRead() throws Exception {
-    Bootstrap sockets =
-        new Bootstrap()
-            .group(group)
-            .channel(EpollDatagramChannel.class)
-            .option(ChannelOption.SO_REUSEADDR, true);
-    Collector collector = new Collector();
-    Channel listener =
-        sockets
-            .clone()
-            .handler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel channel) {
-                    channel.pipeline().addLast(collector);
-                  }
-                })
-            .bind(new InetSocketAddress(HOST, 0))
-            .sync()
-            .channel();
+    Bootstrap sockets = sockets();
+    Collector collector = new Collector((text, sender) -> heard.add(text));
+    Channel listener = listen(sockets, collector);
     InetSocketAddress local = (InetSocketAddress) listener.localAddress();
     InetSocketAddress peer = new InetSocketAddress(HOST, LoopbackPorts.freePort(HOST));
     CountDownLatch refused = new CountDownLatch(1);
@@ -96,6 +85,77 @@ class UdpPeerWatchTest {
     }
   }
 
+  /**
+   * The sockets sharing the listener's port take its datagrams newest first, so one that a watch
+   * socket got in the moment between its bind and its connect came from anyone. Its sender must be
+   * the one it came from, or the answer goes to the watched peer: the torture test's lost 400.
+   */
+  @Test
+  void aDatagramAWatchSocketTakesKeepsItsSender() throws Exception {
+    Bootstrap sockets = sockets();
+    Set<String> senders = ConcurrentHashMap.newKeySet();
+    Collector collector = new Collector((text, sender) -> senders.add(text + " from " + sender));
+    Channel listener = listen(sockets, collector);
+    InetSocketAddress local = (InetSocketAddress) listener.localAddress();
+    AtomicBoolean watching = new AtomicBoolean(true);
+    try (UdpPeerWatch watch = new UdpPeerWatch(sockets, local, collector);
+        DatagramSocket phone = new DatagramSocket(new InetSocketAddress(HOST, 0))) {
+      Thread sender =
+          new Thread(
+              () -> {
+                // Bounded in count as well as by the watches below.
+                for (int i = 0; i < 2_000_000 && watching.get(); i++) {
+                  try {
+                    phone.send(datagram("REGISTER", local));
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              });
+      sender.start();
+      // Watches open and close (the oldest given up past MAX_PEERS) while the phone sends: no
+      // peer is sent anything, and none listens.
+      int base = 20_000 + local.getPort() % 1_000;
+      for (int i = 0; i < 4 * UdpPeerWatch.MAX_PEERS; i++) {
+        CountDownLatch watched = new CountDownLatch(1);
+        watch.sendWatched(new InetSocketAddress(HOST, base + i), () -> {}, watched::countDown);
+        assertThat(watched.await(5, TimeUnit.SECONDS)).isTrue();
+      }
+      watching.set(false);
+      sender.join(10_000);
+      String fromPhone = "REGISTER from " + phone.getLocalSocketAddress();
+      assertThat(senders).isNotEmpty();
+      assertThat(senders.stream().filter(heard -> !heard.equals(fromPhone)).distinct()).isEmpty();
+    } finally {
+      watching.set(false);
+      listener.close().sync();
+    }
+  }
+
+  private Bootstrap sockets() {
+    return new Bootstrap()
+        .group(group)
+        .channel(EpollDatagramChannel.class)
+        .option(ChannelOption.SO_REUSEADDR, true);
+  }
+
+  /** The listener: on a port of its own, with SO_REUSEADDR as the watch's sockets. */
+  private static Channel listen(Bootstrap sockets, Collector collector)
+      throws InterruptedException {
+    return sockets
+        .clone()
+        .handler(
+            new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel channel) {
+                channel.pipeline().addLast(collector);
+              }
+            })
+        .bind(new InetSocketAddress(HOST, 0))
+        .sync()
+        .channel();
+  }
+
   private static DatagramPacket packet(InetSocketAddress to) {
     return new DatagramPacket(Unpooled.copiedBuffer("OPTIONS", StandardCharsets.US_ASCII), to);
   }
@@ -115,11 +175,17 @@ class UdpPeerWatchTest {
 
   /** What reaches the listener's pipeline, from any of the sockets. */
   @Sharable
-  private final class Collector extends ChannelInboundHandlerAdapter {
+  private static final class Collector extends ChannelInboundHandlerAdapter {
+    private final BiConsumer<String, InetSocketAddress> heard;
+
+    Collector(BiConsumer<String, InetSocketAddress> heard) {
+      this.heard = heard;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       DatagramPacket packet = (DatagramPacket) msg;
-      heard.add(packet.content().toString(StandardCharsets.US_ASCII));
+      heard.accept(packet.content().toString(StandardCharsets.US_ASCII), packet.sender());
       packet.release();
     }
   }
