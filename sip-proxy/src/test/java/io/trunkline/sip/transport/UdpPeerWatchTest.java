@@ -8,7 +8,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -142,18 +141,7 @@ class UdpPeerWatchTest {
   /** The listener: on a port of its own, with SO_REUSEADDR as the watch's sockets. */
   private static Channel listen(Bootstrap sockets, Collector collector)
       throws InterruptedException {
-    return sockets
-        .clone()
-        .handler(
-            new ChannelInitializer<>() {
-              @Override
-              protected void initChannel(Channel channel) {
-                channel.pipeline().addLast(collector);
-              }
-            })
-        .bind(new InetSocketAddress(HOST, 0))
-        .sync()
-        .channel();
+    return sockets.clone().handler(collector).bind(new InetSocketAddress(HOST, 0)).sync().channel();
   }
 
   private static DatagramPacket packet(InetSocketAddress to) {
