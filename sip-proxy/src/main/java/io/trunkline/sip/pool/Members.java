@@ -129,7 +129,11 @@ public final class Members implements AutoCloseable {
   }
 
   private void lookUp() {
-    long started = nanos.getAsLong();
+    lookUp(nanos.getAsLong());
+  }
+
+  /** Looks the members up; {@code started} is when the look-up was asked for. */
+  private void lookUp(long started) {
     try {
       List<InetSocketAddress> found = resolve(names);
       if (found == null) {
@@ -191,7 +195,9 @@ public final class Members implements AutoCloseable {
       following.execute(
           () -> {
             try {
-              lookUp();
+              // Dated when asked, which is no later than DNS is asked: the stranger's verdict
+              // above may come late, never early.
+              lookUp(now);
             } finally {
               lookUpPending.set(false);
             }
