@@ -42,9 +42,28 @@ public final class TrunkCompiler {
 
   /**
    * Compiles {@code trunk} with the lines attached to it and the policies that name it; lines and
-   * policies of other trunks are ignored, so callers may pass everything in the namespace.
+   * policies of other trunks are ignored, so callers may pass everything in the namespace. The
+   * snapshot is versioned by its whole content.
    */
   public static Compilation compile(
+      SipTrunk trunk,
+      Collection<SipLine> lines,
+      Collection<RoutePolicy> policies,
+      SecretLookup secrets) {
+    Compilation compilation = compileUnversioned(trunk, lines, policies, secrets);
+    return compilation.blocked()
+        ? compilation
+        : new Compilation(
+            TrunkConfigJson.stamp(compilation.config()),
+            compilation.credentials(),
+            compilation.problems());
+  }
+
+  /**
+   * As {@link #compile}, with the snapshot's version left empty: the operator versions it by its
+   * shards ({@link LineShards}), which spares writing the whole trunk's JSON to hash it.
+   */
+  public static Compilation compileUnversioned(
       SipTrunk trunk,
       Collection<SipLine> lines,
       Collection<RoutePolicy> policies,
@@ -100,7 +119,7 @@ public final class TrunkCompiler {
             SettingsCompiler.maxCallDurationSeconds(spec),
             registration,
             overload);
-    return new Compilation(TrunkConfigJson.stamp(config), credentials, problems.list());
+    return new Compilation(config, credentials, problems.list());
   }
 
   /**

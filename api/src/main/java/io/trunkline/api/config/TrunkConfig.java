@@ -44,6 +44,15 @@ public record TrunkConfig(
 
   /** Returns this snapshot stamped with a version. */
   TrunkConfig withVersion(String newVersion) {
+    return with(newVersion, lines);
+  }
+
+  /** Returns this snapshot with other lines, as its shards split or join them (decision 0027). */
+  TrunkConfig withLines(List<Line> newLines) {
+    return with(version, newLines);
+  }
+
+  private TrunkConfig with(String newVersion, List<Line> newLines) {
     return new TrunkConfig(
         newVersion,
         namespace,
@@ -56,7 +65,7 @@ public record TrunkConfig(
         zones,
         carriers,
         pbx,
-        lines,
+        newLines,
         routes,
         emergency,
         maxCallDurationSeconds,

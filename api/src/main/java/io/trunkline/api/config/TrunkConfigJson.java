@@ -38,7 +38,11 @@ public final class TrunkConfigJson {
 
   /** Sets the version to the first 16 hex digits of the SHA-256 of the unversioned content. */
   static TrunkConfig stamp(TrunkConfig config) {
-    String content = write(config.withVersion(""));
-    return config.withVersion(Digest.hex("SHA-256", content).substring(0, 16));
+    return config.withVersion(version(write(config.withVersion(""))));
+  }
+
+  /** A version for {@code content}: the first 16 hex digits of its SHA-256. */
+  static String version(String content) {
+    return Digest.hex("SHA-256", content).substring(0, 16);
   }
 }

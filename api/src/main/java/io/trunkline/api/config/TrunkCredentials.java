@@ -20,6 +20,11 @@ public record TrunkCredentials(
     carriers = Map.copyOf(carriers);
   }
 
+  /** These credentials with other lines', as the snapshot's shards split or join them. */
+  TrunkCredentials withLines(Map<String, DigestSecret> newLines) {
+    return new TrunkCredentials(realm, newLines, pbx, carriers);
+  }
+
   /** HA1 = H(username:realm:password) for MD5 and SHA-256. */
   public record DigestSecret(String username, String ha1Md5, String ha1Sha256) {}
 

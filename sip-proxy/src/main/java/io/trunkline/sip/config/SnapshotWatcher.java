@@ -1,5 +1,7 @@
 package io.trunkline.sip.config;
 
+import io.trunkline.api.config.LineShard;
+import io.trunkline.api.config.LineShards;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.api.config.TrunkCredentials;
@@ -10,17 +12,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 /**
- * Serves the snapshot the operator mounted (trunk.json from a ConfigMap, credentials.json from a
- * Secret) and swaps it atomically when either file changes. Kubernetes updates such volumes by
- * swapping a symlink, so the files are read whole on each look rather than watched; a change that
- * does not parse is refused and the last good snapshot stays in force.
+ * Serves the snapshot the operator mounted (trunk.json from a ConfigMap; credentials.json and the
+ * trunk's line shards, lines-N.json, from Secrets beside it, decision 0027) and swaps it atomically
+ * when any file changes. Kubernetes updates such volumes by swapping a symlink, so the files are
+ * read whole on each look rather than watched; only shards whose bytes changed are parsed again. A
+ * change that does not parse is refused and the last good snapshot stays in force.
  */
 public final class SnapshotWatcher implements AutoCloseable {
 
@@ -32,15 +39,25 @@ public final class SnapshotWatcher implements AutoCloseable {
   private final AtomicLong refused = new AtomicLong();
   private final ScheduledExecutorService poller;
   private volatile Contents last;
+  private volatile Map<String, Shard> shards = Map.of();
 
-  /** Both files' bytes; a change to either is a change. */
-  private record Contents(byte[] config, byte[] credentials) {
+  /** The files' bytes, the shards' by file name; a change to any is a change. */
+  private record Contents(byte[] config, byte[] credentials, Map<String, byte[]> shards) {
     boolean sameAs(Contents other) {
       return other != null
           && Arrays.equals(config, other.config)
-          && Arrays.equals(credentials, other.credentials);
+          && Arrays.equals(credentials, other.credentials)
+          && shards.keySet().equals(other.shards.keySet())
+          && shards.entrySet().stream()
+              .allMatch(file -> Arrays.equals(file.getValue(), other.shards.get(file.getKey())));
     }
   }
+
+  /** A shard as parsed, with the bytes it was parsed from. */
+  private record Shard(byte[] bytes, LineShard lines) {}
+
+  /** A snapshot and the shards it was joined from. */
+  private record Parsed(Snapshot snapshot, Map<String, Shard> shards, int parsedShards) {}
 
   private SnapshotWatcher(Path configFile, Path credentialsFile) {
     this.configFile = configFile;
@@ -61,7 +78,9 @@ public final class SnapshotWatcher implements AutoCloseable {
   public static SnapshotWatcher start(Path configFile, Path credentialsFile, Duration period) {
     SnapshotWatcher watcher = new SnapshotWatcher(configFile, credentialsFile);
     Contents contents = watcher.read();
-    watcher.current.set(parse(contents, configFile));
+    Parsed parsed = watcher.parse(contents);
+    watcher.current.set(parsed.snapshot());
+    watcher.shards = parsed.shards();
     watcher.last = contents;
     watcher.poller.scheduleWithFixedDelay(
         watcher::look, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
@@ -90,13 +109,17 @@ public final class SnapshotWatcher implements AutoCloseable {
         return;
       }
       last = contents;
-      Snapshot next = parse(contents, configFile);
-      Snapshot previous = current.getAndSet(next);
+      Parsed parsed = parse(contents);
+      shards = parsed.shards();
+      Snapshot previous = current.getAndSet(parsed.snapshot());
       LOG.log(
           System.Logger.Level.INFO,
-          "snapshot {0} replaces {1}",
-          next.config().version(),
-          previous.config().version());
+          "snapshot {0} replaces {1}: {2} lines in {3} shards, {4} of them read again",
+          parsed.snapshot().config().version(),
+          previous.config().version(),
+          parsed.snapshot().config().lines().size(),
+          parsed.shards().size(),
+          parsed.parsedShards());
     } catch (RuntimeException e) {
       refused.incrementAndGet();
       LOG.log(
@@ -110,13 +133,26 @@ public final class SnapshotWatcher implements AutoCloseable {
 
   private Contents read() {
     try {
-      return new Contents(Files.readAllBytes(configFile), Files.readAllBytes(credentialsFile));
+      Map<String, byte[]> shardFiles = new TreeMap<>();
+      Path directory = credentialsFile.toAbsolutePath().getParent();
+      try (Stream<Path> files = Files.list(directory)) {
+        for (Path file : files.toList()) {
+          String name = file.getFileName().toString();
+          if (LineShards.isShardFile(name)) {
+            shardFiles.put(name, Files.readAllBytes(file));
+          }
+        }
+      }
+      return new Contents(
+          Files.readAllBytes(configFile), Files.readAllBytes(credentialsFile), shardFiles);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + configFile + " or " + credentialsFile, e);
+      throw new UncheckedIOException(
+          "cannot read " + configFile + ", " + credentialsFile + " or the shards beside it", e);
     }
   }
 
-  private static Snapshot parse(Contents contents, Path configFile) {
+  /** Parses what changed since the last good snapshot and joins it with what did not. */
+  private Parsed parse(Contents contents) {
     TrunkConfig trunk =
         TrunkConfigJson.read(
             new String(contents.config(), StandardCharsets.UTF_8), TrunkConfig.class);
@@ -126,6 +162,25 @@ public final class SnapshotWatcher implements AutoCloseable {
     TrunkCredentials credentials =
         TrunkConfigJson.read(
             new String(contents.credentials(), StandardCharsets.UTF_8), TrunkCredentials.class);
-    return new Snapshot(trunk, credentials);
+    Map<String, Shard> known = shards;
+    Map<String, Shard> parsed = new TreeMap<>();
+    int reparsed = 0;
+    for (Map.Entry<String, byte[]> file : contents.shards().entrySet()) {
+      Shard before = known.get(file.getKey());
+      if (before != null && Arrays.equals(before.bytes(), file.getValue())) {
+        parsed.put(file.getKey(), before);
+        continue;
+      }
+      LineShard lines =
+          TrunkConfigJson.read(
+              new String(file.getValue(), StandardCharsets.UTF_8), LineShard.class);
+      parsed.put(file.getKey(), new Shard(file.getValue(), lines));
+      reparsed++;
+    }
+    List<LineShard> lines = parsed.values().stream().map(Shard::lines).toList();
+    return new Parsed(
+        new Snapshot(LineShards.join(trunk, lines), LineShards.join(credentials, lines)),
+        parsed,
+        reparsed);
   }
 }

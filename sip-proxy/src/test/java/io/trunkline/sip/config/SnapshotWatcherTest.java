@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.trunkline.api.config.Compilation;
+import io.trunkline.api.config.LineShard;
+import io.trunkline.api.config.LineShards;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.api.v1alpha1.line.SipLine;
@@ -51,6 +53,39 @@ class SnapshotWatcherTest {
   }
 
   @Test
+  void servesTheLinesOfEveryShardAndRereadsAChangedOne() throws Exception {
+    LineShards.Split first = split(compile(40, "pw"), 2, List.of());
+    writeSplit(first);
+
+    try (SnapshotWatcher watcher = SnapshotWatcher.start(config(), credentials(), PERIOD)) {
+      Snapshot started = watcher.current();
+      assertThat(started.config().version()).isEqualTo(first.trunk().version());
+      assertThat(started.config().lines()).hasSize(40);
+      assertThat(started.credentials().lines()).hasSize(40).containsKey("line-7");
+
+      // The trunk grows to four shards: lines stay where they were or move to the new shards,
+      // which the operator writes first, so for a moment a line may be read from two.
+      LineShards.Split grown = split(compile(40, "new"), 4, first.shards());
+      replace(dir.resolve(LineShards.fileName(3)), TrunkConfigJson.write(grown.shards().get(3)));
+      replace(dir.resolve(LineShards.fileName(2)), TrunkConfigJson.write(grown.shards().get(2)));
+      writeSplit(grown);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> watcher.current().config().version().equals(grown.trunk().version()));
+      Snapshot now = watcher.current();
+      assertThat(now.config().lines()).hasSize(40);
+      assertThat(now.credentials().lines()).hasSize(40);
+      assertThat(now.credentials().lines().get("line-7"))
+          .isEqualTo(compile(40, "new").credentials().lines().get("line-7"))
+          .isNotEqualTo(started.credentials().lines().get("line-7"));
+
+      replace(dir.resolve(LineShards.fileName(1)), "{ not json");
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> watcher.refusedReloads() == 1);
+      assertThat(watcher.current()).isSameAs(now);
+    }
+  }
+
+  @Test
   void refusesToStartWithoutAUsableSnapshot() throws Exception {
     Files.writeString(config(), "{}");
     Files.writeString(credentials(), "{}");
@@ -60,6 +95,24 @@ class SnapshotWatcherTest {
   }
 
   private Compilation compile(int lines) {
+    return compile(lines, "pw");
+  }
+
+  private static LineShards.Split split(
+      Compilation compilation, int shards, List<LineShard> previous) {
+    return LineShards.split(compilation.config(), compilation.credentials(), shards, previous);
+  }
+
+  /** The trunk's part and every shard, shards first as the operator writes them. */
+  private void writeSplit(LineShards.Split split) throws Exception {
+    for (int i = 0; i < split.shards().size(); i++) {
+      replace(dir.resolve(LineShards.fileName(i)), TrunkConfigJson.write(split.shards().get(i)));
+    }
+    replace(credentials(), TrunkConfigJson.write(split.credentials()));
+    replace(config(), TrunkConfigJson.write(split.trunk()));
+  }
+
+  private Compilation compile(int lines, String password) {
     SipTrunk trunk =
         YAML.unmarshal(
             "metadata: {name: acme, namespace: office}\n"
@@ -74,7 +127,7 @@ class SnapshotWatcherTest {
                             .formatted(i, i, i),
                         SipLine.class))
             .toList();
-    return TrunkCompiler.compile(trunk, sipLines, List.of(), (s, k) -> Optional.of("pw"));
+    return TrunkCompiler.compile(trunk, sipLines, List.of(), (s, k) -> Optional.of(password));
   }
 
   private void write(Compilation compilation) throws Exception {

@@ -1,0 +1,141 @@
+package io.trunkline.api.config;
+
+import io.trunkline.api.config.TrunkCredentials.DigestSecret;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Splits a trunk's snapshot into the trunk's own part and its lines in shards, and joins them again
+ * where a proxy reads them (decision 0027). A line's change then rewrites the one shard it is in,
+ * not its whole trunk, and a trunk may hold more lines than one object of the API server can.
+ *
+ * <p>A line's shard follows from its name and the number of shards, a power of two: when a trunk
+ * doubles its shards, each line stays where it was or moves to a shard that did not exist before.
+ */
+public final class LineShards {
+
+  /** The most shards a trunk's lines are spread over: the proxies' pods name each of them. */
+  public static final int MAX_SHARDS = 16;
+
+  private static final Pattern FILE = Pattern.compile("lines-\\d+\\.json");
+
+  private LineShards() {}
+
+  /** The file, and the key of its Secret, that shard {@code shard} is written to. */
+  public static String fileName(int shard) {
+    return "lines-" + shard + ".json";
+  }
+
+  /** Whether a file beside a trunk's credentials holds one of its shards. */
+  public static boolean isShardFile(String name) {
+    return FILE.matcher(name).matches();
+  }
+
+  /**
+   * The trunk's part and its shards.
+   *
+   * @param trunk the snapshot without its lines, versioned by its own content and its shards'
+   *     versions, so that its version names the whole snapshot
+   * @param credentials the PBX's and carriers' credentials, without the lines'
+   * @param shards the lines and their credentials, shard {@code i} at index {@code i}
+   */
+  public record Split(TrunkConfig trunk, TrunkCredentials credentials, List<LineShard> shards) {
+    public Split {
+      shards = List.copyOf(shards);
+    }
+  }
+
+  /**
+   * How many shards hold {@code lines}: the fewest, as a power of two, that keep each near {@code
+   * linesPerShard}, up to {@link #MAX_SHARDS}, and never fewer than {@code existing}, since halving
+   * them would move lines into shards the proxies already read, where removing a line from one
+   * shard and adding it to another cannot be one write.
+   */
+  public static int count(int lines, int linesPerShard, int existing) {
+    int needed = 1;
+    while (needed < MAX_SHARDS && (long) needed * linesPerShard < lines) {
+      needed *= 2;
+    }
+    return Math.max(needed, Math.min(existing, MAX_SHARDS));
+  }
+
+  /** The shard of the line named {@code line} among {@code shards}, a power of two. */
+  public static int shardOf(String line, int shards) {
+    // String.hashCode is fixed by the language specification, so every operator version agrees;
+    // mixed, so that names differing only in their last characters spread over the low bits.
+    int hash = line.hashCode();
+    hash ^= hash >>> 16;
+    hash *= 0x45d9f3b;
+    hash ^= hash >>> 16;
+    return hash & (shards - 1);
+  }
+
+  /**
+   * Splits a compiled snapshot into {@code shards} shards. A shard whose lines and credentials
+   * equal those of the same shard in {@code previous} is that shard, version and all, so that only
+   * the shards a change touched are written out and hashed again.
+   */
+  public static Split split(
+      TrunkConfig config, TrunkCredentials credentials, int shards, List<LineShard> previous) {
+    List<List<TrunkConfig.Line>> lines = new ArrayList<>(shards);
+    List<Map<String, DigestSecret>> secrets = new ArrayList<>(shards);
+    for (int i = 0; i < shards; i++) {
+      lines.add(new ArrayList<>());
+      secrets.add(new HashMap<>());
+    }
+    for (TrunkConfig.Line line : config.lines()) {
+      int shard = shardOf(line.name(), shards);
+      lines.get(shard).add(line);
+      DigestSecret secret = credentials.lines().get(line.username());
+      if (secret != null) {
+        secrets.get(shard).put(line.username(), secret);
+      }
+    }
+    List<LineShard> split = new ArrayList<>(shards);
+    for (int i = 0; i < shards; i++) {
+      LineShard fresh = new LineShard("", lines.get(i), secrets.get(i));
+      LineShard before = i < previous.size() ? previous.get(i) : null;
+      split.add(before != null && before.holdsSameAs(fresh) ? before : versioned(fresh));
+    }
+    TrunkConfig trunk = config.withLines(List.of()).withVersion("");
+    String versions = split.stream().map(LineShard::version).collect(Collectors.joining(","));
+    String version = TrunkConfigJson.version(TrunkConfigJson.write(trunk) + "\n" + versions);
+    return new Split(trunk.withVersion(version), credentials.withLines(Map.of()), split);
+  }
+
+  /**
+   * The whole snapshot from the trunk's part and the shards a proxy has read. A line found twice
+   * (for a moment while a trunk doubles its shards, the operator writes it into its new shard
+   * before taking it out of its old one) is taken once.
+   */
+  public static TrunkConfig join(TrunkConfig trunk, Collection<LineShard> shards) {
+    if (shards.isEmpty()) {
+      return trunk;
+    }
+    Map<String, TrunkConfig.Line> lines = new TreeMap<>();
+    trunk.lines().forEach(line -> lines.putIfAbsent(line.name(), line));
+    shards.forEach(shard -> shard.lines().forEach(line -> lines.putIfAbsent(line.name(), line)));
+    return trunk.withLines(List.copyOf(lines.values()));
+  }
+
+  /** The whole credentials from the trunk's and those of the shards a proxy has read. */
+  public static TrunkCredentials join(TrunkCredentials credentials, Collection<LineShard> shards) {
+    if (shards.isEmpty()) {
+      return credentials;
+    }
+    Map<String, DigestSecret> lines = new HashMap<>(credentials.lines());
+    shards.forEach(shard -> shard.credentials().forEach(lines::putIfAbsent));
+    return credentials.withLines(lines);
+  }
+
+  private static LineShard versioned(LineShard shard) {
+    return new LineShard(
+        TrunkConfigJson.version(TrunkConfigJson.write(shard)), shard.lines(), shard.credentials());
+  }
+}

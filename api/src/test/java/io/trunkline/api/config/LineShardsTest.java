@@ -1,0 +1,139 @@
+package io.trunkline.api.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.trunkline.api.config.TrunkCredentials.DigestSecret;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LineShardsTest {
+
+  @Test
+  void aTrunkTakesTheFewestShardsThatKeepEachNearItsSizeAndNeverFewerThanItHas() {
+    assertThat(LineShards.count(0, 1000, 0)).isEqualTo(1);
+    assertThat(LineShards.count(1000, 1000, 0)).isEqualTo(1);
+    assertThat(LineShards.count(1001, 1000, 0)).isEqualTo(2);
+    assertThat(LineShards.count(5000, 1000, 1)).isEqualTo(8);
+    assertThat(LineShards.count(1_000_000, 1000, 0)).isEqualTo(LineShards.MAX_SHARDS);
+    assertThat(LineShards.count(10, 1000, 4)).isEqualTo(4);
+    assertThat(LineShards.count(10, 1000, 40)).isEqualTo(LineShards.MAX_SHARDS);
+  }
+
+  @Test
+  void doublingTheShardsLeavesEachLineWhereItWasOrMovesItToANewShard() {
+    for (int i = 0; i < 10_000; i++) {
+      String name = "line-" + i;
+      for (int shards = 1; shards < LineShards.MAX_SHARDS; shards *= 2) {
+        int before = LineShards.shardOf(name, shards);
+        assertThat(LineShards.shardOf(name, shards * 2)).isIn(before, before + shards);
+      }
+    }
+  }
+
+  @Test
+  void linesNamedInSequenceSpreadEvenly() {
+    int[] counts = new int[LineShards.MAX_SHARDS];
+    for (int i = 0; i < 10_000; i++) {
+      counts[LineShards.shardOf("line-" + i, LineShards.MAX_SHARDS)]++;
+    }
+    // 625 each if perfectly even.
+    assertThat(Arrays.stream(counts).boxed().toList())
+        .allSatisfy(count -> assertThat(count).isBetween(500, 750));
+  }
+
+  @Test
+  void splittingAndJoiningGivesBackTheSnapshot() {
+    TrunkConfig config = config(100);
+    TrunkCredentials credentials = credentials(100);
+
+    LineShards.Split split = LineShards.split(config, credentials, 4, List.of());
+
+    assertThat(split.trunk().lines()).isEmpty();
+    assertThat(split.credentials().lines()).isEmpty();
+    assertThat(split.credentials().carriers()).isEqualTo(credentials.carriers());
+    assertThat(split.shards())
+        .hasSize(4)
+        .allSatisfy(shard -> assertThat(shard.lines()).isNotEmpty());
+    for (int i = 0; i < 4; i++) {
+      int shard = i;
+      assertThat(split.shards().get(i).lines())
+          .allSatisfy(line -> assertThat(LineShards.shardOf(line.name(), 4)).isEqualTo(shard));
+    }
+    TrunkConfig joined = LineShards.join(split.trunk(), split.shards());
+    assertThat(joined.lines()).containsExactlyInAnyOrderElementsOf(config.lines());
+    assertThat(joined.withVersion("").withLines(config.lines())).isEqualTo(config);
+    assertThat(LineShards.join(split.credentials(), split.shards())).isEqualTo(credentials);
+  }
+
+  @Test
+  void aLinesChangeVersionsItsShardAndTheTrunkAndKeepsTheOtherShards() {
+    LineShards.Split first = LineShards.split(config(100), credentials(100), 4, List.of());
+    LineShards.Split again = LineShards.split(config(100), credentials(100), 4, List.of());
+    assertThat(again.trunk().version()).hasSize(16).isEqualTo(first.trunk().version());
+
+    TrunkCredentials changed = credentials(100);
+    Map<String, DigestSecret> lines = new HashMap<>(changed.lines());
+    lines.put("u7", Digest.secret("u7", "acme", "a new password"));
+    LineShards.Split next =
+        LineShards.split(config(100), changed.withLines(lines), 4, first.shards());
+
+    int shard = LineShards.shardOf("line-7", 4);
+    assertThat(next.trunk().version()).isNotEqualTo(first.trunk().version());
+    for (int i = 0; i < 4; i++) {
+      if (i == shard) {
+        assertThat(next.shards().get(i).version()).isNotEqualTo(first.shards().get(i).version());
+      } else {
+        assertThat(next.shards().get(i)).isSameAs(first.shards().get(i));
+      }
+    }
+  }
+
+  @Test
+  void aLineFoundInTwoShardsIsTakenOnce() {
+    LineShards.Split split = LineShards.split(config(10), credentials(10), 1, List.of());
+    LineShard only = split.shards().get(0);
+
+    TrunkConfig joined = LineShards.join(split.trunk(), List.of(only, only));
+
+    assertThat(joined.lines()).hasSize(10);
+    assertThat(LineShards.join(split.credentials(), List.of(only, only)).lines()).hasSize(10);
+  }
+
+  private static TrunkConfig config(int count) {
+    List<TrunkConfig.Line> lines = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      lines.add(new TrunkConfig.Line("line-" + i, "+4930" + i, "u" + i, 1, null, List.of("MD5")));
+    }
+    return new TrunkConfig(
+        "",
+        "office",
+        "acme",
+        new TrunkConfig.Listener(5060, 5061, List.of("UDP"), null, null, List.of("MD5")),
+        new TrunkConfig.Quota(10, 0),
+        new TrunkConfig.Qos(24, 46),
+        new TrunkConfig.Media(false, 20000, 29999, 0, 60),
+        new TrunkConfig.Failover(2000, 10, 3, 2),
+        List.of(),
+        List.of(),
+        new TrunkConfig.Pbx(List.of(), false),
+        lines,
+        List.of(),
+        null,
+        14400,
+        null,
+        null);
+  }
+
+  private static TrunkCredentials credentials(int count) {
+    Map<String, DigestSecret> lines = new HashMap<>();
+    for (int i = 0; i < count; i++) {
+      lines.put("u" + i, Digest.secret("u" + i, "acme", "pw-" + i));
+    }
+    return new TrunkCredentials(
+        "acme", lines, null, Map.of("carrier-a", new TrunkCredentials.Login("trunk", "secret")));
+  }
+}
