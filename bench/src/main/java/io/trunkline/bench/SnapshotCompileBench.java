@@ -3,6 +3,8 @@ package io.trunkline.bench;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.trunkline.api.config.Compilation;
+import io.trunkline.api.config.LineShard;
+import io.trunkline.api.config.LineShards;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.api.v1alpha1.line.SipLine;
@@ -10,26 +12,37 @@ import io.trunkline.api.v1alpha1.line.SipLineSpec;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a line's change costs the operator before it reaches the API server: compiling the trunk's
- * snapshot and credentials (decision 0006) and writing their JSON, at each trunk size given. The
- * whole trunk is compiled on every change, so the cost follows the trunk's size, not the line's.
+ * What a line's change costs the operator before it reaches the API server, at each trunk size
+ * given, two ways:
  *
- * <p>Usage: {@code bench/snapshot-compile.sh [lines ...]}.
+ * <ul>
+ *   <li><b>whole</b>: compiling the trunk and writing its whole snapshot and credentials as JSON,
+ *       as the operator did before its snapshots were sharded;
+ *   <li><b>sharded</b>: what the operator does now (decision 0027): compiling the trunk, splitting
+ *       its lines into shards of about 1,000, and writing out only the shard the change touched and
+ *       the trunk's own part.
+ * </ul>
+ *
+ * <p>Each round changes one line's password, a different line each time. Usage: {@code
+ * bench/snapshot-compile.sh [lines ...]}.
  */
 public final class SnapshotCompileBench {
 
   private static final int WARM_UP_ROUNDS = 30;
   private static final int MEASURED_ROUNDS = 50;
+  private static final int LINES_PER_SHARD = 1000;
 
   private SnapshotCompileBench() {}
 
   public static void main(String[] args) {
     List<Integer> sizes = new ArrayList<>();
-    for (String arg : args.length > 0 ? args : new String[] {"100", "1000", "4800"}) {
+    for (String arg : args.length > 0 ? args : new String[] {"100", "1000", "4800", "10000"}) {
       sizes.add(Integer.parseInt(arg));
     }
     System.out.printf(
@@ -53,18 +66,36 @@ public final class SnapshotCompileBench {
             SipTrunk.class);
     for (int size : sizes) {
       List<SipLine> lines = lines(size);
+      Passwords passwords = new Passwords();
+      Sharded sharded = new Sharded(trunk, lines, passwords);
       for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-        compileAndWrite(trunk, lines);
+        passwords.changeOne(size);
+        whole(trunk, lines, passwords);
+        sharded.change();
       }
       long start = System.nanoTime();
-      int bytes = 0;
+      int wholeBytes = 0;
       for (int i = 0; i < MEASURED_ROUNDS; i++) {
-        bytes = compileAndWrite(trunk, lines);
+        passwords.changeOne(size);
+        wholeBytes = whole(trunk, lines, passwords);
       }
-      double millis = (System.nanoTime() - start) / 1e6 / MEASURED_ROUNDS;
+      double wholeMillis = (System.nanoTime() - start) / 1e6 / MEASURED_ROUNDS;
+      start = System.nanoTime();
+      long shardedBytes = 0;
+      for (int i = 0; i < MEASURED_ROUNDS; i++) {
+        passwords.changeOne(size);
+        shardedBytes += sharded.change();
+      }
+      double shardedMillis = (System.nanoTime() - start) / 1e6 / MEASURED_ROUNDS;
       System.out.printf(
-          "%6d lines: %7.2f ms per compilation and JSON, %,d bytes of snapshot and credentials%n",
-          size, millis, bytes);
+          "%6d lines: whole %7.2f ms, %,9d bytes; sharded (%2d shards) %6.2f ms, %,7d bytes"
+              + " written a change%n",
+          size,
+          wholeMillis,
+          wholeBytes,
+          sharded.shards(),
+          shardedMillis,
+          shardedBytes / MEASURED_ROUNDS);
     }
   }
 
@@ -86,11 +117,62 @@ public final class SnapshotCompileBench {
     return lines;
   }
 
-  private static int compileAndWrite(SipTrunk trunk, List<SipLine> lines) {
-    Compilation compilation =
-        TrunkCompiler.compile(
-            trunk, lines, List.of(), (secret, key) -> Optional.of("pw-" + secret));
+  private static int whole(SipTrunk trunk, List<SipLine> lines, Passwords passwords) {
+    Compilation compilation = TrunkCompiler.compile(trunk, lines, List.of(), passwords);
     return TrunkConfigJson.write(compilation.config()).length()
         + TrunkConfigJson.write(compilation.credentials()).length();
+  }
+
+  /** Every line's password, one of which each round changes. */
+  private static final class Passwords implements TrunkCompiler.SecretLookup {
+    private final Map<String, Integer> changes = new HashMap<>();
+    private int next;
+
+    void changeOne(int lines) {
+      changes.merge("line-" + (next++ % lines), 1, Integer::sum);
+    }
+
+    @Override
+    public Optional<String> find(String secret, String key) {
+      return Optional.of("pw-" + secret + "-" + changes.getOrDefault(secret, 0));
+    }
+  }
+
+  /** The operator's path: the shards it split last time are kept, as {@code LastShards} does. */
+  private static final class Sharded {
+    private final SipTrunk trunk;
+    private final List<SipLine> lines;
+    private final Passwords passwords;
+    private List<LineShard> last = List.of();
+
+    Sharded(SipTrunk trunk, List<SipLine> lines, Passwords passwords) {
+      this.trunk = trunk;
+      this.lines = lines;
+      this.passwords = passwords;
+    }
+
+    int shards() {
+      return last.size();
+    }
+
+    /** Splits again after a change and writes what changed; returns the bytes written. */
+    int change() {
+      Compilation compilation =
+          TrunkCompiler.compileUnversioned(trunk, lines, List.of(), passwords);
+      int shards =
+          LineShards.count(compilation.config().lines().size(), LINES_PER_SHARD, last.size());
+      LineShards.Split split =
+          LineShards.split(compilation.config(), compilation.credentials(), shards, last);
+      int bytes =
+          TrunkConfigJson.write(split.trunk()).length()
+              + TrunkConfigJson.write(split.credentials()).length();
+      for (int i = 0; i < split.shards().size(); i++) {
+        if (i >= last.size() || split.shards().get(i) != last.get(i)) {
+          bytes += TrunkConfigJson.write(split.shards().get(i)).length();
+        }
+      }
+      last = split.shards();
+      return bytes;
+    }
   }
 }

@@ -11,12 +11,16 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
+import io.javaoperatorsdk.operator.processing.dependent.CRUDBulkDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.trunkline.api.config.Compilation;
+import io.trunkline.api.config.LineShard;
+import io.trunkline.api.config.LineShards;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.operator.trunk.pool.DataPlanePods;
 import io.trunkline.operator.trunk.pool.PoolSettings;
@@ -26,7 +30,13 @@ import io.trunkline.operator.trunk.pool.RelayPool;
 import io.trunkline.operator.trunk.pool.SipExposure;
 import io.trunkline.operator.trunk.pool.SnapshotObjects;
 import io.trunkline.operator.trunk.pool.TrunkMetadata;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -65,28 +75,86 @@ final class Dependents {
       extends CRUDKubernetesDependentResource<ConfigMap, SipTrunk> {
     @Override
     protected ConfigMap desired(SipTrunk trunk, Context<SipTrunk> context) {
-      Compilation compilation = TrunkSources.compilation(trunk, context);
-      if (compilation.blocked()) {
+      Optional<LineShards.Split> split = TrunkSources.split(context);
+      if (split.isEmpty()) {
         ConfigMap actual =
             existing(context, ConfigMap.class, TrunkMetadata.configMapName(trunk)).orElseThrow();
         return SnapshotObjects.configMap(trunk, actual.getData().get(SnapshotObjects.CONFIG_FILE));
       }
-      return SnapshotObjects.configMap(trunk, compilation.config());
+      return SnapshotObjects.configMap(trunk, split.get().trunk());
     }
   }
 
-  /** The credentials, held back with the snapshot they belong to. */
+  /** The credentials of the PBX and the carriers, held back with the snapshot they belong to. */
   public static class CredentialsSecret extends CRUDKubernetesDependentResource<Secret, SipTrunk> {
     @Override
     protected Secret desired(SipTrunk trunk, Context<SipTrunk> context) {
-      Compilation compilation = TrunkSources.compilation(trunk, context);
-      Secret desired = SnapshotObjects.credentialsSecret(trunk, compilation.credentials());
-      if (compilation.blocked()) {
+      Optional<LineShards.Split> split = TrunkSources.split(context);
+      if (split.isEmpty()) {
         Secret actual =
             existing(context, Secret.class, TrunkMetadata.credentialsName(trunk)).orElseThrow();
-        desired.setData(actual.getData());
+        Secret kept =
+            SnapshotObjects.credentialsSecret(
+                trunk, TrunkSources.compilation(trunk, context).credentials());
+        kept.setData(actual.getData());
+        return kept;
+      }
+      return SnapshotObjects.credentialsSecret(trunk, split.get().credentials());
+    }
+  }
+
+  /**
+   * The trunk's lines in shards (decision 0027), held back with the snapshot they belong to. A
+   * shard that did not change keeps the data its Secret holds, so it is neither written out nor
+   * sent again. The shards are applied from the last to the first: when a trunk doubles its shards,
+   * a line moves only to a new shard, which is then written before the line leaves its old one.
+   */
+  public static class LineShardSecrets extends KubernetesDependentResource<Secret, SipTrunk>
+      implements CRUDBulkDependentResource<Secret, SipTrunk>, GarbageCollected<SipTrunk> {
+
+    @Override
+    public Map<String, Secret> desiredResources(SipTrunk trunk, Context<SipTrunk> context) {
+      Map<String, Secret> actual = existing(trunk, context);
+      Optional<LineShards.Split> split = TrunkSources.split(context);
+      if (split.isEmpty()) {
+        return actual;
+      }
+      List<LineShard> shards = split.get().shards();
+      Map<String, Secret> desired = new LinkedHashMap<>();
+      for (int shard = shards.size() - 1; shard >= 0; shard--) {
+        LineShard lines = shards.get(shard);
+        Secret held = actual.get(Integer.toString(shard));
+        desired.put(
+            Integer.toString(shard),
+            held != null
+                    && SnapshotObjects.lineShardVersion(held).orElse("").equals(lines.version())
+                ? SnapshotObjects.lineShardSecret(trunk, shard, lines.version(), held.getData())
+                : SnapshotObjects.lineShardSecret(trunk, shard, lines));
       }
       return desired;
+    }
+
+    @Override
+    public Map<String, Secret> getSecondaryResources(SipTrunk trunk, Context<SipTrunk> context) {
+      return existing(trunk, context);
+    }
+
+    /** The trunk's shards that exist, by shard number. */
+    static Map<String, Secret> existing(SipTrunk trunk, Context<SipTrunk> context) {
+      Set<String> names = new HashSet<>();
+      for (int shard = 0; shard < LineShards.MAX_SHARDS; shard++) {
+        names.add(TrunkMetadata.lineShardName(trunk, shard));
+      }
+      String prefix = TrunkMetadata.lineShardPrefix(trunk);
+      return context
+          .getSecondaryResourcesAsStream(Secret.class)
+          .filter(secret -> names.contains(secret.getMetadata().getName()))
+          .filter(TrunkMetadata::managed)
+          .collect(
+              Collectors.toMap(
+                  secret -> secret.getMetadata().getName().substring(prefix.length()),
+                  secret -> secret,
+                  (one, same) -> one));
     }
   }
 
@@ -193,7 +261,7 @@ final class Dependents {
     @Override
     public boolean isMet(
         DependentResource<Object, SipTrunk> dependent, SipTrunk trunk, Context<SipTrunk> context) {
-      return !TrunkSources.compilation(trunk, context).blocked()
+      return TrunkSources.split(context).isPresent()
           || existing(context, ConfigMap.class, TrunkMetadata.configMapName(trunk)).isPresent();
     }
   }

@@ -19,6 +19,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import io.trunkline.api.config.Compilation;
+import io.trunkline.api.config.LineShards;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.route.RoutePolicy;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
@@ -30,6 +31,7 @@ import io.trunkline.operator.status.EventRecorder;
 import io.trunkline.operator.trunk.Dependents.CredentialsSecret;
 import io.trunkline.operator.trunk.Dependents.DataPlaneServiceAccount;
 import io.trunkline.operator.trunk.Dependents.HpaMode;
+import io.trunkline.operator.trunk.Dependents.LineShardSecrets;
 import io.trunkline.operator.trunk.Dependents.MembersService;
 import io.trunkline.operator.trunk.Dependents.PeersService;
 import io.trunkline.operator.trunk.Dependents.ProxyAutoscaler;
@@ -81,12 +83,23 @@ import org.eclipse.microprofile.config.ConfigProvider;
           type = CredentialsSecret.class,
           reconcilePrecondition = SnapshotAvailable.class,
           useEventSourceWithName = Dependents.RELAY_CONTROL),
+      @Dependent(
+          name = "line-shards",
+          type = LineShardSecrets.class,
+          reconcilePrecondition = SnapshotAvailable.class,
+          useEventSourceWithName = Dependents.RELAY_CONTROL),
       // The name is the informer's too, which the Deployments read the key from.
       @Dependent(name = Dependents.RELAY_CONTROL, type = RelayControlSecret.class),
       @Dependent(
           name = "proxy",
           type = ProxyDeployment.class,
-          dependsOn = {"service-account", "snapshot", "credentials", Dependents.RELAY_CONTROL}),
+          dependsOn = {
+            "service-account",
+            "snapshot",
+            "credentials",
+            "line-shards",
+            Dependents.RELAY_CONTROL
+          }),
       @Dependent(
           name = "relay",
           type = RelayDeployment.class,
@@ -131,6 +144,7 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
 
   private final Clock clock = Clock.systemUTC();
   private final TrunkScaling scaling = new TrunkScaling(clock);
+  private final LastShards lastShards = new LastShards();
 
   private final ReadOnlyCaches caches;
 
@@ -207,6 +221,9 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
   @Override
   public UpdateControl<SipTrunk> reconcile(SipTrunk trunk, Context<SipTrunk> context) {
     Compilation compilation = TrunkSources.compilation(trunk, context);
+    lastShards.forgetDeleted(context);
+    Optional<LineShards.Split> split =
+        TrunkSources.split(trunk, context, lastShards, linesPerShard());
     Optional<SessionCount> sessions = context.getSecondaryResource(SessionCount.class);
     TrunkScaling.Decision scale =
         scaling.decide(
@@ -230,6 +247,7 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
         new TrunkStatusAggregator(
             trunk,
             compilation,
+            split.map(shards -> shards.trunk().version()),
             proxy,
             relay,
             sessions,
@@ -283,6 +301,14 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
     return ConfigProvider.getConfig()
         .getOptionalValue("trunkline.autoscaler.poll-period", Duration.class)
         .orElse(Duration.ofSeconds(15));
+  }
+
+  /**
+   * How many lines a shard of a trunk's snapshot holds before the trunk doubles its shards
+   * (decision 0027): a line's change rewrites about this many.
+   */
+  private static int linesPerShard() {
+    return ConfigProvider.getConfig().getValue("trunkline.snapshot.lines-per-shard", Integer.class);
   }
 
   /** The trunk a line names, if it names one. */

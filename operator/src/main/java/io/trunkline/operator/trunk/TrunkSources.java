@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.trunkline.api.config.Compilation;
+import io.trunkline.api.config.LineShards;
 import io.trunkline.api.config.SecretValues;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.v1alpha1.line.SipLine;
@@ -34,9 +35,13 @@ public final class TrunkSources {
   public static final String REFERENCED_SECRETS = "referenced-secrets";
 
   private static final String KEY = TrunkSources.class.getName();
+  private static final String SPLIT = KEY + ".split";
 
   private TrunkSources() {}
 
+  /**
+   * The trunk's compilation, without a version: its version comes with its shards ({@link #split}).
+   */
   public static Compilation compilation(SipTrunk trunk, Context<SipTrunk> context) {
     var shared = context.managedWorkflowAndDependentResourceContext();
     Optional<Compilation> done = shared.get(KEY, Compilation.class);
@@ -44,7 +49,7 @@ public final class TrunkSources {
       return done.get();
     }
     Compilation compilation =
-        TrunkCompiler.compile(
+        TrunkCompiler.compileUnversioned(
             trunk,
             context.getSecondaryResources(SipLine.class),
             context.getSecondaryResources(RoutePolicy.class),
@@ -52,6 +57,43 @@ public final class TrunkSources {
     shared.put(KEY, compilation);
     return compilation;
   }
+
+  /**
+   * Splits the compilation into the trunk's part and its line shards (decision 0027), once per
+   * reconciliation and before its workflow, which reads the split through {@link #split(Context)};
+   * empty while a problem blocks the snapshot.
+   */
+  static Optional<LineShards.Split> split(
+      SipTrunk trunk, Context<SipTrunk> context, LastShards last, int linesPerShard) {
+    Compilation compilation = compilation(trunk, context);
+    Optional<LineShards.Split> split = Optional.empty();
+    if (!compilation.blocked()) {
+      int shards =
+          LineShards.count(
+              compilation.config().lines().size(),
+              linesPerShard,
+              Dependents.LineShardSecrets.existing(trunk, context).size());
+      split =
+          Optional.of(
+              LineShards.split(
+                  compilation.config(), compilation.credentials(), shards, last.of(trunk)));
+      last.remember(trunk, split.get().shards());
+    }
+    context.managedWorkflowAndDependentResourceContext().put(SPLIT, new Split(split));
+    return split;
+  }
+
+  /** The split the reconciliation made before its workflow. */
+  static Optional<LineShards.Split> split(Context<SipTrunk> context) {
+    return context
+        .managedWorkflowAndDependentResourceContext()
+        .get(SPLIT, Split.class)
+        .orElseThrow(() -> new IllegalStateException("the trunk's snapshot was not split yet"))
+        .split();
+  }
+
+  /** The split as the workflow's context holds it: a value, even when there is none. */
+  private record Split(Optional<LineShards.Split> split) {}
 
   /** A Secret of the trunk's namespace, as the cache of Secrets holds it. */
   @SuppressWarnings("unchecked")

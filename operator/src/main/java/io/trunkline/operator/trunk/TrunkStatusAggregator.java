@@ -47,6 +47,7 @@ final class TrunkStatusAggregator {
   TrunkStatusAggregator(
       SipTrunk trunk,
       Compilation compilation,
+      Optional<String> snapshotVersion,
       Optional<Deployment> proxy,
       Optional<Deployment> relay,
       Optional<SessionCount> sessions,
@@ -73,7 +74,7 @@ final class TrunkStatusAggregator {
     sessions.filter(SessionCount::complete).ifPresent(s -> next.setSessions(s.sessions()));
     next.setSnapshotConfigMap(TrunkMetadata.configMapName(trunk));
     if (!compilation.blocked()) {
-      next.setSnapshotVersion(compilation.config().version());
+      next.setSnapshotVersion(snapshotVersion.orElseThrow());
       next.setLines(compilation.config().lines().size());
     }
     int channels = trunk.getSpec().getChannels();
@@ -100,7 +101,7 @@ final class TrunkStatusAggregator {
                 true,
                 "Compiled",
                 "snapshot "
-                    + compilation.config().version()
+                    + snapshotVersion.orElseThrow()
                     + " with "
                     + compilation.config().lines().size()
                     + " lines and "

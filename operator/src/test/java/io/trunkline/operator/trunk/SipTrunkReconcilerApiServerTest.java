@@ -18,6 +18,8 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.trunkline.api.config.LineShard;
+import io.trunkline.api.config.LineShards;
 import io.trunkline.api.config.SecretValues;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.config.TrunkConfigJson;
@@ -37,6 +39,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -273,10 +276,74 @@ class SipTrunkReconcilerApiServerTest {
     Deployment after =
         client.apps().deployments().inNamespace(namespace).withName("acme-sip-proxy").get();
     assertThat(after.getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
-    Secret credentials = client.secrets().inNamespace(namespace).withName("acme-credentials").get();
-    assertThat(SecretValues.value(credentials, SnapshotObjects.CREDENTIALS_FILE).orElseThrow())
+    Secret shard = client.secrets().inNamespace(namespace).withName("acme-lines-0").get();
+    assertThat(SecretValues.value(shard, LineShards.fileName(0)).orElseThrow())
         .contains("\"alice\"")
         .doesNotContain("correct horse");
+    Secret credentials = client.secrets().inNamespace(namespace).withName("acme-credentials").get();
+    assertThat(SecretValues.value(credentials, SnapshotObjects.CREDENTIALS_FILE).orElseThrow())
+        .doesNotContain("\"alice\"");
+  }
+
+  @Test
+  void aTrunksLinesSpreadOverShardsAndALinesChangeRewritesOnlyItsShard() {
+    // Two lines a shard in the tests (application.properties): five lines take four shards.
+    apply(TestNamespace.trunkManifest("acme", ""));
+    for (int i = 0; i < 5; i++) {
+      apply(
+          """
+          apiVersion: v1
+          kind: Secret
+          metadata: {name: line-%d-sip}
+          stringData: {password: "pw-%d"}
+          """
+              .formatted(i, i));
+      apply(
+          """
+          apiVersion: trunkline.io/v1alpha1
+          kind: SipLine
+          metadata: {name: line-%d}
+          spec: {trunk: acme, number: "+493010%d", username: u%d, credentialsSecret: line-%d-sip}
+          """
+              .formatted(i, i, i, i));
+    }
+    await().atMost(WAIT).until(() -> snapshot("acme").lines().size() == 5);
+    Deployment proxy = awaitResource(Deployment.class, "acme-sip-proxy");
+    List<Secret> before = shards("acme");
+    assertThat(before).hasSize(4);
+    assertThat(trunk("acme").getStatus().getSnapshotVersion())
+        .isEqualTo(snapshot("acme").version());
+
+    apply(
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: line-3-sip}
+        stringData: {password: "a new one"}
+        """);
+
+    int changed = LineShards.shardOf("line-3", 4);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                !version(shards("acme").get(changed)).equals(version(before.get(changed)))
+                    && trunk("acme")
+                        .getStatus()
+                        .getSnapshotVersion()
+                        .equals(snapshot("acme").version()));
+    List<Secret> after = shards("acme");
+    for (int i = 0; i < 4; i++) {
+      if (i != changed) {
+        assertThat(after.get(i).getMetadata().getResourceVersion())
+            .as("shard %d, which holds no changed line", i)
+            .isEqualTo(before.get(i).getMetadata().getResourceVersion());
+      }
+    }
+    assertThat(snapshot("acme").lines()).hasSize(5);
+    // The pods name every shard a trunk may have, so the change rolls no pod.
+    assertThat(awaitResource(Deployment.class, "acme-sip-proxy").getMetadata().getGeneration())
+        .isEqualTo(proxy.getMetadata().getGeneration());
   }
 
   @Test
@@ -610,9 +677,37 @@ class SipTrunkReconcilerApiServerTest {
     return client.resources(SipTrunk.class).inNamespace(namespace).withName(name).get();
   }
 
+  /** The trunk's snapshot as its proxies read it: the ConfigMap's, with its line shards. */
   private TrunkConfig snapshot(String trunk) {
     ConfigMap map = client.configMaps().inNamespace(namespace).withName(trunk + "-config").get();
-    return TrunkConfigJson.read(map.getData().get(SnapshotObjects.CONFIG_FILE), TrunkConfig.class);
+    TrunkConfig config =
+        TrunkConfigJson.read(map.getData().get(SnapshotObjects.CONFIG_FILE), TrunkConfig.class);
+    List<Secret> shards = shards(trunk);
+    List<LineShard> lines = new ArrayList<>();
+    for (int i = 0; i < shards.size(); i++) {
+      lines.add(
+          TrunkConfigJson.read(
+              SecretValues.value(shards.get(i), LineShards.fileName(i)).orElseThrow(),
+              LineShard.class));
+    }
+    return LineShards.join(config, lines);
+  }
+
+  /** The trunk's line shards, shard i at index i, up to the first that does not exist. */
+  private List<Secret> shards(String trunk) {
+    List<Secret> shards = new ArrayList<>();
+    for (int i = 0; i < LineShards.MAX_SHARDS; i++) {
+      Secret shard = client.secrets().inNamespace(namespace).withName(trunk + "-lines-" + i).get();
+      if (shard == null) {
+        break;
+      }
+      shards.add(shard);
+    }
+    return shards;
+  }
+
+  private static String version(Secret shard) {
+    return SnapshotObjects.lineShardVersion(shard).orElseThrow();
   }
 
   private <T extends HasMetadata> T awaitResource(Class<T> type, String name) {

@@ -2,6 +2,7 @@ package io.trunkline.operator.trunk.pool;
 
 import static io.trunkline.operator.trunk.pool.TrunkMetadata.configMapName;
 import static io.trunkline.operator.trunk.pool.TrunkMetadata.credentialsName;
+import static io.trunkline.operator.trunk.pool.TrunkMetadata.lineShardName;
 import static io.trunkline.operator.trunk.pool.TrunkMetadata.meta;
 import static io.trunkline.operator.trunk.pool.TrunkMetadata.trunkLabels;
 
@@ -13,22 +14,32 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
+import io.trunkline.api.config.LineShard;
+import io.trunkline.api.config.LineShards;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.api.config.TrunkCredentials;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The trunk's compiled snapshot (a ConfigMap) and its credentials (a Secret, decision 0006), and
- * where the proxies mount them.
+ * The trunk's compiled snapshot (a ConfigMap) and its credentials (a Secret, decision 0006), its
+ * lines in shards (Secrets, decision 0027), and where the proxies mount them.
  */
 public final class SnapshotObjects {
 
   public static final String CONFIG_FILE = "trunk.json";
   public static final String CREDENTIALS_FILE = "credentials.json";
+
+  /** The annotation on a line shard's Secret that carries the shard's version. */
+  static final String LINES_VERSION = "trunkline.io/lines-version";
 
   private static final String CONFIG_DIR = "/etc/trunkline/config";
   private static final String CREDENTIALS_DIR = "/etc/trunkline/credentials";
@@ -66,6 +77,38 @@ public final class SnapshotObjects {
         .build();
   }
 
+  /**
+   * Shard {@code shard} of the trunk's lines with their digest hashes (decision 0027): a Secret,
+   * since it holds credentials, whose one key is the file the proxies read beside credentials.json.
+   */
+  public static Secret lineShardSecret(SipTrunk trunk, int shard, LineShard lines) {
+    byte[] json = TrunkConfigJson.write(lines).getBytes(StandardCharsets.UTF_8);
+    return lineShardSecret(
+        trunk,
+        shard,
+        lines.version(),
+        Map.of(LineShards.fileName(shard), Base64.getEncoder().encodeToString(json)));
+  }
+
+  /** A shard whose data is already written, as the API server holds it (base64). */
+  public static Secret lineShardSecret(
+      SipTrunk trunk, int shard, String version, Map<String, String> data) {
+    return new SecretBuilder()
+        .withMetadata(meta(trunk, lineShardName(trunk, shard), trunkLabels(trunk)))
+        .editMetadata()
+        .addToAnnotations(LINES_VERSION, version)
+        .endMetadata()
+        .withType("Opaque")
+        .withData(data)
+        .build();
+  }
+
+  /** The version of the shard a Secret holds, as its annotation says. */
+  public static Optional<String> lineShardVersion(Secret shard) {
+    return Optional.ofNullable(shard.getMetadata().getAnnotations())
+        .map(annotations -> annotations.get(LINES_VERSION));
+  }
+
   static List<VolumeMount> mounts() {
     return List.of(
         new VolumeMountBuilder()
@@ -90,9 +133,34 @@ public final class SnapshotObjects {
             .build(),
         new VolumeBuilder()
             .withName("credentials")
+            .withNewProjected()
+            .withSources(credentialSources(trunk))
+            .endProjected()
+            .build());
+  }
+
+  /**
+   * The trunk's credentials and every shard it may have: optional, since a trunk has only as many
+   * as its lines need, and named all the same, so that a trunk that grows its shards does not roll
+   * its pools (the kubelet adds a shard to the volume once it exists).
+   */
+  private static List<VolumeProjection> credentialSources(SipTrunk trunk) {
+    List<VolumeProjection> sources = new ArrayList<>();
+    sources.add(
+        new VolumeProjectionBuilder()
             .withNewSecret()
-            .withSecretName(credentialsName(trunk))
+            .withName(credentialsName(trunk))
             .endSecret()
             .build());
+    for (int shard = 0; shard < LineShards.MAX_SHARDS; shard++) {
+      sources.add(
+          new VolumeProjectionBuilder()
+              .withNewSecret()
+              .withName(lineShardName(trunk, shard))
+              .withOptional(true)
+              .endSecret()
+              .build());
+    }
+    return sources;
   }
 }

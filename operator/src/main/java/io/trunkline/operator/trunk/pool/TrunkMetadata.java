@@ -1,5 +1,6 @@
 package io.trunkline.operator.trunk.pool;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
@@ -27,6 +28,12 @@ public final class TrunkMetadata {
 
   private TrunkMetadata() {}
 
+  /** Whether the operator made {@code object}: it carries the managed-by label. */
+  public static boolean managed(HasMetadata object) {
+    Map<String, String> labels = object.getMetadata().getLabels();
+    return labels != null && MANAGED_BY.equals(labels.get(MANAGED_BY_LABEL));
+  }
+
   /** One pool's Deployment, disruption budget and (for the proxies) autoscaler. */
   static String poolName(SipTrunk trunk, String component) {
     return trunk.getMetadata().getName() + "-" + component;
@@ -46,6 +53,16 @@ public final class TrunkMetadata {
 
   public static String credentialsName(SipTrunk trunk) {
     return trunk.getMetadata().getName() + "-credentials";
+  }
+
+  /** Shard {@code shard} of the trunk's lines (decision 0027). */
+  public static String lineShardName(SipTrunk trunk, int shard) {
+    return lineShardPrefix(trunk) + shard;
+  }
+
+  /** What the names of the trunk's line shards start with. */
+  public static String lineShardPrefix(SipTrunk trunk) {
+    return trunk.getMetadata().getName() + "-lines-";
   }
 
   /** The trunk's relay control key (decision 0009), which both pools read. */

@@ -2,10 +2,12 @@ package io.trunkline.operator.trunk.pool;
 
 import static io.trunkline.operator.trunk.pool.TestTrunks.trunk;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.trunkline.api.config.LineShards;
 import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.api.config.TrunkCredentials;
 import io.trunkline.api.config.TrunkCredentials.DigestSecret;
@@ -14,6 +16,7 @@ import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class SnapshotObjectsTest {
@@ -59,7 +62,18 @@ class SnapshotObjectsTest {
     assertThat(mounts).extracting(VolumeMount::getName).containsExactly("config", "credentials");
     assertThat(volumes).extracting(Volume::getName).containsExactly("config", "credentials");
     assertThat(volumes.get(0).getConfigMap().getName()).isEqualTo("acme-config");
-    assertThat(volumes.get(1).getSecret().getSecretName()).isEqualTo("acme-credentials");
+    var credentials = volumes.get(1).getProjected().getSources();
+    assertThat(credentials).hasSize(1 + LineShards.MAX_SHARDS);
+    assertThat(credentials.get(0).getSecret().getName()).isEqualTo("acme-credentials");
+    assertThat(credentials.get(0).getSecret().getOptional()).isNull();
+    // Every shard the trunk may grow to, so that growing rolls no pod; those it lacks are absent.
+    assertThat(credentials.subList(1, credentials.size()))
+        .extracting(
+            source -> source.getSecret().getName(), source -> source.getSecret().getOptional())
+        .containsExactlyElementsOf(
+            IntStream.range(0, LineShards.MAX_SHARDS)
+                .mapToObj(i -> tuple("acme-lines-" + i, true))
+                .toList());
     assertThat(SnapshotObjects.CONFIG_PATH)
         .isEqualTo(mounts.get(0).getMountPath() + "/" + SnapshotObjects.CONFIG_FILE);
     assertThat(SnapshotObjects.CREDENTIALS_PATH)
