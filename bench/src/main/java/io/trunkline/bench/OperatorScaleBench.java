@@ -2,12 +2,14 @@ package io.trunkline.bench;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
-import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.trunkline.api.config.TrunkConfig;
+import io.trunkline.api.config.LineShard;
+import io.trunkline.api.config.LineShards;
+import io.trunkline.api.config.SecretValues;
 import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.testing.kube.ApiServerResources;
 import io.trunkline.testing.kube.TestBinaries;
@@ -220,13 +222,7 @@ public final class OperatorScaleBench {
       }
       int complete = 0;
       for (int t = 0; t < trunks; t++) {
-        ConfigMap map =
-            client.configMaps().inNamespace(namespace).withName("trunk-" + t + "-config").get();
-        if (map != null
-            && TrunkConfigJson.read(map.getData().get("trunk.json"), TrunkConfig.class)
-                    .lines()
-                    .size()
-                == lines) {
+        if (linesIn(client, namespace, "trunk-" + t) == lines) {
           complete++;
         }
       }
@@ -236,6 +232,21 @@ public final class OperatorScaleBench {
       Thread.sleep(100);
     }
     throw new IllegalStateException("snapshots incomplete after " + LIMIT);
+  }
+
+  /** The lines of a trunk's snapshot: those of its line shards (decision 0027). */
+  private static int linesIn(KubernetesClient client, String namespace, String trunk) {
+    int lines = 0;
+    for (int shard = 0; shard < LineShards.MAX_SHARDS; shard++) {
+      Secret secret =
+          client.secrets().inNamespace(namespace).withName(trunk + "-lines-" + shard).get();
+      if (secret == null) {
+        break;
+      }
+      String json = SecretValues.value(secret, LineShards.fileName(shard)).orElseThrow();
+      lines += TrunkConfigJson.read(json, LineShard.class).lines().size();
+    }
+    return lines;
   }
 
   /** VmHWM: the most resident memory the process ever held (Linux). */

@@ -89,6 +89,13 @@ class ChartApiServerTest {
                 assertThat(e.getName()).isEqualTo("TRUNKLINE_WATCHED_NAMESPACES");
                 assertThat(e.getValue()).isEqualTo("telephony");
               });
+      // The operator reads it as trunkline.snapshot.lines-per-shard (decision 0027).
+      assertThat(container.getEnv())
+          .anySatisfy(
+              e -> {
+                assertThat(e.getName()).isEqualTo("TRUNKLINE_SNAPSHOT_LINES_PER_SHARD");
+                assertThat(e.getValue()).isEqualTo("1000");
+              });
     }
   }
 
