@@ -142,10 +142,17 @@ class SmallOfficeNodeTest {
   @Order(4)
   void aNewLineRegistersWithoutAnyPodRestarting() throws IOException {
     Pod proxy = onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
+    assertThat(client.secrets().inNamespace(NAMESPACE).withName("office-lines-1").get()).isNull();
     node.kubectl("apply", "--namespace", NAMESPACE, "-f", lineManifest());
 
-    // The snapshot reaches the proxy through its mounted ConfigMap, which the kubelet refreshes
-    // within its sync period (a minute by default) plus its cache's.
+    // The sixth line grows the trunk to two shards at five lines a shard (OperatorInstall):
+    // frank, anna and ben are in the second (decision 0027), a Secret the running pod's volume
+    // names but did not have. The kubelet adds it within its sync period (a minute by default)
+    // plus its cache's, as it refreshes every mounted ConfigMap and Secret.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> client.secrets().inNamespace(NAMESPACE).withName("office-lines-1").get() != null);
     int port = LoopbackPorts.stablePort(node.address());
     await()
         .atMost(Duration.ofMinutes(3))
