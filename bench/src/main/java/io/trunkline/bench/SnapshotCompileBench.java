@@ -166,10 +166,8 @@ public final class SnapshotCompileBench {
       int bytes =
           TrunkConfigJson.write(split.trunk()).length()
               + TrunkConfigJson.write(split.credentials()).length();
-      for (int i = 0; i < split.shards().size(); i++) {
-        if (i >= last.size() || split.shards().get(i) != last.get(i)) {
-          bytes += TrunkConfigJson.write(split.shards().get(i)).length();
-        }
+      for (String shard : split.written().values()) {
+        bytes += shard.length();
       }
       last = split.shards();
       return bytes;

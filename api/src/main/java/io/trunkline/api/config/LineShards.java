@@ -44,10 +44,18 @@ public final class LineShards {
    *     versions, so that its version names the whole snapshot
    * @param credentials the PBX's and carriers' credentials, without the lines'
    * @param shards the lines and their credentials, shard {@code i} at index {@code i}
+   * @param written the JSON of each shard this split versioned, by shard number, as it was hashed:
+   *     what the operator writes, so a changed shard is written out once; a shard kept from before
+   *     is not in it
    */
-  public record Split(TrunkConfig trunk, TrunkCredentials credentials, List<LineShard> shards) {
+  public record Split(
+      TrunkConfig trunk,
+      TrunkCredentials credentials,
+      List<LineShard> shards,
+      Map<Integer, String> written) {
     public Split {
       shards = List.copyOf(shards);
+      written = Map.copyOf(written);
     }
   }
 
@@ -98,15 +106,28 @@ public final class LineShards {
       }
     }
     List<LineShard> split = new ArrayList<>(shards);
+    Map<Integer, String> written = new HashMap<>();
     for (int i = 0; i < shards; i++) {
       LineShard fresh = new LineShard("", lines.get(i), secrets.get(i));
       LineShard before = i < previous.size() ? previous.get(i) : null;
-      split.add(before != null && before.holdsSameAs(fresh) ? before : versioned(fresh));
+      if (before != null && before.holdsSameAs(fresh)) {
+        split.add(before);
+      } else {
+        // The file holds the shard unversioned: its version is the hash of these very bytes.
+        String json = TrunkConfigJson.write(fresh);
+        split.add(new LineShard(TrunkConfigJson.version(json), fresh.lines(), fresh.credentials()));
+        written.put(i, json);
+      }
     }
     TrunkConfig trunk = config.withLines(List.of()).withVersion("");
     String versions = split.stream().map(LineShard::version).collect(Collectors.joining(","));
     String version = TrunkConfigJson.version(TrunkConfigJson.write(trunk) + "\n" + versions);
-    return new Split(trunk.withVersion(version), credentials.withLines(Map.of()), split);
+    return new Split(trunk.withVersion(version), credentials.withLines(Map.of()), split, written);
+  }
+
+  /** A shard's file: the shard unversioned, as {@link Split#written} holds a changed one. */
+  public static String json(LineShard shard) {
+    return TrunkConfigJson.write(new LineShard("", shard.lines(), shard.credentials()));
   }
 
   /**
@@ -132,10 +153,5 @@ public final class LineShards {
     Map<String, DigestSecret> lines = new HashMap<>(credentials.lines());
     shards.forEach(shard -> shard.credentials().forEach(lines::putIfAbsent));
     return credentials.withLines(lines);
-  }
-
-  private static LineShard versioned(LineShard shard) {
-    return new LineShard(
-        TrunkConfigJson.version(TrunkConfigJson.write(shard)), shard.lines(), shard.credentials());
   }
 }

@@ -36,13 +36,17 @@ public final class TrunkConfigJson {
     }
   }
 
-  /** Sets the version to the first 16 hex digits of the SHA-256 of the unversioned content. */
+  /** Sets the version to a hash of the unversioned content ({@link #version}). */
   static TrunkConfig stamp(TrunkConfig config) {
     return config.withVersion(version(write(config.withVersion(""))));
   }
 
-  /** A version for {@code content}: the first 16 hex digits of its SHA-256. */
+  /**
+   * A version for {@code content}: the first 16 hex digits of its MD5. A version tells contents
+   * apart and guards nothing, and MD5 hashes four times faster than SHA-256 in the operator's
+   * C1-only JVM (decision 0027), where hashing was most of what a line's change cost.
+   */
   static String version(String content) {
-    return Digest.hex("SHA-256", content).substring(0, 16);
+    return Digest.hex("MD5", content).substring(0, 16);
   }
 }

@@ -82,6 +82,11 @@ class LineShardsTest {
         LineShards.split(config(100), changed.withLines(lines), 4, first.shards());
 
     int shard = LineShards.shardOf("line-7", 4);
+    assertThat(first.written()).containsOnlyKeys(0, 1, 2, 3);
+    assertThat(next.written()).containsOnlyKeys(shard);
+    assertThat(TrunkConfigJson.read(next.written().get(shard), LineShard.class).lines())
+        .isEqualTo(next.shards().get(shard).lines());
+    assertThat(LineShards.json(next.shards().get(shard))).isEqualTo(next.written().get(shard));
     assertThat(next.trunk().version()).isNotEqualTo(first.trunk().version());
     for (int i = 0; i < 4; i++) {
       if (i == shard) {

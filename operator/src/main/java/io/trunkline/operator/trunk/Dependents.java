@@ -123,13 +123,21 @@ final class Dependents {
       Map<String, Secret> desired = new LinkedHashMap<>();
       for (int shard = shards.size() - 1; shard >= 0; shard--) {
         LineShard lines = shards.get(shard);
+        String written = split.get().written().get(shard);
         Secret held = actual.get(Integer.toString(shard));
-        desired.put(
-            Integer.toString(shard),
-            held != null
-                    && SnapshotObjects.lineShardVersion(held).orElse("").equals(lines.version())
-                ? SnapshotObjects.lineShardSecret(trunk, shard, lines.version(), held.getData())
-                : SnapshotObjects.lineShardSecret(trunk, shard, lines));
+        Secret secret;
+        if (written != null) {
+          secret = SnapshotObjects.lineShardSecret(trunk, shard, lines.version(), written);
+        } else if (held != null
+            && SnapshotObjects.lineShardVersion(held).orElse("").equals(lines.version())) {
+          secret = SnapshotObjects.lineShardSecret(trunk, shard, lines.version(), held.getData());
+        } else {
+          // Kept from the last split, yet not what the cache holds: its write had failed.
+          secret =
+              SnapshotObjects.lineShardSecret(
+                  trunk, shard, lines.version(), LineShards.json(lines));
+        }
+        desired.put(Integer.toString(shard), secret);
       }
       return desired;
     }

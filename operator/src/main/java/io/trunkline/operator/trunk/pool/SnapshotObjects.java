@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
-import io.trunkline.api.config.LineShard;
 import io.trunkline.api.config.LineShards;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.config.TrunkConfigJson;
@@ -81,13 +80,13 @@ public final class SnapshotObjects {
    * Shard {@code shard} of the trunk's lines with their digest hashes (decision 0027): a Secret,
    * since it holds credentials, whose one key is the file the proxies read beside credentials.json.
    */
-  public static Secret lineShardSecret(SipTrunk trunk, int shard, LineShard lines) {
-    byte[] json = TrunkConfigJson.write(lines).getBytes(StandardCharsets.UTF_8);
+  public static Secret lineShardSecret(SipTrunk trunk, int shard, String version, String json) {
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
     return lineShardSecret(
         trunk,
         shard,
-        lines.version(),
-        Map.of(LineShards.fileName(shard), Base64.getEncoder().encodeToString(json)));
+        version,
+        Map.of(LineShards.fileName(shard), Base64.getEncoder().encodeToString(bytes)));
   }
 
   /** A shard whose data is already written, as the API server holds it (base64). */
