@@ -44,18 +44,10 @@ public final class LineShards {
    *     versions, so that its version names the whole snapshot
    * @param credentials the PBX's and carriers' credentials, without the lines'
    * @param shards the lines and their credentials, shard {@code i} at index {@code i}
-   * @param written the JSON of each shard this split versioned, by shard number, as it was hashed:
-   *     what the operator writes, so a changed shard is written out once; a shard kept from before
-   *     is not in it
    */
-  public record Split(
-      TrunkConfig trunk,
-      TrunkCredentials credentials,
-      List<LineShard> shards,
-      Map<Integer, String> written) {
+  public record Split(TrunkConfig trunk, TrunkCredentials credentials, List<LineShard> shards) {
     public Split {
       shards = List.copyOf(shards);
-      written = Map.copyOf(written);
     }
   }
 
@@ -85,12 +77,10 @@ public final class LineShards {
   }
 
   /**
-   * Splits a compiled snapshot into {@code shards} shards. A shard whose lines and credentials
-   * equal those of the same shard in {@code previous} is that shard, version and all, so that only
-   * the shards a change touched are written out and hashed again.
+   * Splits a compiled snapshot into {@code shards} shards, each versioned by its content: the
+   * operator writes out only those whose version its Secret does not carry yet.
    */
-  public static Split split(
-      TrunkConfig config, TrunkCredentials credentials, int shards, List<LineShard> previous) {
+  public static Split split(TrunkConfig config, TrunkCredentials credentials, int shards) {
     List<List<TrunkConfig.Line>> lines = new ArrayList<>(shards);
     List<Map<String, DigestSecret>> secrets = new ArrayList<>(shards);
     for (int i = 0; i < shards; i++) {
@@ -106,28 +96,18 @@ public final class LineShards {
       }
     }
     List<LineShard> split = new ArrayList<>(shards);
-    Map<Integer, String> written = new HashMap<>();
     for (int i = 0; i < shards; i++) {
-      LineShard fresh = new LineShard("", lines.get(i), secrets.get(i));
-      LineShard before = i < previous.size() ? previous.get(i) : null;
-      if (before != null && before.holdsSameAs(fresh)) {
-        split.add(before);
-      } else {
-        // The file holds the shard unversioned: its version is the hash of these very bytes.
-        String json = TrunkConfigJson.write(fresh);
-        split.add(new LineShard(TrunkConfigJson.version(json), fresh.lines(), fresh.credentials()));
-        written.put(i, json);
-      }
+      split.add(LineShard.of(lines.get(i), secrets.get(i)));
     }
     TrunkConfig trunk = config.withLines(List.of()).withVersion("");
     String versions = split.stream().map(LineShard::version).collect(Collectors.joining(","));
     String version = TrunkConfigJson.version(TrunkConfigJson.write(trunk) + "\n" + versions);
-    return new Split(trunk.withVersion(version), credentials.withLines(Map.of()), split, written);
+    return new Split(trunk.withVersion(version), credentials.withLines(Map.of()), split);
   }
 
-  /** A shard's file: the shard unversioned, as {@link Split#written} holds a changed one. */
+  /** A shard's file, and the value of its Secret's one key. */
   public static String json(LineShard shard) {
-    return TrunkConfigJson.write(new LineShard("", shard.lines(), shard.credentials()));
+    return TrunkConfigJson.writeCompact(shard);
   }
 
   /**

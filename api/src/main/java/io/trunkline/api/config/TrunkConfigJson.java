@@ -17,11 +17,28 @@ public final class TrunkConfigJson {
           .enable(SerializationFeature.INDENT_OUTPUT)
           .build();
 
+  /**
+   * Without indentation, for the files people seldom read and the operator writes most: a trunk's
+   * line shards (decision 0027), a third smaller, in the operator's cache, the API server and every
+   * proxy.
+   */
+  private static final ObjectMapper COMPACT =
+      JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+
   private TrunkConfigJson() {}
 
   public static String write(Object value) {
+    return write(JSON, value);
+  }
+
+  /** As {@link #write}, without indentation. */
+  public static String writeCompact(Object value) {
+    return write(COMPACT, value);
+  }
+
+  private static String write(ObjectMapper mapper, Object value) {
     try {
-      return JSON.writeValueAsString(value);
+      return mapper.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("snapshot records always serialise", e);
     }

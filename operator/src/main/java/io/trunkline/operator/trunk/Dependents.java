@@ -105,9 +105,10 @@ final class Dependents {
 
   /**
    * The trunk's lines in shards (decision 0027), held back with the snapshot they belong to. A
-   * shard that did not change keeps the data its Secret holds, so it is neither written out nor
-   * sent again. The shards are applied from the last to the first: when a trunk doubles its shards,
-   * a line moves only to a new shard, which is then written before the line leaves its old one.
+   * shard whose version its Secret carries already keeps the data the Secret holds, so it is
+   * neither written out nor sent again. The shards are applied from the last to the first: when a
+   * trunk doubles its shards, a line moves only to a new shard, which is then written before the
+   * line leaves its old one.
    */
   public static class LineShardSecrets extends KubernetesDependentResource<Secret, SipTrunk>
       implements CRUDBulkDependentResource<Secret, SipTrunk>, GarbageCollected<SipTrunk> {
@@ -123,21 +124,14 @@ final class Dependents {
       Map<String, Secret> desired = new LinkedHashMap<>();
       for (int shard = shards.size() - 1; shard >= 0; shard--) {
         LineShard lines = shards.get(shard);
-        String written = split.get().written().get(shard);
         Secret held = actual.get(Integer.toString(shard));
-        Secret secret;
-        if (written != null) {
-          secret = SnapshotObjects.lineShardSecret(trunk, shard, lines.version(), written);
-        } else if (held != null
-            && SnapshotObjects.lineShardVersion(held).orElse("").equals(lines.version())) {
-          secret = SnapshotObjects.lineShardSecret(trunk, shard, lines.version(), held.getData());
-        } else {
-          // Kept from the last split, yet not what the cache holds: its write had failed.
-          secret =
-              SnapshotObjects.lineShardSecret(
-                  trunk, shard, lines.version(), LineShards.json(lines));
-        }
-        desired.put(Integer.toString(shard), secret);
+        desired.put(
+            Integer.toString(shard),
+            held != null
+                    && SnapshotObjects.lineShardVersion(held).orElse("").equals(lines.version())
+                ? SnapshotObjects.lineShardSecret(trunk, shard, lines.version(), held.getData())
+                : SnapshotObjects.lineShardSecret(
+                    trunk, shard, lines.version(), LineShards.json(lines)));
       }
       return desired;
     }

@@ -144,7 +144,6 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
 
   private final Clock clock = Clock.systemUTC();
   private final TrunkScaling scaling = new TrunkScaling(clock);
-  private final LastShards lastShards = new LastShards();
 
   private final ReadOnlyCaches caches;
 
@@ -221,9 +220,7 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
   @Override
   public UpdateControl<SipTrunk> reconcile(SipTrunk trunk, Context<SipTrunk> context) {
     Compilation compilation = TrunkSources.compilation(trunk, context);
-    lastShards.forgetDeleted(context);
-    Optional<LineShards.Split> split =
-        TrunkSources.split(trunk, context, lastShards, linesPerShard());
+    Optional<LineShards.Split> split = TrunkSources.split(trunk, context, linesPerShard());
     Optional<SessionCount> sessions = context.getSecondaryResource(SessionCount.class);
     TrunkScaling.Decision scale =
         scaling.decide(

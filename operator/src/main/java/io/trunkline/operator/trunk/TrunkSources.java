@@ -64,7 +64,7 @@ public final class TrunkSources {
    * empty while a problem blocks the snapshot.
    */
   static Optional<LineShards.Split> split(
-      SipTrunk trunk, Context<SipTrunk> context, LastShards last, int linesPerShard) {
+      SipTrunk trunk, Context<SipTrunk> context, int linesPerShard) {
     Compilation compilation = compilation(trunk, context);
     Optional<LineShards.Split> split = Optional.empty();
     if (!compilation.blocked()) {
@@ -74,10 +74,7 @@ public final class TrunkSources {
               linesPerShard,
               Dependents.LineShardSecrets.existing(trunk, context).size());
       split =
-          Optional.of(
-              LineShards.split(
-                  compilation.config(), compilation.credentials(), shards, last.of(trunk)));
-      last.remember(trunk, split.get().shards());
+          Optional.of(LineShards.split(compilation.config(), compilation.credentials(), shards));
     }
     context.managedWorkflowAndDependentResourceContext().put(SPLIT, new Split(split));
     return split;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.trunkline.api.config.Compilation;
-import io.trunkline.api.config.LineShard;
 import io.trunkline.api.config.LineShards;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.config.TrunkConfigJson;
@@ -54,7 +53,7 @@ class SnapshotWatcherTest {
 
   @Test
   void servesTheLinesOfEveryShardAndRereadsAChangedOne() throws Exception {
-    LineShards.Split first = split(compile(40, "pw"), 2, List.of());
+    LineShards.Split first = split(compile(40, "pw"), 2);
     writeSplit(first);
 
     try (SnapshotWatcher watcher = SnapshotWatcher.start(config(), credentials(), PERIOD)) {
@@ -65,9 +64,9 @@ class SnapshotWatcherTest {
 
       // The trunk grows to four shards: lines stay where they were or move to the new shards,
       // which the operator writes first, so for a moment a line may be read from two.
-      LineShards.Split grown = split(compile(40, "new"), 4, first.shards());
-      replace(dir.resolve(LineShards.fileName(3)), TrunkConfigJson.write(grown.shards().get(3)));
-      replace(dir.resolve(LineShards.fileName(2)), TrunkConfigJson.write(grown.shards().get(2)));
+      LineShards.Split grown = split(compile(40, "new"), 4);
+      replace(dir.resolve(LineShards.fileName(3)), LineShards.json(grown.shards().get(3)));
+      replace(dir.resolve(LineShards.fileName(2)), LineShards.json(grown.shards().get(2)));
       writeSplit(grown);
       Awaitility.await()
           .atMost(Duration.ofSeconds(10))
@@ -98,15 +97,14 @@ class SnapshotWatcherTest {
     return compile(lines, "pw");
   }
 
-  private static LineShards.Split split(
-      Compilation compilation, int shards, List<LineShard> previous) {
-    return LineShards.split(compilation.config(), compilation.credentials(), shards, previous);
+  private static LineShards.Split split(Compilation compilation, int shards) {
+    return LineShards.split(compilation.config(), compilation.credentials(), shards);
   }
 
   /** The trunk's part and every shard, shards first as the operator writes them. */
   private void writeSplit(LineShards.Split split) throws Exception {
     for (int i = 0; i < split.shards().size(); i++) {
-      replace(dir.resolve(LineShards.fileName(i)), TrunkConfigJson.write(split.shards().get(i)));
+      replace(dir.resolve(LineShards.fileName(i)), LineShards.json(split.shards().get(i)));
     }
     replace(credentials(), TrunkConfigJson.write(split.credentials()));
     replace(config(), TrunkConfigJson.write(split.trunk()));
