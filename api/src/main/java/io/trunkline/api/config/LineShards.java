@@ -49,6 +49,19 @@ public final class LineShards {
     public Split {
       shards = List.copyOf(shards);
     }
+
+    /**
+     * The whole snapshot under this split's version, as proxies from before decision 0027 read it
+     * from trunk.json alone while a pool rolls to the shards.
+     */
+    public TrunkConfig whole(TrunkConfig compiled) {
+      return trunk.withLines(compiled.lines());
+    }
+
+    /** The whole credentials, as proxies from before decision 0027 read them. */
+    public TrunkCredentials whole(TrunkCredentials compiled) {
+      return credentials.withLines(compiled.lines());
+    }
   }
 
   /**

@@ -21,6 +21,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.trunkline.api.config.LineShard;
 import io.trunkline.api.config.LineShards;
+import io.trunkline.api.config.TrunkConfig;
+import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.operator.trunk.pool.DataPlanePods;
 import io.trunkline.operator.trunk.pool.PoolSettings;
@@ -34,6 +36,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -79,7 +82,14 @@ final class Dependents {
       if (split.isEmpty()) {
         ConfigMap actual =
             existing(context, ConfigMap.class, TrunkMetadata.configMapName(trunk)).orElseThrow();
-        return SnapshotObjects.configMap(trunk, actual.getData().get(SnapshotObjects.CONFIG_FILE));
+        return SnapshotObjects.configMap(
+            trunk,
+            actual.getData().get(SnapshotObjects.CONFIG_FILE),
+            SnapshotObjects.sharded(actual));
+      }
+      if (olderProxiesMayRun(trunk, context)) {
+        TrunkConfig whole = split.get().whole(TrunkSources.compilation(trunk, context).config());
+        return SnapshotObjects.configMap(trunk, TrunkConfigJson.write(whole), false);
       }
       return SnapshotObjects.configMap(trunk, split.get().trunk());
     }
@@ -99,8 +109,39 @@ final class Dependents {
         kept.setData(actual.getData());
         return kept;
       }
+      if (olderProxiesMayRun(trunk, context)) {
+        return SnapshotObjects.credentialsSecret(
+            trunk, split.get().whole(TrunkSources.compilation(trunk, context).credentials()));
+      }
       return SnapshotObjects.credentialsSecret(trunk, split.get().credentials());
     }
+  }
+
+  /**
+   * Whether proxies from before decision 0027 may still run, reading the whole snapshot from
+   * trunk.json and credentials.json: the snapshot was last written without shards, and the proxy
+   * pool's pods do not read shards yet or have not all been replaced since they do. Until then
+   * those two files keep every line too (a proxy that reads the shards takes each line once), so
+   * that an upgrade takes no line away from a proxy that has not been replaced yet.
+   */
+  private static boolean olderProxiesMayRun(SipTrunk trunk, Context<SipTrunk> context) {
+    boolean written =
+        existing(context, ConfigMap.class, TrunkMetadata.configMapName(trunk))
+            .map(snapshot -> !SnapshotObjects.sharded(snapshot))
+            .orElse(false);
+    return written
+        && existing(context, Deployment.class, TrunkMetadata.proxyName(trunk))
+            .map(proxies -> !SnapshotObjects.readsShards(proxies) || !rolledOut(proxies))
+            .orElse(false);
+  }
+
+  /** Every pod of the Deployment runs its current template. */
+  private static boolean rolledOut(Deployment deployment) {
+    var status = deployment.getStatus();
+    return status != null
+        && status.getReplicas() != null
+        && Objects.equals(status.getObservedGeneration(), deployment.getMetadata().getGeneration())
+        && Objects.equals(status.getUpdatedReplicas(), status.getReplicas());
   }
 
   /**

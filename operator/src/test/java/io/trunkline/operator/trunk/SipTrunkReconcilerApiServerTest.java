@@ -286,6 +286,62 @@ class SipTrunkReconcilerApiServerTest {
   }
 
   @Test
+  void untilThePoolHasRolledAfterAnUpgradeTrunkJsonKeepsEveryLineForTheProxiesBeforeShards() {
+    apply(TestNamespace.trunkManifest("acme", ""));
+    applyLine("alice");
+    await().atMost(WAIT).until(() -> snapshot("acme").lines().size() == 1);
+    assertThat(trunkJson("acme").lines()).isEmpty();
+
+    // As an operator from before decision 0027 left it: every line in trunk.json, no layout said.
+    ConfigMap old = client.configMaps().inNamespace(namespace).withName("acme-config").get();
+    old.getMetadata().setAnnotations(null);
+    old.getData().put(SnapshotObjects.CONFIG_FILE, TrunkConfigJson.write(snapshot("acme")));
+    client.resource(old).inNamespace(namespace).update();
+    // No controller rolls the pool here, so its Deployment never says it has: older proxies may
+    // still read trunk.json alone, and a new line must reach them there.
+    applyLine("bob");
+    await()
+        .atMost(WAIT)
+        .until(() -> trunkJson("acme").lines().size() == 2 && snapshot("acme").lines().size() == 2);
+    assertThat(credentialsJson("acme")).contains("\"bob\"");
+
+    markReady("acme-sip-proxy", 1);
+    await().atMost(WAIT).until(() -> trunkJson("acme").lines().isEmpty());
+    assertThat(snapshot("acme").lines()).hasSize(2);
+    assertThat(credentialsJson("acme")).doesNotContain("\"bob\"");
+  }
+
+  private void applyLine(String name) {
+    apply(
+        """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: %s-sip}
+        stringData: {password: "pw"}
+        """
+            .formatted(name));
+    apply(
+        """
+        apiVersion: trunkline.io/v1alpha1
+        kind: SipLine
+        metadata: {name: %s}
+        spec: {trunk: acme, number: "+4930%d", username: %s, credentialsSecret: %s-sip}
+        """
+            .formatted(name, Math.abs(name.hashCode() % 100000), name, name));
+  }
+
+  /** trunk.json alone, as a proxy from before decision 0027 reads it. */
+  private TrunkConfig trunkJson(String trunk) {
+    ConfigMap map = client.configMaps().inNamespace(namespace).withName(trunk + "-config").get();
+    return TrunkConfigJson.read(map.getData().get(SnapshotObjects.CONFIG_FILE), TrunkConfig.class);
+  }
+
+  private String credentialsJson(String trunk) {
+    Secret secret = client.secrets().inNamespace(namespace).withName(trunk + "-credentials").get();
+    return SecretValues.value(secret, SnapshotObjects.CREDENTIALS_FILE).orElseThrow();
+  }
+
+  @Test
   void aTrunksLinesSpreadOverShardsAndALinesChangeRewritesOnlyItsShard() {
     // Two lines a shard in the tests (application.properties): five lines take four shards.
     apply(TestNamespace.trunkManifest("acme", ""));

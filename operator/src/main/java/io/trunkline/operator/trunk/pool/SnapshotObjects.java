@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.trunkline.api.config.LineShards;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.config.TrunkConfigJson;
@@ -37,6 +38,11 @@ public final class SnapshotObjects {
   public static final String CONFIG_FILE = "trunk.json";
   public static final String CREDENTIALS_FILE = "credentials.json";
 
+  /** The annotation on the snapshot ConfigMap that says its lines are in shards. */
+  private static final String LAYOUT = "trunkline.io/snapshot-layout";
+
+  private static final String SHARDS = "line-shards";
+
   /** The annotation on a line shard's Secret that carries the shard's version. */
   static final String LINES_VERSION = "trunkline.io/lines-version";
 
@@ -51,13 +57,40 @@ public final class SnapshotObjects {
 
   private SnapshotObjects() {}
 
-  /** The compiled snapshot; the proxies reload it when the mounted file changes. */
+  /**
+   * The trunk's part of its snapshot, its lines being in shards; the proxies reload it when the
+   * mounted file changes.
+   */
   public static ConfigMap configMap(SipTrunk trunk, TrunkConfig config) {
-    return configMap(trunk, TrunkConfigJson.write(config));
+    return configMap(trunk, TrunkConfigJson.write(config), true);
   }
 
-  /** The snapshot ConfigMap holding already written snapshot JSON (the last good one). */
-  public static ConfigMap configMap(SipTrunk trunk, String snapshotJson) {
+  /**
+   * A snapshot ConfigMap holding snapshot JSON already written: the last good one, or a whole one
+   * for proxies from before decision 0027 ({@code sharded} false).
+   */
+  public static ConfigMap configMap(SipTrunk trunk, String snapshotJson, boolean sharded) {
+    ConfigMap map = configMap(trunk, snapshotJson);
+    return sharded
+        ? new ConfigMapBuilder(map)
+            .editMetadata()
+            .addToAnnotations(LAYOUT, SHARDS)
+            .endMetadata()
+            .build()
+        : map;
+  }
+
+  /**
+   * Whether the snapshot ConfigMap was written with the trunk's lines in shards: one written by an
+   * operator from before decision 0027 holds the lines itself and says nothing.
+   */
+  public static boolean sharded(ConfigMap snapshot) {
+    Map<String, String> annotations = snapshot.getMetadata().getAnnotations();
+    return annotations != null && SHARDS.equals(annotations.get(LAYOUT));
+  }
+
+  /** The snapshot ConfigMap holding already written snapshot JSON. */
+  static ConfigMap configMap(SipTrunk trunk, String snapshotJson) {
     return new ConfigMapBuilder()
         .withMetadata(meta(trunk, configMapName(trunk), trunkLabels(trunk)))
         .addToData(CONFIG_FILE, snapshotJson)
@@ -106,6 +139,16 @@ public final class SnapshotObjects {
   public static Optional<String> lineShardVersion(Secret shard) {
     return Optional.ofNullable(shard.getMetadata().getAnnotations())
         .map(annotations -> annotations.get(LINES_VERSION));
+  }
+
+  /**
+   * Whether a proxy Deployment's pods read the trunk's line shards: their credentials volume
+   * projects them. One made by an operator from before decision 0027 mounts one Secret there.
+   */
+  public static boolean readsShards(Deployment proxies) {
+    return proxies.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .anyMatch(
+            volume -> "credentials".equals(volume.getName()) && volume.getProjected() != null);
   }
 
   static List<VolumeMount> mounts() {

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretVolumeSourceBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.trunkline.api.config.LineShards;
 import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.api.config.TrunkCredentials;
@@ -16,6 +18,7 @@ import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -79,5 +82,23 @@ class SnapshotObjectsTest {
     assertThat(SnapshotObjects.CREDENTIALS_PATH)
         .isEqualTo(mounts.get(1).getMountPath() + "/" + SnapshotObjects.CREDENTIALS_FILE);
     assertThat(mounts).allSatisfy(m -> assertThat(m.getReadOnly()).isTrue());
+  }
+
+  @Test
+  void aProxyPoolReadsShardsOnceItsCredentialsVolumeProjectsThem() {
+    SipTrunk trunk = trunk("");
+    Deployment proxies = ProxyPool.deployment(trunk, TestTrunks.SETTINGS, 1, Optional.empty());
+    assertThat(SnapshotObjects.readsShards(proxies)).isTrue();
+
+    // As an operator from before decision 0027 made it: the credentials Secret alone.
+    proxies.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .filter(volume -> "credentials".equals(volume.getName()))
+        .forEach(
+            volume -> {
+              volume.setProjected(null);
+              volume.setSecret(
+                  new SecretVolumeSourceBuilder().withSecretName("acme-credentials").build());
+            });
+    assertThat(SnapshotObjects.readsShards(proxies)).isFalse();
   }
 }
