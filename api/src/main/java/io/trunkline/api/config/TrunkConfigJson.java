@@ -19,8 +19,8 @@ public final class TrunkConfigJson {
 
   /**
    * Without indentation, for the files people seldom read and the operator writes most: a trunk's
-   * line shards (decision 0027), a third smaller, in the operator's cache, the API server and every
-   * proxy.
+   * line shards (decision 0027), a quarter smaller, in the operator's cache, the API server and
+   * every proxy.
    */
   private static final ObjectMapper COMPACT =
       JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
@@ -61,7 +61,7 @@ public final class TrunkConfigJson {
   /**
    * A version for {@code content}: the first 16 hex digits of its MD5. A version tells contents
    * apart and guards nothing, and MD5 hashes four times faster than SHA-256 in the operator's
-   * C1-only JVM (decision 0027), where hashing was most of what a line's change cost.
+   * C1-only JVM, which versions a trunk's part and its shards on every change (decision 0027).
    */
   static String version(String content) {
     return Digest.hex("MD5", content).substring(0, 16);
