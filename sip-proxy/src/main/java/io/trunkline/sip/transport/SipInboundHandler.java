@@ -4,7 +4,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
 import io.trunkline.sip.message.ParseResult;
 import io.trunkline.sip.message.SipParser;
@@ -12,8 +11,8 @@ import io.trunkline.sip.message.SipParser;
 /**
  * Takes framed messages from every transport to their call's worker ({@link CallWorkers}), parses
  * them there, and hands the result on: a message to the proxy, a malformed request's 400 back to
- * its sender (RFC 3261 §8.2.6), anything else to the drop counter. One failed exchange never takes
- * a socket down for others.
+ * its sender the way every response goes (RFC 3261 §8.2.6, {@link SipSender#reply}), anything else
+ * to the drop counter. One failed exchange never takes a socket down for others.
  */
 @Sharable
 final class SipInboundHandler extends ChannelInboundHandlerAdapter {
@@ -25,13 +24,19 @@ final class SipInboundHandler extends ChannelInboundHandlerAdapter {
   private final TransportStats stats;
   private final CallWorkers workers;
   private final SipMessageHandler handler;
+  private final SipSender sender;
 
   SipInboundHandler(
-      SipParser parser, TransportStats stats, CallWorkers workers, SipMessageHandler handler) {
+      SipParser parser,
+      TransportStats stats,
+      CallWorkers workers,
+      SipMessageHandler handler,
+      SipSender sender) {
     this.parser = parser;
     this.stats = stats;
     this.workers = workers;
     this.handler = handler;
+    this.sender = sender;
   }
 
   @Override
@@ -62,18 +67,17 @@ final class SipInboundHandler extends ChannelInboundHandlerAdapter {
       }
     } else if (result instanceof ParseResult.Malformed malformed) {
       stats.malformed(malformed.badRequest().isPresent());
-      malformed.badRequest().ifPresent(reply -> answer(frame, reply));
-    }
-  }
-
-  /** The way the frame came: the datagram's source, or the same connection (§18.2.2). */
-  private static void answer(SipFrame frame, byte[] reply) {
-    if (frame.transport() == Transport.UDP) {
-      frame
-          .channel()
-          .writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply), frame.remote()));
-    } else {
-      frame.channel().writeAndFlush(Unpooled.wrappedBuffer(reply));
+      // Answered as every response is, not on the channel that read it: a datagram may have come
+      // through a peer watch's socket (UdpPeerWatch), whose pending ICMP error would fail the
+      // write, or which may be closed by then; the listener has neither.
+      malformed
+          .badRequest()
+          .ifPresent(
+              reply ->
+                  sender.reply(
+                      new InboundMessage(
+                          null, frame.transport(), frame.remote(), frame.local(), frame.channel()),
+                      reply));
     }
   }
 

@@ -117,7 +117,7 @@ public final class SipServer implements SipSender, AutoCloseable {
   }
 
   private void bind(Settings settings, SipMessageHandler handler) throws InterruptedException {
-    inbound = new SipInboundHandler(parser, stats, workers, handler);
+    inbound = new SipInboundHandler(parser, stats, workers, handler, this);
     SipDatagramDecoder datagrams = new SipDatagramDecoder(stats);
     Bootstrap datagramSockets =
         new Bootstrap()

@@ -30,7 +30,8 @@ import java.util.Map;
  * peer is kept open beside it (SO_REUSEADDR). The kernel hands that socket both the peer's packets
  * (which go through the same pipeline as the listener's) and the ICMP errors about packets sent to
  * the peer from the listening socket, which Netty raises as exceptions. The requests themselves
- * still leave from the listening socket.
+ * still leave from the listening socket, and so do the answers to what these sockets read: one may
+ * hold an ICMP error that would fail a write, or be closed before the answer is ready.
  *
  * <p>At most {@link #MAX_PEERS} peers are watched, the least recently used given up first: a trunk
  * talks to a few carriers, and to phones only while it calls them.

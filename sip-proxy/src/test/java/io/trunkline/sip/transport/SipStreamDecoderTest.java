@@ -2,10 +2,12 @@ package io.trunkline.sip.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gov.nist.javax.sip.message.SIPMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.trunkline.sip.message.SipParser;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +34,24 @@ class SipStreamDecoderTest {
       new EmbeddedChannel(
           new SipStreamDecoder(Transport.TCP, stats, 512, 1024),
           new SipInboundHandler(
-              new SipParser(), stats, new CallWorkers(List.of(Runnable::run)), handled::add));
+              new SipParser(),
+              stats,
+              new CallWorkers(List.of(Runnable::run)),
+              handled::add,
+              new SameConnection()));
+
+  /** Replies as the server does on a stream: over the connection the request came on. */
+  private static final class SameConnection implements SipSender {
+    @Override
+    public void reply(InboundMessage request, byte[] response) {
+      request.channel().writeAndFlush(Unpooled.wrappedBuffer(response));
+    }
+
+    @Override
+    public void send(SIPMessage message, Transport transport, InetSocketAddress destination) {
+      throw new UnsupportedOperationException("a connection's pipeline only replies");
+    }
+  }
 
   @AfterEach
   void nothingLeftOver() {
