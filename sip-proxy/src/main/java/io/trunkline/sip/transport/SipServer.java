@@ -67,6 +67,7 @@ public final class SipServer implements SipSender, AutoCloseable {
   private ScheduledFuture<?> certificateWatch;
   private ScheduledFuture<?> carrierAnchorsWatch;
   private SipInboundHandler inbound;
+  private volatile boolean closed;
   private UdpSockets udp;
   private Channel tcp;
   private Channel tls;
@@ -200,6 +201,9 @@ public final class SipServer implements SipSender, AutoCloseable {
 
   @Override
   public void reply(InboundMessage request, byte[] response) {
+    if (closed) {
+      return;
+    }
     if (request.transport() == Transport.UDP) {
       udp.send(request.remote(), response);
     } else if (request.channel().isActive()) {
@@ -232,6 +236,11 @@ public final class SipServer implements SipSender, AutoCloseable {
 
   private void write(
       Transport transport, InetSocketAddress destination, byte[] bytes, Runnable unreachable) {
+    if (closed) {
+      // A pod closes its server while the proxy's timers and probes may still send: once the
+      // sockets and their event loops go, what they send is dropped, as a closed socket would.
+      return;
+    }
     if (transport == Transport.UDP && unreachable == NOBODY) {
       udp.send(destination, bytes);
       return;
@@ -364,6 +373,7 @@ public final class SipServer implements SipSender, AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     if (certificateWatch != null) {
       certificateWatch.cancel(false);
     }

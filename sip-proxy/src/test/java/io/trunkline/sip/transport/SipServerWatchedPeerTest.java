@@ -12,8 +12,14 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,6 +86,49 @@ class SipServerWatchedPeerTest {
       assertThat(server.stats().badRequestsSentCount()).isEqualTo(1);
     } finally {
       release.countDown();
+    }
+  }
+
+  /**
+   * A pod closes its server while the proxy's timers and probes may still send: what they send then
+   * is dropped, without an error for the sender or the event loops, which are gone.
+   */
+  @Test
+  void aSendAfterCloseIsDroppedQuietly() throws Exception {
+    List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+    Handler watch =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+              warnings.add(record);
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger root = Logger.getLogger("");
+    root.addHandler(watch);
+    try (DatagramSocket carrier = new DatagramSocket(new InetSocketAddress(ADDRESS, 0))) {
+      carrier.setSoTimeout(1_000);
+      InetSocketAddress carrierAddress = (InetSocketAddress) carrier.getLocalSocketAddress();
+      SipServer server = AnsweringServer.start();
+      server.close();
+      CountDownLatch unreachable = new CountDownLatch(1);
+
+      server.send(message(SampleMessages.INVITE), Transport.UDP, carrierAddress);
+      server.send(
+          message(SampleMessages.INVITE), Transport.UDP, carrierAddress, unreachable::countDown);
+
+      assertThat(receive(carrier)).isNull();
+      assertThat(unreachable.getCount()).isEqualTo(1);
+      assertThat(warnings).extracting(LogRecord::getMessage).isEmpty();
+    } finally {
+      root.removeHandler(watch);
     }
   }
 
