@@ -8,9 +8,13 @@ import io.trunkline.sip.health.CarrierProber;
 import io.trunkline.sip.pool.Members;
 import io.trunkline.sip.pool.PoolStore;
 import io.trunkline.sip.transport.TransportStats;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleBiFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -30,6 +34,7 @@ public final class ProxyMetrics implements CarrierProber.Reports {
   private final Map<RejectReason, Counter> rejects = new ConcurrentHashMap<>();
   private final Map<Integer, Counter> responses = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> carrierUp = new ConcurrentHashMap<>();
+  private final Map<String, Gauge> lineSessions = new HashMap<>();
 
   public ProxyMetrics(MeterRegistry registry, String trunk) {
     this.registry = registry;
@@ -72,12 +77,33 @@ public final class ProxyMetrics implements CarrierProber.Reports {
     Gauge.builder("trunkline.channels", source, channels).tag("trunk", trunk).register(registry);
   }
 
-  /** Calls in progress on one line, for the per-line panels. */
-  public <T> void lineSessions(String line, T source, ToDoubleFunction<T> sessions) {
-    Gauge.builder("trunkline.line.sessions", source, sessions)
-        .tag("trunk", trunk)
-        .tag("line", line)
-        .register(registry);
+  /**
+   * Calls in progress on each of the trunk's lines, for the per-line panels, as each snapshot names
+   * them: a new line's gauge is registered, a removed line's taken away, and a line kept keeps its
+   * gauge (registering it again would only earn Micrometer's warning).
+   */
+  public synchronized <T> void lineSessions(
+      Collection<String> lines, T source, ToDoubleBiFunction<T, String> sessions) {
+    Set<String> named = Set.copyOf(lines);
+    lineSessions
+        .entrySet()
+        .removeIf(
+            line -> {
+              boolean removed = !named.contains(line.getKey());
+              if (removed) {
+                registry.remove(line.getValue());
+              }
+              return removed;
+            });
+    for (String line : named) {
+      lineSessions.computeIfAbsent(
+          line,
+          name ->
+              Gauge.builder("trunkline.line.sessions", source, s -> sessions.applyAsDouble(s, name))
+                  .tag("trunk", trunk)
+                  .tag("line", name)
+                  .register(registry));
+    }
   }
 
   /**

@@ -101,11 +101,11 @@ public final class SipProxy implements SipMessageHandler, AutoCloseable {
     this.trunks =
         new ServedTrunks(
             snapshots,
-            trunk -> {
-              for (Line line : trunk.config().lines()) {
-                metrics.lineSessions(line.name(), admission, a -> a.lineInUse(line.name()));
-              }
-            });
+            trunk ->
+                metrics.lineSessions(
+                    trunk.config().lines().stream().map(Line::name).toList(),
+                    admission,
+                    Admission::lineInUse));
     this.metrics = metrics;
     this.media = media;
     this.admission = admission;
