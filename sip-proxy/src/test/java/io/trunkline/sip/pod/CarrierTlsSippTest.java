@@ -3,19 +3,15 @@ package io.trunkline.sip.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trunkline.sip.transport.SipServer;
+import io.trunkline.testing.log.LogRecords;
 import io.trunkline.testing.net.LoopbackPorts;
 import io.trunkline.testing.sipp.Sipp;
 import io.trunkline.testing.sipp.SippResult;
 import io.trunkline.testing.tls.OpensslCarrier;
 import io.trunkline.testing.tls.PemCertificate;
 import java.nio.file.Path;
-import java.text.MessageFormat;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,12 +48,8 @@ class CarrierTlsSippTest {
     int misnamedPort = LoopbackPorts.freePort("127.0.0.1");
     int namedPort = LoopbackPorts.freePort("127.0.0.1");
     PodSnapshot snapshot = snapshot(sipPort, misnamedPort, namedPort);
-    List<String> warnings = new CopyOnWriteArrayList<>();
-    Handler log = recording(warnings);
-    Logger transport = Logger.getLogger(SipServer.class.getName());
-    transport.addHandler(log);
-
-    try (OpensslCarrier misnamed =
+    try (LogRecords transport = LogRecords.of(SipServer.class.getName(), Level.ALL);
+        OpensslCarrier misnamed =
             OpensslCarrier.start("127.0.0.1", misnamedPort, otherName, CARRIER_HOST)
                 .awaitListening(Duration.ofSeconds(10));
         OpensslCarrier named =
@@ -85,7 +77,7 @@ class CarrierTlsSippTest {
           .contains(CARRIER_HOST);
       assertThat(misnamed.requests()).as("nothing sent to the misnamed carrier").isEmpty();
       assertThat(pod.server().stats().tlsRefusedCount()).isPositive();
-      assertThat(warnings)
+      assertThat(transport.messages())
           .contains(
               "TLS to "
                   + CARRIER_HOST
@@ -94,24 +86,7 @@ class CarrierTlsSippTest {
                   + " refused: No subject alternative DNS name matching "
                   + CARRIER_HOST
                   + " found.");
-    } finally {
-      transport.removeHandler(log);
     }
-  }
-
-  private static Handler recording(List<String> messages) {
-    return new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        messages.add(MessageFormat.format(record.getMessage(), record.getParameters()));
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
   }
 
   private PodSnapshot snapshot(int sipPort, int misnamedPort, int namedPort) throws Exception {

@@ -6,20 +6,16 @@ import gov.nist.javax.sip.message.SIPMessage;
 import io.trunkline.sip.SampleMessages;
 import io.trunkline.sip.message.ParseResult;
 import io.trunkline.sip.message.SipParser;
+import io.trunkline.testing.log.LogRecords;
 import io.trunkline.testing.net.LoopbackPorts;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,25 +91,8 @@ class SipServerWatchedPeerTest {
    */
   @Test
   void aSendAfterCloseIsDroppedQuietly() throws Exception {
-    List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-    Handler watch =
-        new Handler() {
-          @Override
-          public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-              warnings.add(record);
-            }
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    Logger root = Logger.getLogger("");
-    root.addHandler(watch);
-    try (DatagramSocket carrier = new DatagramSocket(new InetSocketAddress(ADDRESS, 0))) {
+    try (LogRecords warnings = LogRecords.of("", Level.WARNING);
+        DatagramSocket carrier = new DatagramSocket(new InetSocketAddress(ADDRESS, 0))) {
       carrier.setSoTimeout(1_000);
       InetSocketAddress carrierAddress = (InetSocketAddress) carrier.getLocalSocketAddress();
       SipServer server = AnsweringServer.start();
@@ -126,9 +105,7 @@ class SipServerWatchedPeerTest {
 
       assertThat(receive(carrier)).isNull();
       assertThat(unreachable.getCount()).isEqualTo(1);
-      assertThat(warnings).extracting(LogRecord::getMessage).isEmpty();
-    } finally {
-      root.removeHandler(watch);
+      assertThat(warnings.messages()).isEmpty();
     }
   }
 
