@@ -254,6 +254,9 @@ public final class PoolStore implements AutoCloseable {
       if (connection == null || !connection.isOpen()) {
         if (connection != null) {
           connection.closeAsync();
+          // Forgotten at once: while the store is down the connect below fails, and the next
+          // check would close this connection again, which Lettuce warns about.
+          connection = null;
         }
         connection = client.connect();
       }
