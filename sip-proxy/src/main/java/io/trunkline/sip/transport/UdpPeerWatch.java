@@ -42,7 +42,12 @@ final class UdpPeerWatch implements AutoCloseable {
 
   static final int MAX_PEERS = 256;
 
-  /** An ICMP error answers within a round trip; older sends are not what it is about. */
+  /**
+   * An ICMP error answers within a round trip; older sends are not what it is about. Which of the
+   * recent ones it answers the socket does not say, so all of them fail: a refusal read late (its
+   * event loop busy) also fails a send made after the refused one, which may have arrived, and that
+   * call fails over. A carrier refusing, then listening again within that moment, is rare.
+   */
   private static final long RECENT_NANOS = 2_000_000_000L;
 
   private final Bootstrap flows;

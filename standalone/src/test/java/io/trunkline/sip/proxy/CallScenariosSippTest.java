@@ -240,6 +240,21 @@ class CallScenariosSippTest {
         RingingCarrier carrier = new RingingCarrier(CARRIER_A, trunk.carrierA)) {
       CompletableFuture<Integer> invites =
           CompletableFuture.supplyAsync(() -> carrier.invitesWithin(Duration.ofSeconds(3)));
+      // The proxy probes its carriers as it starts, maybe before this carrier was listening. A
+      // refusal is not told apart from the datagrams sent to the carrier just before it is read
+      // (UdpPeerWatch), so the INVITE waits for the probe's verdict, refused or answered.
+      await()
+          .atMost(Duration.ofSeconds(2))
+          .until(
+              () ->
+                  trunk
+                          .proxy()
+                          .metrics()
+                          .registry()
+                          .find("trunkline.carrier.up")
+                          .tag("carrier", "carrier-a")
+                          .gauge()
+                      != null);
       byte[] bytes = invite.getBytes(StandardCharsets.US_ASCII);
       InetSocketAddress proxy = new InetSocketAddress(TestTrunk.PROXY, trunk.port);
       for (int i = 0; i < 3; i++) {

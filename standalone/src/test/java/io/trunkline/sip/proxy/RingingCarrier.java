@@ -12,7 +12,10 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 
-/** A carrier that rings and never answers, counting the INVITEs it receives. */
+/**
+ * A carrier that rings and never answers, counting the INVITEs it receives; it answers the proxy's
+ * probes.
+ */
 final class RingingCarrier implements AutoCloseable {
 
   private final DatagramSocket socket;
@@ -21,7 +24,7 @@ final class RingingCarrier implements AutoCloseable {
     socket = new DatagramSocket(new InetSocketAddress(address, port));
   }
 
-  /** Answers each INVITE with 180 for {@code window}; returns how many came. */
+  /** Answers each INVITE with 180, and each OPTIONS, for {@code window}; returns the INVITEs. */
   int invitesWithin(Duration window) {
     int invites = 0;
     Instant end = Instant.now().plus(window);
@@ -37,17 +40,23 @@ final class RingingCarrier implements AutoCloseable {
         }
         byte[] bytes = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
         if (parser.parse(bytes) instanceof ParseResult.Parsed parsed
-            && parsed.message() instanceof SIPRequest request
-            && "INVITE".equals(request.getMethod())) {
-          invites++;
-          byte[] ringing = request.createResponse(180).encodeAsBytes("UDP");
-          socket.send(new DatagramPacket(ringing, ringing.length, packet.getSocketAddress()));
+            && parsed.message() instanceof SIPRequest request) {
+          if ("INVITE".equals(request.getMethod())) {
+            invites++;
+            send(request.createResponse(180).encodeAsBytes("UDP"), packet);
+          } else if ("OPTIONS".equals(request.getMethod())) {
+            send(request.createResponse(200).encodeAsBytes("UDP"), packet);
+          }
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return invites;
+  }
+
+  private void send(byte[] response, DatagramPacket request) throws IOException {
+    socket.send(new DatagramPacket(response, response.length, request.getSocketAddress()));
   }
 
   @Override
