@@ -55,6 +55,7 @@ final class UdpPeerWatch implements AutoCloseable {
   private final InetSocketAddress local;
   private final ChannelHandler[] pipeline;
   private final Map<InetSocketAddress, Peer> peers = new LinkedHashMap<>(16, 0.75f, true);
+  private boolean closed;
 
   private record Pending(long sentAt, Runnable unreachable) {}
 
@@ -91,32 +92,40 @@ final class UdpPeerWatch implements AutoCloseable {
    * is in place (at once when it already is), so that even the first request's refusal is heard.
    */
   void sendWatched(InetSocketAddress peer, Runnable unreachable, Runnable send) {
-    Peer watched;
     List<Channel> evicted = new ArrayList<>();
-    synchronized (this) {
-      watched = peers.get(peer);
-      if (watched == null) {
-        watched = new Peer(open(peer));
-        peers.put(peer, watched);
-        while (peers.size() > MAX_PEERS) {
-          Iterator<Peer> eldest = peers.values().iterator();
-          evicted.add(eldest.next().flow.channel());
-          eldest.remove();
-        }
-      }
-      long now = System.nanoTime();
-      while (!watched.pending.isEmpty() && now - watched.pending.peek().sentAt() > RECENT_NANOS) {
-        watched.pending.poll();
-      }
-      watched.pending.add(new Pending(now, unreachable));
-    }
+    Peer watched = watch(peer, unreachable, evicted);
     evicted.forEach(Channel::close);
-    if (watched.flow.isDone()) {
+    if (watched == null || watched.flow.isDone()) {
       // The usual case: the peer is watched already; a listener would hop to its event loop.
+      // Or the watch is closing with its server, and opens no socket on loops about to stop.
       send.run();
     } else {
       watched.flow.addListener(connected -> send.run());
     }
+  }
+
+  /** The peer's watch, opened if need be, with this send pending on it; null once closed. */
+  private synchronized Peer watch(
+      InetSocketAddress peer, Runnable unreachable, List<Channel> evicted) {
+    if (closed) {
+      return null;
+    }
+    Peer watched = peers.get(peer);
+    if (watched == null) {
+      watched = new Peer(open(peer));
+      peers.put(peer, watched);
+      while (peers.size() > MAX_PEERS) {
+        Iterator<Peer> eldest = peers.values().iterator();
+        evicted.add(eldest.next().flow.channel());
+        eldest.remove();
+      }
+    }
+    long now = System.nanoTime();
+    while (!watched.pending.isEmpty() && now - watched.pending.peek().sentAt() > RECENT_NANOS) {
+      watched.pending.poll();
+    }
+    watched.pending.add(new Pending(now, unreachable));
+    return watched;
   }
 
   /**
@@ -174,6 +183,7 @@ final class UdpPeerWatch implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     peers.values().forEach(p -> p.flow.channel().close());
     peers.clear();
   }

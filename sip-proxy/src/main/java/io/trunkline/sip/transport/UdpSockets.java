@@ -115,16 +115,22 @@ final class UdpSockets implements AutoCloseable {
         .sendWatched(
             peer,
             unreachable,
-            () ->
-                socket
-                    .channel()
-                    .writeAndFlush(packet(peer, bytes))
-                    .addListener(
-                        written -> {
-                          if (!written.isSuccess()) {
-                            unreachable.run();
-                          }
-                        }));
+            () -> {
+              if (!socket.channel().isOpen()) {
+                // Closed with its server while the watch was being set up: the event loops are
+                // going too, and a listener on the failed write could not be told.
+                return;
+              }
+              socket
+                  .channel()
+                  .writeAndFlush(packet(peer, bytes))
+                  .addListener(
+                      written -> {
+                        if (!written.isSuccess()) {
+                          unreachable.run();
+                        }
+                      });
+            });
   }
 
   private Socket towards(InetSocketAddress peer) {

@@ -13,6 +13,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
+import io.trunkline.testing.log.LogRecords;
 import io.trunkline.testing.net.LoopbackPorts;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -26,6 +27,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -128,6 +130,31 @@ class UdpPeerWatchTest {
     } finally {
       watching.set(false);
       listener.close().sync();
+    }
+  }
+
+  /**
+   * A server closes its watches before its event loops stop, while a send may still be on its way
+   * in: that send runs unwatched, and no socket opens on the loops about to stop.
+   */
+  @Test
+  void aClosedWatchOpensNoSocketAndStillSends() throws Exception {
+    Bootstrap sockets = sockets();
+    Collector collector = new Collector((text, sender) -> heard.add(text));
+    Channel listener = listen(sockets, collector);
+    InetSocketAddress local = (InetSocketAddress) listener.localAddress();
+    InetSocketAddress peer = new InetSocketAddress(HOST, LoopbackPorts.freePort(HOST));
+    UdpPeerWatch watch = new UdpPeerWatch(sockets, local, collector);
+    watch.close();
+    listener.close().sync();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    CountDownLatch sent = new CountDownLatch(1);
+
+    try (LogRecords netty = LogRecords.of("io.netty", Level.WARNING)) {
+      watch.sendWatched(peer, () -> {}, sent::countDown);
+
+      assertThat(sent.getCount()).isZero();
+      assertThat(netty.messages()).isEmpty();
     }
   }
 
