@@ -373,7 +373,6 @@ public final class SipServer implements SipSender, AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
     if (certificateWatch != null) {
       certificateWatch.cancel(false);
     }
@@ -389,6 +388,8 @@ public final class SipServer implements SipSender, AutoCloseable {
       }
     }
     streams.values().forEach(Channel::close);
+    // Only now, with every socket closed: until then a response may still leave.
+    closed = true;
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     workers.close();
   }
