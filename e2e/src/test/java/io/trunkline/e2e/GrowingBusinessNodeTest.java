@@ -35,6 +35,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -72,7 +73,13 @@ class GrowingBusinessNodeTest {
   private static int carrierPort;
 
   @TempDir static Path state;
-  @TempDir Path work;
+
+  /**
+   * Kept when a test fails: the sipp message logs its failure names are the one record of which
+   * message went unanswered, since a pod gone in a rolling upgrade takes its logs along.
+   */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path work;
 
   @BeforeAll
   static void installTheChartAndTheExampleWithThisMachinesAddresses() throws IOException {

@@ -239,12 +239,13 @@ class CallScenariosSippTest {
     try (DatagramSocket pbx = new DatagramSocket(new InetSocketAddress(PBX, 0));
         RingingCarrier carrier = new RingingCarrier(CARRIER_A, trunk.carrierA)) {
       CompletableFuture<Integer> invites =
-          CompletableFuture.supplyAsync(() -> carrier.invitesWithin(Duration.ofSeconds(3)));
-      // The proxy probes its carriers as it starts, maybe before this carrier was listening. A
-      // refusal is not told apart from the datagrams sent to the carrier just before it is read
-      // (UdpPeerWatch), so the INVITE waits for the probe's verdict, refused or answered.
+          CompletableFuture.supplyAsync(() -> carrier.invitesWithin(Duration.ofSeconds(5)));
+      // The proxy probes its carriers as it starts: started before this carrier listened, its
+      // probe was refused, and a refusal read late fails the sends just before it too
+      // (UdpPeerWatch), the INVITE among them. Started again now, its probe is answered.
+      trunk.restart(work.resolve("trunk"));
       await()
-          .atMost(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(5))
           .until(
               () ->
                   trunk

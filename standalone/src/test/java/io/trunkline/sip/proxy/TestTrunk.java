@@ -125,6 +125,12 @@ final class TestTrunk implements AfterEachCallback {
     return this;
   }
 
+  /** Stops the edge and starts it again from {@code folder}, on the same ports. */
+  TestTrunk restart(Path folder) throws IOException, InterruptedException {
+    edge.close();
+    return start(folder);
+  }
+
   /** Writes the trunk as its fields are now into {@code folder}, which the edge reads anew. */
   void rewrite(Path folder) throws IOException {
     Files.writeString(folder.resolve("trunk.yaml"), yaml());
