@@ -3,6 +3,7 @@ package io.trunkline.bench;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.trunkline.api.config.Compilation;
+import io.trunkline.api.config.LineMemo;
 import io.trunkline.api.config.LineShard;
 import io.trunkline.api.config.LineShards;
 import io.trunkline.api.config.TrunkCompiler;
@@ -24,9 +25,11 @@ import java.util.Optional;
  * <ul>
  *   <li><b>whole</b>: compiling the trunk and writing its whole snapshot and credentials as JSON,
  *       as the operator did before its snapshots were sharded;
- *   <li><b>sharded</b>: what the operator does now (decision 0027): compiling the trunk, splitting
- *       its lines into shards of about 1,000, and writing out only the shard the change touched and
- *       the trunk's own part.
+ *   <li><b>sharded</b>: compiling the trunk, splitting its lines into shards of about 1,000, and
+ *       writing out only the shard the change touched and the trunk's own part (decision 0027), as
+ *       the operator does for a trunk of at most one shard's lines;
+ *   <li><b>remembered</b>: the same with the trunk's {@link LineMemo}, as the operator does for a
+ *       larger trunk (decision 0028): only the changed line is hashed again.
  * </ul>
  *
  * <p>Each round changes one line's password, a different line each time. Usage: {@code
@@ -67,11 +70,13 @@ public final class SnapshotCompileBench {
     for (int size : sizes) {
       List<SipLine> lines = lines(size);
       Passwords passwords = new Passwords();
-      Sharded sharded = new Sharded(trunk, lines, passwords);
+      Sharded sharded = new Sharded(trunk, lines, passwords, false);
+      Sharded remembered = new Sharded(trunk, lines, passwords, true);
       for (int i = 0; i < WARM_UP_ROUNDS; i++) {
         passwords.changeOne(size);
         whole(trunk, lines, passwords);
         sharded.change();
+        remembered.change();
       }
       // Each way starts on an empty heap, so neither pays for collecting the other's garbage.
       System.gc();
@@ -90,15 +95,23 @@ public final class SnapshotCompileBench {
         shardedBytes += sharded.change();
       }
       double shardedMillis = (System.nanoTime() - start) / 1e6 / MEASURED_ROUNDS;
+      System.gc();
+      start = System.nanoTime();
+      for (int i = 0; i < MEASURED_ROUNDS; i++) {
+        passwords.changeOne(size);
+        remembered.change();
+      }
+      double rememberedMillis = (System.nanoTime() - start) / 1e6 / MEASURED_ROUNDS;
       System.out.printf(
           "%6d lines: whole %7.2f ms, %,9d bytes; sharded (%2d shards) %6.2f ms, %,7d bytes"
-              + " written a change%n",
+              + " written a change; remembered %6.2f ms%n",
           size,
           wholeMillis,
           wholeBytes,
           sharded.shards(),
           shardedMillis,
-          shardedBytes / MEASURED_ROUNDS);
+          shardedBytes / MEASURED_ROUNDS,
+          rememberedMillis);
     }
   }
 
@@ -149,12 +162,15 @@ public final class SnapshotCompileBench {
     private final SipTrunk trunk;
     private final List<SipLine> lines;
     private final Passwords passwords;
+    private final boolean remember;
+    private final LineMemo memo = new LineMemo();
     private List<String> held = List.of();
 
-    Sharded(SipTrunk trunk, List<SipLine> lines, Passwords passwords) {
+    Sharded(SipTrunk trunk, List<SipLine> lines, Passwords passwords, boolean remember) {
       this.trunk = trunk;
       this.lines = lines;
       this.passwords = passwords;
+      this.remember = remember;
     }
 
     int shards() {
@@ -163,12 +179,13 @@ public final class SnapshotCompileBench {
 
     /** Splits again after a change and writes what changed; returns the bytes written. */
     int change() {
+      LineMemo lineMemo = remember ? memo : new LineMemo();
       Compilation compilation =
-          TrunkCompiler.compileUnversioned(trunk, lines, List.of(), passwords);
+          TrunkCompiler.compileUnversioned(trunk, lines, List.of(), passwords, lineMemo);
       int shards =
           LineShards.count(compilation.config().lines().size(), LINES_PER_SHARD, held.size());
       LineShards.Split split =
-          LineShards.split(compilation.config(), compilation.credentials(), shards);
+          LineShards.split(compilation.config(), compilation.credentials(), shards, lineMemo);
       int bytes =
           TrunkConfigJson.write(split.trunk()).length()
               + TrunkConfigJson.write(split.credentials()).length();

@@ -37,6 +37,11 @@ public final class Digest {
         .formatHex(instance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** This thread's MD5, for a hash made at once ({@link MessageDigest#digest(byte[])}). */
+  static MessageDigest md5() {
+    return MD5.get();
+  }
+
   private static MessageDigest instance(String algorithm) {
     try {
       return MessageDigest.getInstance(algorithm);

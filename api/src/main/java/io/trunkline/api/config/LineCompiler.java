@@ -10,10 +10,9 @@ import io.trunkline.api.v1alpha1.line.SipLineSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -25,14 +24,37 @@ final class LineCompiler {
 
   private static final String PASSWORD = "password";
 
-  /** The compiled lines, and their HA1 values by user name. */
-  record Lines(List<TrunkConfig.Line> lines, Map<String, DigestSecret> secrets) {}
+  private static final Comparator<SipLine> BY_NAME =
+      (one, other) -> one.getMetadata().getName().compareTo(other.getMetadata().getName());
+
+  /** The compiled lines in name order, and their HA1 values by user name. */
+  record Lines(List<TrunkConfig.Line> lines, Map<String, DigestSecret> secrets) {
+
+    /** Whether a line of this name was compiled: a binary search, as the lines are in order. */
+    boolean has(String name) {
+      int low = 0;
+      int high = lines.size() - 1;
+      while (low <= high) {
+        int middle = (low + high) >>> 1;
+        int order = lines.get(middle).name().compareTo(name);
+        if (order == 0) {
+          return true;
+        } else if (order < 0) {
+          low = middle + 1;
+        } else {
+          high = middle - 1;
+        }
+      }
+      return false;
+    }
+  }
 
   private LineCompiler() {}
 
   /**
    * Compiles the lines of {@code trunk} among {@code lines}, ignoring those of other trunks; a line
-   * without digest algorithms of its own takes {@code trunkAlgorithms}.
+   * without digest algorithms of its own takes {@code trunkAlgorithms}. Only the lines whose inputs
+   * changed since {@code memo}'s last compilation are hashed.
    */
   static Lines compile(
       String trunk,
@@ -40,18 +62,24 @@ final class LineCompiler {
       List<String> trunkAlgorithms,
       Collection<SipLine> lines,
       SecretLookup secrets,
+      LineMemo memo,
       Problems problems) {
-    Map<String, String> numbers = new LinkedHashMap<>();
-    Map<String, String> usernames = new LinkedHashMap<>();
-    List<TrunkConfig.Line> compiled = new ArrayList<>();
-    Map<String, DigestSecret> digests = new LinkedHashMap<>();
+    memo.begins();
+    // Sized for every line, as a trunk's compilation walks thousands of them on each change.
+    int capacity = lines.size() * 4 / 3 + 1;
+    Map<String, String> numbers = new HashMap<>(capacity);
+    Map<String, String> usernames = new HashMap<>(capacity);
+    List<TrunkConfig.Line> compiled = new ArrayList<>(lines.size());
+    List<Map.Entry<String, DigestSecret>> digests = new ArrayList<>(lines.size());
     // In name order, so that of two lines claiming one number or user name the same one wins
     // whatever order the caller's cache lists them in.
-    List<SipLine> byName =
-        lines.stream()
-            .filter(Objects::nonNull)
-            .sorted(Comparator.comparing(l -> l.getMetadata().getName()))
-            .toList();
+    List<SipLine> byName = new ArrayList<>(lines.size());
+    for (SipLine line : lines) {
+      if (line != null) {
+        byName.add(line);
+      }
+    }
+    byName.sort(BY_NAME);
     for (SipLine line : byName) {
       SipLineSpec spec = line.getSpec();
       String name = line.getMetadata().getName();
@@ -79,16 +107,23 @@ final class LineCompiler {
             "Secret " + spec.getCredentialsSecret() + " has no key password");
         continue;
       }
-      digests.put(spec.getUsername(), Digest.secret(spec.getUsername(), realm, password.get()));
+      digests.add(
+          Map.entry(
+              spec.getUsername(), memo.secret(name, spec.getUsername(), realm, password.get())));
       compiled.add(
-          new TrunkConfig.Line(
-              name,
-              spec.getNumber(),
-              spec.getUsername(),
-              requireNonNullElse(spec.getChannels(), Defaults.LINE_CHANNELS),
-              spec.getDisplayName(),
-              SettingsCompiler.digestAlgorithms(spec.getDigestAlgorithms(), trunkAlgorithms)));
+          memo.line(
+              new TrunkConfig.Line(
+                  name,
+                  spec.getNumber(),
+                  spec.getUsername(),
+                  requireNonNullElse(spec.getChannels(), Defaults.LINE_CHANNELS),
+                  spec.getDisplayName(),
+                  SettingsCompiler.digestAlgorithms(spec.getDigestAlgorithms(), trunkAlgorithms))));
     }
-    return new Lines(compiled, digests);
+    memo.ends();
+    // Immutable already, so the credentials take the map without copying it.
+    @SuppressWarnings("unchecked")
+    Map.Entry<String, DigestSecret>[] entries = digests.toArray(Map.Entry[]::new);
+    return new Lines(compiled, Map.ofEntries(entries));
   }
 }

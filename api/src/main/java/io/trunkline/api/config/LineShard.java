@@ -5,11 +5,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Some of a trunk's lines with their digest HA1 values, as one shard of its snapshot (decision
@@ -21,6 +21,8 @@ import java.util.Map;
  */
 public record LineShard(
     String version, List<TrunkConfig.Line> lines, Map<String, DigestSecret> credentials) {
+
+  private static final int FINGERPRINT_BYTES = 16;
 
   public LineShard {
     lines = List.copyOf(lines);
@@ -34,28 +36,50 @@ public record LineShard(
    * and writes out only those.
    */
   public static LineShard of(List<TrunkConfig.Line> lines, Map<String, DigestSecret> credentials) {
-    Fields fields = new Fields();
+    return of(lines, credentials, LineShard::fingerprint);
+  }
+
+  /**
+   * As {@link #of(List, Map)}, with each line's fingerprint from {@code fingerprints}: a {@link
+   * LineMemo} gives those of unchanged lines without hashing them again.
+   */
+  static LineShard of(
+      List<TrunkConfig.Line> lines,
+      Map<String, DigestSecret> credentials,
+      BiFunction<TrunkConfig.Line, DigestSecret, byte[]> fingerprints) {
+    ByteBuffer joined = ByteBuffer.allocate(lines.size() * FINGERPRINT_BYTES + Integer.BYTES);
     for (TrunkConfig.Line line : lines) {
-      fields.add(line.name());
-      fields.add(line.number());
-      fields.add(line.username());
-      fields.add(line.channels());
-      fields.add(line.displayName());
-      fields.add(line.digestAlgorithms().size());
-      line.digestAlgorithms().forEach(fields::add);
-      DigestSecret secret = credentials.get(line.username());
-      if (secret == null) {
-        fields.add(null);
-      } else {
-        fields.add(secret.username());
-        fields.add(secret.ha1Md5());
-        fields.add(secret.ha1Sha256());
-      }
+      joined.put(fingerprints.apply(line, credentials.get(line.username())));
     }
     // A credential of no line in the shard is never written there (LineShards.split), so the
     // lines name every credential the version must cover.
-    fields.add(credentials.size());
-    return new LineShard(fields.version(), lines, credentials);
+    joined.putInt(credentials.size());
+    byte[] hash = Digest.md5().digest(joined.array());
+    return new LineShard(HexFormat.of().formatHex(hash, 0, 8), lines, credentials);
+  }
+
+  /**
+   * The MD5 of every field of one line and of its HA1 values, or of their absence: a shard's
+   * version hashes its lines' fingerprints, so that a line which did not change need not be hashed
+   * again.
+   */
+  static byte[] fingerprint(TrunkConfig.Line line, DigestSecret secret) {
+    Fields fields = new Fields();
+    fields.add(line.name());
+    fields.add(line.number());
+    fields.add(line.username());
+    fields.add(line.channels());
+    fields.add(line.displayName());
+    fields.add(line.digestAlgorithms().size());
+    line.digestAlgorithms().forEach(fields::add);
+    if (secret == null) {
+      fields.add(null);
+    } else {
+      fields.add(secret.username());
+      fields.add(secret.ha1Md5());
+      fields.add(secret.ha1Sha256());
+    }
+    return fields.hash();
   }
 
   /**
@@ -63,7 +87,7 @@ public record LineShard(
    * its length (DataOutput's UTF), each number in four bytes.
    */
   private static final class Fields {
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     private final DataOutputStream out = new DataOutputStream(bytes);
 
     void add(int value) {
@@ -85,13 +109,8 @@ public record LineShard(
       }
     }
 
-    String version() {
-      try {
-        byte[] hash = MessageDigest.getInstance("MD5").digest(bytes.toByteArray());
-        return HexFormat.of().formatHex(hash).substring(0, 16);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("every JVM provides MD5", e);
-      }
+    byte[] hash() {
+      return Digest.md5().digest(bytes.toByteArray());
     }
   }
 }

@@ -94,24 +94,57 @@ public final class LineShards {
    * operator writes out only those whose version its Secret does not carry yet.
    */
   public static Split split(TrunkConfig config, TrunkCredentials credentials, int shards) {
+    return split(config, credentials, shards, new LineMemo());
+  }
+
+  /**
+   * As {@link #split(TrunkConfig, TrunkCredentials, int)} for a compilation given {@code memo}:
+   * only the shards holding a line that changed since the memo's last split are made and versioned;
+   * the others are the last split's.
+   */
+  public static Split split(
+      TrunkConfig config, TrunkCredentials credentials, int shards, LineMemo memo) {
+    boolean[] make = memo.shardsToMake(shards);
+    List<TrunkConfig.Line> all = config.lines();
+    int[] shardOfLine = new int[all.size()];
+    int[] counts = new int[shards];
+    for (int i = 0; i < all.size(); i++) {
+      TrunkConfig.Line line = all.get(i);
+      int shard = shardOf(line.name(), shards);
+      shardOfLine[i] = shard;
+      counts[shard]++;
+      // A line the memo did not compile means a compilation made without it: its shard is made
+      // afresh rather than trusted.
+      make[shard] |= !memo.compiled(line);
+    }
     List<List<TrunkConfig.Line>> lines = new ArrayList<>(shards);
     List<Map<String, DigestSecret>> secrets = new ArrayList<>(shards);
     for (int i = 0; i < shards; i++) {
-      lines.add(new ArrayList<>());
-      secrets.add(new HashMap<>());
+      if (!make[i] && memo.lastShard(i).lines().size() != counts[i]) {
+        make[i] = true;
+      }
+      lines.add(new ArrayList<>(make[i] ? counts[i] : 0));
+      secrets.add(new HashMap<>(make[i] ? counts[i] * 4 / 3 + 1 : 0));
     }
-    for (TrunkConfig.Line line : config.lines()) {
-      int shard = shardOf(line.name(), shards);
-      lines.get(shard).add(line);
+    for (int i = 0; i < all.size(); i++) {
+      if (!make[shardOfLine[i]]) {
+        continue;
+      }
+      TrunkConfig.Line line = all.get(i);
+      lines.get(shardOfLine[i]).add(line);
       DigestSecret secret = credentials.lines().get(line.username());
       if (secret != null) {
-        secrets.get(shard).put(line.username(), secret);
+        secrets.get(shardOfLine[i]).put(line.username(), secret);
       }
     }
     List<LineShard> split = new ArrayList<>(shards);
     for (int i = 0; i < shards; i++) {
-      split.add(LineShard.of(lines.get(i), secrets.get(i)));
+      split.add(
+          make[i]
+              ? LineShard.of(lines.get(i), secrets.get(i), memo::fingerprint)
+              : memo.lastShard(i));
     }
+    memo.split(split);
     TrunkConfig trunk = config.withLines(List.of()).withVersion("");
     String versions = split.stream().map(LineShard::version).collect(Collectors.joining(","));
     String version = TrunkConfigJson.version(TrunkConfigJson.write(trunk) + "\n" + versions);

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -35,13 +36,14 @@ final class RouteCompiler {
 
   private final String trunk;
   private final Set<String> carriers;
-  private final Set<String> lines;
+  private final Predicate<String> isLine;
   private final Problems problems;
 
-  private RouteCompiler(String trunk, Set<String> carriers, Set<String> lines, Problems problems) {
+  private RouteCompiler(
+      String trunk, Set<String> carriers, Predicate<String> isLine, Problems problems) {
     this.trunk = trunk;
     this.carriers = carriers;
-    this.lines = lines;
+    this.isLine = isLine;
     this.problems = problems;
   }
 
@@ -53,9 +55,9 @@ final class RouteCompiler {
       String trunk,
       Collection<RoutePolicy> policies,
       Set<String> carriers,
-      Set<String> lines,
+      Predicate<String> isLine,
       Problems problems) {
-    return new RouteCompiler(trunk, carriers, lines, problems).compile(policies);
+    return new RouteCompiler(trunk, carriers, isLine, problems).compile(policies);
   }
 
   private List<TrunkConfig.Route> compile(Collection<RoutePolicy> policies) {
@@ -107,7 +109,7 @@ final class RouteCompiler {
     List<String> fromLines =
         List.copyOf(new LinkedHashSet<>(requireNonNullElse(match.getFromLines(), List.of())));
     for (String line : fromLines) {
-      if (!lines.contains(line)) {
+      if (!isLine.test(line)) {
         invalid(policy, where + "fromLines names " + line + ", not a line of the trunk");
       }
     }

@@ -68,6 +68,20 @@ public final class TrunkCompiler {
       Collection<SipLine> lines,
       Collection<RoutePolicy> policies,
       SecretLookup secrets) {
+    return compileUnversioned(trunk, lines, policies, secrets, new LineMemo());
+  }
+
+  /**
+   * As {@link #compileUnversioned(SipTrunk, Collection, Collection, SecretLookup)}, hashing only
+   * the lines whose inputs changed since {@code memo}'s last compilation of this trunk; {@link
+   * LineShards#split(TrunkConfig, TrunkCredentials, int, LineMemo)} then takes the memo too.
+   */
+  public static Compilation compileUnversioned(
+      SipTrunk trunk,
+      Collection<SipLine> lines,
+      Collection<RoutePolicy> policies,
+      SecretLookup secrets,
+      LineMemo memo) {
     String name = trunk.getMetadata().getName();
     SipTrunkSpec spec = trunk.getSpec();
     // Decision 0006: the digest realm (RFC 3261 §22.1) is the trunk's name.
@@ -78,13 +92,14 @@ public final class TrunkCompiler {
     PbxCompiler.Admission pbx = PbxCompiler.compile(name, realm, spec.getPbx(), secrets, problems);
     TrunkConfig.Listener listener = listener(spec);
     LineCompiler.Lines compiledLines =
-        LineCompiler.compile(name, realm, listener.digestAlgorithms(), lines, secrets, problems);
+        LineCompiler.compile(
+            name, realm, listener.digestAlgorithms(), lines, secrets, memo, problems);
     List<TrunkConfig.Route> routes =
         RouteCompiler.compile(
             name,
             policies,
             names(carriers.carriers(), TrunkConfig.Carrier::name),
-            names(compiledLines.lines(), TrunkConfig.Line::name),
+            compiledLines::has,
             problems);
     TrunkConfig.Emergency emergency =
         EmergencyCompiler.compile(

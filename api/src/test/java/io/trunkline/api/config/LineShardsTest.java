@@ -96,10 +96,10 @@ class LineShardsTest {
   @Test
   void everyFieldOfALineAndItsCredentialsChangesItsShardsVersion() {
     assertThat(TrunkConfig.Line.class.getRecordComponents())
-        .as("a new field of a line must be hashed in LineShard.of")
+        .as("a new field of a line must be hashed in LineShard.fingerprint")
         .hasSize(6);
     assertThat(DigestSecret.class.getRecordComponents())
-        .as("a new field of a credential must be hashed in LineShard.of")
+        .as("a new field of a credential must be hashed in LineShard.fingerprint")
         .hasSize(3);
     TrunkConfig.Line line = new TrunkConfig.Line("a", "+491", "u", 1, null, List.of("MD5"));
     DigestSecret secret = new DigestSecret("u", "md5", "sha");

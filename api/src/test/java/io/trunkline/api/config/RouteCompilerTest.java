@@ -29,7 +29,8 @@ class RouteCompilerTest {
     Problems problems = new Problems();
 
     List<TrunkConfig.Route> routes =
-        RouteCompiler.compile("acme", List.of(policy), Set.of("carrier-a"), Set.of(), problems);
+        RouteCompiler.compile(
+            "acme", List.of(policy), Set.of("carrier-a"), line -> false, problems);
 
     assertThat(problems.list()).isEmpty();
     assertThat(routes)

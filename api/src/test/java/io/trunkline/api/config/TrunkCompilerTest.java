@@ -241,6 +241,40 @@ class TrunkCompilerTest {
             "rule bad: carrier carrier-z is not a carrier of trunk acme");
   }
 
+  /** Lines are found among thousands by a binary search over their names. */
+  @Test
+  void aRuleTakesCallsFromAnyOfTheTrunksLinesAndNoOtherName() {
+    List<SipLine> lines = new java.util.ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      lines.add(line("line-" + i, "acme", "+4930" + i, "u" + i, "line-" + i));
+      secrets.put("line-" + i + "/password", "pw-" + i);
+    }
+    for (String from : List.of("line-0", "line-4", "line-8")) {
+      Compilation compilation = compile(trunk(TRUNK), lines, List.of(policy(fromLines(from))));
+      assertThat(compilation.problems()).as("from %s", from).isEmpty();
+    }
+    for (String from : List.of("line-", "line-40", "a", "z")) {
+      Compilation compilation = compile(trunk(TRUNK), lines, List.of(policy(fromLines(from))));
+      assertThat(compilation.problems())
+          .extracting(Problem::message)
+          .as("from %s", from)
+          .containsExactly("rule office: fromLines names " + from + ", not a line of the trunk");
+    }
+  }
+
+  private static String fromLines(String line) {
+    return """
+        metadata: {name: outbound}
+        spec:
+          trunks: [acme]
+          rules:
+          - name: office
+            match: {prefixes: ["+49"], fromLines: [%s]}
+            route: [{carrier: carrier-a}]
+        """
+        .formatted(line);
+  }
+
   @Test
   void missingCarrierCredentialsOrABadPbxSourceBlockTheSnapshot() {
     String trunkYaml =

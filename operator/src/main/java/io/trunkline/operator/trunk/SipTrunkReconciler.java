@@ -19,6 +19,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import io.trunkline.api.config.Compilation;
+import io.trunkline.api.config.LineMemo;
 import io.trunkline.api.config.LineShards;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.route.RoutePolicy;
@@ -144,6 +145,7 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
 
   private final Clock clock = Clock.systemUTC();
   private final TrunkScaling scaling = new TrunkScaling(clock);
+  private final LineMemos lineMemos = new LineMemos();
 
   private final ReadOnlyCaches caches;
 
@@ -219,8 +221,11 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
 
   @Override
   public UpdateControl<SipTrunk> reconcile(SipTrunk trunk, Context<SipTrunk> context) {
+    LineMemo memo = lineMemos.of(trunk);
+    Optional<LineShards.Split> split = TrunkSources.split(trunk, context, linesPerShard(), memo);
+    lineMemos.settle(
+        trunk, memo, linesPerShard(), id -> context.getPrimaryCache().get(id).isPresent());
     Compilation compilation = TrunkSources.compilation(trunk, context);
-    Optional<LineShards.Split> split = TrunkSources.split(trunk, context, linesPerShard());
     Optional<SessionCount> sessions = context.getSecondaryResource(SessionCount.class);
     TrunkScaling.Decision scale =
         scaling.decide(

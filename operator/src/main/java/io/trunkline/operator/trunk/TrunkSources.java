@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.trunkline.api.config.Compilation;
+import io.trunkline.api.config.LineMemo;
 import io.trunkline.api.config.LineShards;
 import io.trunkline.api.config.SecretValues;
 import io.trunkline.api.config.TrunkCompiler;
@@ -40,7 +41,8 @@ public final class TrunkSources {
   private TrunkSources() {}
 
   /**
-   * The trunk's compilation, without a version: its version comes with its shards ({@link #split}).
+   * The trunk's compilation, without a version: its version comes with its shards ({@link #split}),
+   * which compiles it first.
    */
   public static Compilation compilation(SipTrunk trunk, Context<SipTrunk> context) {
     var shared = context.managedWorkflowAndDependentResourceContext();
@@ -48,24 +50,22 @@ public final class TrunkSources {
     if (done.isPresent()) {
       return done.get();
     }
-    Compilation compilation =
-        TrunkCompiler.compileUnversioned(
-            trunk,
-            context.getSecondaryResources(SipLine.class),
-            context.getSecondaryResources(RoutePolicy.class),
-            secrets(trunk, context));
+    Compilation compilation = compile(trunk, context, new LineMemo());
     shared.put(KEY, compilation);
     return compilation;
   }
 
   /**
-   * Splits the compilation into the trunk's part and its line shards (decision 0027), once per
-   * reconciliation and before its workflow, which reads the split through {@link #split(Context)};
-   * empty while a problem blocks the snapshot.
+   * Compiles the trunk with {@code memo} and splits the compilation into the trunk's part and its
+   * line shards (decision 0027), once per reconciliation and before its workflow, which reads the
+   * compilation through {@link #compilation} and the split through {@link #split(Context)}; empty
+   * while a problem blocks the snapshot.
    */
   static Optional<LineShards.Split> split(
-      SipTrunk trunk, Context<SipTrunk> context, int linesPerShard) {
-    Compilation compilation = compilation(trunk, context);
+      SipTrunk trunk, Context<SipTrunk> context, int linesPerShard, LineMemo memo) {
+    Compilation compilation = compile(trunk, context, memo);
+    var shared = context.managedWorkflowAndDependentResourceContext();
+    shared.put(KEY, compilation);
     Optional<LineShards.Split> split = Optional.empty();
     if (!compilation.blocked()) {
       int shards =
@@ -74,10 +74,20 @@ public final class TrunkSources {
               linesPerShard,
               Dependents.LineShardSecrets.existing(trunk, context).size());
       split =
-          Optional.of(LineShards.split(compilation.config(), compilation.credentials(), shards));
+          Optional.of(
+              LineShards.split(compilation.config(), compilation.credentials(), shards, memo));
     }
-    context.managedWorkflowAndDependentResourceContext().put(SPLIT, new Split(split));
+    shared.put(SPLIT, new Split(split));
     return split;
+  }
+
+  private static Compilation compile(SipTrunk trunk, Context<SipTrunk> context, LineMemo memo) {
+    return TrunkCompiler.compileUnversioned(
+        trunk,
+        context.getSecondaryResources(SipLine.class),
+        context.getSecondaryResources(RoutePolicy.class),
+        secrets(trunk, context),
+        memo);
   }
 
   /** The split the reconciliation made before its workflow. */

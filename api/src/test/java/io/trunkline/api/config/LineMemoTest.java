@@ -1,0 +1,201 @@
+package io.trunkline.api.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.trunkline.api.config.TrunkCredentials.DigestSecret;
+import io.trunkline.api.v1alpha1.line.SipLine;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class LineMemoTest {
+
+  private static final KubernetesSerialization YAML = new KubernetesSerialization();
+  private static final int LINES = 40;
+  private static final int SHARDS = 4;
+
+  private final Map<String, String> passwords = new HashMap<>();
+  private final LineMemo memo = new LineMemo();
+
+  /**
+   * Every change a line or its Secret can make, one after another through one memo: each must give
+   * the snapshot, credentials and versions a compilation without the memo gives.
+   */
+  @Test
+  void aCompilationWithTheMemoGivesWhatOneWithoutGivesAfterEveryChange() {
+    SipTrunk trunk = trunk("acme");
+    List<SipLine> lines = lines(LINES);
+    assertSameAsAfresh(trunk, lines);
+
+    List<UnaryOperator<List<SipLine>>> changes =
+        List.of(
+            same -> {
+              passwords.put("line-3", "a new password");
+              return same;
+            },
+            changing(5, line -> line.getSpec().setNumber("+4930999")),
+            changing(6, line -> line.getSpec().setUsername("someone-else")),
+            changing(7, line -> line.getSpec().setDisplayName("Anna")),
+            changing(8, line -> line.getSpec().setChannels(2)),
+            changing(9, line -> line.getMetadata().setName("line-9-renamed")),
+            // A rival claims line-10's user name and is left out; then line-10 goes.
+            all -> {
+              List<SipLine> more = new ArrayList<>(all);
+              more.add(line("zz-rival", "u10"));
+              return more;
+            },
+            all -> all.stream().filter(l -> !"line-10".equals(l.getMetadata().getName())).toList(),
+            // The Secret is gone, then back with its old password.
+            same -> {
+              passwords.remove("line-11");
+              return same;
+            },
+            same -> {
+              passwords.put("line-11", "pw-line-11");
+              return same;
+            });
+    for (UnaryOperator<List<SipLine>> change : changes) {
+      lines = change.apply(lines);
+      assertSameAsAfresh(trunk, lines);
+    }
+    // Another trunk's name is another realm: every HA1 value changes with it.
+    assertSameAsAfresh(trunk("globex"), relabel(lines, "globex"));
+  }
+
+  @Test
+  void onlyTheChangedLineIsHashedAgainAndTheLinesThatWentAreForgotten() {
+    SipTrunk trunk = trunk("acme");
+    List<SipLine> lines = lines(LINES);
+    Map<String, DigestSecret> before = compile(trunk, lines, memo).credentials().lines();
+
+    passwords.put("line-3", "a new password");
+    List<SipLine> fewer = lines.subList(0, LINES - 5);
+    Map<String, DigestSecret> after = compile(trunk, fewer, memo).credentials().lines();
+
+    assertThat(after).hasSize(LINES - 5);
+    after.forEach(
+        (username, secret) -> {
+          if (username.equals("u3")) {
+            assertThat(secret).isNotEqualTo(before.get(username));
+          } else {
+            assertThat(secret).as("%s's HA1 values, kept", username).isSameAs(before.get(username));
+          }
+        });
+    assertThat(memo.size()).isEqualTo(LINES - 5);
+  }
+
+  @Test
+  void aSplitMakesAgainOnlyTheShardOfTheChangedLine() {
+    SipTrunk trunk = trunk("acme");
+    List<SipLine> lines = lines(LINES);
+    Compilation first = compile(trunk, lines, memo);
+    LineShards.Split before = LineShards.split(first.config(), first.credentials(), SHARDS, memo);
+
+    passwords.put("line-3", "a new password");
+    Compilation next = compile(trunk, lines, memo);
+    LineShards.Split after = LineShards.split(next.config(), next.credentials(), SHARDS, memo);
+
+    int changed = LineShards.shardOf("line-3", SHARDS);
+    for (int i = 0; i < SHARDS; i++) {
+      if (i == changed) {
+        assertThat(after.shards().get(i).version()).isNotEqualTo(before.shards().get(i).version());
+      } else {
+        assertThat(after.shards().get(i)).as("shard %d", i).isSameAs(before.shards().get(i));
+      }
+    }
+  }
+
+  /** A memo trusts its shards only for the lines it compiled itself. */
+  @Test
+  void aSplitOfACompilationMadeWithoutTheMemoMakesEveryShard() {
+    SipTrunk trunk = trunk("acme");
+    List<SipLine> lines = lines(LINES);
+    Compilation first = compile(trunk, lines, memo);
+    LineShards.split(first.config(), first.credentials(), SHARDS, memo);
+
+    passwords.put("line-3", "a new password");
+    Compilation elsewhere = compile(trunk, lines, new LineMemo());
+
+    assertThat(LineShards.split(elsewhere.config(), elsewhere.credentials(), SHARDS, memo))
+        .isEqualTo(LineShards.split(elsewhere.config(), elsewhere.credentials(), SHARDS));
+  }
+
+  private void assertSameAsAfresh(SipTrunk trunk, List<SipLine> lines) {
+    Compilation remembered = compile(trunk, lines, memo);
+    Compilation afresh = compile(trunk, lines, new LineMemo());
+    assertThat(remembered).isEqualTo(afresh);
+    LineShards.Split rememberedSplit =
+        LineShards.split(remembered.config(), remembered.credentials(), SHARDS, memo);
+    LineShards.Split afreshSplit = LineShards.split(afresh.config(), afresh.credentials(), SHARDS);
+    assertThat(rememberedSplit).isEqualTo(afreshSplit);
+  }
+
+  private Compilation compile(SipTrunk trunk, List<SipLine> lines, LineMemo with) {
+    return TrunkCompiler.compileUnversioned(
+        trunk,
+        lines,
+        List.of(),
+        (secret, key) -> Optional.ofNullable(passwords.get(secret)).map(String::new),
+        with);
+  }
+
+  private static UnaryOperator<List<SipLine>> changing(int index, Consumer<SipLine> change) {
+    return all -> {
+      List<SipLine> changed = new ArrayList<>(all);
+      SipLine copy = YAML.unmarshal(YAML.asYaml(all.get(index)), SipLine.class);
+      change.accept(copy);
+      changed.set(index, copy);
+      return changed;
+    };
+  }
+
+  private List<SipLine> lines(int count) {
+    List<SipLine> lines = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      lines.add(line("line-" + i, "u" + i));
+      passwords.put("line-" + i, "pw-line-" + i);
+    }
+    return lines;
+  }
+
+  private static List<SipLine> relabel(List<SipLine> lines, String trunk) {
+    return lines.stream()
+        .map(
+            line -> {
+              SipLine copy = YAML.unmarshal(YAML.asYaml(line), SipLine.class);
+              copy.getSpec().setTrunk(trunk);
+              return copy;
+            })
+        .toList();
+  }
+
+  private static SipTrunk trunk(String name) {
+    return YAML.unmarshal(
+        """
+        metadata: {name: %s, namespace: office}
+        spec:
+          channels: 20
+          carriers: [{name: carrier-a, address: 192.0.2.10}]
+        """
+            .formatted(name),
+        SipTrunk.class);
+  }
+
+  private static SipLine line(String name, String username) {
+    String number = "+4930" + Math.abs(name.hashCode());
+    return YAML.unmarshal(
+        """
+        metadata: {name: %s, namespace: office}
+        spec: {trunk: acme, number: "%s", username: %s, credentialsSecret: %s}
+        """
+            .formatted(name, number, username, name),
+        SipLine.class);
+  }
+}
