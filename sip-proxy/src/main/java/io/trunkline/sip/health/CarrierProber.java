@@ -72,6 +72,10 @@ public final class CarrierProber {
     final Carrier carrier;
     boolean up = true;
     boolean outstanding;
+
+    /** Probes sent, so that a refusal settles only the probe it refused. */
+    long sent;
+
     int failures;
     int successes;
 
@@ -170,9 +174,11 @@ public final class CarrierProber {
 
   private void probe(Health h, Failover failover) {
     boolean lost;
+    long probe;
     synchronized (h) {
       lost = h.outstanding;
       h.outstanding = true;
+      probe = ++h.sent;
     }
     if (lost) {
       record(h, false, failover);
@@ -193,6 +199,22 @@ public final class CarrierProber {
           @Override
           public void onTimeout(ClientTransaction transaction, boolean provisional) {
             // The next probe counts the loss; Timer F is longer than a probe interval.
+          }
+
+          /**
+           * Refused before any answer (an ICMP port unreachable, a reset connection): lost, and
+           * known now, so it counts now rather than at the next probe. A refusal that comes after
+           * the next probe went out was counted by it already.
+           */
+          @Override
+          public void onUnreachable(ClientTransaction transaction) {
+            synchronized (h) {
+              if (!h.outstanding || h.sent != probe) {
+                return;
+              }
+              h.outstanding = false;
+            }
+            record(h, false, failover);
           }
         });
   }

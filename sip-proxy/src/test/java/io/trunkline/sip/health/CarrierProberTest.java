@@ -120,6 +120,25 @@ class CarrierProberTest {
   }
 
   @Test
+  void aRefusedProbeCountsAtOnceAndOnlyOnce() {
+    prober.round(List.of(A), FAILOVER);
+    ClientTransaction.Listener first = outstanding.get("a");
+    first.onUnreachable(null);
+    assertThat(verdicts).containsExactly("a up");
+
+    prober.round(List.of(A), FAILOVER); // the refused probe is not counted lost again
+    assertThat(prober.isUp("a")).isTrue();
+    outstanding.get("a").onUnreachable(null);
+
+    assertThat(prober.isUp("a")).as("down at the second refusal, not a round later").isFalse();
+    assertThat(changes).containsExactly("a down: probes-lost");
+
+    prober.round(List.of(A), FAILOVER);
+    first.onUnreachable(null); // late, for a probe already settled
+    assertThat(verdicts).containsExactly("a up", "a down");
+  }
+
+  @Test
   void aProvisionalAnswerIsNoVerdict() throws Exception {
     prober.round(List.of(A), FAILOVER);
     answer(100);
