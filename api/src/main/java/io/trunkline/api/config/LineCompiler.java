@@ -73,13 +73,7 @@ final class LineCompiler {
     List<Map.Entry<String, DigestSecret>> digests = new ArrayList<>(lines.size());
     // In name order, so that of two lines claiming one number or user name the same one wins
     // whatever order the caller's cache lists them in.
-    List<SipLine> byName = new ArrayList<>(lines.size());
-    for (SipLine line : lines) {
-      if (line != null) {
-        byName.add(line);
-      }
-    }
-    byName.sort(BY_NAME);
+    List<SipLine> byName = memo.inOrder(lines, BY_NAME);
     for (SipLine line : byName) {
       SipLineSpec spec = line.getSpec();
       String name = line.getMetadata().getName();

@@ -1,7 +1,11 @@
 package io.trunkline.api.config;
 
 import io.trunkline.api.config.TrunkCredentials.DigestSecret;
+import io.trunkline.api.v1alpha1.line.SipLine;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -32,6 +36,11 @@ public final class LineMemo {
   private int round;
   private int seen;
 
+  /** How many lines the last compilation ranked, and the next rank of this one's. */
+  private int ranked;
+
+  private int ranking;
+
   /** What one line was compiled into, by the line's name. */
   private static final class Entry {
     private String username;
@@ -41,12 +50,47 @@ public final class LineMemo {
     private TrunkConfig.Line line;
     private byte[] fingerprint;
     private int round;
+
+    /** The line's place in the last compilation's name order. */
+    private int rank = -1;
   }
 
   /** Starts a compilation: the lines it does not compile are forgotten when it {@link #ends}. */
   void begins() {
     round++;
     seen = 0;
+    ranking = 0;
+  }
+
+  /**
+   * {@code lines} in name order. The lines the last compilation compiled are laid out in its order
+   * first, the others after them, so the sort finds nearly all of them in order already: merging
+   * the runs it finds takes about one comparison a line, where sorting from the caller's order took
+   * a profile's largest share of a large trunk's compilation.
+   */
+  List<SipLine> inOrder(Collection<SipLine> lines, Comparator<SipLine> byName) {
+    SipLine[] placed = new SipLine[ranked];
+    List<SipLine> others = new ArrayList<>();
+    for (SipLine line : lines) {
+      if (line == null) {
+        continue;
+      }
+      Entry entry = entries.get(line.getMetadata().getName());
+      if (entry != null && entry.rank >= 0 && entry.rank < ranked && placed[entry.rank] == null) {
+        placed[entry.rank] = line;
+      } else {
+        others.add(line);
+      }
+    }
+    List<SipLine> ordered = new ArrayList<>(lines.size());
+    for (SipLine line : placed) {
+      if (line != null) {
+        ordered.add(line);
+      }
+    }
+    ordered.addAll(others);
+    ordered.sort(byName);
+    return ordered;
   }
 
   /** The HA1 values of the line named {@code line}, hashed again only if their inputs changed. */
@@ -54,6 +98,7 @@ public final class LineMemo {
     Entry entry = entries.computeIfAbsent(line, name -> new Entry());
     if (entry.round != round) {
       entry.round = round;
+      entry.rank = ranking++;
       seen++;
     }
     if (entry.secret == null
@@ -89,6 +134,7 @@ public final class LineMemo {
 
   /** Forgets the lines the compilation did not compile: removed, renamed or left out. */
   void ends() {
+    ranked = ranking;
     if (entries.size() > seen) {
       entries
           .entrySet()
