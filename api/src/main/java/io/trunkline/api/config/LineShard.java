@@ -30,10 +30,10 @@ public record LineShard(
   }
 
   /**
-   * A shard versioned by its content. The version hashes every field of every line and credential
-   * (the first 16 hex digits of an MD5, as {@link TrunkConfigJson#version}), not the JSON: the
-   * operator versions every shard of a trunk on each reconciliation to find the few that changed,
-   * and writes out only those.
+   * A shard versioned by its content: the first 16 hex digits (as {@link TrunkConfigJson#version})
+   * of an MD5 over its lines' {@linkplain #fingerprint fingerprints}, which hash every field of
+   * each line and its credentials, not the JSON. The operator versions the shards of a trunk on
+   * each reconciliation to find those that changed, and writes out only those.
    */
   public static LineShard of(List<TrunkConfig.Line> lines, Map<String, DigestSecret> credentials) {
     return of(lines, credentials, LineShard::fingerprint);
