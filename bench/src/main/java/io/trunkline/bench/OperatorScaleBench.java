@@ -11,6 +11,7 @@ import io.trunkline.api.config.LineShard;
 import io.trunkline.api.config.LineShards;
 import io.trunkline.api.config.SecretValues;
 import io.trunkline.api.config.TrunkConfigJson;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.testing.kube.ApiServerResources;
 import io.trunkline.testing.kube.TestBinaries;
 import java.io.IOException;
@@ -36,6 +37,9 @@ import java.util.concurrent.Future;
 public final class OperatorScaleBench {
 
   private static final Duration LIMIT = Duration.ofMinutes(10);
+
+  /** Line passwords changed one after another once every snapshot is complete. */
+  private static final int CHANGES = 50;
 
   private OperatorScaleBench() {}
 
@@ -76,11 +80,14 @@ public final class OperatorScaleBench {
       long done = System.nanoTime();
 
       long peakKiB = peakResidentKiB(operator.pid());
+      Changes changes = changePasswords(client, namespace, trunks, linesPerTrunk, operator);
       System.out.printf(
           "operator-scale: %d lines across %d trunks, %d Helm releases (load average %s, %d cores)%n"
               + "  applied in          %6.1f s%n"
               + "  all snapshots after %6.1f s (from the first apply), %.1f s after the last%n"
-              + "  operator peak RSS   %6.0f MiB%n",
+              + "  operator peak RSS   %6.0f MiB (until the last snapshot)%n"
+              + "  a password's change %6.1f ms of operator CPU, %.0f ms until the trunk's status"
+              + " names the new snapshot (mean of %d, one after another)%n",
           trunks * linesPerTrunk,
           trunks,
           helmReleases,
@@ -89,7 +96,10 @@ public final class OperatorScaleBench {
           (applied - start) / 1e9,
           (done - start) / 1e9,
           (done - applied) / 1e9,
-          peakKiB / 1024.0);
+          peakKiB / 1024.0,
+          changes.cpuMillis(),
+          changes.wallMillis(),
+          CHANGES);
     } finally {
       if (operator != null) {
         operator.destroy();
@@ -232,6 +242,50 @@ public final class OperatorScaleBench {
       Thread.sleep(100);
     }
     throw new IllegalStateException("snapshots incomplete after " + LIMIT);
+  }
+
+  /** What one password's change cost: the operator's CPU and the time until it showed. */
+  private record Changes(double cpuMillis, double wallMillis) {}
+
+  /**
+   * Changes {@link #CHANGES} lines' passwords, spread over the trunks and their lines, each once
+   * the last one's trunk names its new snapshot in its status: the operator's CPU over them all
+   * (user and system, with its resyncs and status writes) divided by their number.
+   */
+  private static Changes changePasswords(
+      KubernetesClient client, String namespace, int trunks, int lines, Process operator)
+      throws InterruptedException {
+    Thread.sleep(5000); // the status writes and events of the apply settle
+    Duration cpuBefore = operator.toHandle().info().totalCpuDuration().orElseThrow();
+    long start = System.nanoTime();
+    for (int i = 0; i < CHANGES; i++) {
+      String trunk = "trunk-" + (i % trunks);
+      String line = trunk + "-line-" + ((i * 7919) % lines);
+      String before = snapshotVersion(client, namespace, trunk);
+      client
+          .secrets()
+          .inNamespace(namespace)
+          .withName(line + "-sip")
+          .edit(secret -> new SecretBuilder(secret).addToStringData("password", "changed").build());
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (before.equals(snapshotVersion(client, namespace, trunk))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(trunk + " kept snapshot " + before + " for 60 s");
+        }
+        Thread.sleep(10);
+      }
+    }
+    long wall = System.nanoTime() - start;
+    Duration cpu = operator.toHandle().info().totalCpuDuration().orElseThrow().minus(cpuBefore);
+    return new Changes(cpu.toNanos() / 1e6 / CHANGES, wall / 1e6 / CHANGES);
+  }
+
+  private static String snapshotVersion(KubernetesClient client, String namespace, String trunk) {
+    SipTrunk resource =
+        client.resources(SipTrunk.class).inNamespace(namespace).withName(trunk).get();
+    return resource.getStatus() == null
+        ? ""
+        : String.valueOf(resource.getStatus().getSnapshotVersion());
   }
 
   /** The lines of a trunk's snapshot: those of its line shards (decision 0027). */
