@@ -137,7 +137,6 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
 
   public static final String NAME = "siptrunk";
   private static final String SESSIONS = "sessions";
-  private static final String LINES = "lines";
   private static final String TRUNKS_BY_SECRET = "trunks-by-secret";
 
   /** How often a trunk is looked at again without any change, to refresh its scaling. */
@@ -160,16 +159,14 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
     var lines =
         new SharedInformerEventSource<SipLine, SipTrunk>(
             SipLine.class,
-            LINES,
+            TrunkSources.LINES,
             lineCache,
             SipTrunkReconciler::trunkOf,
             trunk ->
-                lineCache
-                    .byIndex(
-                        ReadOnlyCaches.LINES_BY_TRUNK,
-                        ReadOnlyCaches.key(
-                            trunk.getMetadata().getNamespace(), trunk.getMetadata().getName()))
-                    .collect(Collectors.toSet()));
+                lineCache.setByIndex(
+                    ReadOnlyCaches.LINES_BY_TRUNK,
+                    ReadOnlyCaches.key(
+                        trunk.getMetadata().getNamespace(), trunk.getMetadata().getName())));
     var policies =
         InformerEventSourceConfiguration.from(RoutePolicy.class, SipTrunk.class)
             .withNamespacesInheritedFromController()
@@ -202,10 +199,10 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
                           .map(ResourceID::fromResource))
                   .collect(Collectors.toSet());
             },
-            trunk ->
-                TrunkSources.referencedSecrets(trunk, lines.getSecondaryResources(trunk)).stream()
-                    .flatMap(id -> secretCache.get(id).stream())
-                    .collect(Collectors.toSet()));
+            // None: the trunk reads the Secrets it names by name (TrunkSources.secret). Listed
+            // here, they would be walked by every dependent Secret's look-up, which JOSDK makes
+            // over all the trunk's secondary Secrets: ten thousand for a trunk of that many lines.
+            trunk -> Set.of());
     var sessions =
         new PerResourcePollingConfigurationBuilder<SessionCount, SipTrunk>(
                 new SessionScraper(context.getClient()), sessionPollPeriod())

@@ -14,13 +14,12 @@ import io.trunkline.api.v1alpha1.trunk.Carrier;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.api.v1alpha1.trunk.SipTrunkSpec;
 import io.trunkline.operator.watch.ReadOnlyCaches;
+import io.trunkline.operator.watch.SharedInformer;
 import io.trunkline.operator.watch.SharedInformerEventSource;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -34,6 +33,9 @@ public final class TrunkSources {
    * carriers' CA bundle reference.
    */
   public static final String REFERENCED_SECRETS = "referenced-secrets";
+
+  /** Name of the event source over the lines that name a trunk. */
+  static final String LINES = "lines";
 
   private static final String KEY = TrunkSources.class.getName();
   private static final String SPLIT = KEY + ".split";
@@ -84,7 +86,7 @@ public final class TrunkSources {
   private static Compilation compile(SipTrunk trunk, Context<SipTrunk> context, LineMemo memo) {
     return TrunkCompiler.compileUnversioned(
         trunk,
-        context.getSecondaryResources(SipLine.class),
+        lines(trunk, context),
         context.getSecondaryResources(RoutePolicy.class),
         secrets(trunk, context),
         memo);
@@ -102,25 +104,29 @@ public final class TrunkSources {
   /** The split as the workflow's context holds it: a value, even when there is none. */
   private record Split(Optional<LineShards.Split> split) {}
 
-  /** A Secret of the trunk's namespace, as the cache of Secrets holds it. */
+  /**
+   * The trunk's lines, from their event source rather than the context, which would gather them
+   * into a set of its own: hashing every line, whole, on each reconciliation.
+   */
   @SuppressWarnings("unchecked")
+  private static Set<SipLine> lines(SipTrunk trunk, Context<SipTrunk> context) {
+    var source =
+        (SharedInformerEventSource<SipLine, SipTrunk>)
+            context.eventSourceRetriever().getEventSourceFor(SipLine.class, LINES);
+    return source.getSecondaryResources(trunk);
+  }
+
+  /** A Secret of the trunk's namespace, as the cache of Secrets holds it. */
   static Optional<Secret> secret(SipTrunk trunk, String name, Context<SipTrunk> context) {
+    return secretCache(context).get(new ResourceID(name, trunk.getMetadata().getNamespace()));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static SharedInformer<Secret> secretCache(Context<SipTrunk> context) {
     var source =
         (SharedInformerEventSource<Secret, SipTrunk>)
             context.eventSourceRetriever().getEventSourceFor(Secret.class, REFERENCED_SECRETS);
-    return source.informer().get(new ResourceID(name, trunk.getMetadata().getNamespace()));
-  }
-
-  /** The Secrets a trunk reads: those it names and its lines' passwords. */
-  static Set<ResourceID> referencedSecrets(SipTrunk trunk, Collection<SipLine> lines) {
-    String namespace = trunk.getMetadata().getNamespace();
-    return Stream.concat(
-            namedSecretNames(trunk),
-            lines.stream()
-                .map(line -> line.getSpec() == null ? null : line.getSpec().getCredentialsSecret()))
-        .filter(Objects::nonNull)
-        .map(name -> new ResourceID(name, namespace))
-        .collect(Collectors.toSet());
+    return source.informer();
   }
 
   /**
@@ -153,7 +159,11 @@ public final class TrunkSources {
     return Stream.concat(carriers, own).filter(Objects::nonNull);
   }
 
+  /** The trunk's Secrets by name, the cache found once for the thousands of lines' passwords. */
   private static TrunkCompiler.SecretLookup secrets(SipTrunk trunk, Context<SipTrunk> context) {
-    return (name, key) -> secret(trunk, name, context).flatMap(s -> SecretValues.value(s, key));
+    SharedInformer<Secret> cache = secretCache(context);
+    String namespace = trunk.getMetadata().getNamespace();
+    return (name, key) ->
+        cache.get(new ResourceID(name, namespace)).flatMap(s -> SecretValues.value(s, key));
   }
 }
