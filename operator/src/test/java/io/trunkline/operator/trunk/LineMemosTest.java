@@ -2,12 +2,14 @@ package io.trunkline.operator.trunk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.trunkline.api.config.LineMemo;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.api.v1alpha1.trunk.SipTrunkSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -68,15 +70,13 @@ class LineMemosTest {
     return lines;
   }
 
+  /** A trunk of channels alone, which its schema requires: the memo needs only its lines. */
   private static SipTrunk trunk(String name) {
-    return YAML.unmarshal(
-        """
-        metadata: {name: %s, namespace: office}
-        spec:
-          channels: 20
-          carriers: [{name: carrier-a, address: 192.0.2.10}]
-        """
-            .formatted(name),
-        SipTrunk.class);
+    SipTrunk trunk = new SipTrunk();
+    trunk.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("office").build());
+    SipTrunkSpec spec = new SipTrunkSpec();
+    spec.setChannels(20);
+    trunk.setSpec(spec);
+    return trunk;
   }
 }
