@@ -31,10 +31,21 @@ public final class Digest {
         username, hex.formatHex(MD5.get().digest(a1)), hex.formatHex(SHA_256.get().digest(a1)));
   }
 
-  /** Lower-case hex of the digest of {@code text} in UTF-8, as digest authentication writes it. */
-  public static String hex(String algorithm, String text) {
-    return HexFormat.of()
-        .formatHex(instance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8)));
+  /**
+   * Lower-case hex of the MD5 of {@code text} in UTF-8, as digest authentication writes it. The
+   * proxy hashes on every challenged request, so it too reuses this thread's instance.
+   */
+  public static String md5Hex(String text) {
+    return hex(MD5.get(), text);
+  }
+
+  /** Lower-case hex of the SHA-256 of {@code text} in UTF-8 (RFC 8760 §3). */
+  public static String sha256Hex(String text) {
+    return hex(SHA_256.get(), text);
+  }
+
+  private static String hex(MessageDigest digest, String text) {
+    return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** This thread's MD5, for a hash made at once ({@link MessageDigest#digest(byte[])}). */

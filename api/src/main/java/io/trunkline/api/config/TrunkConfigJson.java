@@ -64,6 +64,6 @@ public final class TrunkConfigJson {
    * C1-only JVM, which versions a trunk's part and its shards on every change (decision 0027).
    */
   static String version(String content) {
-    return Digest.hex("MD5", content).substring(0, 16);
+    return Digest.md5Hex(content).substring(0, 16);
   }
 }

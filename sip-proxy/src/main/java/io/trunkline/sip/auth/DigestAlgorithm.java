@@ -5,18 +5,19 @@ import io.trunkline.api.config.TrunkCredentials.DigestSecret;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** The digest algorithms SIP uses: MD5 (RFC 3261 §22.4) and SHA-256 (RFC 8760). */
 public enum DigestAlgorithm {
-  SHA_256("SHA-256", "SHA-256"),
-  MD5("MD5", "MD5");
+  SHA_256("SHA-256", Digest::sha256Hex),
+  MD5("MD5", Digest::md5Hex);
 
   private final String token;
-  private final String javaName;
+  private final UnaryOperator<String> hex;
 
-  DigestAlgorithm(String token, String javaName) {
+  DigestAlgorithm(String token, UnaryOperator<String> hex) {
     this.token = token;
-    this.javaName = javaName;
+    this.hex = hex;
   }
 
   /** The name in the algorithm parameter of challenges and credentials. */
@@ -25,7 +26,7 @@ public enum DigestAlgorithm {
   }
 
   String hash(String text) {
-    return Digest.hex(javaName, text);
+    return hex.apply(text);
   }
 
   /** The HA1 stored for this algorithm. */

@@ -33,7 +33,7 @@ class DigestVerifierTest {
                     + " qop=auth, nc=00000001, cnonce=\"0a4f113b\","
                     + " response=\"6629fae49393a05397450978507c4ef1\", opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"")
             .orElseThrow();
-    String ha1 = Digest.hex("MD5", "Mufasa:testrealm@host.com:Circle Of Life");
+    String ha1 = Digest.md5Hex("Mufasa:testrealm@host.com:Circle Of Life");
 
     assertThat(DigestVerifier.expectedResponse(DigestAlgorithm.MD5, ha1, "GET", credentials))
         .isEqualTo(credentials.get("response"));
@@ -49,7 +49,7 @@ class DigestVerifierTest {
                     + " nc=00000001, cnonce=\"f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ\", qop=auth,"
                     + " response=\"753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1\"")
             .orElseThrow();
-    String ha1 = Digest.hex("SHA-256", "Mufasa:http-auth@example.org:Circle of Life");
+    String ha1 = Digest.sha256Hex("Mufasa:http-auth@example.org:Circle of Life");
 
     assertThat(DigestVerifier.expectedResponse(DigestAlgorithm.SHA_256, ha1, "GET", credentials))
         .isEqualTo(credentials.get("response"));
