@@ -32,6 +32,7 @@ import io.trunkline.operator.trunk.pool.RelayPool;
 import io.trunkline.operator.trunk.pool.SipExposure;
 import io.trunkline.operator.trunk.pool.SnapshotObjects;
 import io.trunkline.operator.trunk.pool.TrunkMetadata;
+import io.trunkline.operator.watch.DependentItemStore;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +61,11 @@ final class Dependents {
     return PoolSettings.from(ConfigProvider.getConfig());
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
+  @KubernetesDependent(
+      informer =
+          @Informer(
+              labelSelector = TrunkMetadata.MANAGED_SELECTOR,
+              itemStore = DependentItemStore.class))
   public static class DataPlaneServiceAccount
       extends CRUDKubernetesDependentResource<ServiceAccount, SipTrunk> {
     @Override
@@ -73,7 +78,11 @@ final class Dependents {
    * The snapshot. While a problem blocks compilation, the desired state is what is already there:
    * the last good snapshot stays in force.
    */
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
+  @KubernetesDependent(
+      informer =
+          @Informer(
+              labelSelector = TrunkMetadata.MANAGED_SELECTOR,
+              itemStore = DependentItemStore.class))
   public static class SnapshotConfigMap
       extends CRUDKubernetesDependentResource<ConfigMap, SipTrunk> {
     @Override
@@ -206,7 +215,11 @@ final class Dependents {
    * has one, relays or not, so that the proxies can depend on it, and a trunk that moves to media
    * mode Relay starts with the key it will keep.
    */
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
+  @KubernetesDependent(
+      informer =
+          @Informer(
+              labelSelector = TrunkMetadata.MANAGED_SELECTOR,
+              itemStore = DependentItemStore.class))
   public static class RelayControlSecret extends CRUDKubernetesDependentResource<Secret, SipTrunk> {
     @Override
     protected Secret desired(SipTrunk trunk, Context<SipTrunk> context) {
@@ -220,7 +233,11 @@ final class Dependents {
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
+  @KubernetesDependent(
+      informer =
+          @Informer(
+              labelSelector = TrunkMetadata.MANAGED_SELECTOR,
+              itemStore = DependentItemStore.class))
   public static class ProxyDeployment
       extends CRUDKubernetesDependentResource<Deployment, SipTrunk> {
     @Override
@@ -244,7 +261,11 @@ final class Dependents {
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
+  @KubernetesDependent(
+      informer =
+          @Informer(
+              labelSelector = TrunkMetadata.MANAGED_SELECTOR,
+              itemStore = DependentItemStore.class))
   public static class SipService extends CRUDKubernetesDependentResource<Service, SipTrunk> {
     @Override
     protected Service desired(SipTrunk trunk, Context<SipTrunk> context) {
@@ -273,7 +294,11 @@ final class Dependents {
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
+  @KubernetesDependent(
+      informer =
+          @Informer(
+              labelSelector = TrunkMetadata.MANAGED_SELECTOR,
+              itemStore = DependentItemStore.class))
   public static class ProxyDisruptionBudget
       extends CRUDKubernetesDependentResource<PodDisruptionBudget, SipTrunk> {
     @Override
@@ -290,7 +315,11 @@ final class Dependents {
     }
   }
 
-  @KubernetesDependent(informer = @Informer(labelSelector = TrunkMetadata.MANAGED_SELECTOR))
+  @KubernetesDependent(
+      informer =
+          @Informer(
+              labelSelector = TrunkMetadata.MANAGED_SELECTOR,
+              itemStore = DependentItemStore.class))
   public static class ProxyAutoscaler
       extends CRUDKubernetesDependentResource<HorizontalPodAutoscaler, SipTrunk> {
     @Override
