@@ -42,6 +42,7 @@ CARRIER_A=127.0.0.10
 CARRIER_B=127.0.0.11
 SCENARIOS=$ROOT/bench/sip
 
+bash "$ROOT/tools/debian-packages.sh" sip-tester || exit 69
 for tool in sipp java ss setsid timeout awk; do
   command -v "$tool" >/dev/null || { echo "carrier-failover: $tool is not installed" >&2; exit 69; }
 done

@@ -62,6 +62,9 @@ wants() { [[ ,$ONLY, == *,$1,* ]]; }
 for tool in java ss setsid timeout; do
   command -v "$tool" >/dev/null || { echo "media-pps: $tool is not installed" >&2; exit 69; }
 done
+if wants rtpengine; then
+  bash "$ROOT/tools/debian-packages.sh" rtpengine-daemon || exit 69
+fi
 if wants rtpengine && ! command -v rtpengine >/dev/null; then
   echo "media-pps: rtpengine is not installed (Debian: apt-get install rtpengine-daemon)" >&2
   exit 69

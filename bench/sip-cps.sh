@@ -58,6 +58,11 @@ MIN_ACHIEVED_PERCENT=95       # ... and calls placed at 95% or more of the asked
 SETTLE_SECONDS=2              # between steps: the last calls' retransmissions die down
 SCENARIOS=$ROOT/bench/sip
 
+packages=(sip-tester kamailio)
+if [[ ,$ONLY, == *,store,* || ,$ONLY, == *,pool,* ]]; then
+  packages+=(redis-server)
+fi
+bash "$ROOT/tools/debian-packages.sh" "${packages[@]}" || exit 69
 for tool in sipp kamailio java ss setsid timeout; do
   command -v "$tool" >/dev/null || { echo "sip-cps: $tool is not installed" >&2; exit 69; }
 done

@@ -17,6 +17,7 @@
 # for nofile and nproc of 1048576, which runc cannot set without CAP_SYS_RESOURCE.
 set -euo pipefail
 
+tools="$(cd "$(dirname "$0")" && pwd)"
 socket="${TRUNKLINE_PODMAN_SOCKET:-/run/trunkline-podman.sock}"
 storage="${TRUNKLINE_PODMAN_STORAGE:-/var/lib/trunkline-podman}"
 run="/run/trunkline-podman"
@@ -33,17 +34,8 @@ export CONTAINERS_CONF="$run/containers.conf" CONTAINERS_STORAGE_CONF="$run/stor
 answers() { curl -fsS --max-time 2 --unix-socket "$socket" http://podman/_ping >/dev/null 2>&1; }
 
 install() {
-  local debs=(podman runc containernetworking-plugins iptables curl) missing=() p
-  for p in "${debs[@]}"; do
-    [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == "install ok installed" ]] || missing+=("$p")
-  done
-  if ((${#missing[@]})); then
-    say "installing Debian packages: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    # runc named with podman: otherwise apt satisfies podman's "crun | runc" with crun.
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 ||
-      { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2; }
-  fi
+  # runc named with podman: otherwise apt satisfies podman's "crun | runc" with crun.
+  bash "$tools/debian-packages.sh" podman runc containernetworking-plugins iptables curl
 }
 
 configure() {

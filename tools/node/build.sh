@@ -26,18 +26,7 @@ reports() { # binary args... -- expected-substring
 }
 
 debs=(containerd runc containernetworking-plugins iptables conntrack busybox-static gcc libc6-dev openssl curl)
-missing=()
-for p in "${debs[@]}"; do
-  [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == "install ok installed" ]] || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  log "installing Debian packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  # Waits for another apt (unattended upgrades, a second job) rather than failing on its lock.
-  apt_get() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
-  apt_get install -y --no-install-recommends "${missing[@]}" ||
-    { apt_get update && apt_get install -y --no-install-recommends "${missing[@]}"; }
-fi
+"$repo_tools/debian-packages.sh" "${debs[@]}"
 
 "$repo_tools/build-test-binaries.sh"
 
