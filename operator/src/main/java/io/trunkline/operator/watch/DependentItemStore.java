@@ -41,9 +41,16 @@ public final class DependentItemStore<R extends HasMetadata> extends BasicItemSt
     return resource;
   }
 
-  /** The tree with each map made an immutable one, from the leaves up. */
+  /**
+   * The tree with each map made an immutable one, from the leaves up. A map holding a null, which
+   * JSON allows and {@code Map.of} refuses, stays as Fabric8 made it: an odd record must not stop
+   * the informer.
+   */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> immutable(Map<String, Object> tree) {
+    if (tree.containsKey(null) || tree.containsValue(null)) {
+      return tree;
+    }
     if (tree.isEmpty()) {
       return Map.of();
     }

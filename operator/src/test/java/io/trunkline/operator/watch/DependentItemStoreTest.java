@@ -17,6 +17,7 @@ import io.trunkline.operator.trunk.SipTrunkReconciler;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -119,6 +120,27 @@ class DependentItemStoreTest {
     // Still what the resource was, to anything that reads or copies it.
     assertThat(JSON.convertValue(cached, Map.class))
         .isEqualTo(JSON.convertValue(original, Map.class));
+  }
+
+  @Test
+  void aFieldRecordHoldingANullIsKeptAsItCame() {
+    String odd = ACTUAL.replace("f:replicas: {}", "f:replicas: null");
+    Deployment original = JSON.unmarshal(odd, Deployment.class);
+
+    Deployment cached = DependentItemStore.compact(JSON.unmarshal(odd, Deployment.class));
+
+    assertThat(
+            cached.getMetadata().getManagedFields().get(0).getFieldsV1().getAdditionalProperties())
+        .isEqualTo(
+            original
+                .getMetadata()
+                .getManagedFields()
+                .get(0)
+                .getFieldsV1()
+                .getAdditionalProperties())
+        .extractingByKey("f:spec")
+        .asInstanceOf(InstanceOfAssertFactories.MAP)
+        .containsEntry("f:replicas", null);
   }
 
   @Test
