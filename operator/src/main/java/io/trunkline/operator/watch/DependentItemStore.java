@@ -11,8 +11,9 @@ import java.util.Map;
  * An informer store for what the operator makes (Deployments, Services, ConfigMaps, Secrets), which
  * keeps each object's managedFields, as server-side apply's matching reads them, but as immutable
  * maps. Fabric8 reads a field tree (fieldsV1) into a LinkedHashMap per field, most of them empty or
- * with one entry: about a thousand maps a trunk, 15 MB of the heap for 100 trunks
- * (bench/operator-scale.sh, a class histogram), against a fifth of that held immutable.
+ * with one entry: about a thousand maps a trunk, 14.5 MB of a 42 MB live heap for 100 trunks (a
+ * class histogram). Held immutable, they took 10 MiB off the operator's peak RSS with 100 trunks of
+ * 100 lines (decision 0029).
  *
  * <p>Server-side apply's matcher (JOSDK's {@code SSABasedGenericKubernetesResourceMatcher}) only
  * reads the tree and does not depend on its order: it walks the fields and picks list entries by
