@@ -52,13 +52,7 @@ public final class DependentItemStore<R extends HasMetadata> extends BasicItemSt
     if (tree.containsKey(null) || tree.containsValue(null)) {
       return tree;
     }
-    if (tree.isEmpty()) {
-      return Map.of();
-    }
-    if (tree.size() == 1) {
-      Map.Entry<String, Object> only = tree.entrySet().iterator().next();
-      return Map.of(only.getKey(), branch(only.getValue()));
-    }
+    // Map.ofEntries holds none or one entry in the JDK's smallest maps, and more in one array.
     @SuppressWarnings("rawtypes")
     Map.Entry[] entries = new Map.Entry[tree.size()];
     int i = 0;
