@@ -115,7 +115,10 @@ public final class SnapshotCompileBench {
     }
   }
 
-  /** Lines with short names, as the operator-scale bench makes them. */
+  /**
+   * Lines with short names, as the operator-scale bench makes them, each with a resourceVersion as
+   * the API server gives it: the memo takes a line of a version it compiled as it was.
+   */
   private static List<SipLine> lines(int count) {
     List<SipLine> lines = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -126,7 +129,11 @@ public final class SnapshotCompileBench {
       spec.setCredentialsSecret("line-" + i);
       SipLine line = new SipLine();
       line.setMetadata(
-          new ObjectMetaBuilder().withName("line-" + i).withNamespace("office").build());
+          new ObjectMetaBuilder()
+              .withName("line-" + i)
+              .withNamespace("office")
+              .withResourceVersion(String.valueOf(i + 1))
+              .build());
       line.setSpec(spec);
       lines.add(line);
     }

@@ -64,7 +64,7 @@ final class LineCompiler {
       SecretLookup secrets,
       LineMemo memo,
       Problems problems) {
-    memo.begins();
+    memo.begins(trunkAlgorithms);
     // Sized for every line, as a trunk's compilation walks thousands of them on each change.
     int capacity = lines.size() * 4 / 3 + 1;
     Map<String, String> numbers = new HashMap<>(capacity);
@@ -104,15 +104,20 @@ final class LineCompiler {
       digests.add(
           Map.entry(
               spec.getUsername(), memo.secret(name, spec.getUsername(), realm, password.get())));
+      TrunkConfig.Line remembered = memo.remembered(line);
       compiled.add(
-          memo.line(
-              new TrunkConfig.Line(
-                  name,
-                  spec.getNumber(),
-                  spec.getUsername(),
-                  requireNonNullElse(spec.getChannels(), Defaults.LINE_CHANNELS),
-                  spec.getDisplayName(),
-                  SettingsCompiler.digestAlgorithms(spec.getDigestAlgorithms(), trunkAlgorithms))));
+          remembered != null
+              ? remembered
+              : memo.line(
+                  line,
+                  new TrunkConfig.Line(
+                      name,
+                      spec.getNumber(),
+                      spec.getUsername(),
+                      requireNonNullElse(spec.getChannels(), Defaults.LINE_CHANNELS),
+                      spec.getDisplayName(),
+                      SettingsCompiler.digestAlgorithms(
+                          spec.getDigestAlgorithms(), trunkAlgorithms))));
     }
     memo.ends();
     // Immutable already, so the credentials take the map without copying it.

@@ -23,6 +23,7 @@ class LineMemoTest {
 
   private final Map<String, String> passwords = new HashMap<>();
   private final LineMemo memo = new LineMemo();
+  private int version;
 
   /**
    * Every change a line or its Secret can make, one after another through one memo: each must give
@@ -65,8 +66,42 @@ class LineMemoTest {
       lines = change.apply(lines);
       assertSameAsAfresh(trunk, lines);
     }
+    // The same line objects under other trunk-wide digest algorithms, and back: each line without
+    // algorithms of its own takes the trunk's.
+    assertSameAsAfresh(trunk("acme", "  sip: {digestAlgorithms: [SHA-256]}\n"), lines);
+    assertSameAsAfresh(trunk, lines);
     // Another trunk's name is another realm: every HA1 value changes with it.
     assertSameAsAfresh(trunk("globex"), relabel(lines, "globex"));
+  }
+
+  /**
+   * The API server gives every write a new resourceVersion: a version compiled before is not
+   * compiled again, though a relist gives another object of it; a new version, or a line without
+   * one, is.
+   */
+  @Test
+  void aLineVersionCompiledBeforeIsNotCompiledAgain() {
+    SipTrunk trunk = trunk("acme");
+    List<SipLine> lines = lines(LINES);
+    List<TrunkConfig.Line> before = compile(trunk, lines, memo).config().lines();
+
+    List<SipLine> relisted = new ArrayList<>(lines.stream().map(LineMemoTest::copy).toList());
+    List<SipLine> rewritten = changing(5, line -> {}).apply(relisted);
+    rewritten.get(7).getMetadata().setResourceVersion(null);
+    List<TrunkConfig.Line> after = compile(trunk, rewritten, memo).config().lines();
+
+    assertThat(after).isEqualTo(before);
+    for (int i = 0; i < after.size(); i++) {
+      assertThat(after.get(i)).as("line %d", i).isSameAs(before.get(i));
+    }
+    assertThat(memo.remembered(lines.get(5))).as("the version before the write").isNull();
+    assertThat(memo.remembered(rewritten.get(5))).isSameAs(named("line-5", after));
+    assertThat(memo.remembered(relisted.get(6))).isSameAs(named("line-6", before));
+    assertThat(memo.remembered(rewritten.get(7))).as("no version").isNull();
+  }
+
+  private static TrunkConfig.Line named(String name, List<TrunkConfig.Line> lines) {
+    return lines.stream().filter(line -> line.name().equals(name)).findFirst().orElseThrow();
   }
 
   @Test
@@ -146,14 +181,25 @@ class LineMemoTest {
         with);
   }
 
-  private static UnaryOperator<List<SipLine>> changing(int index, Consumer<SipLine> change) {
+  /** A write of the line at {@code index}, which gives it a new resourceVersion. */
+  private UnaryOperator<List<SipLine>> changing(int index, Consumer<SipLine> change) {
     return all -> {
       List<SipLine> changed = new ArrayList<>(all);
-      SipLine copy = YAML.unmarshal(YAML.asYaml(all.get(index)), SipLine.class);
+      SipLine copy = copy(all.get(index));
       change.accept(copy);
-      changed.set(index, copy);
+      changed.set(index, versioned(copy));
       return changed;
     };
+  }
+
+  private static SipLine copy(SipLine line) {
+    return YAML.unmarshal(YAML.asYaml(line), SipLine.class);
+  }
+
+  /** The line with the next resourceVersion, as the API server gives each write. */
+  private SipLine versioned(SipLine line) {
+    line.getMetadata().setResourceVersion(String.valueOf(++version));
+    return line;
   }
 
   private List<SipLine> lines(int count) {
@@ -165,37 +211,43 @@ class LineMemoTest {
     return lines;
   }
 
-  private static List<SipLine> relabel(List<SipLine> lines, String trunk) {
+  private List<SipLine> relabel(List<SipLine> lines, String trunk) {
     return lines.stream()
         .map(
             line -> {
-              SipLine copy = YAML.unmarshal(YAML.asYaml(line), SipLine.class);
+              SipLine copy = copy(line);
               copy.getSpec().setTrunk(trunk);
-              return copy;
+              return versioned(copy);
             })
         .toList();
   }
 
   private static SipTrunk trunk(String name) {
+    return trunk(name, "");
+  }
+
+  /** A trunk with {@code sip}, the YAML of its SIP settings if any. */
+  private static SipTrunk trunk(String name, String sip) {
     return YAML.unmarshal(
         """
         metadata: {name: %s, namespace: office}
         spec:
           channels: 20
           carriers: [{name: carrier-a, address: 192.0.2.10}]
-        """
-            .formatted(name),
+        %s"""
+            .formatted(name, sip),
         SipTrunk.class);
   }
 
-  private static SipLine line(String name, String username) {
+  private SipLine line(String name, String username) {
     String number = "+4930" + Math.abs(name.hashCode());
-    return YAML.unmarshal(
-        """
+    return versioned(
+        YAML.unmarshal(
+            """
         metadata: {name: %s, namespace: office}
         spec: {trunk: acme, number: "%s", username: %s, credentialsSecret: %s}
         """
-            .formatted(name, number, username, name),
-        SipLine.class);
+                .formatted(name, number, username, name),
+            SipLine.class));
   }
 }

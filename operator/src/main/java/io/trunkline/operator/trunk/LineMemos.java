@@ -8,30 +8,34 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * The line memos of the trunks with more lines than one shard holds (decision 0028). Such a trunk's
- * reconciliation hashes and versions only what changed since its last one; a smaller trunk is
- * compiled afresh, which takes a few milliseconds and keeps nothing between reconciliations.
+ * The memos of the trunks with more lines than one shard holds (decisions 0028 and 0030). Such a
+ * trunk's reconciliation reads, hashes and versions only what changed since its last one; a smaller
+ * trunk is compiled afresh, which takes a few milliseconds and keeps nothing between
+ * reconciliations.
  *
  * <p>JOSDK reconciles a trunk on one thread at a time, so a memo is never used by two at once; the
  * map hands it from one reconciliation's thread to the next's.
  */
 final class LineMemos {
 
-  private final Map<ResourceID, LineMemo> memos = new ConcurrentHashMap<>();
+  /** What a trunk's last reconciliation made of its lines, and the Secrets it read for them. */
+  record Memo(LineMemo lines, SecretReads secrets) {}
+
+  private final Map<ResourceID, Memo> memos = new ConcurrentHashMap<>();
 
   /** The memo of the trunk's last reconciliation, or a new one. */
-  LineMemo of(SipTrunk trunk) {
-    LineMemo memo = memos.get(ResourceID.fromResource(trunk));
-    return memo == null ? new LineMemo() : memo;
+  Memo of(SipTrunk trunk) {
+    Memo memo = memos.get(ResourceID.fromResource(trunk));
+    return memo == null ? new Memo(new LineMemo(), new SecretReads()) : memo;
   }
 
   /**
    * Keeps the trunk's memo after its reconciliation if it holds more than {@code linesPerShard}
    * lines, and forgets the memos of the trunks that no longer {@code exist}.
    */
-  void settle(SipTrunk trunk, LineMemo memo, int linesPerShard, Predicate<ResourceID> exists) {
+  void settle(SipTrunk trunk, Memo memo, int linesPerShard, Predicate<ResourceID> exists) {
     ResourceID id = ResourceID.fromResource(trunk);
-    if (memo.size() > linesPerShard) {
+    if (memo.lines().size() > linesPerShard) {
       memos.put(id, memo);
     } else {
       memos.remove(id);

@@ -19,7 +19,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import io.trunkline.api.config.Compilation;
-import io.trunkline.api.config.LineMemo;
 import io.trunkline.api.config.LineShards;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.route.RoutePolicy;
@@ -218,7 +217,7 @@ public class SipTrunkReconciler implements Reconciler<SipTrunk> {
 
   @Override
   public UpdateControl<SipTrunk> reconcile(SipTrunk trunk, Context<SipTrunk> context) {
-    LineMemo memo = lineMemos.of(trunk);
+    LineMemos.Memo memo = lineMemos.of(trunk);
     Optional<LineShards.Split> split = TrunkSources.split(trunk, context, linesPerShard(), memo);
     lineMemos.settle(
         trunk, memo, linesPerShard(), id -> context.getPrimaryCache().get(id).isPresent());

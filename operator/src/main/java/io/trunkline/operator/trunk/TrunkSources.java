@@ -6,7 +6,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.trunkline.api.config.Compilation;
 import io.trunkline.api.config.LineMemo;
 import io.trunkline.api.config.LineShards;
-import io.trunkline.api.config.SecretValues;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.route.RoutePolicy;
@@ -52,7 +51,13 @@ public final class TrunkSources {
     if (done.isPresent()) {
       return done.get();
     }
-    Compilation compilation = compile(trunk, context, new LineMemo());
+    Compilation compilation =
+        compile(
+            trunk,
+            context,
+            new LineMemo(),
+            new SecretReads()
+                .begins(secretCache(context)::get, trunk.getMetadata().getNamespace()));
     shared.put(KEY, compilation);
     return compilation;
   }
@@ -64,8 +69,15 @@ public final class TrunkSources {
    * while a problem blocks the snapshot.
    */
   static Optional<LineShards.Split> split(
-      SipTrunk trunk, Context<SipTrunk> context, int linesPerShard, LineMemo memo) {
-    Compilation compilation = compile(trunk, context, memo);
+      SipTrunk trunk, Context<SipTrunk> context, int linesPerShard, LineMemos.Memo memo) {
+    SecretReads reads = memo.secrets();
+    Compilation compilation =
+        compile(
+            trunk,
+            context,
+            memo.lines(),
+            reads.begins(secretCache(context)::get, trunk.getMetadata().getNamespace()));
+    reads.ends();
     var shared = context.managedWorkflowAndDependentResourceContext();
     shared.put(KEY, compilation);
     Optional<LineShards.Split> split = Optional.empty();
@@ -77,18 +89,23 @@ public final class TrunkSources {
               Dependents.LineShardSecrets.existing(trunk, context).size());
       split =
           Optional.of(
-              LineShards.split(compilation.config(), compilation.credentials(), shards, memo));
+              LineShards.split(
+                  compilation.config(), compilation.credentials(), shards, memo.lines()));
     }
     shared.put(SPLIT, new Split(split));
     return split;
   }
 
-  private static Compilation compile(SipTrunk trunk, Context<SipTrunk> context, LineMemo memo) {
+  private static Compilation compile(
+      SipTrunk trunk,
+      Context<SipTrunk> context,
+      LineMemo memo,
+      TrunkCompiler.SecretLookup secrets) {
     return TrunkCompiler.compileUnversioned(
         trunk,
         lines(trunk, context),
         context.getSecondaryResources(RoutePolicy.class),
-        secrets(trunk, context),
+        secrets,
         memo);
   }
 
@@ -157,13 +174,5 @@ public final class TrunkSources {
             spec.getStore() == null ? null : spec.getStore().getSecretName(),
             spec.getCarrierCa() == null ? null : spec.getCarrierCa().getSecretName());
     return Stream.concat(carriers, own).filter(Objects::nonNull);
-  }
-
-  /** The trunk's Secrets by name, the cache found once for the thousands of lines' passwords. */
-  private static TrunkCompiler.SecretLookup secrets(SipTrunk trunk, Context<SipTrunk> context) {
-    SharedInformer<Secret> cache = secretCache(context);
-    String namespace = trunk.getMetadata().getNamespace();
-    return (name, key) ->
-        cache.get(new ResourceID(name, namespace)).flatMap(s -> SecretValues.value(s, key));
   }
 }

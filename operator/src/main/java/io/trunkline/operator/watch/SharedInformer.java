@@ -115,11 +115,18 @@ public final class SharedInformer<R extends HasMetadata> {
 
   public Optional<R> get(ResourceID id) {
     String namespace = id.getNamespace().orElse("");
+    return Optional.ofNullable(get(namespace, ReadOnlyCaches.key(namespace, id.getName())));
+  }
+
+  /**
+   * The resource a store files under {@code key} ({@link ReadOnlyCaches#key}) in {@code namespace},
+   * or null: for a caller that reads the same resources again and again and keeps their keys, whose
+   * hash a string computes once.
+   */
+  public R get(String namespace, String key) {
     Map<String, SharedIndexInformer<R>> current = informers;
     SharedIndexInformer<R> informer = current.getOrDefault(ALL, current.get(namespace));
-    return informer == null
-        ? Optional.empty()
-        : Optional.ofNullable(informer.getStore().getByKey(namespace + "/" + id.getName()));
+    return informer == null ? null : informer.getStore().getByKey(key);
   }
 
   /** The resources an index files under a key, across the namespaces. */

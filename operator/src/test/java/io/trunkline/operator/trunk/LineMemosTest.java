@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.trunkline.api.config.LineMemo;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
@@ -30,7 +29,7 @@ class LineMemosTest {
     SipTrunk acme = trunk("acme");
     SipTrunk globex = trunk("globex");
 
-    LineMemo first = reconcile(acme, 4);
+    LineMemos.Memo first = reconcile(acme, 4);
     assertThat(memos.of(acme)).as("kept at 4 lines").isSameAs(first);
     reconcile(globex, 4);
     assertThat(memos.size()).isEqualTo(2);
@@ -46,11 +45,11 @@ class LineMemosTest {
   }
 
   /** What the reconciler does with a trunk of {@code lines} lines. */
-  private LineMemo reconcile(SipTrunk trunk, int lines) {
+  private LineMemos.Memo reconcile(SipTrunk trunk, int lines) {
     trunks.add(ResourceID.fromResource(trunk));
-    LineMemo memo = memos.of(trunk);
+    LineMemos.Memo memo = memos.of(trunk);
     TrunkCompiler.compileUnversioned(
-        trunk, lines(trunk, lines), List.of(), (secret, key) -> Optional.of("pw"), memo);
+        trunk, lines(trunk, lines), List.of(), (secret, key) -> Optional.of("pw"), memo.lines());
     memos.settle(trunk, memo, LINES_PER_SHARD, trunks::contains);
     return memo;
   }
