@@ -3,21 +3,27 @@ package io.trunkline.operator.trunk;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.trunkline.api.config.SecretValues;
 import io.trunkline.api.config.TrunkCompiler;
+import io.trunkline.operator.watch.ChangeJournal;
 import io.trunkline.operator.watch.ReadOnlyCaches;
 import io.trunkline.operator.watch.SharedInformer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
- * The Secrets one large trunk's compilation read, each with its cache key and the value it read, so
- * that the next compilation decodes again only the Secrets that changed: for a trunk of 10,000
- * lines, building the keys and decoding the passwords of Secrets that had not changed took two
- * fifths of compiling it (bench/operator-scale.sh, decision 0030).
+ * The Secrets one large trunk's compilation read and the values it read, so that the next
+ * compilation reads again only the Secrets that changed: for a trunk of 10,000 lines, looking up
+ * and decoding the passwords of Secrets that had not changed took two fifths of compiling it
+ * (bench/operator-scale.sh, decision 0030).
  *
- * <p>A Secret has changed when the cache holds another resourceVersion of it: the API server gives
- * every write a new one. Not thread-safe: JOSDK reconciles a trunk on one thread at a time.
+ * <p>Two checks, either of which alone keeps the values right. The cache's {@link ChangeJournal}
+ * tells which Secrets changed since the last compilation: the others are not looked up at all. A
+ * Secret looked up is decoded again only if the cache holds another resourceVersion of it, which
+ * the API server gives every write; so when the journal cannot tell (the cache listed afresh, or
+ * more changed than it holds), everything is looked up and little decoded. Not thread-safe: JOSDK
+ * reconciles a trunk on one thread at a time.
  */
 final class SecretReads {
 
@@ -25,9 +31,16 @@ final class SecretReads {
   private int round;
   private int seen;
 
-  /** One Secret as the last compilation read it. */
+  /** The journal's position when the last compilation began, or -1 before the first. */
+  private long position = -1;
+
+  /** One Secret as a compilation read it. */
   private static final class Read {
     private final String key;
+
+    /** Whether no change reached the cache since it was read, as far as the journal tells. */
+    private boolean current;
+
     private String resourceVersion;
     private String field;
     private Optional<String> value;
@@ -40,12 +53,30 @@ final class SecretReads {
 
   /**
    * Reads the Secrets of {@code namespace} for one compilation from {@code cache}, given a
-   * namespace and a key ({@link SharedInformer#get(String, String)}); {@link #ends} then forgets
-   * the Secrets it did not read.
+   * namespace and a key ({@link SharedInformer#get(String, String)}), trusting what it read before
+   * for the Secrets {@code journal} names no change of; {@link #ends} then forgets the Secrets the
+   * compilation did not read.
    */
-  TrunkCompiler.SecretLookup begins(BiFunction<String, String, Secret> cache, String namespace) {
+  TrunkCompiler.SecretLookup begins(
+      BiFunction<String, String, Secret> cache, ChangeJournal journal, String namespace) {
     round++;
     seen = 0;
+    // Taken before any look-up: a change recorded after it is asked about next time.
+    long now = journal.position();
+    Optional<List<String>> changed =
+        position < 0 ? Optional.empty() : journal.changesSince(position);
+    position = now;
+    if (changed.isEmpty()) {
+      reads.values().forEach(read -> read.current = false);
+    } else {
+      String prefix = ReadOnlyCaches.key(namespace, "");
+      for (String key : changed.get()) {
+        Read read = key.startsWith(prefix) ? reads.get(key.substring(prefix.length())) : null;
+        if (read != null) {
+          read.current = false;
+        }
+      }
+    }
     return (name, field) -> read(cache, namespace, name, field);
   }
 
@@ -72,6 +103,9 @@ final class SecretReads {
       read.round = round;
       seen++;
     }
+    if (read.current && field.equals(read.field)) {
+      return read.value;
+    }
     Secret secret = cache.apply(namespace, read.key);
     String version = secret == null ? null : secret.getMetadata().getResourceVersion();
     if (version == null || !version.equals(read.resourceVersion) || !field.equals(read.field)) {
@@ -79,6 +113,7 @@ final class SecretReads {
       read.field = field;
       read.value = secret == null ? Optional.empty() : SecretValues.value(secret, field);
     }
+    read.current = true;
     return read.value;
   }
 }

@@ -52,12 +52,7 @@ public final class TrunkSources {
       return done.get();
     }
     Compilation compilation =
-        compile(
-            trunk,
-            context,
-            new LineMemo(),
-            new SecretReads()
-                .begins(secretCache(context)::get, trunk.getMetadata().getNamespace()));
+        compile(trunk, context, new LineMemo(), reading(new SecretReads(), trunk, context));
     shared.put(KEY, compilation);
     return compilation;
   }
@@ -71,12 +66,7 @@ public final class TrunkSources {
   static Optional<LineShards.Split> split(
       SipTrunk trunk, Context<SipTrunk> context, int linesPerShard, LineMemos.Memo memo) {
     SecretReads reads = memo.secrets();
-    Compilation compilation =
-        compile(
-            trunk,
-            context,
-            memo.lines(),
-            reads.begins(secretCache(context)::get, trunk.getMetadata().getNamespace()));
+    Compilation compilation = compile(trunk, context, memo.lines(), reading(reads, trunk, context));
     reads.ends();
     var shared = context.managedWorkflowAndDependentResourceContext();
     shared.put(KEY, compilation);
@@ -136,6 +126,13 @@ public final class TrunkSources {
   /** A Secret of the trunk's namespace, as the cache of Secrets holds it. */
   static Optional<Secret> secret(SipTrunk trunk, String name, Context<SipTrunk> context) {
     return secretCache(context).get(new ResourceID(name, trunk.getMetadata().getNamespace()));
+  }
+
+  /** Begins a compilation's reads of the Secrets of the trunk's namespace from the cache. */
+  private static TrunkCompiler.SecretLookup reading(
+      SecretReads reads, SipTrunk trunk, Context<SipTrunk> context) {
+    SharedInformer<Secret> cache = secretCache(context);
+    return reads.begins(cache::get, cache.journal(), trunk.getMetadata().getNamespace());
   }
 
   @SuppressWarnings("unchecked")

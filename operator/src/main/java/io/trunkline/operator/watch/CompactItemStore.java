@@ -40,6 +40,18 @@ public final class CompactItemStore<R extends HasMetadata> implements ItemStore<
 
   private final ConcurrentHashMap<String, R> items = new ConcurrentHashMap<>();
 
+  /** Told of every change after it is made, or null. */
+  private final ChangeJournal journal;
+
+  public CompactItemStore() {
+    this(null);
+  }
+
+  /** A store that records each change it makes in {@code journal}. */
+  public CompactItemStore(ChangeJournal journal) {
+    this.journal = journal;
+  }
+
   @Override
   public String getKey(R resource) {
     return Cache.metaNamespaceKeyFunc(resource);
@@ -47,12 +59,22 @@ public final class CompactItemStore<R extends HasMetadata> implements ItemStore<
 
   @Override
   public R put(String key, R resource) {
-    return items.put(key, resource instanceof SipLine line ? once(line) : compact(resource));
+    R previous = items.put(key, resource instanceof SipLine line ? once(line) : compact(resource));
+    record(key);
+    return previous;
   }
 
   @Override
   public R remove(String key) {
-    return items.remove(key);
+    R removed = items.remove(key);
+    record(key);
+    return removed;
+  }
+
+  private void record(String key) {
+    if (journal != null) {
+      journal.changed(key);
+    }
   }
 
   @Override

@@ -39,6 +39,13 @@ public final class SharedInformer<R extends HasMetadata> {
   /** The key of the one informer over all namespaces. */
   private static final String ALL = "";
 
+  /**
+   * How many changes the journal holds: more than the cache sees between two reconciliations of a
+   * trunk once its lines are applied, which come at most 30 s apart. A reader that asks from
+   * further back reads everything again.
+   */
+  private static final int JOURNAL_CAPACITY = 4096;
+
   private final KubernetesClient client;
   private final Class<R> type;
   private final Set<String> namespaces;
@@ -46,6 +53,7 @@ public final class SharedInformer<R extends HasMetadata> {
       selection;
   private final Map<String, Function<R, List<String>>> indexers;
   private volatile Map<String, SharedIndexInformer<R>> informers = Map.of();
+  private final ChangeJournal journal = new ChangeJournal(JOURNAL_CAPACITY);
   private int attached;
 
   SharedInformer(
@@ -64,7 +72,9 @@ public final class SharedInformer<R extends HasMetadata> {
   /** Starts the informers for the first source attached, and waits until they have listed. */
   synchronized void attach(ResourceEventHandler<R> handler) {
     if (attached == 0) {
-      // Made afresh each time: a stopped Fabric8 informer cannot be started again.
+      // Made afresh each time: a stopped Fabric8 informer cannot be started again. What changed
+      // while none ran, a deletion above all, reaches no store as a change.
+      journal.lost();
       informers = informers();
     }
     attached++;
@@ -109,7 +119,8 @@ public final class SharedInformer<R extends HasMetadata> {
                                 .apply(client.resources(type).inNamespace(namespace))
                                 .runnableInformer(0)));
     made.values()
-        .forEach(informer -> informer.itemStore(new CompactItemStore<>()).addIndexers(indexers));
+        .forEach(
+            informer -> informer.itemStore(new CompactItemStore<>(journal)).addIndexers(indexers));
     return made;
   }
 
@@ -127,6 +138,11 @@ public final class SharedInformer<R extends HasMetadata> {
     Map<String, SharedIndexInformer<R>> current = informers;
     SharedIndexInformer<R> informer = current.getOrDefault(ALL, current.get(namespace));
     return informer == null ? null : informer.getStore().getByKey(key);
+  }
+
+  /** The changes the stores made, by the keys {@link #get(String, String)} takes. */
+  public ChangeJournal journal() {
+    return journal;
   }
 
   /** The resources an index files under a key, across the namespaces. */

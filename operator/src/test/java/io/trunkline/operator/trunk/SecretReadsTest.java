@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.trunkline.api.config.SecretValues;
 import io.trunkline.api.config.TrunkCompiler;
+import io.trunkline.operator.watch.ChangeJournal;
 import io.trunkline.operator.watch.ReadOnlyCaches;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -22,28 +23,48 @@ class SecretReadsTest {
   private static final List<String> NAMES = List.of("line-1", "line-2", "line-3", "carrier");
   private static final List<String> FIELDS = List.of("password", "username");
 
-  /** The cache: Secrets by key, each change a new resourceVersion, as the API server gives them. */
+  /**
+   * The cache: Secrets by key, each write a new resourceVersion as the API server gives them, each
+   * change recorded in the journal as the informer's store records it.
+   */
   private final Map<String, Secret> cache = new HashMap<>();
 
+  private final ChangeJournal journal = new ChangeJournal(8);
   private final SecretReads reads = new SecretReads();
   private int version;
+  private int lookups;
 
   /**
-   * Random changes, additions and removals between compilations, each reading random fields: every
-   * read gives what reading the cache afresh gives.
+   * Random writes, removals, writes of another namespace's Secret, more changes than the journal
+   * holds, and lists afresh that miss a removal, between compilations that read random fields:
+   * every read gives what reading the cache afresh gives.
    */
   @Test
   void everyReadGivesWhatTheCacheHoldsNowAfterRandomChanges() {
     Random random = new Random(7);
-    for (int compilation = 0; compilation < 200; compilation++) {
-      String changed = NAMES.get(random.nextInt(NAMES.size()));
-      switch (random.nextInt(3)) {
-        case 0 -> cache.remove(key(changed));
-        default ->
-            cache.put(
-                key(changed), secret(changed, "pw-" + random.nextInt(3), "u" + random.nextInt(3)));
+    for (int compilation = 0; compilation < 400; compilation++) {
+      for (int change = random.nextInt(3); change > 0; change--) {
+        String name = NAMES.get(random.nextInt(NAMES.size()));
+        switch (random.nextInt(10)) {
+          case 0 -> {
+            // The informers made afresh: the first list does not see the Secret that went.
+            cache.remove(key(name));
+            journal.lost();
+          }
+          case 1 -> {
+            for (int i = 0; i < 9; i++) {
+              put(NAMESPACE, "noise-" + i, "x");
+            }
+          }
+          case 2 -> put("other", name, "pw-elsewhere");
+          case 3, 4 -> {
+            cache.remove(key(name));
+            journal.changed(key(name));
+          }
+          default -> put(NAMESPACE, name, "pw-" + random.nextInt(3));
+        }
       }
-      TrunkCompiler.SecretLookup lookup = reads.begins(this::get, NAMESPACE);
+      TrunkCompiler.SecretLookup lookup = reads.begins(this::get, journal, NAMESPACE);
       for (int read = 0; read < 6; read++) {
         String name = NAMES.get(random.nextInt(NAMES.size()));
         String field = FIELDS.get(random.nextInt(FIELDS.size()));
@@ -56,56 +77,85 @@ class SecretReadsTest {
     }
   }
 
+  @Test
+  void aSecretTheJournalNamesNoChangeOfIsNotLookedUp() {
+    NAMES.forEach(name -> put(NAMESPACE, name, "pw"));
+    compileReadingAll();
+    int first = lookups;
+
+    put(NAMESPACE, "line-2", "a new one");
+    put("other", "line-3", "elsewhere");
+    Map<String, String> read = compileReadingAll();
+
+    assertThat(first).isEqualTo(NAMES.size());
+    assertThat(lookups - first).as("line-2 alone").isOne();
+    assertThat(read).containsEntry("line-2", "a new one").containsEntry("line-3", "pw");
+  }
+
   /** A relist gives new objects of the same versions: those are not decoded again either. */
   @Test
-  void aVersionIsDecodedOnceAndANewVersionAgain() {
-    Secret secret = secret("line-1", "pw", "u1");
-    cache.put(key("line-1"), secret);
-    String first = reads.begins(this::get, NAMESPACE).find("line-1", "password").orElseThrow();
+  void aVersionLookedUpAgainIsNotDecodedAgain() {
+    put(NAMESPACE, "line-1", "pw");
+    String first = reads.begins(this::get, journal, NAMESPACE).find("line-1", "password").get();
     reads.ends();
 
-    cache.put(key("line-1"), new SecretBuilder(secret).build());
-    String relisted = reads.begins(this::get, NAMESPACE).find("line-1", "password").orElseThrow();
+    journal.lost();
+    cache.put(key("line-1"), new SecretBuilder(cache.get(key("line-1"))).build());
+    String relisted = reads.begins(this::get, journal, NAMESPACE).find("line-1", "password").get();
     reads.ends();
-    cache.put(key("line-1"), secret("line-1", "pw", "u1"));
-    String rewritten = reads.begins(this::get, NAMESPACE).find("line-1", "password").orElseThrow();
+    put(NAMESPACE, "line-1", "pw");
+    String rewritten = reads.begins(this::get, journal, NAMESPACE).find("line-1", "password").get();
 
+    assertThat(lookups).isEqualTo(3);
     assertThat(relisted).isSameAs(first);
     assertThat(rewritten).isEqualTo(first).isNotSameAs(first);
   }
 
   @Test
   void aCompilationForgetsTheSecretsItDidNotRead() {
-    NAMES.forEach(name -> cache.put(key(name), secret(name, "pw", "u")));
-    TrunkCompiler.SecretLookup all = reads.begins(this::get, NAMESPACE);
-    NAMES.forEach(name -> all.find(name, "password"));
-    reads.ends();
+    NAMES.forEach(name -> put(NAMESPACE, name, "pw"));
+    compileReadingAll();
     assertThat(reads.size()).isEqualTo(NAMES.size());
 
-    reads.begins(this::get, NAMESPACE).find("line-2", "password");
+    reads.begins(this::get, journal, NAMESPACE).find("line-2", "password");
     reads.ends();
 
     assertThat(reads.size()).isOne();
   }
 
+  /** One compilation reading every name's password, by name. */
+  private Map<String, String> compileReadingAll() {
+    TrunkCompiler.SecretLookup lookup = reads.begins(this::get, journal, NAMESPACE);
+    Map<String, String> read = new HashMap<>();
+    NAMES.forEach(name -> lookup.find(name, "password").ifPresent(pw -> read.put(name, pw)));
+    reads.ends();
+    return read;
+  }
+
   private Secret get(String namespace, String key) {
     assertThat(namespace).isEqualTo(NAMESPACE);
+    lookups++;
     return cache.get(key);
+  }
+
+  /** A write of the Secret, as the API server and then the informer's store make it. */
+  private void put(String namespace, String name, String password) {
+    String key = ReadOnlyCaches.key(namespace, name);
+    cache.put(
+        key,
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(namespace)
+            .withResourceVersion(String.valueOf(++version))
+            .endMetadata()
+            .withData(Map.of("password", base64(password), "username", base64("u-" + password)))
+            .build());
+    journal.changed(key);
   }
 
   private static String key(String name) {
     return ReadOnlyCaches.key(NAMESPACE, name);
-  }
-
-  private Secret secret(String name, String password, String username) {
-    return new SecretBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(NAMESPACE)
-        .withResourceVersion(String.valueOf(++version))
-        .endMetadata()
-        .withData(Map.of("password", base64(password), "username", base64(username)))
-        .build();
   }
 
   private static String base64(String value) {
