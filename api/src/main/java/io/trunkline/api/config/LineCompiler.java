@@ -9,11 +9,10 @@ import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.line.SipLineSpec;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Compiles the lines attached to a trunk and their digest HA1 values (RFC 3261 §22.4, RFC 8760 §3).
@@ -23,9 +22,6 @@ import java.util.Optional;
 final class LineCompiler {
 
   private static final String PASSWORD = "password";
-
-  private static final Comparator<SipLine> BY_NAME =
-      (one, other) -> one.getMetadata().getName().compareTo(other.getMetadata().getName());
 
   /** The compiled lines in name order, and their HA1 values by user name. */
   record Lines(List<TrunkConfig.Line> lines, Map<String, DigestSecret> secrets) {
@@ -53,8 +49,9 @@ final class LineCompiler {
 
   /**
    * Compiles the lines of {@code trunk} among {@code lines}, ignoring those of other trunks; a line
-   * without digest algorithms of its own takes {@code trunkAlgorithms}. Only the lines whose inputs
-   * changed since {@code memo}'s last compilation are hashed.
+   * without digest algorithms of its own takes {@code trunkAlgorithms}. Given {@code memo}'s last
+   * compilation of this trunk, only the lines that changed, whose Secrets changed, or that share a
+   * number or user name with one are judged again (decision 0031).
    */
   static Lines compile(
       String trunk,
@@ -64,65 +61,111 @@ final class LineCompiler {
       SecretLookup secrets,
       LineMemo memo,
       Problems problems) {
-    memo.begins(trunkAlgorithms);
-    // Sized for every line, as a trunk's compilation walks thousands of them on each change.
-    int capacity = lines.size() * 4 / 3 + 1;
-    Map<String, String> numbers = new HashMap<>(capacity);
-    Map<String, String> usernames = new HashMap<>(capacity);
-    List<TrunkConfig.Line> compiled = new ArrayList<>(lines.size());
-    List<Map.Entry<String, DigestSecret>> digests = new ArrayList<>(lines.size());
-    // In name order, so that of two lines claiming one number or user name the same one wins
-    // whatever order the caller's cache lists them in.
-    List<SipLine> byName = memo.inOrder(lines, BY_NAME);
-    for (SipLine line : byName) {
-      SipLineSpec spec = line.getSpec();
-      String name = line.getMetadata().getName();
-      if (spec == null || !trunk.equals(spec.getTrunk())) {
-        continue;
+    boolean trusted = memo.begins(trunk, realm, trunkAlgorithms);
+    List<LineMemo.Entry> relisted = new ArrayList<>();
+    for (SipLine line : lines) {
+      if (line != null) {
+        LineMemo.Entry entry = memo.listed(line);
+        if (entry != null) {
+          relisted.add(entry);
+        }
       }
-      String numberOwner = numbers.putIfAbsent(spec.getNumber(), name);
-      String userOwner = usernames.putIfAbsent(spec.getUsername(), name);
-      if (numberOwner != null || userOwner != null) {
-        problems.leaveOut(
-            "SipLine",
-            name,
-            Problem.DUPLICATE_LINE,
-            numberOwner != null
-                ? "number " + spec.getNumber() + " already belongs to line " + numberOwner
-                : "username " + spec.getUsername() + " already belongs to line " + userOwner);
-        continue;
-      }
-      Optional<String> password = secrets.find(spec.getCredentialsSecret(), PASSWORD);
-      if (password.isEmpty()) {
-        problems.leaveOut(
-            "SipLine",
-            name,
-            Problem.CREDENTIALS_NOT_FOUND,
-            "Secret " + spec.getCredentialsSecret() + " has no key password");
-        continue;
-      }
-      digests.add(
-          Map.entry(
-              spec.getUsername(), memo.secret(name, spec.getUsername(), realm, password.get())));
-      TrunkConfig.Line remembered = memo.remembered(line);
-      compiled.add(
-          remembered != null
-              ? remembered
-              : memo.line(
-                  line,
-                  new TrunkConfig.Line(
-                      name,
-                      spec.getNumber(),
-                      spec.getUsername(),
-                      requireNonNullElse(spec.getChannels(), Defaults.LINE_CHANNELS),
-                      spec.getDisplayName(),
-                      SettingsCompiler.digestAlgorithms(
-                          spec.getDigestAlgorithms(), trunkAlgorithms))));
     }
-    memo.ends();
-    // Immutable already, so the credentials take the map without copying it.
-    @SuppressWarnings("unchecked")
-    Map.Entry<String, DigestSecret>[] entries = digests.toArray(Map.Entry[]::new);
-    return new Lines(compiled, Map.ofEntries(entries));
+    List<LineMemo.Entry> judged = new ArrayList<>();
+    for (LineMemo.Entry entry : memo.gone()) {
+      memo.claims(entry, null, judged);
+    }
+    for (LineMemo.Entry entry : relisted) {
+      SipLine source = entry.source;
+      entry.resourceVersion = source == null ? null : source.getMetadata().getResourceVersion();
+      memo.claims(entry, entry.listedTwice ? null : claim(trunk, trunkAlgorithms, source), judged);
+    }
+    // A Secret's change reaches the lines that name it; when the lookup cannot tell which
+    // Secrets changed, every password is read again.
+    Optional<Set<String>> changedSecrets = trusted ? secrets.changedSinceLast() : Optional.empty();
+    Collection<LineMemo.Entry> rereading =
+        changedSecrets.isEmpty()
+            ? memo.members()
+            : changedSecrets.get().stream()
+                .flatMap(secret -> memo.naming(secret).stream())
+                .toList();
+    for (LineMemo.Entry entry : rereading) {
+      entry.password = null;
+      LineMemo.judges(entry, judged);
+    }
+    memo.withdraws(judged);
+    for (LineMemo.Entry entry : judged) {
+      judge(entry, secrets, memo);
+    }
+    memo.settles(judged);
+    return memo.ends(problems);
+  }
+
+  /** What {@code source} claims in {@code trunk}, or null if it is a line of another trunk. */
+  private static LineMemo.Claim claim(String trunk, List<String> trunkAlgorithms, SipLine source) {
+    SipLineSpec spec = source.getSpec();
+    if (spec == null || !trunk.equals(spec.getTrunk())) {
+      return null;
+    }
+    return new LineMemo.Claim(
+        spec.getNumber(),
+        spec.getUsername(),
+        spec.getCredentialsSecret(),
+        new TrunkConfig.Line(
+            source.getMetadata().getName(),
+            spec.getNumber(),
+            spec.getUsername(),
+            requireNonNullElse(spec.getChannels(), Defaults.LINE_CHANNELS),
+            spec.getDisplayName(),
+            SettingsCompiler.digestAlgorithms(spec.getDigestAlgorithms(), trunkAlgorithms)));
+  }
+
+  /**
+   * Puts a line in force or leaves it out. Of two lines claiming one number or user name, the first
+   * by name wins it whatever order the caller's cache lists them in; the other is left out.
+   */
+  private static void judge(LineMemo.Entry line, SecretLookup secrets, LineMemo memo) {
+    String name = line.name;
+    if (line.listedTwice) {
+      memo.leavesOut(
+          line,
+          new Problem(
+              "SipLine",
+              name,
+              Problem.DUPLICATE_LINE,
+              "line " + name + " is listed more than once: each is left out"));
+      return;
+    }
+    if (!line.member) {
+      return;
+    }
+    String numberOwner = memo.numberOwner(line.number);
+    String userOwner = memo.usernameOwner(line.username);
+    if (!numberOwner.equals(name) || !userOwner.equals(name)) {
+      memo.leavesOut(
+          line,
+          new Problem(
+              "SipLine",
+              name,
+              Problem.DUPLICATE_LINE,
+              !numberOwner.equals(name)
+                  ? "number " + line.number + " already belongs to line " + numberOwner
+                  : "username " + line.username + " already belongs to line " + userOwner));
+      return;
+    }
+    if (line.password == null) {
+      line.password = secrets.find(line.credentialsSecret, PASSWORD);
+    }
+    if (line.password.isEmpty()) {
+      memo.leavesOut(
+          line,
+          new Problem(
+              "SipLine",
+              name,
+              Problem.CREDENTIALS_NOT_FOUND,
+              "Secret " + line.credentialsSecret + " has no key password"));
+      return;
+    }
+    memo.putsInForce(line, memo.secret(line, line.password.get()));
   }
 }

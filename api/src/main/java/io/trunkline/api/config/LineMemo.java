@@ -10,14 +10,18 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * What the last compilation and split of a trunk made of its lines: each line's HA1 values and its
- * fingerprint, and the shards. Given the memo, a compilation hashes again only the lines whose user
- * name, password or fields changed, and a split makes again only the shards that hold such a line;
- * every other shard is the last split's, not versioned again (decision 0028). A line of the
- * resourceVersion the memo compiled is not compiled again (decision 0030).
+ * What the last compilation and split of a trunk made of its lines: each line as it was listed,
+ * judged and compiled, the claims on numbers, user names and Secrets, the lines in force in name
+ * order with their HA1 values, and the shards. Given the memo, a compilation judges again only the
+ * lines that changed and those sharing a number, user name or Secret with one (decision 0031), and
+ * a split makes again only the shards that hold such a line (decision 0028).
  *
  * <p>A memo serves one trunk, through {@link TrunkCompiler#compileUnversioned(
  * io.trunkline.api.v1alpha1.trunk.SipTrunk, java.util.Collection, java.util.Collection,
@@ -28,161 +32,354 @@ import java.util.Set;
  */
 public final class LineMemo {
 
+  /** Above this many lines judged again, the lines in force are laid out afresh, not patched. */
+  private static final int PATCHED_AT_MOST = 64;
+
   private final Map<String, Entry> entries = new HashMap<>();
+  private final Claims numbers = new Claims();
+  private final Claims usernames = new Claims();
+  private final Claims secrets = new Claims();
+
+  /** The lines in force in name order, and their HA1 values by user name. */
+  private final List<TrunkConfig.Line> inForce = new ArrayList<>();
+
+  private final Map<String, DigestSecret> digests = new HashMap<>();
+
+  /** The lines left out and why, by name, so that their problems come in name order. */
+  private final TreeMap<String, Problem> leftOut = new TreeMap<>();
 
   /** Lines added, changed or gone since the last split: their shards must be made again. */
   private final Set<String> changed = new HashSet<>();
 
   private List<LineShard> shards = List.of();
+
+  /** The lines the last compilation gave, as given: a split of them trusts every line. */
+  private List<TrunkConfig.Line> given = List.of();
+
   private int round;
-  private int seen;
+  private int listed;
 
-  /** How many lines the last compilation ranked, and the next rank of this one's. */
-  private int ranked;
+  /**
+   * Whether the last compilation ran to its end. One that failed part-way left the memo between two
+   * states: the next judges every line again and reads every password.
+   */
+  private boolean settled;
 
-  private int ranking;
+  private String trunk;
+  private String realm;
 
   /** The trunk's digest algorithms the last compilation gave the lines without their own. */
   private List<String> trunkAlgorithms = List.of();
 
-  /** What one line was compiled into, by the line's name. */
-  private static final class Entry {
+  /** One line, by name: as last listed and judged. */
+  static final class Entry {
+    final String name;
+
+    /** The line listed in this compilation, when it must be compiled again; null otherwise. */
+    SipLine source;
+
     /**
-     * The resourceVersion of the line compiled into {@link #line}. The API server gives every write
-     * of any object a new one, so one version compiles one way. The version rather than the object:
-     * a change of the line's status alone reconciles no trunk, and the memo would keep the object
-     * from before it beside the cache's, for every line.
+     * The resourceVersion of the line last compiled. The API server gives every write of any object
+     * a new one, so one version compiles one way. The version rather than the object: a change of
+     * the line's status alone reconciles no trunk, and the memo would keep the object from before
+     * it beside the cache's, for every line.
      */
-    private String resourceVersion;
+    String resourceVersion;
 
-    private String username;
-    private String realm;
-    private String password;
-    private DigestSecret secret;
-    private TrunkConfig.Line line;
-    private byte[] fingerprint;
-    private int round;
+    /** Whether it names this trunk; only those lines claim anything. */
+    boolean member;
 
-    /** The line's place in the last compilation's name order. */
-    private int rank = -1;
+    String number;
+    String username;
+    String credentialsSecret;
+
+    /** What it compiles into when it is in force. */
+    TrunkConfig.Line line;
+
+    /** The password read for it, or null when it must be read again. */
+    Optional<String> password;
+
+    String hashedUsername;
+    String hashedPassword;
+    DigestSecret secret;
+    byte[] fingerprint;
+
+    /** Whether it is in force, and under which user name its HA1 values are. */
+    boolean inForce;
+
+    String inForceAs;
+
+    /** What it gave the shards before this compilation judged it again. */
+    boolean wasInForce;
+
+    TrunkConfig.Line wasLine;
+    DigestSecret wasSecret;
+
+    int round;
+    boolean listedTwice;
+
+    /** Whether it is among the lines this compilation judges again. */
+    boolean judging;
+
+    private Entry(String name) {
+      this.name = name;
+    }
   }
 
   /**
-   * Starts a compilation whose lines without digest algorithms of their own take {@code
-   * trunkAlgorithms}: the lines it does not compile are forgotten when it {@link #ends}.
+   * Starts a compilation of {@code trunk}'s lines, hashed for {@code realm}, whose lines without
+   * digest algorithms of their own take {@code trunkAlgorithms}; returns whether the memo can be
+   * trusted: false the first time, after a compilation that failed part-way, and for another trunk,
+   * when every line is judged afresh.
    */
-  void begins(List<String> trunkAlgorithms) {
+  boolean begins(String trunk, String realm, List<String> trunkAlgorithms) {
     round++;
-    seen = 0;
-    ranking = 0;
+    listed = 0;
+    boolean trusted = settled && trunk.equals(this.trunk) && realm.equals(this.realm);
+    settled = false;
+    if (!trusted) {
+      entries.clear();
+      numbers.clear();
+      usernames.clear();
+      secrets.clear();
+      inForce.clear();
+      digests.clear();
+      leftOut.clear();
+      given = List.of();
+      this.trunk = trunk;
+      this.realm = realm;
+    }
     if (!trunkAlgorithms.equals(this.trunkAlgorithms)) {
       this.trunkAlgorithms = List.copyOf(trunkAlgorithms);
       entries.values().forEach(entry -> entry.resourceVersion = null);
     }
+    return trusted;
   }
 
   /**
-   * {@code lines} in name order. The lines the last compilation compiled are laid out in its order
-   * first, the others after them, so the sort finds nearly all of them in order already: merging
-   * the runs it finds takes about one comparison a line, where sorting from the caller's order took
-   * a profile's largest share of a large trunk's compilation.
+   * Notes {@code line} as listed in this compilation, and returns its entry if it must be judged
+   * again: new, of another resourceVersion than the one compiled, without one (not from an API
+   * server), or listed twice; null otherwise.
    */
-  List<SipLine> inOrder(Collection<SipLine> lines, Comparator<SipLine> byName) {
-    SipLine[] placed = new SipLine[ranked];
-    List<SipLine> others = new ArrayList<>();
-    for (SipLine line : lines) {
-      if (line == null) {
-        continue;
-      }
-      Entry entry = entries.get(line.getMetadata().getName());
-      if (entry != null && entry.rank >= 0 && entry.rank < ranked && placed[entry.rank] == null) {
-        placed[entry.rank] = line;
-      } else {
-        others.add(line);
-      }
+  Entry listed(SipLine line) {
+    String name = line.getMetadata().getName();
+    Entry entry = entries.get(name);
+    if (entry == null) {
+      entry = new Entry(name);
+      entries.put(name, entry);
+    } else if (entry.round == round) {
+      entry.listedTwice = true;
+      // Compiled again when it is listed once more.
+      entry.resourceVersion = null;
+      entry.source = null;
+      return entry;
     }
-    List<SipLine> ordered = new ArrayList<>(lines.size());
-    for (SipLine line : placed) {
-      if (line != null) {
-        ordered.add(line);
-      }
+    entry.round = round;
+    entry.listedTwice = false;
+    listed++;
+    String version = line.getMetadata().getResourceVersion();
+    if (version != null && version.equals(entry.resourceVersion)) {
+      return null;
     }
-    if (others.isEmpty()) {
-      // The last compilation's lines in its order, some perhaps gone: in order already.
-      return ordered;
-    }
-    ordered.addAll(others);
-    ordered.sort(byName);
-    return ordered;
+    entry.source = line;
+    return entry;
   }
 
-  /** The HA1 values of the line named {@code line}, hashed again only if their inputs changed. */
-  DigestSecret secret(String line, String username, String realm, String password) {
-    Entry entry = entries.computeIfAbsent(line, name -> new Entry());
-    if (entry.round != round) {
-      entry.round = round;
-      entry.rank = ranking++;
-      seen++;
+  /** The lines not listed in this compilation, forgotten: removed, renamed or left out. */
+  List<Entry> gone() {
+    if (entries.size() == listed) {
+      return List.of();
     }
-    if (entry.secret == null
-        || !username.equals(entry.username)
-        || !realm.equals(entry.realm)
-        || !password.equals(entry.password)) {
-      entry.username = username;
-      entry.realm = realm;
-      entry.password = password;
-      entry.secret = Digest.secret(username, realm, password);
+    List<Entry> gone = new ArrayList<>();
+    entries
+        .values()
+        .removeIf(
+            entry -> {
+              boolean isGone = entry.round != round;
+              if (isGone) {
+                entry.source = null;
+                entry.listedTwice = false;
+                gone.add(entry);
+              }
+              return isGone;
+            });
+    return gone;
+  }
+
+  /** The lines naming the Secret {@code name}, whose passwords must be read again. */
+  List<Entry> naming(String secret) {
+    List<Entry> naming = new ArrayList<>();
+    secrets.claimants(secret).forEach(name -> naming.add(entries.get(name)));
+    return naming;
+  }
+
+  /** Every line of this trunk, whose passwords must be read again. */
+  List<Entry> members() {
+    return entries.values().stream().filter(entry -> entry.member).toList();
+  }
+
+  /**
+   * Adds {@code entry} to the lines this compilation judges again, once, noting what it gave the
+   * shards before.
+   */
+  static void judges(Entry entry, List<Entry> judged) {
+    if (!entry.judging) {
+      entry.judging = true;
+      entry.wasInForce = entry.inForce;
+      entry.wasLine = entry.line;
+      entry.wasSecret = entry.secret;
+      judged.add(entry);
+    }
+  }
+
+  /**
+   * Takes {@code claim} as what {@code entry} now claims, or nothing if it is gone, listed twice or
+   * of another trunk; every line whose claim may change with it is judged again.
+   */
+  void claims(Entry entry, Claim claim, List<Entry> judged) {
+    judges(entry, judged);
+    if (entry.member) {
+      unclaim(numbers, entry.number, entry, judged);
+      unclaim(usernames, entry.username, entry, judged);
+      secrets.remove(entry.credentialsSecret, entry.name);
+    }
+    entry.member = claim != null;
+    if (claim == null) {
+      return;
+    }
+    if (!Objects.equals(claim.credentialsSecret(), entry.credentialsSecret)) {
+      entry.password = null;
+    }
+    entry.number = claim.number();
+    entry.username = claim.username();
+    entry.credentialsSecret = claim.credentialsSecret();
+    if (!claim.line().equals(entry.line)) {
+      entry.line = claim.line();
       entry.fingerprint = null;
-      changed.add(line);
+    }
+    numbers.add(entry.number, entry.name);
+    usernames.add(entry.username, entry.name);
+    secrets.add(entry.credentialsSecret, entry.name);
+    claimants(numbers, entry.number, judged);
+    claimants(usernames, entry.username, judged);
+  }
+
+  /** What a line of this trunk claims, and what it compiles into if it is put in force. */
+  record Claim(String number, String username, String credentialsSecret, TrunkConfig.Line line) {}
+
+  private void unclaim(Claims claims, String key, Entry entry, List<Entry> judged) {
+    claims.remove(key, entry.name);
+    claimants(claims, key, judged);
+  }
+
+  private void claimants(Claims claims, String key, List<Entry> judged) {
+    claims.claimants(key).forEach(name -> judges(entries.get(name), judged));
+  }
+
+  /** The first line by name among those claiming {@code number}. */
+  String numberOwner(String number) {
+    return numbers.first(number);
+  }
+
+  /** The first line by name among those claiming {@code username}. */
+  String usernameOwner(String username) {
+    return usernames.first(username);
+  }
+
+  /** Takes the {@code judged} lines out of force and forgets why any was left out. */
+  void withdraws(List<Entry> judged) {
+    boolean patch = judged.size() <= PATCHED_AT_MOST;
+    for (Entry entry : judged) {
+      if (entry.inForce) {
+        entry.inForce = false;
+        digests.remove(entry.inForceAs);
+        if (patch) {
+          inForce.remove(indexOf(entry.name));
+        }
+      }
+      leftOut.remove(entry.name);
+    }
+    if (!patch) {
+      inForce.clear();
+    }
+  }
+
+  /** Leaves {@code entry} out for {@code problem}. */
+  void leavesOut(Entry entry, Problem problem) {
+    leftOut.put(entry.name, problem);
+  }
+
+  /** The HA1 values of {@code entry}, hashed again only if their inputs changed. */
+  DigestSecret secret(Entry entry, String password) {
+    if (entry.secret == null
+        || !Objects.equals(entry.username, entry.hashedUsername)
+        || !password.equals(entry.hashedPassword)) {
+      entry.hashedUsername = entry.username;
+      entry.hashedPassword = password;
+      entry.secret = Digest.secret(entry.username, realm, password);
+      entry.fingerprint = null;
     }
     return entry.secret;
   }
 
-  /**
-   * The line the last compilation made of this version of {@code source}, or null if it made none
-   * of it or {@code source} has no resourceVersion (it was not read from an API server).
-   */
-  TrunkConfig.Line remembered(SipLine source) {
-    String version = source.getMetadata().getResourceVersion();
-    Entry entry = entries.get(source.getMetadata().getName());
-    return entry == null || version == null || !version.equals(entry.resourceVersion)
-        ? null
-        : entry.line;
+  /** Puts {@code entry} in force with its HA1 values {@code secret}. */
+  void putsInForce(Entry entry, DigestSecret secret) {
+    entry.inForce = true;
+    entry.inForceAs = entry.username;
+    digests.put(entry.username, secret);
   }
 
   /**
-   * The line compiled from {@code source}, as the last compilation made it if it is equal to that:
-   * an unchanged shard then holds the same lines as before.
+   * Lays the judged lines in force out in name order among the others, and notes the shards of
+   * those whose part in them changed.
    */
-  TrunkConfig.Line line(SipLine source, TrunkConfig.Line compiled) {
-    Entry entry = entries.get(compiled.name());
-    if (entry == null) {
-      return compiled;
+  void settles(List<Entry> judged) {
+    boolean patch = judged.size() <= PATCHED_AT_MOST;
+    for (Entry entry : judged) {
+      entry.judging = false;
+      entry.source = null;
+      if (entry.inForce && patch) {
+        inForce.add(-indexOf(entry.name) - 1, entry.line);
+      }
+      if (entry.inForce != entry.wasInForce
+          || entry.inForce && (entry.line != entry.wasLine || entry.secret != entry.wasSecret)) {
+        changed.add(entry.name);
+      }
+      entry.wasLine = null;
+      entry.wasSecret = null;
     }
-    entry.resourceVersion = source.getMetadata().getResourceVersion();
-    if (!compiled.equals(entry.line)) {
-      entry.line = compiled;
-      entry.fingerprint = null;
-      changed.add(compiled.name());
+    if (!patch) {
+      entries.values().stream()
+          .filter(entry -> entry.inForce)
+          .map(entry -> entry.line)
+          .sorted(Comparator.comparing(TrunkConfig.Line::name))
+          .forEach(inForce::add);
     }
-    return entry.line;
   }
 
-  /** Forgets the lines the compilation did not compile: removed, renamed or left out. */
-  void ends() {
-    ranked = ranking;
-    if (entries.size() > seen) {
-      entries
-          .entrySet()
-          .removeIf(
-              entry -> {
-                boolean gone = entry.getValue().round != round;
-                if (gone) {
-                  changed.add(entry.getKey());
-                }
-                return gone;
-              });
+  /** Ends the compilation: the lines in force in name order and their HA1 values by user name. */
+  LineCompiler.Lines ends(Problems problems) {
+    leftOut.values().forEach(problems::leaveOut);
+    settled = true;
+    given = List.copyOf(inForce);
+    return new LineCompiler.Lines(given, Map.copyOf(digests));
+  }
+
+  private int indexOf(String name) {
+    int low = 0;
+    int high = inForce.size() - 1;
+    while (low <= high) {
+      int middle = (low + high) >>> 1;
+      int order = inForce.get(middle).name().compareTo(name);
+      if (order == 0) {
+        return middle;
+      } else if (order < 0) {
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
     }
+    return -(low + 1);
   }
 
   /**
@@ -200,10 +397,15 @@ public final class LineMemo {
     return entry.fingerprint;
   }
 
+  /** Whether {@code lines} are those this memo's last compilation gave, as it gave them. */
+  boolean gave(List<TrunkConfig.Line> lines) {
+    return settled && lines == given;
+  }
+
   /** Whether {@code line} is as this memo's last compilation made it. */
   boolean compiled(TrunkConfig.Line line) {
     Entry entry = entries.get(line.name());
-    return entry != null && entry.line == line;
+    return entry != null && entry.inForce && entry.line == line;
   }
 
   /**
@@ -231,8 +433,63 @@ public final class LineMemo {
     changed.clear();
   }
 
-  /** How many lines it remembers. */
+  /** How many lines its last compilation put in force. */
   public int size() {
-    return entries.size();
+    return inForce.size();
+  }
+
+  /**
+   * Which lines claim each key (a number, a user name, a Secret's name), the first by name winning
+   * it. Nearly every key has one claimant, held as its name alone; a set only for those with more.
+   */
+  private static final class Claims {
+    private final Map<String, Object> byKey = new HashMap<>();
+
+    void add(String key, String name) {
+      Object held = byKey.get(key);
+      if (held == null) {
+        byKey.put(key, name);
+      } else if (held instanceof String one) {
+        if (!one.equals(name)) {
+          byKey.put(key, new TreeSet<>(List.of(one, name)));
+        }
+      } else {
+        set(held).add(name);
+      }
+    }
+
+    void remove(String key, String name) {
+      Object held = byKey.get(key);
+      if (held instanceof String one) {
+        if (one.equals(name)) {
+          byKey.remove(key);
+        }
+      } else if (held != null) {
+        TreeSet<String> set = set(held);
+        set.remove(name);
+        if (set.size() == 1) {
+          byKey.put(key, set.first());
+        }
+      }
+    }
+
+    String first(String key) {
+      Object held = byKey.get(key);
+      return held instanceof String one ? one : held == null ? null : set(held).first();
+    }
+
+    Collection<String> claimants(String key) {
+      Object held = byKey.get(key);
+      return held instanceof String one ? List.of(one) : held == null ? List.of() : set(held);
+    }
+
+    void clear() {
+      byKey.clear();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static TreeSet<String> set(Object held) {
+      return (TreeSet<String>) held;
+    }
   }
 }

@@ -106,6 +106,9 @@ public final class LineShards {
       TrunkConfig config, TrunkCredentials credentials, int shards, LineMemo memo) {
     boolean[] make = memo.shardsToMake(shards);
     List<TrunkConfig.Line> all = config.lines();
+    // Lines the memo did not give mean a compilation made without it: their shards are made
+    // afresh rather than trusted.
+    boolean given = memo.gave(all);
     int[] shardOfLine = new int[all.size()];
     int[] counts = new int[shards];
     for (int i = 0; i < all.size(); i++) {
@@ -113,9 +116,7 @@ public final class LineShards {
       int shard = shardOf(line.name(), shards);
       shardOfLine[i] = shard;
       counts[shard]++;
-      // A line the memo did not compile means a compilation made without it: its shard is made
-      // afresh rather than trusted.
-      make[shard] |= !memo.compiled(line);
+      make[shard] |= !given && !memo.compiled(line);
     }
     List<List<TrunkConfig.Line>> lines = new ArrayList<>(shards);
     List<Map<String, DigestSecret>> secrets = new ArrayList<>(shards);

@@ -19,6 +19,11 @@ final class Problems {
     found.add(new Problem(kind, name, reason, message));
   }
 
+  /** As {@link #leaveOut(String, String, String, String)}, found before. */
+  void leaveOut(Problem problem) {
+    found.add(problem);
+  }
+
   /** A problem that holds back the whole snapshot, so that the last good one stays in force. */
   void block(String kind, String name, String reason, String message) {
     found.add(new Problem(kind, name, reason, message));

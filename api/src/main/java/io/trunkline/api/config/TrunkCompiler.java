@@ -30,6 +30,15 @@ public final class TrunkCompiler {
   public interface SecretLookup {
     Optional<String> find(String secret, String key);
 
+    /**
+     * The names of the Secrets that may read otherwise than when this lookup's source last served a
+     * compilation of the trunk, or empty when it cannot tell: every Secret is then read again. A
+     * memo trusts it only after a compilation of its own that ran to its end (decision 0031).
+     */
+    default Optional<Set<String>> changedSinceLast() {
+      return Optional.empty();
+    }
+
     /** The keys {@code username} and {@code password} of a Secret, empty unless both are set. */
     default Optional<Login> login(String secret) {
       Optional<String> username = find(secret, "username");

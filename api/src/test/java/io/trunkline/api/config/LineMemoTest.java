@@ -1,16 +1,22 @@
 package io.trunkline.api.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.trunkline.api.config.TrunkCredentials.DigestSecret;
+import io.trunkline.api.v1alpha1.DigestAlgorithm;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -20,6 +26,12 @@ class LineMemoTest {
   private static final KubernetesSerialization YAML = new KubernetesSerialization();
   private static final int LINES = 40;
   private static final int SHARDS = 4;
+
+  /**
+   * Lines in the random test: more than a memo patches its lines in force among, so that a lookup
+   * that cannot tell which Secrets changed lays them out afresh.
+   */
+  private static final int RANDOM_LINES = 100;
 
   private final Map<String, String> passwords = new HashMap<>();
   private final LineMemo memo = new LineMemo();
@@ -77,7 +89,7 @@ class LineMemoTest {
   /**
    * The API server gives every write a new resourceVersion: a version compiled before is not
    * compiled again, though a relist gives another object of it; a new version, or a line without
-   * one, is.
+   * one, is. A relisted object that differs under the same version shows which were compiled.
    */
   @Test
   void aLineVersionCompiledBeforeIsNotCompiledAgain() {
@@ -86,22 +98,160 @@ class LineMemoTest {
     List<TrunkConfig.Line> before = compile(trunk, lines, memo).config().lines();
 
     List<SipLine> relisted = new ArrayList<>(lines.stream().map(LineMemoTest::copy).toList());
+    relisted.forEach(line -> line.getSpec().setDisplayName("relisted"));
     List<SipLine> rewritten = changing(5, line -> {}).apply(relisted);
     rewritten.get(7).getMetadata().setResourceVersion(null);
     List<TrunkConfig.Line> after = compile(trunk, rewritten, memo).config().lines();
 
-    assertThat(after).isEqualTo(before);
     for (int i = 0; i < after.size(); i++) {
-      assertThat(after.get(i)).as("line %d", i).isSameAs(before.get(i));
+      String name = after.get(i).name();
+      if (name.equals("line-5") || name.equals("line-7")) {
+        assertThat(after.get(i).displayName()).as(name).isEqualTo("relisted");
+      } else {
+        assertThat(after.get(i))
+            .as("%s, of a version compiled before", name)
+            .isSameAs(before.get(i));
+      }
     }
-    assertThat(memo.remembered(lines.get(5))).as("the version before the write").isNull();
-    assertThat(memo.remembered(rewritten.get(5))).isSameAs(named("line-5", after));
-    assertThat(memo.remembered(relisted.get(6))).isSameAs(named("line-6", before));
-    assertThat(memo.remembered(rewritten.get(7))).as("no version").isNull();
   }
 
-  private static TrunkConfig.Line named(String name, List<TrunkConfig.Line> lines) {
-    return lines.stream().filter(line -> line.name().equals(name)).findFirst().orElseThrow();
+  /**
+   * Random changes of lines and Secrets, with numbers and user names drawn from few enough that
+   * lines fight over them, through one memo: each compilation must give what one without the memo
+   * gives, whether the lookup tells which Secrets changed or not, also after a compilation that
+   * failed part-way.
+   */
+  @Test
+  void randomChangesThroughTheMemoCompileAsAfresh() {
+    Random random = new Random(20261204);
+    List<SipLine> lines = new ArrayList<>();
+    for (int i = 0; i < RANDOM_LINES; i++) {
+      lines.add(randomLine("line-" + i, random));
+      passwords.put("secret-" + i, "pw-" + i);
+    }
+    String algorithms = "";
+    Set<String> changedSecrets = new HashSet<>();
+    for (int round = 0; round < 600; round++) {
+      for (int change = random.nextInt(3); change >= 0; change--) {
+        int pick = random.nextInt(lines.size());
+        String secret = "secret-" + random.nextInt(RANDOM_LINES + 5);
+        switch (random.nextInt(12)) {
+          case 0 ->
+              lines = changing(pick, line -> line.getSpec().setNumber(number(random))).apply(lines);
+          case 1 ->
+              lines =
+                  changing(pick, line -> line.getSpec().setUsername(username(random))).apply(lines);
+          case 2 ->
+              lines =
+                  changing(pick, line -> line.getSpec().setCredentialsSecret(secret)).apply(lines);
+          case 3 -> {
+            passwords.put(secret, "pw-" + random.nextInt(1000));
+            changedSecrets.add(secret);
+          }
+          case 4 -> {
+            passwords.remove(secret);
+            changedSecrets.add(secret);
+          }
+          case 5 -> {
+            if (lines.size() > RANDOM_LINES / 2) {
+              lines.remove(pick);
+            }
+          }
+          case 6 -> lines.add(randomLine("line-" + (RANDOM_LINES + random.nextInt(20)), random));
+          case 7 ->
+              lines =
+                  changing(
+                          pick,
+                          line -> line.getSpec().setTrunk(random.nextBoolean() ? "acme" : "globex"))
+                      .apply(lines);
+          case 8 ->
+              lines =
+                  changing(pick, line -> line.getSpec().setDisplayName("d" + random.nextInt(3)))
+                      .apply(lines);
+          case 9 ->
+              lines =
+                  changing(
+                          pick,
+                          line ->
+                              line.getSpec()
+                                  .setDigestAlgorithms(
+                                      random.nextBoolean()
+                                          ? null
+                                          : List.of(DigestAlgorithm.SHA_256)))
+                      .apply(lines);
+          case 10 ->
+              algorithms =
+                  random.nextBoolean() ? "" : "  sip: {digestAlgorithms: [SHA-256, MD5]}\n";
+          default -> {
+            SipLine unversioned = copy(lines.get(pick));
+            unversioned.getMetadata().setResourceVersion(null);
+            lines.set(pick, unversioned);
+          }
+        }
+      }
+      SipTrunk trunk = trunk("acme", algorithms);
+      List<SipLine> listed = new ArrayList<>(lines);
+      if (random.nextInt(20) == 0) {
+        listed.add(copy(lines.get(random.nextInt(lines.size()))));
+      }
+      Collections.shuffle(listed, random);
+      if (random.nextInt(25) == 0) {
+        assertThatThrownBy(() -> compile(trunk, listed, memo, failing()))
+            .isInstanceOf(IllegalStateException.class);
+        continue;
+      }
+      Set<String> told = Set.copyOf(changedSecrets);
+      TrunkCompiler.SecretLookup lookup = random.nextInt(4) == 0 ? plain() : telling(told);
+      Compilation remembered = compile(trunk, listed, memo, lookup);
+      changedSecrets.clear();
+      Compilation afresh = compile(trunk, listed, new LineMemo(), plain());
+      assertThat(remembered).as("round %d", round).isEqualTo(afresh);
+      assertThat(LineShards.split(remembered.config(), remembered.credentials(), SHARDS, memo))
+          .as("round %d", round)
+          .isEqualTo(LineShards.split(afresh.config(), afresh.credentials(), SHARDS));
+    }
+  }
+
+  private static String number(Random random) {
+    return "+4930" + random.nextInt(RANDOM_LINES + 10);
+  }
+
+  private static String username(Random random) {
+    return "u" + random.nextInt(RANDOM_LINES + 10);
+  }
+
+  private SipLine randomLine(String name, Random random) {
+    SipLine line = line(name, username(random));
+    line.getSpec().setNumber(number(random));
+    line.getSpec().setCredentialsSecret("secret-" + random.nextInt(RANDOM_LINES + 5));
+    return line;
+  }
+
+  /** Reads the passwords, and cannot tell which changed. */
+  private TrunkCompiler.SecretLookup plain() {
+    return (secret, key) -> Optional.ofNullable(passwords.get(secret)).map(String::new);
+  }
+
+  /** Reads the passwords, and tells that those of {@code changed} changed. */
+  private TrunkCompiler.SecretLookup telling(Set<String> changed) {
+    return new TrunkCompiler.SecretLookup() {
+      @Override
+      public Optional<String> find(String secret, String key) {
+        return Optional.ofNullable(passwords.get(secret)).map(String::new);
+      }
+
+      @Override
+      public Optional<Set<String>> changedSinceLast() {
+        return Optional.of(changed);
+      }
+    };
+  }
+
+  /** Fails part-way, as a lookup that throws would. */
+  private static TrunkCompiler.SecretLookup failing() {
+    return (secret, key) -> {
+      throw new IllegalStateException("the cache is gone");
+    };
   }
 
   @Test
@@ -173,12 +323,12 @@ class LineMemoTest {
   }
 
   private Compilation compile(SipTrunk trunk, List<SipLine> lines, LineMemo with) {
-    return TrunkCompiler.compileUnversioned(
-        trunk,
-        lines,
-        List.of(),
-        (secret, key) -> Optional.ofNullable(passwords.get(secret)).map(String::new),
-        with);
+    return compile(trunk, lines, with, plain());
+  }
+
+  private Compilation compile(
+      SipTrunk trunk, List<SipLine> lines, LineMemo with, TrunkCompiler.SecretLookup lookup) {
+    return TrunkCompiler.compileUnversioned(trunk, lines, List.of(), lookup, with);
   }
 
   /** A write of the line at {@code index}, which gives it a new resourceVersion. */

@@ -7,9 +7,11 @@ import io.trunkline.operator.watch.ChangeJournal;
 import io.trunkline.operator.watch.ReadOnlyCaches;
 import io.trunkline.operator.watch.SharedInformer;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
@@ -31,8 +33,11 @@ final class SecretReads {
   private int round;
   private int seen;
 
-  /** The journal's position when the last compilation began, or -1 before the first. */
+  /** The journal's position when the last compilation that ended began, or -1 before the first. */
   private long position = -1;
+
+  /** The journal's position when this compilation began. */
+  private long beginning = -1;
 
   /** One Secret as a compilation read it. */
   private static final class Read {
@@ -61,27 +66,54 @@ final class SecretReads {
       BiFunction<String, String, Secret> cache, ChangeJournal journal, String namespace) {
     round++;
     seen = 0;
-    // Taken before any look-up: a change recorded after it is asked about next time.
-    long now = journal.position();
+    // Taken before any look-up: a change recorded after it is asked about next time. Kept only
+    // when the compilation ends, so that after one that failed part-way the next is told of the
+    // changes since the last that ended.
+    beginning = journal.position();
     Optional<List<String>> changed =
         position < 0 ? Optional.empty() : journal.changesSince(position);
-    position = now;
-    if (changed.isEmpty()) {
+    Optional<Set<String>> names = changed.map(keys -> names(keys, namespace));
+    if (names.isEmpty()) {
       reads.values().forEach(read -> read.current = false);
     } else {
-      String prefix = ReadOnlyCaches.key(namespace, "");
-      for (String key : changed.get()) {
-        Read read = key.startsWith(prefix) ? reads.get(key.substring(prefix.length())) : null;
+      for (String name : names.get()) {
+        Read read = reads.get(name);
         if (read != null) {
           read.current = false;
         }
       }
     }
-    return (name, field) -> read(cache, namespace, name, field);
+    return new TrunkCompiler.SecretLookup() {
+      @Override
+      public Optional<String> find(String name, String field) {
+        return read(cache, namespace, name, field);
+      }
+
+      @Override
+      public Optional<Set<String>> changedSinceLast() {
+        return names;
+      }
+    };
   }
 
-  /** Forgets the Secrets the compilation did not read: no line names them any more. */
+  /** The names of the Secrets of {@code namespace} among the cache's {@code keys}. */
+  private static Set<String> names(List<String> keys, String namespace) {
+    String prefix = ReadOnlyCaches.key(namespace, "");
+    Set<String> names = new HashSet<>();
+    for (String key : keys) {
+      if (key.startsWith(prefix)) {
+        names.add(key.substring(prefix.length()));
+      }
+    }
+    return names;
+  }
+
+  /**
+   * Ends the compilation, and forgets the Secrets it did not read: the lines that name them hold
+   * what was read of them (decision 0031).
+   */
   void ends() {
+    position = beginning;
     if (reads.size() > seen) {
       reads.values().removeIf(read -> read.round != round);
     }
