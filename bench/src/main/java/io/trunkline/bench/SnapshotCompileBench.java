@@ -3,6 +3,7 @@ package io.trunkline.bench;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.trunkline.api.config.Compilation;
+import io.trunkline.api.config.LineListing;
 import io.trunkline.api.config.LineMemo;
 import io.trunkline.api.config.LineShard;
 import io.trunkline.api.config.LineShards;
@@ -13,10 +14,12 @@ import io.trunkline.api.v1alpha1.line.SipLineSpec;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a line's change costs the operator before it reaches the API server, at each trunk size
@@ -149,15 +152,42 @@ public final class SnapshotCompileBench {
   /** Every line's password, one of which each round changes. */
   private static final class Passwords implements TrunkCompiler.SecretLookup {
     private final Map<String, Integer> changes = new HashMap<>();
+    private final List<String> changed = new ArrayList<>();
     private int next;
 
     void changeOne(int lines) {
-      changes.merge("line-" + (next++ % lines), 1, Integer::sum);
+      String secret = "line-" + (next++ % lines);
+      changes.merge(secret, 1, Integer::sum);
+      changed.add(secret);
     }
 
     @Override
     public Optional<String> find(String secret, String key) {
       return Optional.of("pw-" + secret + "-" + changes.getOrDefault(secret, 0));
+    }
+
+    /** How many changes were made so far. */
+    int position() {
+      return changed.size();
+    }
+
+    /**
+     * These passwords, telling which changed after position {@code from}, as the operator's cache
+     * of Secrets tells a trunk's memo (decision 0031).
+     */
+    TrunkCompiler.SecretLookup since(int from) {
+      Set<String> since = Set.copyOf(changed.subList(from, changed.size()));
+      return new TrunkCompiler.SecretLookup() {
+        @Override
+        public Optional<String> find(String secret, String key) {
+          return Passwords.this.find(secret, key);
+        }
+
+        @Override
+        public Optional<Set<String>> changedSinceLast() {
+          return Optional.of(since);
+        }
+      };
     }
   }
 
@@ -172,6 +202,7 @@ public final class SnapshotCompileBench {
     private final boolean remember;
     private final LineMemo memo = new LineMemo();
     private List<String> held = List.of();
+    private int position;
 
     Sharded(SipTrunk trunk, List<SipLine> lines, Passwords passwords, boolean remember) {
       this.trunk = trunk;
@@ -187,8 +218,12 @@ public final class SnapshotCompileBench {
     /** Splits again after a change and writes what changed; returns the bytes written. */
     int change() {
       LineMemo lineMemo = remember ? memo : new LineMemo();
+      // The lines do not change, and the operator's cache of lines tells as much to a memo.
+      LineListing listing = remember ? unchanged(lines) : LineListing.of(lines);
+      TrunkCompiler.SecretLookup secrets = remember ? passwords.since(position) : passwords;
+      position = passwords.position();
       Compilation compilation =
-          TrunkCompiler.compileUnversioned(trunk, lines, List.of(), passwords, lineMemo);
+          TrunkCompiler.compileUnversioned(trunk, listing, List.of(), secrets, lineMemo);
       int shards =
           LineShards.count(compilation.config().lines().size(), LINES_PER_SHARD, held.size());
       LineShards.Split split =
@@ -207,5 +242,25 @@ public final class SnapshotCompileBench {
       held = versions;
       return bytes;
     }
+  }
+
+  /** {@code lines}, telling that none changed. */
+  private static LineListing unchanged(List<SipLine> lines) {
+    return new LineListing() {
+      @Override
+      public Collection<SipLine> all() {
+        return lines;
+      }
+
+      @Override
+      public Optional<Set<String>> changedSinceLast() {
+        return Optional.of(Set.of());
+      }
+
+      @Override
+      public SipLine get(String name) {
+        throw new IllegalStateException("no line changed: " + name);
+      }
+    };
   }
 }

@@ -51,28 +51,42 @@ final class LineCompiler {
    * Compiles the lines of {@code trunk} among {@code lines}, ignoring those of other trunks; a line
    * without digest algorithms of its own takes {@code trunkAlgorithms}. Given {@code memo}'s last
    * compilation of this trunk, only the lines that changed, whose Secrets changed, or that share a
-   * number or user name with one are judged again (decision 0031).
+   * number or user name with one are judged again (decision 0031): when {@code lines} tells which
+   * changed, the others are not read at all.
    */
   static Lines compile(
       String trunk,
       String realm,
       List<String> trunkAlgorithms,
-      Collection<SipLine> lines,
+      LineListing lines,
       SecretLookup secrets,
       LineMemo memo,
       Problems problems) {
     boolean trusted = memo.begins(trunk, realm, trunkAlgorithms);
+    Optional<Set<String>> changedLines = trusted ? lines.changedSinceLast() : Optional.empty();
     List<LineMemo.Entry> relisted = new ArrayList<>();
-    for (SipLine line : lines) {
-      if (line != null) {
-        LineMemo.Entry entry = memo.listed(line);
+    List<LineMemo.Entry> gone = new ArrayList<>();
+    if (changedLines.isPresent()) {
+      for (String name : changedLines.get()) {
+        SipLine line = lines.get(name);
+        LineMemo.Entry entry = line == null ? memo.forgets(name) : memo.listed(line);
         if (entry != null) {
-          relisted.add(entry);
+          (line == null ? gone : relisted).add(entry);
         }
       }
+    } else {
+      for (SipLine line : lines.all()) {
+        if (line != null) {
+          LineMemo.Entry entry = memo.listed(line);
+          if (entry != null) {
+            relisted.add(entry);
+          }
+        }
+      }
+      gone = memo.gone();
     }
     List<LineMemo.Entry> judged = new ArrayList<>();
-    for (LineMemo.Entry entry : memo.gone()) {
+    for (LineMemo.Entry entry : gone) {
       memo.claims(entry, null, judged);
     }
     for (LineMemo.Entry entry : relisted) {

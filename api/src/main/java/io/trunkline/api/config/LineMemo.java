@@ -24,7 +24,7 @@ import java.util.TreeSet;
  * a split makes again only the shards that hold such a line (decision 0028).
  *
  * <p>A memo serves one trunk, through {@link TrunkCompiler#compileUnversioned(
- * io.trunkline.api.v1alpha1.trunk.SipTrunk, java.util.Collection, java.util.Collection,
+ * io.trunkline.api.v1alpha1.trunk.SipTrunk, LineListing, java.util.Collection,
  * TrunkCompiler.SecretLookup, LineMemo)} and then {@link LineShards#split(TrunkConfig,
  * TrunkCredentials, int, LineMemo)} with that compilation. It holds each line's password as the
  * compilation read it, as the operator's cache of Secrets does already. Not thread-safe: the
@@ -128,16 +128,17 @@ public final class LineMemo {
 
   /**
    * Starts a compilation of {@code trunk}'s lines, hashed for {@code realm}, whose lines without
-   * digest algorithms of their own take {@code trunkAlgorithms}; returns whether the memo can be
-   * trusted: false the first time, after a compilation that failed part-way, and for another trunk,
-   * when every line is judged afresh.
+   * digest algorithms of their own take {@code trunkAlgorithms}; returns whether the memo stands as
+   * the last compilation left it, so that only what changed since needs reading: not the first
+   * time, after a compilation that failed part-way, for another trunk, or when the trunk's
+   * algorithms changed, which every line without its own takes.
    */
   boolean begins(String trunk, String realm, List<String> trunkAlgorithms) {
     round++;
     listed = 0;
-    boolean trusted = settled && trunk.equals(this.trunk) && realm.equals(this.realm);
+    boolean same = settled && trunk.equals(this.trunk) && realm.equals(this.realm);
     settled = false;
-    if (!trusted) {
+    if (!same) {
       entries.clear();
       numbers.clear();
       usernames.clear();
@@ -152,8 +153,9 @@ public final class LineMemo {
     if (!trunkAlgorithms.equals(this.trunkAlgorithms)) {
       this.trunkAlgorithms = List.copyOf(trunkAlgorithms);
       entries.values().forEach(entry -> entry.resourceVersion = null);
+      return false;
     }
-    return trusted;
+    return same;
   }
 
   /**
@@ -182,6 +184,16 @@ public final class LineMemo {
       return null;
     }
     entry.source = line;
+    return entry;
+  }
+
+  /** Forgets the line named {@code name}, gone from the listing; returns it, or null if unknown. */
+  Entry forgets(String name) {
+    Entry entry = entries.remove(name);
+    if (entry != null) {
+      entry.source = null;
+      entry.listedTwice = false;
+    }
     return entry;
   }
 

@@ -77,17 +77,18 @@ public final class TrunkCompiler {
       Collection<SipLine> lines,
       Collection<RoutePolicy> policies,
       SecretLookup secrets) {
-    return compileUnversioned(trunk, lines, policies, secrets, new LineMemo());
+    return compileUnversioned(trunk, LineListing.of(lines), policies, secrets, new LineMemo());
   }
 
   /**
-   * As {@link #compileUnversioned(SipTrunk, Collection, Collection, SecretLookup)}, hashing only
-   * the lines whose inputs changed since {@code memo}'s last compilation of this trunk; {@link
-   * LineShards#split(TrunkConfig, TrunkCredentials, int, LineMemo)} then takes the memo too.
+   * As {@link #compileUnversioned(SipTrunk, Collection, Collection, SecretLookup)}, judging again
+   * only the lines that changed since {@code memo}'s last compilation of this trunk, as far as
+   * {@code lines} and {@code secrets} tell (decision 0031); {@link LineShards#split(TrunkConfig,
+   * TrunkCredentials, int, LineMemo)} then takes the memo too.
    */
   public static Compilation compileUnversioned(
       SipTrunk trunk,
-      Collection<SipLine> lines,
+      LineListing lines,
       Collection<RoutePolicy> policies,
       SecretLookup secrets,
       LineMemo memo) {

@@ -9,6 +9,7 @@ import io.trunkline.api.v1alpha1.DigestAlgorithm;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -118,8 +119,8 @@ class LineMemoTest {
   /**
    * Random changes of lines and Secrets, with numbers and user names drawn from few enough that
    * lines fight over them, through one memo: each compilation must give what one without the memo
-   * gives, whether the lookup tells which Secrets changed or not, also after a compilation that
-   * failed part-way.
+   * gives, whether the listing tells which lines changed or not and the lookup which Secrets, also
+   * after a compilation that failed part-way.
    */
   @Test
   void randomChangesThroughTheMemoCompileAsAfresh() {
@@ -131,9 +132,11 @@ class LineMemoTest {
     }
     String algorithms = "";
     Set<String> changedSecrets = new HashSet<>();
+    Set<String> changedLines = new HashSet<>();
     for (int round = 0; round < 600; round++) {
       for (int change = random.nextInt(3); change >= 0; change--) {
         int pick = random.nextInt(lines.size());
+        changedLines.add(lines.get(pick).getMetadata().getName());
         String secret = "secret-" + random.nextInt(RANDOM_LINES + 5);
         switch (random.nextInt(12)) {
           case 0 ->
@@ -157,7 +160,13 @@ class LineMemoTest {
               lines.remove(pick);
             }
           }
-          case 6 -> lines.add(randomLine("line-" + (RANDOM_LINES + random.nextInt(20)), random));
+          case 6 -> {
+            String name = "line-" + (RANDOM_LINES + random.nextInt(20));
+            if (lines.stream().noneMatch(line -> line.getMetadata().getName().equals(name))) {
+              lines.add(randomLine(name, random));
+              changedLines.add(name);
+            }
+          }
           case 7 ->
               lines =
                   changing(
@@ -191,25 +200,60 @@ class LineMemoTest {
       }
       SipTrunk trunk = trunk("acme", algorithms);
       List<SipLine> listed = new ArrayList<>(lines);
+      SipLine twice = null;
       if (random.nextInt(20) == 0) {
-        listed.add(copy(lines.get(random.nextInt(lines.size()))));
+        twice = copy(lines.get(random.nextInt(lines.size())));
+        listed.add(twice);
       }
       Collections.shuffle(listed, random);
+      // A cache lists no line twice, and tells which lines changed; a folder of files may.
+      LineListing listing =
+          twice != null || random.nextInt(4) == 0
+              ? LineListing.of(listed)
+              : telling(lines, Set.copyOf(changedLines));
       if (random.nextInt(25) == 0) {
-        assertThatThrownBy(() -> compile(trunk, listed, memo, failing()))
+        assertThatThrownBy(() -> compile(trunk, listing, memo, failing()))
             .isInstanceOf(IllegalStateException.class);
         continue;
       }
-      Set<String> told = Set.copyOf(changedSecrets);
-      TrunkCompiler.SecretLookup lookup = random.nextInt(4) == 0 ? plain() : telling(told);
-      Compilation remembered = compile(trunk, listed, memo, lookup);
+      TrunkCompiler.SecretLookup lookup =
+          random.nextInt(4) == 0 ? plain() : telling(Set.copyOf(changedSecrets));
+      Compilation remembered = compile(trunk, listing, memo, lookup);
       changedSecrets.clear();
-      Compilation afresh = compile(trunk, listed, new LineMemo(), plain());
+      changedLines.clear();
+      if (twice != null) {
+        // Listed once again next time: a change of what the cache would list.
+        changedLines.add(twice.getMetadata().getName());
+      }
+      Compilation afresh = compile(trunk, LineListing.of(listed), new LineMemo(), plain());
       assertThat(remembered).as("round %d", round).isEqualTo(afresh);
       assertThat(LineShards.split(remembered.config(), remembered.credentials(), SHARDS, memo))
           .as("round %d", round)
           .isEqualTo(LineShards.split(afresh.config(), afresh.credentials(), SHARDS));
     }
+  }
+
+  /** {@code lines}, telling that those named {@code changed} changed. */
+  private static LineListing telling(List<SipLine> lines, Set<String> changed) {
+    return new LineListing() {
+      @Override
+      public Collection<SipLine> all() {
+        return lines;
+      }
+
+      @Override
+      public Optional<Set<String>> changedSinceLast() {
+        return Optional.of(changed);
+      }
+
+      @Override
+      public SipLine get(String name) {
+        return lines.stream()
+            .filter(line -> line.getMetadata().getName().equals(name))
+            .findFirst()
+            .orElse(null);
+      }
+    };
   }
 
   private static String number(Random random) {
@@ -323,11 +367,11 @@ class LineMemoTest {
   }
 
   private Compilation compile(SipTrunk trunk, List<SipLine> lines, LineMemo with) {
-    return compile(trunk, lines, with, plain());
+    return compile(trunk, LineListing.of(lines), with, plain());
   }
 
   private Compilation compile(
-      SipTrunk trunk, List<SipLine> lines, LineMemo with, TrunkCompiler.SecretLookup lookup) {
+      SipTrunk trunk, LineListing lines, LineMemo with, TrunkCompiler.SecretLookup lookup) {
     return TrunkCompiler.compileUnversioned(trunk, lines, List.of(), lookup, with);
   }
 

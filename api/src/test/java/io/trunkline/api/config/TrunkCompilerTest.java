@@ -151,6 +151,35 @@ class TrunkCompilerTest {
                 "Secret missing has no key password"));
   }
 
+  /**
+   * Two files of one folder may both hold a line of one name: which of them was meant cannot be
+   * told, so neither registers, and the lines they claimed numbers and user names from go in.
+   */
+  @Test
+  void leavesOutEveryLineOfANameListedTwice() {
+    secrets.put("s/password", "pw");
+
+    Compilation compilation =
+        compile(
+            trunk(TRUNK),
+            List.of(
+                line("alice", "acme", "+4930100", "alice", "s"),
+                line("alice", "acme", "+4930200", "alice-desk", "s"),
+                line("bob", "acme", "+4930200", "bob", "s")),
+            List.of());
+
+    assertThat(compilation.config().lines())
+        .extracting(TrunkConfig.Line::name)
+        .containsExactly("bob");
+    assertThat(compilation.problems())
+        .containsExactly(
+            new Problem(
+                "SipLine",
+                "alice",
+                Problem.DUPLICATE_LINE,
+                "line alice is listed more than once: each is left out"));
+  }
+
   @Test
   void compilesRoutesOfPoliciesThatNameTheTrunk() {
     Compilation compilation =

@@ -3,6 +3,7 @@ package io.trunkline.operator.trunk;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.trunkline.api.config.LineMemo;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import io.trunkline.operator.watch.ChangeJournal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -18,15 +19,20 @@ import java.util.function.Predicate;
  */
 final class LineMemos {
 
-  /** What a trunk's last reconciliation made of its lines, and the Secrets it read for them. */
-  record Memo(LineMemo lines, SecretReads secrets) {}
+  /**
+   * What a trunk's last reconciliation made of its lines, where it was in the journal of the lines'
+   * changes, and the Secrets it read for them.
+   */
+  record Memo(LineMemo lines, ChangeJournal.Reader lineChanges, SecretReads secrets) {}
 
   private final Map<ResourceID, Memo> memos = new ConcurrentHashMap<>();
 
   /** The memo of the trunk's last reconciliation, or a new one. */
   Memo of(SipTrunk trunk) {
     Memo memo = memos.get(ResourceID.fromResource(trunk));
-    return memo == null ? new Memo(new LineMemo(), new SecretReads()) : memo;
+    return memo == null
+        ? new Memo(new LineMemo(), new ChangeJournal.Reader(), new SecretReads())
+        : memo;
   }
 
   /**

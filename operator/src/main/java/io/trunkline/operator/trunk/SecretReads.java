@@ -7,8 +7,6 @@ import io.trunkline.operator.watch.ChangeJournal;
 import io.trunkline.operator.watch.ReadOnlyCaches;
 import io.trunkline.operator.watch.SharedInformer;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,11 +31,8 @@ final class SecretReads {
   private int round;
   private int seen;
 
-  /** The journal's position when the last compilation that ended began, or -1 before the first. */
-  private long position = -1;
-
-  /** The journal's position when this compilation began. */
-  private long beginning = -1;
+  /** Which Secrets changed since the last compilation that ended. */
+  private final ChangeJournal.Reader changes = new ChangeJournal.Reader();
 
   /** One Secret as a compilation read it. */
   private static final class Read {
@@ -66,13 +61,7 @@ final class SecretReads {
       BiFunction<String, String, Secret> cache, ChangeJournal journal, String namespace) {
     round++;
     seen = 0;
-    // Taken before any look-up: a change recorded after it is asked about next time. Kept only
-    // when the compilation ends, so that after one that failed part-way the next is told of the
-    // changes since the last that ended.
-    beginning = journal.position();
-    Optional<List<String>> changed =
-        position < 0 ? Optional.empty() : journal.changesSince(position);
-    Optional<Set<String>> names = changed.map(keys -> names(keys, namespace));
+    Optional<Set<String>> names = changes.begins(journal, namespace);
     if (names.isEmpty()) {
       reads.values().forEach(read -> read.current = false);
     } else {
@@ -96,24 +85,12 @@ final class SecretReads {
     };
   }
 
-  /** The names of the Secrets of {@code namespace} among the cache's {@code keys}. */
-  private static Set<String> names(List<String> keys, String namespace) {
-    String prefix = ReadOnlyCaches.key(namespace, "");
-    Set<String> names = new HashSet<>();
-    for (String key : keys) {
-      if (key.startsWith(prefix)) {
-        names.add(key.substring(prefix.length()));
-      }
-    }
-    return names;
-  }
-
   /**
    * Ends the compilation, and forgets the Secrets it did not read: the lines that name them hold
    * what was read of them (decision 0031).
    */
   void ends() {
-    position = beginning;
+    changes.ends();
     if (reads.size() > seen) {
       reads.values().removeIf(read -> read.round != round);
     }

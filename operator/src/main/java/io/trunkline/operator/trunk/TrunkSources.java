@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.trunkline.api.config.Compilation;
+import io.trunkline.api.config.LineListing;
 import io.trunkline.api.config.LineMemo;
 import io.trunkline.api.config.LineShards;
 import io.trunkline.api.config.TrunkCompiler;
@@ -12,9 +13,11 @@ import io.trunkline.api.v1alpha1.route.RoutePolicy;
 import io.trunkline.api.v1alpha1.trunk.Carrier;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.api.v1alpha1.trunk.SipTrunkSpec;
+import io.trunkline.operator.watch.ChangeJournal;
 import io.trunkline.operator.watch.ReadOnlyCaches;
 import io.trunkline.operator.watch.SharedInformer;
 import io.trunkline.operator.watch.SharedInformerEventSource;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,7 +55,12 @@ public final class TrunkSources {
       return done.get();
     }
     Compilation compilation =
-        compile(trunk, context, new LineMemo(), reading(new SecretReads(), trunk, context));
+        compile(
+            trunk,
+            context,
+            LineListing.of(lines(trunk, context)),
+            new LineMemo(),
+            reading(new SecretReads(), trunk, context));
     shared.put(KEY, compilation);
     return compilation;
   }
@@ -66,7 +74,14 @@ public final class TrunkSources {
   static Optional<LineShards.Split> split(
       SipTrunk trunk, Context<SipTrunk> context, int linesPerShard, LineMemos.Memo memo) {
     SecretReads reads = memo.secrets();
-    Compilation compilation = compile(trunk, context, memo.lines(), reading(reads, trunk, context));
+    Compilation compilation =
+        compile(
+            trunk,
+            context,
+            listing(memo.lineChanges(), trunk, context),
+            memo.lines(),
+            reading(reads, trunk, context));
+    memo.lineChanges().ends();
     reads.ends();
     var shared = context.managedWorkflowAndDependentResourceContext();
     shared.put(KEY, compilation);
@@ -89,14 +104,11 @@ public final class TrunkSources {
   private static Compilation compile(
       SipTrunk trunk,
       Context<SipTrunk> context,
+      LineListing lines,
       LineMemo memo,
       TrunkCompiler.SecretLookup secrets) {
     return TrunkCompiler.compileUnversioned(
-        trunk,
-        lines(trunk, context),
-        context.getSecondaryResources(RoutePolicy.class),
-        secrets,
-        memo);
+        trunk, lines, context.getSecondaryResources(RoutePolicy.class), secrets, memo);
   }
 
   /** The split the reconciliation made before its workflow. */
@@ -115,12 +127,51 @@ public final class TrunkSources {
    * The trunk's lines, from their event source rather than the context, which would gather them
    * into a set of its own: hashing every line, whole, on each reconciliation.
    */
-  @SuppressWarnings("unchecked")
   private static Set<SipLine> lines(SipTrunk trunk, Context<SipTrunk> context) {
-    var source =
-        (SharedInformerEventSource<SipLine, SipTrunk>)
-            context.eventSourceRetriever().getEventSourceFor(SipLine.class, LINES);
-    return source.getSecondaryResources(trunk);
+    return lineSource(context).getSecondaryResources(trunk);
+  }
+
+  /**
+   * The trunk's lines for a compilation given its memo: the journal of the cache of lines tells
+   * which changed since the memo's last compilation, so that the others are not gathered at all
+   * (decision 0031).
+   */
+  private static LineListing listing(
+      ChangeJournal.Reader changes, SipTrunk trunk, Context<SipTrunk> context) {
+    SharedInformerEventSource<SipLine, SipTrunk> source = lineSource(context);
+    SharedInformer<SipLine> cache = source.informer();
+    String namespace = trunk.getMetadata().getNamespace();
+    String name = trunk.getMetadata().getName();
+    Optional<Set<String>> changed = changes.begins(cache.journal(), namespace);
+    return new LineListing() {
+      @Override
+      public Collection<SipLine> all() {
+        return source.getSecondaryResources(trunk);
+      }
+
+      @Override
+      public Optional<Set<String>> changedSinceLast() {
+        return changed;
+      }
+
+      @Override
+      public SipLine get(String line) {
+        SipLine listed = cache.get(namespace, ReadOnlyCaches.key(namespace, line));
+        // As the index of lines by trunk files it: a line moved to another trunk is gone from this.
+        return listed != null
+                && listed.getSpec() != null
+                && name.equals(listed.getSpec().getTrunk())
+            ? listed
+            : null;
+      }
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private static SharedInformerEventSource<SipLine, SipTrunk> lineSource(
+      Context<SipTrunk> context) {
+    return (SharedInformerEventSource<SipLine, SipTrunk>)
+        context.eventSourceRetriever().getEventSourceFor(SipLine.class, LINES);
   }
 
   /** A Secret of the trunk's namespace, as the cache of Secrets holds it. */

@@ -1,8 +1,10 @@
 package io.trunkline.operator.watch;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The keys of the last changes a {@link SharedInformer}'s stores made, in order, for a reader that
@@ -67,5 +69,52 @@ public final class ChangeJournal {
       changed.add(keys[(int) (position % keys.length)]);
     }
     return Optional.of(changed);
+  }
+
+  /**
+   * One reader's place in a journal, for a reader that reads the resources of one namespace once
+   * per compilation: which of them changed since its last compilation that ended. One that fails
+   * part-way does not move it, so the next is told of everything since the last that ended. Not
+   * thread-safe: one trunk's compilations run one at a time.
+   */
+  public static final class Reader {
+
+    /**
+     * The journal's position when the last compilation that ended began, or -1 before the first.
+     */
+    private long position = -1;
+
+    /** The journal's position when this compilation began. */
+    private long beginning = -1;
+
+    /**
+     * Begins a compilation: the names of the resources of {@code namespace} changed since the last
+     * compilation that ended, or empty if {@code journal} cannot tell or none ended yet.
+     */
+    public Optional<Set<String>> begins(ChangeJournal journal, String namespace) {
+      // Taken before any read of the cache: a change recorded after it is told next time.
+      beginning = journal.position();
+      if (position < 0) {
+        return Optional.empty();
+      }
+      String prefix = ReadOnlyCaches.key(namespace, "");
+      return journal
+          .changesSince(position)
+          .map(
+              keys -> {
+                Set<String> names = new HashSet<>();
+                for (String key : keys) {
+                  if (key.startsWith(prefix)) {
+                    names.add(key.substring(prefix.length()));
+                  }
+                }
+                return names;
+              });
+    }
+
+    /** Ends the compilation begun last: the next is told of the changes since it began. */
+    public void ends() {
+      position = beginning;
+    }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.trunkline.api.config.LineListing;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
@@ -49,7 +50,11 @@ class LineMemosTest {
     trunks.add(ResourceID.fromResource(trunk));
     LineMemos.Memo memo = memos.of(trunk);
     TrunkCompiler.compileUnversioned(
-        trunk, lines(trunk, lines), List.of(), (secret, key) -> Optional.of("pw"), memo.lines());
+        trunk,
+        LineListing.of(lines(trunk, lines)),
+        List.of(),
+        (secret, key) -> Optional.of("pw"),
+        memo.lines());
     memos.settle(trunk, memo, LINES_PER_SHARD, trunks::contains);
     return memo;
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ChangeJournalTest {
@@ -22,6 +23,28 @@ class ChangeJournalTest {
     assertThat(journal.changesSince(position)).contains(List.of("office/b", "office/a"));
     assertThat(journal.changesSince(journal.position())).contains(List.of());
     assertThat(journal.changesSince(journal.position() + 1)).as("a position to come").isEmpty();
+  }
+
+  /**
+   * A compilation's reader learns the names changed in its namespace since the last compilation
+   * that ended; one that fails before it ends leaves the next to learn its changes too.
+   */
+  @Test
+  void aReaderIsToldTheNamesOfItsNamespaceChangedSinceTheLastCompilationThatEnded() {
+    ChangeJournal.Reader reader = new ChangeJournal.Reader();
+    assertThat(reader.begins(journal, "office")).as("the first compilation").isEmpty();
+    reader.ends();
+
+    journal.changed("office/a");
+    journal.changed("lab/b");
+    assertThat(reader.begins(journal, "office")).contains(Set.of("a"));
+    // This compilation fails: it does not end.
+
+    journal.changed("office/c");
+    assertThat(reader.begins(journal, "office")).contains(Set.of("a", "c"));
+    reader.ends();
+
+    assertThat(reader.begins(journal, "office")).contains(Set.of());
   }
 
   @Test
