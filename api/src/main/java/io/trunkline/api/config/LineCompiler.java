@@ -26,22 +26,30 @@ final class LineCompiler {
   /** The compiled lines in name order, and their HA1 values by user name. */
   record Lines(List<TrunkConfig.Line> lines, Map<String, DigestSecret> secrets) {
 
-    /** Whether a line of this name was compiled: a binary search, as the lines are in order. */
+    /** Whether a line of this name was compiled. */
     boolean has(String name) {
+      return indexOf(lines, name) >= 0;
+    }
+
+    /**
+     * The index of the line named {@code name} in {@code lines}, in name order, or {@code -(where
+     * it would go) - 1}: a binary search.
+     */
+    static int indexOf(List<TrunkConfig.Line> lines, String name) {
       int low = 0;
       int high = lines.size() - 1;
       while (low <= high) {
         int middle = (low + high) >>> 1;
         int order = lines.get(middle).name().compareTo(name);
         if (order == 0) {
-          return true;
+          return middle;
         } else if (order < 0) {
           low = middle + 1;
         } else {
           high = middle - 1;
         }
       }
-      return false;
+      return -(low + 1);
     }
   }
 
@@ -141,13 +149,11 @@ final class LineCompiler {
   private static void judge(LineMemo.Entry line, SecretLookup secrets, LineMemo memo) {
     String name = line.name;
     if (line.listedTwice) {
-      memo.leavesOut(
+      leaveOut(
           line,
-          new Problem(
-              "SipLine",
-              name,
-              Problem.DUPLICATE_LINE,
-              "line " + name + " is listed more than once: each is left out"));
+          memo,
+          Problem.DUPLICATE_LINE,
+          "line " + name + " is listed more than once: each is left out");
       return;
     }
     if (!line.member) {
@@ -156,30 +162,30 @@ final class LineCompiler {
     String numberOwner = memo.numberOwner(line.number);
     String userOwner = memo.usernameOwner(line.username);
     if (!numberOwner.equals(name) || !userOwner.equals(name)) {
-      memo.leavesOut(
+      leaveOut(
           line,
-          new Problem(
-              "SipLine",
-              name,
-              Problem.DUPLICATE_LINE,
-              !numberOwner.equals(name)
-                  ? "number " + line.number + " already belongs to line " + numberOwner
-                  : "username " + line.username + " already belongs to line " + userOwner));
+          memo,
+          Problem.DUPLICATE_LINE,
+          !numberOwner.equals(name)
+              ? "number " + line.number + " already belongs to line " + numberOwner
+              : "username " + line.username + " already belongs to line " + userOwner);
       return;
     }
     if (line.password == null) {
       line.password = secrets.find(line.credentialsSecret, PASSWORD);
     }
     if (line.password.isEmpty()) {
-      memo.leavesOut(
+      leaveOut(
           line,
-          new Problem(
-              "SipLine",
-              name,
-              Problem.CREDENTIALS_NOT_FOUND,
-              "Secret " + line.credentialsSecret + " has no key password"));
+          memo,
+          Problem.CREDENTIALS_NOT_FOUND,
+          "Secret " + line.credentialsSecret + " has no key password");
       return;
     }
     memo.putsInForce(line, memo.secret(line, line.password.get()));
+  }
+
+  private static void leaveOut(LineMemo.Entry line, LineMemo memo, String reason, String message) {
+    memo.leavesOut(line, new Problem("SipLine", line.name, reason, message));
   }
 }

@@ -378,20 +378,7 @@ public final class LineMemo {
   }
 
   private int indexOf(String name) {
-    int low = 0;
-    int high = inForce.size() - 1;
-    while (low <= high) {
-      int middle = (low + high) >>> 1;
-      int order = inForce.get(middle).name().compareTo(name);
-      if (order == 0) {
-        return middle;
-      } else if (order < 0) {
-        low = middle + 1;
-      } else {
-        high = middle - 1;
-      }
-    }
-    return -(low + 1);
+    return LineCompiler.Lines.indexOf(inForce, name);
   }
 
   /**
