@@ -20,8 +20,8 @@ import java.util.TreeSet;
  * What the last compilation and split of a trunk made of its lines: each line as it was listed,
  * judged and compiled, the claims on numbers, user names and Secrets, the lines in force in name
  * order with their HA1 values, and the shards. Given the memo, a compilation judges again only the
- * lines that changed and those sharing a number, user name or Secret with one (decision 0031), and
- * a split makes again only the shards that hold such a line (decision 0028).
+ * lines that changed, those whose Secret changed, and those sharing a number or user name with one
+ * (decision 0031), and a split makes again only the shards that hold such a line (decision 0028).
  *
  * <p>A memo serves one trunk, through {@link TrunkCompiler#compileUnversioned(
  * io.trunkline.api.v1alpha1.trunk.SipTrunk, LineListing, java.util.Collection,
