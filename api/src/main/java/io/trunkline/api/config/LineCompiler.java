@@ -72,12 +72,12 @@ final class LineCompiler {
       Problems problems) {
     boolean trusted = memo.begins(trunk, realm, trunkAlgorithms);
     Optional<Set<String>> changedLines = trusted ? lines.changedSinceLast() : Optional.empty();
-    List<LineMemo.Entry> relisted = new ArrayList<>();
-    List<LineMemo.Entry> gone = new ArrayList<>();
+    List<LineEntry> relisted = new ArrayList<>();
+    List<LineEntry> gone = new ArrayList<>();
     if (changedLines.isPresent()) {
       for (String name : changedLines.get()) {
         SipLine line = lines.get(name);
-        LineMemo.Entry entry = line == null ? memo.forgets(name) : memo.listed(line);
+        LineEntry entry = line == null ? memo.forgets(name) : memo.listed(line);
         if (entry != null) {
           (line == null ? gone : relisted).add(entry);
         }
@@ -85,7 +85,7 @@ final class LineCompiler {
     } else {
       for (SipLine line : lines.all()) {
         if (line != null) {
-          LineMemo.Entry entry = memo.listed(line);
+          LineEntry entry = memo.listed(line);
           if (entry != null) {
             relisted.add(entry);
           }
@@ -93,11 +93,11 @@ final class LineCompiler {
       }
       gone = memo.gone();
     }
-    List<LineMemo.Entry> judged = new ArrayList<>();
-    for (LineMemo.Entry entry : gone) {
+    List<LineEntry> judged = new ArrayList<>();
+    for (LineEntry entry : gone) {
       memo.claims(entry, null, judged);
     }
-    for (LineMemo.Entry entry : relisted) {
+    for (LineEntry entry : relisted) {
       SipLine source = entry.source;
       entry.resourceVersion = source == null ? null : source.getMetadata().getResourceVersion();
       memo.claims(entry, entry.listedTwice ? null : claim(trunk, trunkAlgorithms, source), judged);
@@ -105,18 +105,18 @@ final class LineCompiler {
     // A Secret's change reaches the lines that name it; when the lookup cannot tell which
     // Secrets changed, every password is read again.
     Optional<Set<String>> changedSecrets = trusted ? secrets.changedSinceLast() : Optional.empty();
-    Collection<LineMemo.Entry> rereading =
+    Collection<LineEntry> rereading =
         changedSecrets.isEmpty()
             ? memo.members()
             : changedSecrets.get().stream()
                 .flatMap(secret -> memo.naming(secret).stream())
                 .toList();
-    for (LineMemo.Entry entry : rereading) {
+    for (LineEntry entry : rereading) {
       entry.password = null;
       LineMemo.judges(entry, judged);
     }
     memo.withdraws(judged);
-    for (LineMemo.Entry entry : judged) {
+    for (LineEntry entry : judged) {
       judge(entry, secrets, memo);
     }
     memo.settles(judged);
@@ -146,7 +146,7 @@ final class LineCompiler {
    * Puts a line in force or leaves it out. Of two lines claiming one number or user name, the first
    * by name wins it whatever order the caller's cache lists them in; the other is left out.
    */
-  private static void judge(LineMemo.Entry line, SecretLookup secrets, LineMemo memo) {
+  private static void judge(LineEntry line, SecretLookup secrets, LineMemo memo) {
     String name = line.name;
     if (line.listedTwice) {
       leaveOut(
@@ -185,7 +185,7 @@ final class LineCompiler {
     memo.putsInForce(line, memo.secret(line, line.password.get()));
   }
 
-  private static void leaveOut(LineMemo.Entry line, LineMemo memo, String reason, String message) {
+  private static void leaveOut(LineEntry line, LineMemo memo, String reason, String message) {
     memo.leavesOut(line, new Problem("SipLine", line.name, reason, message));
   }
 }

@@ -4,17 +4,14 @@ import io.trunkline.api.config.TrunkCredentials.DigestSecret;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * What the last compilation and split of a trunk made of its lines: each line as it was listed,
@@ -35,10 +32,10 @@ public final class LineMemo {
   /** Above this many lines judged again, the lines in force are laid out afresh, not patched. */
   private static final int PATCHED_AT_MOST = 64;
 
-  private final Map<String, Entry> entries = new HashMap<>();
-  private final Claims numbers = new Claims();
-  private final Claims usernames = new Claims();
-  private final Claims secrets = new Claims();
+  private final Map<String, LineEntry> entries = new HashMap<>();
+  private final LineClaims numbers = new LineClaims();
+  private final LineClaims usernames = new LineClaims();
+  private final LineClaims secrets = new LineClaims();
 
   /** The lines in force in name order, and their HA1 values by user name. */
   private final List<TrunkConfig.Line> inForce = new ArrayList<>();
@@ -70,61 +67,6 @@ public final class LineMemo {
 
   /** The trunk's digest algorithms the last compilation gave the lines without their own. */
   private List<String> trunkAlgorithms = List.of();
-
-  /** One line, by name: as last listed and judged. */
-  static final class Entry {
-    final String name;
-
-    /** The line listed in this compilation, when it must be compiled again; null otherwise. */
-    SipLine source;
-
-    /**
-     * The resourceVersion of the line last compiled. The API server gives every write of any object
-     * a new one, so one version compiles one way. The version rather than the object: a change of
-     * the line's status alone reconciles no trunk, and the memo would keep the object from before
-     * it beside the cache's, for every line.
-     */
-    String resourceVersion;
-
-    /** Whether it names this trunk; only those lines claim anything. */
-    boolean member;
-
-    String number;
-    String username;
-    String credentialsSecret;
-
-    /** What it compiles into when it is in force. */
-    TrunkConfig.Line line;
-
-    /** The password read for it, or null when it must be read again. */
-    Optional<String> password;
-
-    String hashedUsername;
-    String hashedPassword;
-    DigestSecret secret;
-    byte[] fingerprint;
-
-    /** Whether it is in force, and under which user name its HA1 values are. */
-    boolean inForce;
-
-    String inForceAs;
-
-    /** What it gave the shards before this compilation judged it again. */
-    boolean wasInForce;
-
-    TrunkConfig.Line wasLine;
-    DigestSecret wasSecret;
-
-    int round;
-    boolean listedTwice;
-
-    /** Whether it is among the lines this compilation judges again. */
-    boolean judging;
-
-    private Entry(String name) {
-      this.name = name;
-    }
-  }
 
   /**
    * Starts a compilation of {@code trunk}'s lines, hashed for {@code realm}, whose lines without
@@ -163,11 +105,11 @@ public final class LineMemo {
    * again: new, of another resourceVersion than the one compiled, without one (not from an API
    * server), or listed twice; null otherwise.
    */
-  Entry listed(SipLine line) {
+  LineEntry listed(SipLine line) {
     String name = line.getMetadata().getName();
-    Entry entry = entries.get(name);
+    LineEntry entry = entries.get(name);
     if (entry == null) {
-      entry = new Entry(name);
+      entry = new LineEntry(name);
       entries.put(name, entry);
     } else if (entry.round == round) {
       entry.listedTwice = true;
@@ -188,8 +130,8 @@ public final class LineMemo {
   }
 
   /** Forgets the line named {@code name}, gone from the listing; returns it, or null if unknown. */
-  Entry forgets(String name) {
-    Entry entry = entries.remove(name);
+  LineEntry forgets(String name) {
+    LineEntry entry = entries.remove(name);
     if (entry != null) {
       entry.source = null;
       entry.listedTwice = false;
@@ -198,11 +140,11 @@ public final class LineMemo {
   }
 
   /** The lines not listed in this compilation, forgotten: removed, renamed or left out. */
-  List<Entry> gone() {
+  List<LineEntry> gone() {
     if (entries.size() == listed) {
       return List.of();
     }
-    List<Entry> gone = new ArrayList<>();
+    List<LineEntry> gone = new ArrayList<>();
     entries
         .values()
         .removeIf(
@@ -219,14 +161,14 @@ public final class LineMemo {
   }
 
   /** The lines naming the Secret {@code name}, whose passwords must be read again. */
-  List<Entry> naming(String secret) {
-    List<Entry> naming = new ArrayList<>();
+  List<LineEntry> naming(String secret) {
+    List<LineEntry> naming = new ArrayList<>();
     secrets.claimants(secret).forEach(name -> naming.add(entries.get(name)));
     return naming;
   }
 
   /** Every line of this trunk, whose passwords must be read again. */
-  List<Entry> members() {
+  List<LineEntry> members() {
     return entries.values().stream().filter(entry -> entry.member).toList();
   }
 
@@ -234,7 +176,7 @@ public final class LineMemo {
    * Adds {@code entry} to the lines this compilation judges again, once, noting what it gave the
    * shards before.
    */
-  static void judges(Entry entry, List<Entry> judged) {
+  static void judges(LineEntry entry, List<LineEntry> judged) {
     if (!entry.judging) {
       entry.judging = true;
       entry.wasInForce = entry.inForce;
@@ -248,7 +190,7 @@ public final class LineMemo {
    * Takes {@code claim} as what {@code entry} now claims, or nothing if it is gone, listed twice or
    * of another trunk; every line whose claim may change with it is judged again.
    */
-  void claims(Entry entry, Claim claim, List<Entry> judged) {
+  void claims(LineEntry entry, Claim claim, List<LineEntry> judged) {
     judges(entry, judged);
     if (entry.member) {
       unclaim(numbers, entry.number, entry, judged);
@@ -279,12 +221,12 @@ public final class LineMemo {
   /** What a line of this trunk claims, and what it compiles into if it is put in force. */
   record Claim(String number, String username, String credentialsSecret, TrunkConfig.Line line) {}
 
-  private void unclaim(Claims claims, String key, Entry entry, List<Entry> judged) {
+  private void unclaim(LineClaims claims, String key, LineEntry entry, List<LineEntry> judged) {
     claims.remove(key, entry.name);
     claimants(claims, key, judged);
   }
 
-  private void claimants(Claims claims, String key, List<Entry> judged) {
+  private void claimants(LineClaims claims, String key, List<LineEntry> judged) {
     claims.claimants(key).forEach(name -> judges(entries.get(name), judged));
   }
 
@@ -299,9 +241,9 @@ public final class LineMemo {
   }
 
   /** Takes the {@code judged} lines out of force and forgets why any was left out. */
-  void withdraws(List<Entry> judged) {
+  void withdraws(List<LineEntry> judged) {
     boolean patch = judged.size() <= PATCHED_AT_MOST;
-    for (Entry entry : judged) {
+    for (LineEntry entry : judged) {
       if (entry.inForce) {
         entry.inForce = false;
         digests.remove(entry.inForceAs);
@@ -317,12 +259,12 @@ public final class LineMemo {
   }
 
   /** Leaves {@code entry} out for {@code problem}. */
-  void leavesOut(Entry entry, Problem problem) {
+  void leavesOut(LineEntry entry, Problem problem) {
     leftOut.put(entry.name, problem);
   }
 
   /** The HA1 values of {@code entry}, hashed again only if their inputs changed. */
-  DigestSecret secret(Entry entry, String password) {
+  DigestSecret secret(LineEntry entry, String password) {
     if (entry.secret == null
         || !Objects.equals(entry.username, entry.hashedUsername)
         || !password.equals(entry.hashedPassword)) {
@@ -335,7 +277,7 @@ public final class LineMemo {
   }
 
   /** Puts {@code entry} in force with its HA1 values {@code secret}. */
-  void putsInForce(Entry entry, DigestSecret secret) {
+  void putsInForce(LineEntry entry, DigestSecret secret) {
     entry.inForce = true;
     entry.inForceAs = entry.username;
     digests.put(entry.username, secret);
@@ -345,9 +287,9 @@ public final class LineMemo {
    * Lays the judged lines in force out in name order among the others, and notes the shards of
    * those whose part in them changed.
    */
-  void settles(List<Entry> judged) {
+  void settles(List<LineEntry> judged) {
     boolean patch = judged.size() <= PATCHED_AT_MOST;
-    for (Entry entry : judged) {
+    for (LineEntry entry : judged) {
       entry.judging = false;
       entry.source = null;
       if (entry.inForce && patch) {
@@ -386,7 +328,7 @@ public final class LineMemo {
    * again only if the line or its HA1 values changed since it was last made.
    */
   byte[] fingerprint(TrunkConfig.Line line, DigestSecret secret) {
-    Entry entry = entries.get(line.name());
+    LineEntry entry = entries.get(line.name());
     if (entry == null || secret == null || secret != entry.secret || line != entry.line) {
       return LineShard.fingerprint(line, secret);
     }
@@ -403,7 +345,7 @@ public final class LineMemo {
 
   /** Whether {@code line} is as this memo's last compilation made it. */
   boolean compiled(TrunkConfig.Line line) {
-    Entry entry = entries.get(line.name());
+    LineEntry entry = entries.get(line.name());
     return entry != null && entry.inForce && entry.line == line;
   }
 
@@ -435,60 +377,5 @@ public final class LineMemo {
   /** How many lines its last compilation put in force. */
   public int size() {
     return inForce.size();
-  }
-
-  /**
-   * Which lines claim each key (a number, a user name, a Secret's name), the first by name winning
-   * it. Nearly every key has one claimant, held as its name alone; a set only for those with more.
-   */
-  private static final class Claims {
-    private final Map<String, Object> byKey = new HashMap<>();
-
-    void add(String key, String name) {
-      Object held = byKey.get(key);
-      if (held == null) {
-        byKey.put(key, name);
-      } else if (held instanceof String one) {
-        if (!one.equals(name)) {
-          byKey.put(key, new TreeSet<>(List.of(one, name)));
-        }
-      } else {
-        set(held).add(name);
-      }
-    }
-
-    void remove(String key, String name) {
-      Object held = byKey.get(key);
-      if (held instanceof String one) {
-        if (one.equals(name)) {
-          byKey.remove(key);
-        }
-      } else if (held != null) {
-        TreeSet<String> set = set(held);
-        set.remove(name);
-        if (set.size() == 1) {
-          byKey.put(key, set.first());
-        }
-      }
-    }
-
-    String first(String key) {
-      Object held = byKey.get(key);
-      return held instanceof String one ? one : held == null ? null : set(held).first();
-    }
-
-    Collection<String> claimants(String key) {
-      Object held = byKey.get(key);
-      return held instanceof String one ? List.of(one) : held == null ? List.of() : set(held);
-    }
-
-    void clear() {
-      byKey.clear();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static TreeSet<String> set(Object held) {
-      return (TreeSet<String>) held;
-    }
   }
 }
