@@ -20,11 +20,10 @@ import java.util.function.Predicate;
 final class LineMemos {
 
   /**
-   * What a trunk's last reconciliation made of its lines, and where it was in the journals of the
-   * lines' and the Secrets' changes.
+   * What a trunk's last reconciliation made of its lines, where it was in the journal of the lines'
+   * changes, and the Secrets it read for them.
    */
-  record Memo(
-      LineMemo lines, ChangeJournal.Reader lineChanges, ChangeJournal.Reader secretChanges) {}
+  record Memo(LineMemo lines, ChangeJournal.Reader lineChanges, SecretReads secrets) {}
 
   private final Map<ResourceID, Memo> memos = new ConcurrentHashMap<>();
 
@@ -32,7 +31,7 @@ final class LineMemos {
   Memo of(SipTrunk trunk) {
     Memo memo = memos.get(ResourceID.fromResource(trunk));
     return memo == null
-        ? new Memo(new LineMemo(), new ChangeJournal.Reader(), new ChangeJournal.Reader())
+        ? new Memo(new LineMemo(), new ChangeJournal.Reader(), new SecretReads())
         : memo;
   }
 

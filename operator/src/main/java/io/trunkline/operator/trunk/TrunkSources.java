@@ -7,7 +7,6 @@ import io.trunkline.api.config.Compilation;
 import io.trunkline.api.config.LineListing;
 import io.trunkline.api.config.LineMemo;
 import io.trunkline.api.config.LineShards;
-import io.trunkline.api.config.SecretValues;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.route.RoutePolicy;
@@ -61,7 +60,7 @@ public final class TrunkSources {
             context,
             LineListing.of(lines(trunk, context)),
             new LineMemo(),
-            reading(new ChangeJournal.Reader(), trunk, context));
+            reading(new SecretReads(), trunk, context));
     shared.put(KEY, compilation);
     return compilation;
   }
@@ -74,15 +73,16 @@ public final class TrunkSources {
    */
   static Optional<LineShards.Split> split(
       SipTrunk trunk, Context<SipTrunk> context, int linesPerShard, LineMemos.Memo memo) {
+    SecretReads reads = memo.secrets();
     Compilation compilation =
         compile(
             trunk,
             context,
             listing(memo.lineChanges(), trunk, context),
             memo.lines(),
-            reading(memo.secretChanges(), trunk, context));
+            reading(reads, trunk, context));
     memo.lineChanges().ends();
-    memo.secretChanges().ends();
+    reads.ends();
     var shared = context.managedWorkflowAndDependentResourceContext();
     shared.put(KEY, compilation);
     Optional<LineShards.Split> split = Optional.empty();
@@ -179,28 +179,11 @@ public final class TrunkSources {
     return secretCache(context).get(new ResourceID(name, trunk.getMetadata().getNamespace()));
   }
 
-  /**
-   * The Secrets of the trunk's namespace for a compilation, from the cache, whose journal tells
-   * which changed since the compilation {@code changes} last ended: a memo reads only those again
-   * (decision 0031).
-   */
+  /** Begins a compilation's reads of the Secrets of the trunk's namespace from the cache. */
   private static TrunkCompiler.SecretLookup reading(
-      ChangeJournal.Reader changes, SipTrunk trunk, Context<SipTrunk> context) {
+      SecretReads reads, SipTrunk trunk, Context<SipTrunk> context) {
     SharedInformer<Secret> cache = secretCache(context);
-    String namespace = trunk.getMetadata().getNamespace();
-    Optional<Set<String>> changed = changes.begins(cache.journal(), namespace);
-    return new TrunkCompiler.SecretLookup() {
-      @Override
-      public Optional<String> find(String secret, String key) {
-        return Optional.ofNullable(cache.get(namespace, ReadOnlyCaches.key(namespace, secret)))
-            .flatMap(found -> SecretValues.value(found, key));
-      }
-
-      @Override
-      public Optional<Set<String>> changedSinceLast() {
-        return changed;
-      }
-    };
+    return reads.begins(cache::get, cache.journal(), trunk.getMetadata().getNamespace());
   }
 
   @SuppressWarnings("unchecked")
