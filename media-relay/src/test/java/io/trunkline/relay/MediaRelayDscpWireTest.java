@@ -53,8 +53,7 @@ class MediaRelayDscpWireTest {
               5,
               Duration.ofSeconds(20),
               "ip.dsfield.dscp")) {
-        // A stream paced like G.711 (one packet per 20 ms) until tshark has its five: tshark
-        // announces the capture a moment before its filter takes packets.
+        // A stream paced like G.711 (one packet per 20 ms) until the capture has its five.
         AtomicInteger sequence = new AtomicInteger();
         sender.scheduleAtFixedRate(
             () -> {

@@ -46,8 +46,7 @@ class SipServerDscpWireTest {
             5,
             Duration.ofSeconds(20),
             "ip.dsfield.dscp")) {
-      // Twice the probes the capture counts: tshark may start listening a moment after it says so.
-      assertThat(probe(10, sippPort).allCallsSucceeded()).isTrue();
+      assertThat(probe(5, sippPort).allCallsSucceeded()).isTrue();
       packets = tshark.packets();
     }
 
