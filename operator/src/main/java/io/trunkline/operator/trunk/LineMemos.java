@@ -20,10 +20,11 @@ import java.util.function.Predicate;
 final class LineMemos {
 
   /**
-   * What a trunk's last reconciliation made of its lines, where it was in the journal of the lines'
-   * changes, and the Secrets it read for them.
+   * What a trunk's last reconciliation made of its lines, and where it was in the journals of the
+   * lines' and the Secrets' changes.
    */
-  record Memo(LineMemo lines, ChangeJournal.Reader lineChanges, SecretReads secrets) {}
+  record Memo(
+      LineMemo lines, ChangeJournal.Reader lineChanges, ChangeJournal.Reader secretChanges) {}
 
   private final Map<ResourceID, Memo> memos = new ConcurrentHashMap<>();
 
@@ -31,7 +32,7 @@ final class LineMemos {
   Memo of(SipTrunk trunk) {
     Memo memo = memos.get(ResourceID.fromResource(trunk));
     return memo == null
-        ? new Memo(new LineMemo(), new ChangeJournal.Reader(), new SecretReads())
+        ? new Memo(new LineMemo(), new ChangeJournal.Reader(), new ChangeJournal.Reader())
         : memo;
   }
 

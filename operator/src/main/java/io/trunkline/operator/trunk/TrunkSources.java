@@ -7,6 +7,7 @@ import io.trunkline.api.config.Compilation;
 import io.trunkline.api.config.LineListing;
 import io.trunkline.api.config.LineMemo;
 import io.trunkline.api.config.LineShards;
+import io.trunkline.api.config.SecretValues;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.route.RoutePolicy;
@@ -60,7 +61,7 @@ public final class TrunkSources {
             context,
             LineListing.of(lines(trunk, context)),
             new LineMemo(),
-            reading(new SecretReads(), trunk, context));
+            reading(new ChangeJournal.Reader(), trunk, context));
     shared.put(KEY, compilation);
     return compilation;
   }
@@ -73,16 +74,15 @@ public final class TrunkSources {
    */
   static Optional<LineShards.Split> split(
       SipTrunk trunk, Context<SipTrunk> context, int linesPerShard, LineMemos.Memo memo) {
-    SecretReads reads = memo.secrets();
     Compilation compilation =
         compile(
             trunk,
             context,
             listing(memo.lineChanges(), trunk, context),
             memo.lines(),
-            reading(reads, trunk, context));
+            reading(memo.secretChanges(), trunk, context));
     memo.lineChanges().ends();
-    reads.ends();
+    memo.secretChanges().ends();
     var shared = context.managedWorkflowAndDependentResourceContext();
     shared.put(KEY, compilation);
     Optional<LineShards.Split> split = Optional.empty();
@@ -179,11 +179,28 @@ public final class TrunkSources {
     return secretCache(context).get(new ResourceID(name, trunk.getMetadata().getNamespace()));
   }
 
-  /** Begins a compilation's reads of the Secrets of the trunk's namespace from the cache. */
+  /**
+   * The Secrets of the trunk's namespace for a compilation, from the cache, whose journal tells
+   * which changed since the compilation {@code changes} last ended: a memo reads only those again
+   * (decision 0031).
+   */
   private static TrunkCompiler.SecretLookup reading(
-      SecretReads reads, SipTrunk trunk, Context<SipTrunk> context) {
+      ChangeJournal.Reader changes, SipTrunk trunk, Context<SipTrunk> context) {
     SharedInformer<Secret> cache = secretCache(context);
-    return reads.begins(cache::get, cache.journal(), trunk.getMetadata().getNamespace());
+    String namespace = trunk.getMetadata().getNamespace();
+    Optional<Set<String>> changed = changes.begins(cache.journal(), namespace);
+    return new TrunkCompiler.SecretLookup() {
+      @Override
+      public Optional<String> find(String secret, String key) {
+        return Optional.ofNullable(cache.get(namespace, ReadOnlyCaches.key(namespace, secret)))
+            .flatMap(found -> SecretValues.value(found, key));
+      }
+
+      @Override
+      public Optional<Set<String>> changedSinceLast() {
+        return changed;
+      }
+    };
   }
 
   @SuppressWarnings("unchecked")

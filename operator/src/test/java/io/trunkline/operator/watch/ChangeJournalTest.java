@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +48,54 @@ class ChangeJournalTest {
     reader.ends();
 
     assertThat(reader.begins(journal, "office")).contains(Set.of());
+  }
+
+  /**
+   * Random changes of a namespace's resources and of another's, more changes than the journal
+   * holds, and informers made afresh, between compilations of which some fail before they end: a
+   * reader is told either that it cannot know, or of every name changed since the last compilation
+   * that ended.
+   */
+  @Test
+  void aReaderIsToldOfEveryChangeSinceTheLastCompilationThatEndedAfterRandomChanges() {
+    ChangeJournal small = new ChangeJournal(8);
+    ChangeJournal.Reader reader = new ChangeJournal.Reader();
+    Random random = new Random(7);
+    Set<String> changed = new HashSet<>();
+    int told = 0;
+    for (int compilation = 0; compilation < 400; compilation++) {
+      for (int change = random.nextInt(3); change > 0; change--) {
+        String name = "line-" + random.nextInt(4);
+        switch (random.nextInt(10)) {
+          case 0 -> {
+            small.lost();
+            changed.add(name);
+          }
+          case 1 -> {
+            for (int i = 0; i < 9; i++) {
+              small.changed("office/noise-" + i);
+              changed.add("noise-" + i);
+            }
+          }
+          case 2 -> small.changed("lab/" + name);
+          default -> {
+            small.changed("office/" + name);
+            changed.add(name);
+          }
+        }
+      }
+      Optional<Set<String>> names = reader.begins(small, "office");
+      if (names.isPresent()) {
+        told++;
+        assertThat(names.get()).as("compilation %d", compilation).containsAll(changed);
+        assertThat(names.get()).as("compilation %d", compilation).noneMatch(n -> n.contains("/"));
+      }
+      if (random.nextInt(10) > 0) {
+        reader.ends();
+        changed.clear();
+      }
+    }
+    assertThat(told).as("compilations told what changed").isGreaterThan(200);
   }
 
   @Test
