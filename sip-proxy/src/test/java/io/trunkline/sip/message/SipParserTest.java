@@ -6,6 +6,8 @@ import gov.nist.javax.sip.message.SIPRequest;
 import io.trunkline.sip.SampleMessages;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SipParserTest {
 
@@ -103,6 +105,49 @@ class SipParserTest {
         .contains("escaped headers in the Request-URI");
     assertThat(badRequest(parser.parse(bytes(invite.replace("z9hG4bK-74bf9", "z9hG4bK")))))
         .contains("magic cookie");
+  }
+
+  /**
+   * A header a message carries once, in its long or compact form and in any case (RFC 3261 §7.3.1,
+   * §7.3.3), named twice: the second line is added before Content-Length.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "i: 1@127.0.0.2 | call-id",
+        "CALL-ID: 1@127.0.0.2 | call-id",
+        "CSEQ: 2 INVITE | cseq",
+        "f: <sip:bob@127.0.0.2>;tag=1 | from",
+        "t: <sip:+4930123456@127.0.0.1> | to",
+        "max-forwards: 69 | max-forwards",
+        "L: 0 | content-length",
+      })
+  void refusesASingleHeaderNamedTwice(String second, String named) {
+    String invite = SampleMessages.INVITE.replace("Content-Length", second + "\r\nContent-Length");
+    assertThat(badRequest(parser.parse(bytes(invite))))
+        .contains("more than one " + named + " header");
+  }
+
+  @Test
+  void refusesTwoContentTypesAndReadsRepeatedListHeaders() {
+    String invite = SampleMessages.INVITE;
+    assertThat(
+            badRequest(
+                parser.parse(
+                    bytes(
+                        invite.replace(
+                            "Content-Length",
+                            "Content-Type: application/sdp\r\nc: text/plain\r\nContent-Length")))))
+        .contains("more than one content-type header");
+    // Names as long as a single header's, and list headers, may come more than once.
+    assertThat(
+            parser.parse(
+                bytes(
+                    invite.replace(
+                        "Content-Length",
+                        "Supported: timer\r\nSupported: path\r\nTi: 1\r\nTi: 2\r\nContent-Length"))))
+        .isInstanceOf(ParseResult.Parsed.class);
   }
 
   @Test
