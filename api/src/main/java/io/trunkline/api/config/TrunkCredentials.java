@@ -25,7 +25,10 @@ public record TrunkCredentials(
     return new TrunkCredentials(realm, newLines, pbx, carriers);
   }
 
-  /** HA1 = H(username:realm:password) for MD5 and SHA-256. */
+  /**
+   * HA1 = H(username:realm:password) for MD5 and SHA-256, each null where the device may not answer
+   * in that algorithm ({@link Digest#secret}).
+   */
   public record DigestSecret(String username, String ha1Md5, String ha1Sha256) {}
 
   /** What the trunk presents to a carrier's 401/407. */

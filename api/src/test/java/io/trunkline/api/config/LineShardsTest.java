@@ -45,6 +45,29 @@ class LineShardsTest {
         .allSatisfy(count -> assertThat(count).isBetween(500, 750));
   }
 
+  /**
+   * A shard's file leaves out what is null (a display name not set, the SHA-256 HA1 of a line of
+   * MD5 alone), and reads back as the shard it was written from.
+   */
+  @Test
+  void aShardsFileLeavesOutAbsentFieldsAndReadsBackWhole() {
+    LineShard shard =
+        LineShard.of(
+            List.of(
+                new TrunkConfig.Line("anna", "+4930100", "anna", 1, null, List.of("MD5")),
+                new TrunkConfig.Line("ben", "+4930200", "ben", 2, "Ben", List.of("SHA-256"))),
+            Map.of(
+                "anna", Digest.secret("anna", "acme", "pw-anna", List.of("MD5")),
+                "ben", Digest.secret("ben", "acme", "pw-ben", List.of("SHA-256"))));
+
+    String json = LineShards.json(shard);
+
+    assertThat(json).doesNotContain("null");
+    assertThat(json.split("ha1Md5", -1)).hasSize(2);
+    assertThat(json.split("ha1Sha256", -1)).hasSize(2);
+    assertThat(TrunkConfigJson.read(json, LineShard.class)).isEqualTo(shard);
+  }
+
   @Test
   void splittingAndJoiningGivesBackTheSnapshot() {
     TrunkConfig config = config(100);
@@ -77,7 +100,7 @@ class LineShardsTest {
 
     TrunkCredentials changed = credentials(100);
     Map<String, DigestSecret> lines = new HashMap<>(changed.lines());
-    lines.put("u7", Digest.secret("u7", "acme", "a new password"));
+    lines.put("u7", Digest.secret("u7", "acme", "a new password", List.of("MD5")));
     LineShards.Split next = LineShards.split(config(100), changed.withLines(lines), 4);
 
     int shard = LineShards.shardOf("line-7", 4);
@@ -175,7 +198,7 @@ class LineShardsTest {
   private static TrunkCredentials credentials(int count) {
     Map<String, DigestSecret> lines = new HashMap<>();
     for (int i = 0; i < count; i++) {
-      lines.put("u" + i, Digest.secret("u" + i, "acme", "pw-" + i));
+      lines.put("u" + i, Digest.secret("u" + i, "acme", "pw-" + i, List.of("MD5")));
     }
     return new TrunkCredentials(
         "acme", lines, null, Map.of("carrier-a", new TrunkCredentials.Login("trunk", "secret")));

@@ -61,8 +61,13 @@ public final class DigestVerifier {
         || !offered.contains(algorithm.get())) {
       return Verdict.WRONG;
     }
-    String expected =
-        expectedResponse(algorithm.get(), algorithm.get().ha1(secret), method, credentials);
+    // No HA1 in an algorithm the device may not answer in (Digest#secret): never a response
+    // computed from a missing one, which anybody could compute.
+    String ha1 = algorithm.get().ha1(secret);
+    if (ha1 == null) {
+      return Verdict.WRONG;
+    }
+    String expected = expectedResponse(algorithm.get(), ha1, method, credentials);
     if (expected == null
         || !MessageDigest.isEqual(
             expected.getBytes(StandardCharsets.US_ASCII),

@@ -21,7 +21,8 @@ class DigestVerifierTest {
   private final NonceFactory nonces = new NonceFactory(KEY, clock, Duration.ofMinutes(5));
   private final DigestVerifier verifier =
       new DigestVerifier("acme", nonces, List.of(DigestAlgorithm.MD5, DigestAlgorithm.SHA_256));
-  private final DigestSecret alice = Digest.secret("alice", "acme", "correct horse");
+  private final DigestSecret alice =
+      Digest.secret("alice", "acme", "correct horse", List.of("MD5", "SHA-256"));
 
   /** RFC 2617 §3.5's worked example (MD5, qop=auth). */
   @Test
@@ -155,7 +156,37 @@ class DigestVerifierTest {
   /**
    * What a phone does with the first challenge of {@code algorithm}: RFC 2617 §3.2.2 with qop=auth.
    */
+  /**
+   * A line of MD5 alone has no SHA-256 HA1. Should a verifier offer SHA-256 for it all the same, no
+   * answer in SHA-256 passes: not the right password's, and not one computed from the HA1 "null"
+   * that a missing value would become in a string.
+   */
+  @Test
+  void refusesAnAnswerInAnAlgorithmTheSecretHasNoHa1For() {
+    DigestSecret md5Only = Digest.secret("alice", "acme", "correct horse", List.of("MD5"));
+    assertThat(md5Only.ha1Sha256()).isNull();
+
+    assertThat(
+            verifier.verify(
+                "REGISTER",
+                phoneAnswers(DigestAlgorithm.SHA_256, "alice", "correct horse"),
+                md5Only))
+        .isEqualTo(DigestVerifier.Verdict.WRONG);
+    assertThat(
+            verifier.verify(
+                "REGISTER", answerWithHa1(DigestAlgorithm.SHA_256, "alice", "null"), md5Only))
+        .isEqualTo(DigestVerifier.Verdict.WRONG);
+    assertThat(
+            verifier.verify(
+                "REGISTER", phoneAnswers(DigestAlgorithm.MD5, "alice", "correct horse"), md5Only))
+        .isEqualTo(DigestVerifier.Verdict.OK);
+  }
+
   private DigestCredentials phoneAnswers(DigestAlgorithm algorithm, String user, String password) {
+    return answerWithHa1(algorithm, user, algorithm.hash(user + ":acme:" + password));
+  }
+
+  private DigestCredentials answerWithHa1(DigestAlgorithm algorithm, String user, String ha1) {
     String challenge =
         verifier.challenges(false).stream()
             .filter(c -> c.contains("algorithm=" + algorithm.token()))
@@ -163,7 +194,6 @@ class DigestVerifierTest {
             .orElseThrow();
     String nonce = nonce(challenge);
     String uri = "sip:127.0.0.1";
-    String ha1 = algorithm.hash(user + ":acme:" + password);
     String ha2 = algorithm.hash("REGISTER:" + uri);
     String response = algorithm.hash(ha1 + ":" + nonce + ":00000001:c0ffee:auth:" + ha2);
     return DigestCredentials.parse(
