@@ -1,12 +1,10 @@
 package io.trunkline.api.config;
 
 import io.trunkline.api.config.TrunkCredentials.DigestSecret;
-import io.trunkline.api.v1alpha1.DigestAlgorithm;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 
 /** Digest HA1 values (RFC 3261 §22.4; SHA-256 per RFC 8760 §3), so no password reaches a pod. */
 public final class Digest {
@@ -25,24 +23,12 @@ public final class Digest {
 
   private Digest() {}
 
-  /**
-   * HA1 = H(username ":" realm ":" password) in each of the digest {@code algorithms} (tokens of
-   * {@link DigestAlgorithm}), null in the others: an HA1 answers for the password in its algorithm,
-   * so a device's is made, and travels to the proxies, only where it may answer. For a line of MD5
-   * alone, the default, that also leaves a third of its shard's bytes unwritten.
-   */
-  public static DigestSecret secret(
-      String username, String realm, String password, List<String> algorithms) {
+  /** HA1 = H(username ":" realm ":" password) in MD5 and SHA-256. */
+  public static DigestSecret secret(String username, String realm, String password) {
     byte[] a1 = (username + ":" + realm + ":" + password).getBytes(StandardCharsets.UTF_8);
     HexFormat hex = HexFormat.of();
     return new DigestSecret(
-        username,
-        algorithms.contains(DigestAlgorithm.MD5.token())
-            ? hex.formatHex(MD5.get().digest(a1))
-            : null,
-        algorithms.contains(DigestAlgorithm.SHA_256.token())
-            ? hex.formatHex(SHA_256.get().digest(a1))
-            : null);
+        username, hex.formatHex(MD5.get().digest(a1)), hex.formatHex(SHA_256.get().digest(a1)));
   }
 
   /**

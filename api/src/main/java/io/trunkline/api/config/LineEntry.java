@@ -2,7 +2,6 @@ package io.trunkline.api.config;
 
 import io.trunkline.api.config.TrunkCredentials.DigestSecret;
 import io.trunkline.api.v1alpha1.line.SipLine;
-import java.util.List;
 import java.util.Optional;
 
 /** One line as a trunk's {@link LineMemo} last listed and judged it, by name. */
@@ -35,7 +34,6 @@ final class LineEntry {
 
   String hashedUsername;
   String hashedPassword;
-  List<String> hashedAlgorithms;
   DigestSecret secret;
   byte[] fingerprint;
 

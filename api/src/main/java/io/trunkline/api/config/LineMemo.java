@@ -263,20 +263,14 @@ public final class LineMemo {
     leftOut.put(entry.name, problem);
   }
 
-  /**
-   * The HA1 values of {@code entry} in its line's algorithms, hashed again only if their inputs
-   * changed.
-   */
+  /** The HA1 values of {@code entry}, hashed again only if their inputs changed. */
   DigestSecret secret(LineEntry entry, String password) {
-    List<String> algorithms = entry.line.digestAlgorithms();
     if (entry.secret == null
         || !Objects.equals(entry.username, entry.hashedUsername)
-        || !password.equals(entry.hashedPassword)
-        || !algorithms.equals(entry.hashedAlgorithms)) {
+        || !password.equals(entry.hashedPassword)) {
       entry.hashedUsername = entry.username;
       entry.hashedPassword = password;
-      entry.hashedAlgorithms = algorithms;
-      entry.secret = Digest.secret(entry.username, realm, password, algorithms);
+      entry.secret = Digest.secret(entry.username, realm, password);
       entry.fingerprint = null;
     }
     return entry.secret;

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -135,15 +136,19 @@ public final class LineShards {
       lines.get(shardOfLine[i]).add(line);
       DigestSecret secret = credentials.lines().get(line.username());
       if (secret != null) {
-        secrets.get(shardOfLine[i]).put(line.username(), secret);
+        // Only the HA1 values its phones may answer in: they travel with the line's algorithms
+        // in this one shard, so a change of those brings the values it needs (decision 0010).
+        secrets.get(shardOfLine[i]).put(line.username(), secret.in(line.digestAlgorithms()));
       }
     }
+    // A line's fingerprint over all its values: they and its algorithms give those in the shard,
+    // and the memo keeps the fingerprints of the values it compiled.
+    BiFunction<TrunkConfig.Line, DigestSecret, byte[]> fingerprints =
+        (line, inShard) -> memo.fingerprint(line, credentials.lines().get(line.username()));
     List<LineShard> split = new ArrayList<>(shards);
     for (int i = 0; i < shards; i++) {
       split.add(
-          make[i]
-              ? LineShard.of(lines.get(i), secrets.get(i), memo::fingerprint)
-              : memo.lastShard(i));
+          make[i] ? LineShard.of(lines.get(i), secrets.get(i), fingerprints) : memo.lastShard(i));
     }
     memo.split(split);
     TrunkConfig trunk = config.withLines(List.of()).withVersion("");

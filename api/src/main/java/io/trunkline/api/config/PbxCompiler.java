@@ -5,10 +5,8 @@ import static java.util.Objects.requireNonNullElse;
 import io.trunkline.api.config.TrunkCompiler.SecretLookup;
 import io.trunkline.api.config.TrunkCredentials.DigestSecret;
 import io.trunkline.api.config.TrunkCredentials.Login;
-import io.trunkline.api.v1alpha1.DigestAlgorithm;
 import io.trunkline.api.v1alpha1.trunk.PbxAdmission;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,14 +21,6 @@ final class PbxCompiler {
    * or null when it is not admitted by digest.
    */
   record Admission(TrunkConfig.Pbx pbx, DigestSecret secret) {}
-
-  /**
-   * The PBX's HA1 values in every algorithm, whatever the trunk offers: the offer travels in the
-   * snapshot's ConfigMap and the values in its credentials Secret, which a pod sees change at
-   * different moments (decision 0010), so a changed offer must find its value there already.
-   */
-  private static final List<String> EVERY_ALGORITHM =
-      Arrays.stream(DigestAlgorithm.values()).map(DigestAlgorithm::token).toList();
 
   private PbxCompiler() {}
 
@@ -61,8 +51,7 @@ final class PbxCompiler {
             Problem.CREDENTIALS_NOT_FOUND,
             "pbx: Secret " + pbx.getCredentialsSecret() + " needs keys username and password");
       } else {
-        secret =
-            Digest.secret(login.get().username(), realm, login.get().password(), EVERY_ALGORITHM);
+        secret = Digest.secret(login.get().username(), realm, login.get().password());
       }
     }
     return new Admission(new TrunkConfig.Pbx(sources, pbx.getCredentialsSecret() != null), secret);

@@ -1,5 +1,7 @@
 package io.trunkline.api.config;
 
+import io.trunkline.api.v1alpha1.DigestAlgorithm;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,11 +27,23 @@ public record TrunkCredentials(
     return new TrunkCredentials(realm, newLines, pbx, carriers);
   }
 
-  /**
-   * HA1 = H(username:realm:password) for MD5 and SHA-256, each null where the device may not answer
-   * in that algorithm ({@link Digest#secret}).
-   */
-  public record DigestSecret(String username, String ha1Md5, String ha1Sha256) {}
+  /** HA1 = H(username:realm:password) for MD5 and SHA-256; null where absent. */
+  public record DigestSecret(String username, String ha1Md5, String ha1Sha256) {
+
+    /**
+     * These values in {@code algorithms} (tokens of {@link DigestAlgorithm}) only: an HA1 answers
+     * for the password in its algorithm, so a line's shard carries those its phones may answer in
+     * (decision 0010).
+     */
+    public DigestSecret in(List<String> algorithms) {
+      boolean md5 = algorithms.contains(DigestAlgorithm.MD5.token());
+      boolean sha256 = algorithms.contains(DigestAlgorithm.SHA_256.token());
+      if ((md5 || ha1Md5 == null) && (sha256 || ha1Sha256 == null)) {
+        return this;
+      }
+      return new DigestSecret(username, md5 ? ha1Md5 : null, sha256 ? ha1Sha256 : null);
+    }
+  }
 
   /** What the trunk presents to a carrier's 401/407. */
   public record Login(String username, String password) {}

@@ -57,8 +57,8 @@ class LineShardsTest {
                 new TrunkConfig.Line("anna", "+4930100", "anna", 1, null, List.of("MD5")),
                 new TrunkConfig.Line("ben", "+4930200", "ben", 2, "Ben", List.of("SHA-256"))),
             Map.of(
-                "anna", Digest.secret("anna", "acme", "pw-anna", List.of("MD5")),
-                "ben", Digest.secret("ben", "acme", "pw-ben", List.of("SHA-256"))));
+                "anna", Digest.secret("anna", "acme", "pw-anna").in(List.of("MD5")),
+                "ben", Digest.secret("ben", "acme", "pw-ben").in(List.of("SHA-256"))));
 
     String json = LineShards.json(shard);
 
@@ -66,6 +66,35 @@ class LineShardsTest {
     assertThat(json.split("ha1Md5", -1)).hasSize(2);
     assertThat(json.split("ha1Sha256", -1)).hasSize(2);
     assertThat(TrunkConfigJson.read(json, LineShard.class)).isEqualTo(shard);
+  }
+
+  /**
+   * A shard carries a line's HA1 values in its algorithms only, the compilation all of them: the
+   * whole credentials that proxies from before shards read keep both (decision 0010).
+   */
+  @Test
+  void aShardCarriesALinesHa1ValuesInItsAlgorithmsOnly() {
+    List<TrunkConfig.Line> lines =
+        List.of(
+            new TrunkConfig.Line("anna", "+4930100", "anna", 1, null, List.of("MD5")),
+            new TrunkConfig.Line("ben", "+4930200", "ben", 1, null, List.of("SHA-256")),
+            new TrunkConfig.Line("cleo", "+4930300", "cleo", 1, null, List.of("SHA-256", "MD5")));
+    Map<String, DigestSecret> secrets = new HashMap<>();
+    for (String user : List.of("anna", "ben", "cleo")) {
+      secrets.put(user, Digest.secret(user, "acme", "pw-" + user));
+    }
+    TrunkConfig config = config(0).withLines(lines);
+    TrunkCredentials credentials = credentials(0).withLines(secrets);
+
+    LineShards.Split split = LineShards.split(config, credentials, 1);
+
+    Map<String, DigestSecret> inShard = split.shards().get(0).credentials();
+    assertThat(inShard.get("anna").ha1Md5()).isEqualTo(Digest.md5Hex("anna:acme:pw-anna"));
+    assertThat(inShard.get("anna").ha1Sha256()).isNull();
+    assertThat(inShard.get("ben").ha1Md5()).isNull();
+    assertThat(inShard.get("ben").ha1Sha256()).isEqualTo(Digest.sha256Hex("ben:acme:pw-ben"));
+    assertThat(inShard.get("cleo")).isEqualTo(secrets.get("cleo"));
+    assertThat(split.whole(credentials).lines()).isEqualTo(secrets);
   }
 
   @Test
@@ -89,7 +118,14 @@ class LineShardsTest {
     TrunkConfig joined = LineShards.join(split.trunk(), split.shards());
     assertThat(joined.lines()).containsExactlyInAnyOrderElementsOf(config.lines());
     assertThat(joined.withVersion("").withLines(config.lines())).isEqualTo(config);
-    assertThat(LineShards.join(split.credentials(), split.shards())).isEqualTo(credentials);
+    // As the proxies read them: each line's HA1 values in its algorithms.
+    Map<String, DigestSecret> offered = new HashMap<>();
+    for (TrunkConfig.Line line : config.lines()) {
+      offered.put(
+          line.username(), credentials.lines().get(line.username()).in(line.digestAlgorithms()));
+    }
+    assertThat(LineShards.join(split.credentials(), split.shards()))
+        .isEqualTo(credentials.withLines(offered));
   }
 
   @Test
@@ -100,7 +136,7 @@ class LineShardsTest {
 
     TrunkCredentials changed = credentials(100);
     Map<String, DigestSecret> lines = new HashMap<>(changed.lines());
-    lines.put("u7", Digest.secret("u7", "acme", "a new password", List.of("MD5")));
+    lines.put("u7", Digest.secret("u7", "acme", "a new password"));
     LineShards.Split next = LineShards.split(config(100), changed.withLines(lines), 4);
 
     int shard = LineShards.shardOf("line-7", 4);
@@ -198,7 +234,7 @@ class LineShardsTest {
   private static TrunkCredentials credentials(int count) {
     Map<String, DigestSecret> lines = new HashMap<>();
     for (int i = 0; i < count; i++) {
-      lines.put("u" + i, Digest.secret("u" + i, "acme", "pw-" + i, List.of("MD5")));
+      lines.put("u" + i, Digest.secret("u" + i, "acme", "pw-" + i));
     }
     return new TrunkCredentials(
         "acme", lines, null, Map.of("carrier-a", new TrunkCredentials.Login("trunk", "secret")));

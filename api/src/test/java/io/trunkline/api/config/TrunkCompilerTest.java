@@ -76,10 +76,10 @@ class TrunkCompilerTest {
         .containsExactly(
             new TrunkConfig.Line("alice", "+4930100", "alice", 1, null, List.of("MD5")));
     TrunkCredentials.DigestSecret alice = compilation.credentials().lines().get("alice");
-    // The MD5 of "alice:acme:Circle Of Life", as md5sum prints it; no SHA-256 HA1, since the line
-    // is not challenged in SHA-256.
+    // MD5 and SHA-256 of "alice:acme:Circle Of Life", as md5sum and sha256sum print them.
     assertThat(alice.ha1Md5()).isEqualTo("968f76f8b80c4f8b6c11e31e1229f32e");
-    assertThat(alice.ha1Sha256()).isNull();
+    assertThat(alice.ha1Sha256())
+        .isEqualTo("f0945d24dc19a094c10bbb6348fe076391016f806fc71fd3a7dd22ef3f2e765e");
     assertThat(TrunkConfigJson.write(compilation)).doesNotContain("Circle Of Life");
   }
 
@@ -99,18 +99,10 @@ class TrunkCompilerTest {
         .extracting(TrunkConfig.Line::name, TrunkConfig.Line::digestAlgorithms)
         .containsExactly(
             tuple("new-phone", List.of("SHA-256", "MD5")), tuple("old-phone", List.of("MD5")));
-    // Each line's HA1 values in its own algorithms only: its settings and its values travel in one
-    // shard (decision 0027), so a change of its algorithms brings the values it needs.
-    Map<String, TrunkCredentials.DigestSecret> secrets =
-        compile(trunk, List.of(old, line("new-phone", "acme", "+4930200", "new", "s")), List.of())
-            .credentials()
-            .lines();
-    // SHA-256 of "new:acme:pw", as sha256sum prints it.
-    assertThat(secrets.get("new").ha1Sha256())
-        .isEqualTo("eb828c8cfe424abfe3a94853aa197ca5ec2434e49749e9fae14532a87999f1b0");
-    assertThat(secrets.get("new").ha1Md5()).isEqualTo(Digest.md5Hex("new:acme:pw"));
-    assertThat(secrets.get("old").ha1Md5()).isEqualTo(Digest.md5Hex("old:acme:pw"));
-    assertThat(secrets.get("old").ha1Sha256()).isNull();
+    // Both HA1 values stay in the Secret whatever is offered: a change of setting needs no
+    // password.
+    assertThat(compile(trunk, List.of(old), List.of()).credentials().lines().get("old").ha1Sha256())
+        .isEqualTo(Digest.sha256Hex("old:acme:pw"));
   }
 
   @Test
@@ -478,8 +470,7 @@ class TrunkCompilerTest {
     assertThat(compilation.credentials().carriers())
         .containsExactly(
             Map.entry("carrier-a", new TrunkCredentials.Login("acme-trunk", "s3cret")));
-    assertThat(compilation.credentials().pbx())
-        .isEqualTo(Digest.secret("pbx", "acme", "pbx-pw", List.of("MD5", "SHA-256")));
+    assertThat(compilation.credentials().pbx()).isEqualTo(Digest.secret("pbx", "acme", "pbx-pw"));
     assertThat(TrunkConfigJson.write(compilation.config())).doesNotContain("s3cret", "pbx-pw");
   }
 
