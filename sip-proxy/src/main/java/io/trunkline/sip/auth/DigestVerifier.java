@@ -61,8 +61,8 @@ public final class DigestVerifier {
         || !offered.contains(algorithm.get())) {
       return Verdict.WRONG;
     }
-    // No HA1 in an algorithm the device may not answer in (Digest#secret): never a response
-    // computed from a missing one, which anybody could compute.
+    // A line's shard carries no HA1 in an algorithm its phones may not answer in
+    // (DigestSecret#in): never a response computed from a missing one, which anybody could.
     String ha1 = algorithm.get().ha1(secret);
     if (ha1 == null) {
       return Verdict.WRONG;
