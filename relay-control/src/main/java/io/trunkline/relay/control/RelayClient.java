@@ -50,6 +50,7 @@ import java.util.function.Function;
  *
  * <p>Over 400 lines, and one job: the requests in flight, their retransmission and the replies that
  * end them share one table and one event loop; split, each half would reach into the other's state.
+ * The pace of the refusal log, which shares neither, is {@link RefusalLog}'s.
  */
 public final class RelayClient implements AutoCloseable {
 
@@ -59,7 +60,7 @@ public final class RelayClient implements AutoCloseable {
   /** With the default interval, a relay that does not answer is given up after one second. */
   public static final int DEFAULT_ATTEMPTS = 4;
 
-  /** Refused replies are logged at most this often, with their count. */
+  /** Refused replies are logged at most this often, with their count ({@link RefusalLog}). */
   static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
 
   private static final System.Logger LOG = System.getLogger(RelayClient.class.getName());
@@ -168,7 +169,9 @@ public final class RelayClient implements AutoCloseable {
   public CompletableFuture<MediaEndpoint> offer(
       String callId, String fromTag, MediaEndpoint offererMedia) {
     return send(
-        new ControlRequest.Offer(cookie(), callId, fromTag, offererMedia), RelayClient::relayMedia);
+        new ControlRequest.Offer(cookie(), callId, fromTag, offererMedia),
+        ControlReply.Media.class,
+        ControlReply.Media::relay);
   }
 
   /**
@@ -183,7 +186,8 @@ public final class RelayClient implements AutoCloseable {
       String callId, String fromTag, String toTag, MediaEndpoint answererMedia) {
     return send(
         new ControlRequest.Answer(cookie(), callId, fromTag, toTag, answererMedia),
-        RelayClient::relayMedia);
+        ControlReply.Media.class,
+        ControlReply.Media::relay);
   }
 
   /**
@@ -194,24 +198,14 @@ public final class RelayClient implements AutoCloseable {
   public CompletableFuture<SessionReport> delete(String callId, String tag) {
     return send(
         new ControlRequest.Delete(cookie(), callId, tag),
-        reply -> {
-          if (reply instanceof ControlReply.Statistics statistics) {
-            return statistics.report();
-          }
-          throw unexpected(reply);
-        });
+        ControlReply.Statistics.class,
+        ControlReply.Statistics::report);
   }
 
   /** The relay's zone and room, or a failure when it does not answer. */
   public CompletableFuture<RelayHealth> ping() {
     return send(
-        new ControlRequest.Ping(cookie()),
-        reply -> {
-          if (reply instanceof ControlReply.Pong pong) {
-            return pong.health();
-          }
-          throw unexpected(reply);
-        });
+        new ControlRequest.Ping(cookie()), ControlReply.Pong.class, ControlReply.Pong::health);
   }
 
   /**
@@ -222,12 +216,8 @@ public final class RelayClient implements AutoCloseable {
   public CompletableFuture<List<String>> silent(Duration silence) {
     return send(
         new ControlRequest.Silent(cookie(), Math.toIntExact(silence.toSeconds())),
-        reply -> {
-          if (reply instanceof ControlReply.Silent silent) {
-            return silent.callIds();
-          }
-          throw unexpected(reply);
-        });
+        ControlReply.Silent.class,
+        ControlReply.Silent::callIds);
   }
 
   /**
@@ -251,10 +241,22 @@ public final class RelayClient implements AutoCloseable {
     return cookiePrefix + "-" + Long.toString(sequence.incrementAndGet(), 36);
   }
 
-  private <T> CompletableFuture<T> send(ControlRequest request, Function<ControlReply, T> accept) {
+  /**
+   * Sends a request whose answer is a reply of type {@code expected}; any other reply fails the
+   * future, with the relay's error when it sent one.
+   */
+  private <R extends ControlReply, T> CompletableFuture<T> send(
+      ControlRequest request, Class<R> expected, Function<R, T> accept) {
     // Signed once: a retransmission is the same datagram, which the relay answers from its cache.
+    Function<ControlReply, T> answer =
+        reply -> {
+          if (expected.isInstance(reply)) {
+            return accept.apply(expected.cast(reply));
+          }
+          throw unexpected(reply);
+        };
     Pending<T> outstanding =
-        new Pending<>(request.cookie(), signer.signRequest(codec.encode(request)), accept);
+        new Pending<>(request.cookie(), signer.signRequest(codec.encode(request)), answer);
     pending.put(request.cookie(), outstanding);
     if (!channel.isActive()) {
       pending.remove(request.cookie());
@@ -272,13 +274,6 @@ public final class RelayClient implements AutoCloseable {
         request.fail(new RelayException(ControlError.UNREACHABLE, why));
       }
     }
-  }
-
-  private static MediaEndpoint relayMedia(ControlReply reply) {
-    if (reply instanceof ControlReply.Media media) {
-      return media.relay();
-    }
-    throw unexpected(reply);
   }
 
   private static RelayException unexpected(ControlReply reply) {
@@ -363,9 +358,7 @@ public final class RelayClient implements AutoCloseable {
   private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
 
     /** Touched on the channel's loop only. */
-    private long refusedSinceLog;
-
-    private long nextRefusalLogNanos = System.nanoTime();
+    private final RefusalLog refusals = new RefusalLog(REFUSAL_LOG_INTERVAL, System.nanoTime());
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
@@ -395,20 +388,11 @@ public final class RelayClient implements AutoCloseable {
       }
     }
 
-    /**
-     * Logs the first refusal at once, then at most one line per {@link #REFUSAL_LOG_INTERVAL} with
-     * the count: a relay never sends one (with another key it drops the requests unanswered), so
-     * each is forged or damaged, and a forger must not set the pace of the log.
-     */
     private void refused(ControlSigner.Verification.Refused refusal) {
-      refusedSinceLog++;
-      long now = System.nanoTime();
-      if (now - nextRefusalLogNanos < 0) {
+      long count = refusals.refused(System.nanoTime());
+      if (count == 0) {
         return;
       }
-      nextRefusalLogNanos = now + REFUSAL_LOG_INTERVAL.toNanos();
-      long count = refusedSinceLog;
-      refusedSinceLog = 0;
       LOG.log(
           System.Logger.Level.WARNING,
           () ->

@@ -116,6 +116,23 @@ class RelayClientTest {
   }
 
   @Test
+  void aReplyOfAnotherKindFailsTheRequestAsMalformed() throws Exception {
+    try (DatagramSocket relay = new DatagramSocket(new InetSocketAddress(ADDRESS, 0));
+        RelayClient client = clientOf(relay)) {
+      relay.setSoTimeout(5_000);
+      CompletableFuture<SessionReport> delete = client.delete("call", "tag");
+      DatagramPacket request = new DatagramPacket(new byte[4096], 4096);
+      relay.receive(request);
+      // A well-formed pong where the statistics of the deleted session belong.
+      ControlReply pong =
+          new ControlReply.Pong(cookie(request), new RelayHealth("z", "acme", 0, 10, 100));
+      send(relay, request, SIGNER.signReply(new ControlCodec().encode(pong)));
+
+      assertThat(errorOf(delete)).isEqualTo(ControlError.MALFORMED);
+    }
+  }
+
+  @Test
   void aListOfSilentSessionsThatFillsTheWholeDatagramArrivesWhole() throws Exception {
     try (DatagramSocket relay = new DatagramSocket(new InetSocketAddress(ADDRESS, 0));
         RelayClient client = clientOf(relay)) {
