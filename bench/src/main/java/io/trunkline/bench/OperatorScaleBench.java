@@ -7,10 +7,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.trunkline.api.config.LineShard;
 import io.trunkline.api.config.LineShards;
-import io.trunkline.api.config.SecretValues;
-import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.testing.kube.ApiServerResources;
 import io.trunkline.testing.kube.TestBinaries;
@@ -297,8 +294,8 @@ public final class OperatorScaleBench {
       if (secret == null) {
         break;
       }
-      String json = SecretValues.value(secret, LineShards.fileName(shard)).orElseThrow();
-      lines += TrunkConfigJson.read(json, LineShard.class).lines().size();
+      byte[] file = Base64.getDecoder().decode(secret.getData().get(LineShards.fileName(shard)));
+      lines += LineShards.read(file).lines().size();
     }
     return lines;
   }

@@ -1,13 +1,18 @@
 package io.trunkline.api.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.trunkline.api.config.LineShards.Encoding;
 import io.trunkline.api.config.TrunkCredentials.DigestSecret;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 class LineShardsTest {
@@ -66,6 +71,56 @@ class LineShardsTest {
     assertThat(json.split("ha1Md5", -1)).hasSize(2);
     assertThat(json.split("ha1Sha256", -1)).hasSize(2);
     assertThat(TrunkConfigJson.read(json, LineShard.class)).isEqualTo(shard);
+  }
+
+  /** Either encoding reads back as the shard; gzip'd, a shard of a hundred lines is a fifth. */
+  @Test
+  void aShardReadsBackFromItsFileInEitherEncoding() {
+    List<TrunkConfig.Line> lines = new ArrayList<>();
+    Map<String, DigestSecret> secrets = new HashMap<>();
+    for (int i = 0; i < 100; i++) {
+      String name = "line-" + i;
+      lines.add(new TrunkConfig.Line(name, "+49301" + i, name, 1, null, List.of("MD5")));
+      secrets.put(name, Digest.secret(name, "acme", "pw-" + i).in(List.of("MD5")));
+    }
+    LineShard shard = LineShard.of(lines, secrets);
+
+    byte[] plain = LineShards.file(shard, Encoding.JSON);
+    byte[] gzipped = LineShards.file(shard, Encoding.GZIP);
+
+    assertThat(new String(plain, StandardCharsets.UTF_8)).isEqualTo(LineShards.json(shard));
+    assertThat(gzipped).startsWith(0x1f, 0x8b);
+    assertThat(gzipped.length).isLessThan(plain.length / 3);
+    assertThat(LineShards.read(plain)).isEqualTo(shard);
+    assertThat(LineShards.read(gzipped)).isEqualTo(shard);
+  }
+
+  /**
+   * A file that is no shard is refused with what is wrong with it, and nothing inflates unbound.
+   */
+  @Test
+  void aDamagedOrEndlessShardFileIsRefusedSayingWhy() throws Exception {
+    byte[] gzipped = LineShards.file(LineShard.of(List.of(), Map.of()), Encoding.GZIP);
+    byte[] cut = Arrays.copyOf(gzipped, gzipped.length - 4);
+    ByteArrayOutputStream endless = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(endless)) {
+      // Blanks are JSON's own whitespace: only the bound stops them.
+      byte[] blanks = new byte[1 << 20];
+      Arrays.fill(blanks, (byte) ' ');
+      for (int i = 0; i <= LineShards.MAX_INFLATED_BYTES >> 20; i++) {
+        out.write(blanks);
+      }
+    }
+
+    assertThatThrownBy(() -> LineShards.read(cut))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("gzip is damaged");
+    assertThatThrownBy(() -> LineShards.read(endless.toByteArray()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("inflates past " + LineShards.MAX_INFLATED_BYTES);
+    assertThatThrownBy(() -> LineShards.read("{\"lines\": [".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a LineShard");
   }
 
   /**

@@ -21,6 +21,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.trunkline.api.config.LineShard;
 import io.trunkline.api.config.LineShards;
+import io.trunkline.api.config.LineShards.Encoding;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
@@ -37,7 +38,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -140,17 +140,10 @@ final class Dependents {
             .orElse(false);
     return written
         && existing(context, Deployment.class, TrunkMetadata.proxyName(trunk))
-            .map(proxies -> !SnapshotObjects.readsShards(proxies) || !rolledOut(proxies))
+            .map(
+                proxies ->
+                    !SnapshotObjects.readsShards(proxies) || !DataPlanePods.rolledOut(proxies))
             .orElse(false);
-  }
-
-  /** Every pod of the Deployment runs its current template. */
-  private static boolean rolledOut(Deployment deployment) {
-    var status = deployment.getStatus();
-    return status != null
-        && status.getReplicas() != null
-        && Objects.equals(status.getObservedGeneration(), deployment.getMetadata().getGeneration())
-        && Objects.equals(status.getUpdatedReplicas(), status.getReplicas());
   }
 
   /**
@@ -171,17 +164,20 @@ final class Dependents {
         return actual;
       }
       List<LineShard> shards = split.get().shards();
+      Encoding encoding =
+          SnapshotObjects.shardEncoding(
+              Dependents.existing(context, Deployment.class, TrunkMetadata.proxyName(trunk)),
+              actual.values());
       Map<String, Secret> desired = new LinkedHashMap<>();
       for (int shard = shards.size() - 1; shard >= 0; shard--) {
         LineShard lines = shards.get(shard);
+        String version = SnapshotObjects.fileVersion(lines.version(), encoding);
         Secret held = actual.get(Integer.toString(shard));
         desired.put(
             Integer.toString(shard),
-            held != null
-                    && SnapshotObjects.lineShardVersion(held).orElse("").equals(lines.version())
-                ? SnapshotObjects.lineShardSecret(trunk, shard, lines.version(), held.getData())
-                : SnapshotObjects.lineShardSecret(
-                    trunk, shard, lines.version(), LineShards.json(lines)));
+            held != null && SnapshotObjects.lineShardVersion(held).orElse("").equals(version)
+                ? SnapshotObjects.lineShardSecret(trunk, shard, version, held.getData())
+                : SnapshotObjects.lineShardSecret(trunk, shard, lines, encoding));
       }
       return desired;
     }

@@ -20,6 +20,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.trunkline.api.config.LineShard;
 import io.trunkline.api.config.LineShards;
+import io.trunkline.api.config.LineShards.Encoding;
 import io.trunkline.api.config.SecretValues;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.config.TrunkConfigJson;
@@ -40,6 +41,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Predicate;
@@ -281,7 +283,7 @@ class SipTrunkReconcilerApiServerTest {
         client.apps().deployments().inNamespace(namespace).withName("acme-sip-proxy").get();
     assertThat(after.getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
     Secret shard = client.secrets().inNamespace(namespace).withName("acme-lines-0").get();
-    assertThat(SecretValues.value(shard, LineShards.fileName(0)).orElseThrow())
+    assertThat(LineShards.json(LineShards.read(shardFile(shard, 0))))
         .contains("\"alice\"")
         .doesNotContain("correct horse");
     Secret credentials = client.secrets().inNamespace(namespace).withName("acme-credentials").get();
@@ -313,6 +315,77 @@ class SipTrunkReconcilerApiServerTest {
     await().atMost(WAIT).until(() -> trunkJson("acme").lines().isEmpty());
     assertThat(snapshot("acme").lines()).hasSize(2);
     assertThat(credentialsJson("acme")).doesNotContain("\"bob\"");
+  }
+
+  @Test
+  void shardsStayJsonUntilEveryProxyReadsThemGzippedThenStayGzipped() {
+    apply(TestNamespace.trunkManifest("acme", ""));
+    applyLine("alice");
+    // A pool made by this operator reads gzip from its first pod on (its generation is 1).
+    await().atMost(WAIT).until(() -> encodingOf("acme-lines-0") == Encoding.GZIP);
+
+    // As an operator from before decision 0032 left them: pods that do not say they read gzip,
+    // a shard of plain JSON. The operator gives the template its annotation back at once, and
+    // no controller rolls the pool here, so the pods of the old template may still run.
+    long generation =
+        awaitResource(Deployment.class, "acme-sip-proxy").getMetadata().getGeneration();
+    client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName("acme-sip-proxy")
+        .edit(
+            proxies -> {
+              proxies.getSpec().getTemplate().getMetadata().setAnnotations(null);
+              return proxies;
+            });
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              Deployment proxies = awaitResource(Deployment.class, "acme-sip-proxy");
+              return proxies.getMetadata().getGeneration() > generation
+                  && SnapshotObjects.readsGzippedShards(proxies);
+            });
+    Secret gzipped = client.secrets().inNamespace(namespace).withName("acme-lines-0").get();
+    LineShard alice = LineShards.read(shardFile(gzipped, 0));
+    gzipped.getMetadata().getAnnotations().put("trunkline.io/lines-version", alice.version());
+    gzipped
+        .getData()
+        .put(
+            LineShards.fileName(0),
+            Base64.getEncoder().encodeToString(LineShards.file(alice, Encoding.JSON)));
+    client.resource(gzipped).inNamespace(namespace).update();
+
+    applyLine("bob");
+    await().atMost(WAIT).until(() -> snapshot("acme").lines().size() == 2);
+    assertThat(encodingOf("acme-lines-0")).isEqualTo(Encoding.JSON);
+    assertThat(shardFile(client.secrets().inNamespace(namespace).withName("acme-lines-0").get(), 0))
+        .startsWith('{');
+
+    markReady("acme-sip-proxy", 1);
+    await().atMost(WAIT).until(() -> encodingOf("acme-lines-0") == Encoding.GZIP);
+    assertThat(snapshot("acme").lines()).hasSize(2);
+
+    // Once gzip'd, the shards stay so through the next roll: the pods it replaces read gzip too.
+    client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName("acme-sip-proxy")
+        .edit(
+            proxies -> {
+              proxies.getSpec().getTemplate().getMetadata().setAnnotations(null);
+              return proxies;
+            });
+    applyLine("carol");
+    await().atMost(WAIT).until(() -> snapshot("acme").lines().size() == 3);
+    assertThat(encodingOf("acme-lines-0")).isEqualTo(Encoding.GZIP);
+  }
+
+  private Encoding encodingOf(String shard) {
+    Secret secret = client.secrets().inNamespace(namespace).withName(shard).get();
+    return secret == null ? null : SnapshotObjects.encoding(secret);
   }
 
   private void applyLine(String name) {
@@ -761,10 +834,7 @@ class SipTrunkReconcilerApiServerTest {
     List<Secret> shards = shards(trunk);
     List<LineShard> lines = new ArrayList<>();
     for (int i = 0; i < shards.size(); i++) {
-      lines.add(
-          TrunkConfigJson.read(
-              SecretValues.value(shards.get(i), LineShards.fileName(i)).orElseThrow(),
-              LineShard.class));
+      lines.add(LineShards.read(shardFile(shards.get(i), i)));
     }
     return LineShards.join(config, lines);
   }
@@ -780,6 +850,11 @@ class SipTrunkReconcilerApiServerTest {
       shards.add(shard);
     }
     return shards;
+  }
+
+  /** Shard {@code i}'s file as the proxies read it, gzip'd or not. */
+  private static byte[] shardFile(Secret shard, int i) {
+    return Base64.getDecoder().decode(shard.getData().get(LineShards.fileName(i)));
   }
 
   private static String version(Secret shard) {

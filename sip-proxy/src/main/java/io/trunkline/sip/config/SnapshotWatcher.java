@@ -24,10 +24,11 @@ import java.util.stream.Stream;
 
 /**
  * Serves the snapshot the operator mounted (trunk.json from a ConfigMap; credentials.json and the
- * trunk's line shards, lines-N.json, from Secrets beside it, decision 0027) and swaps it atomically
- * when any file changes. Kubernetes updates such volumes by swapping a symlink, so the files are
- * read whole on each look rather than watched; only shards whose bytes changed are parsed again. A
- * change that does not parse is refused and the last good snapshot stays in force.
+ * trunk's line shards, lines-N.json, from Secrets beside it, decision 0027, their JSON gzip'd or
+ * not, decision 0032) and swaps it atomically when any file changes. Kubernetes updates such
+ * volumes by swapping a symlink, so the files are read whole on each look rather than watched; only
+ * shards whose bytes changed are parsed again. A change that does not parse is refused and the last
+ * good snapshot stays in force.
  */
 public final class SnapshotWatcher implements AutoCloseable {
 
@@ -171,9 +172,7 @@ public final class SnapshotWatcher implements AutoCloseable {
         parsed.put(file.getKey(), before);
         continue;
       }
-      LineShard lines =
-          TrunkConfigJson.read(
-              new String(file.getValue(), StandardCharsets.UTF_8), LineShard.class);
+      LineShard lines = LineShards.read(file.getValue());
       parsed.put(file.getKey(), new Shard(file.getValue(), lines));
       reparsed++;
     }

@@ -6,14 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.trunkline.api.config.Compilation;
 import io.trunkline.api.config.LineShards;
+import io.trunkline.api.config.LineShards.Encoding;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.api.v1alpha1.line.SipLine;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.awaitility.Awaitility;
@@ -54,7 +57,7 @@ class SnapshotWatcherTest {
   @Test
   void servesTheLinesOfEveryShardAndRereadsAChangedOne() throws Exception {
     LineShards.Split first = split(compile(40, "pw"), 2);
-    writeSplit(first);
+    writeSplit(first, Encoding.JSON);
 
     try (SnapshotWatcher watcher = SnapshotWatcher.start(config(), credentials(), PERIOD)) {
       Snapshot started = watcher.current();
@@ -63,11 +66,16 @@ class SnapshotWatcherTest {
       assertThat(started.credentials().lines()).hasSize(40).containsKey("line-7");
 
       // The trunk grows to four shards: lines stay where they were or move to the new shards,
-      // which the operator writes first, so for a moment a line may be read from two.
+      // which the operator writes first, so for a moment a line may be read from two. They come
+      // gzip'd now, as once the pool reads them so (decision 0032), for a moment beside plain ones.
       LineShards.Split grown = split(compile(40, "new"), 4);
-      replace(dir.resolve(LineShards.fileName(3)), LineShards.json(grown.shards().get(3)));
-      replace(dir.resolve(LineShards.fileName(2)), LineShards.json(grown.shards().get(2)));
-      writeSplit(grown);
+      replace(
+          dir.resolve(LineShards.fileName(3)),
+          LineShards.file(grown.shards().get(3), Encoding.GZIP));
+      replace(
+          dir.resolve(LineShards.fileName(2)),
+          LineShards.file(grown.shards().get(2), Encoding.GZIP));
+      writeSplit(grown, Encoding.GZIP);
       Awaitility.await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> watcher.current().config().version().equals(grown.trunk().version()));
@@ -81,6 +89,10 @@ class SnapshotWatcherTest {
 
       replace(dir.resolve(LineShards.fileName(1)), "{ not json");
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> watcher.refusedReloads() == 1);
+      assertThat(watcher.current()).isSameAs(now);
+      byte[] gzipped = LineShards.file(grown.shards().get(1), Encoding.GZIP);
+      replace(dir.resolve(LineShards.fileName(1)), Arrays.copyOf(gzipped, gzipped.length / 2));
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> watcher.refusedReloads() == 2);
       assertThat(watcher.current()).isSameAs(now);
     }
   }
@@ -103,9 +115,10 @@ class SnapshotWatcherTest {
   }
 
   /** The trunk's part and every shard, shards first as the operator writes them. */
-  private void writeSplit(LineShards.Split split) throws Exception {
+  private void writeSplit(LineShards.Split split, Encoding encoding) throws Exception {
     for (int i = 0; i < split.shards().size(); i++) {
-      replace(dir.resolve(LineShards.fileName(i)), LineShards.json(split.shards().get(i)));
+      replace(
+          dir.resolve(LineShards.fileName(i)), LineShards.file(split.shards().get(i), encoding));
     }
     replace(credentials(), TrunkConfigJson.write(split.credentials()));
     replace(config(), TrunkConfigJson.write(split.trunk()));
@@ -139,7 +152,11 @@ class SnapshotWatcherTest {
    * never sees it half written, so every refusal the test counts is one it meant.
    */
   private void replace(Path file, String text) throws Exception {
-    Path next = Files.writeString(dir.resolve(file.getFileName() + ".next"), text);
+    replace(file, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void replace(Path file, byte[] bytes) throws Exception {
+    Path next = Files.write(dir.resolve(file.getFileName() + ".next"), bytes);
     Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 

@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -34,6 +35,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.trunkline.api.v1alpha1.trunk.Scaling;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What the proxy and relay pods have in common: the account they run as, where they may be
@@ -57,6 +59,15 @@ public final class DataPlanePods {
   static final int CLOSE_SECONDS = 10;
 
   private DataPlanePods() {}
+
+  /** Every pod of the Deployment runs its current template. */
+  public static boolean rolledOut(Deployment deployment) {
+    var status = deployment.getStatus();
+    return status != null
+        && status.getReplicas() != null
+        && Objects.equals(status.getObservedGeneration(), deployment.getMetadata().getGeneration())
+        && Objects.equals(status.getUpdatedReplicas(), status.getReplicas());
+  }
 
   /** The data plane needs no API access: its ServiceAccount mounts no token. */
   public static ServiceAccount serviceAccount(SipTrunk trunk) {

@@ -208,6 +208,7 @@ public final class ProxyPool {
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels(trunk, PROXY))
+        .withAnnotations(SnapshotObjects.proxyPodAnnotations())
         .endMetadata()
         .withSpec(pod.build())
         .endTemplate()

@@ -17,7 +17,9 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.trunkline.api.config.LineShard;
 import io.trunkline.api.config.LineShards;
+import io.trunkline.api.config.LineShards.Encoding;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.api.config.TrunkCredentials;
@@ -25,6 +27,7 @@ import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +48,17 @@ public final class SnapshotObjects {
 
   /** The annotation on a line shard's Secret that carries the shard's version. */
   static final String LINES_VERSION = "trunkline.io/lines-version";
+
+  /** What a gzip'd shard's version ends with (decision 0032). */
+  private static final String GZIPPED = "+gzip";
+
+  /**
+   * The annotation on the proxies' pod template that says they read gzip'd line shards: those of an
+   * operator since decision 0032. Until every pod of a pool does, its shards are plain JSON.
+   */
+  private static final String SHARD_ENCODING = "trunkline.io/line-shard-encoding";
+
+  private static final String GZIP = "gzip";
 
   private static final String CONFIG_DIR = "/etc/trunkline/config";
   private static final String CREDENTIALS_DIR = "/etc/trunkline/credentials";
@@ -111,34 +125,90 @@ public final class SnapshotObjects {
 
   /**
    * Shard {@code shard} of the trunk's lines with their digest hashes (decision 0027): a Secret,
-   * since it holds credentials, whose one key is the file the proxies read beside credentials.json.
+   * since it holds credentials, whose one key is the file the proxies read beside credentials.json,
+   * in {@code encoding} (decision 0032).
    */
-  public static Secret lineShardSecret(SipTrunk trunk, int shard, String version, String json) {
-    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+  public static Secret lineShardSecret(
+      SipTrunk trunk, int shard, LineShard lines, Encoding encoding) {
+    byte[] file = LineShards.file(lines, encoding);
     return lineShardSecret(
         trunk,
         shard,
-        version,
-        Map.of(LineShards.fileName(shard), Base64.getEncoder().encodeToString(bytes)));
+        fileVersion(lines.version(), encoding),
+        Map.of(LineShards.fileName(shard), Base64.getEncoder().encodeToString(file)));
   }
 
-  /** A shard whose data is already written, as the API server holds it (base64). */
+  /**
+   * A shard whose data is already written, as the API server holds it (base64).
+   *
+   * @param fileVersion the version its Secret carries already ({@link #fileVersion})
+   */
   public static Secret lineShardSecret(
-      SipTrunk trunk, int shard, String version, Map<String, String> data) {
+      SipTrunk trunk, int shard, String fileVersion, Map<String, String> data) {
     return new SecretBuilder()
         .withMetadata(meta(trunk, lineShardName(trunk, shard), trunkLabels(trunk)))
         .editMetadata()
-        .addToAnnotations(LINES_VERSION, version)
+        .addToAnnotations(LINES_VERSION, fileVersion)
         .endMetadata()
         .withType("Opaque")
         .withData(data)
         .build();
   }
 
-  /** The version of the shard a Secret holds, as its annotation says. */
+  /** The version of the shard a Secret holds, as its annotation says ({@link #fileVersion}). */
   public static Optional<String> lineShardVersion(Secret shard) {
     return Optional.ofNullable(shard.getMetadata().getAnnotations())
         .map(annotations -> annotations.get(LINES_VERSION));
+  }
+
+  /**
+   * The version a shard's Secret carries: its content's, and "+gzip" after it when its file is
+   * gzip'd. An operator from before decision 0032 then finds no version of its own on a gzip'd
+   * shard, and writes the shard out again as the JSON its own proxies read.
+   */
+  public static String fileVersion(String version, Encoding encoding) {
+    return encoding == Encoding.GZIP ? version + GZIPPED : version;
+  }
+
+  /** How a shard's Secret holds its file, as its version says. */
+  public static Encoding encoding(Secret shard) {
+    return lineShardVersion(shard).filter(version -> version.endsWith(GZIPPED)).isPresent()
+        ? Encoding.GZIP
+        : Encoding.JSON;
+  }
+
+  /**
+   * How a trunk's shards are written (decision 0032): gzip'd once every pod of its proxy pool reads
+   * them so, and from then on, since the pods a later roll replaces read them too. Every pod does
+   * when the Deployment's template says so and either it has rolled out, or its spec never changed
+   * since it was made (generation 1), so that no pod of another template ever ran.
+   *
+   * @param proxies the trunk's proxy Deployment, if it exists
+   * @param shards the trunk's shard Secrets
+   */
+  public static Encoding shardEncoding(Optional<Deployment> proxies, Collection<Secret> shards) {
+    boolean gzipped = shards.stream().anyMatch(shard -> encoding(shard) == Encoding.GZIP);
+    boolean everyPodReadsGzip =
+        proxies
+            .filter(SnapshotObjects::readsGzippedShards)
+            .filter(
+                pool ->
+                    Long.valueOf(1).equals(pool.getMetadata().getGeneration())
+                        || DataPlanePods.rolledOut(pool))
+            .isPresent();
+    return gzipped || everyPodReadsGzip ? Encoding.GZIP : Encoding.JSON;
+  }
+
+  /** Whether a proxy Deployment's pods read gzip'd line shards, as its template says. */
+  public static boolean readsGzippedShards(Deployment proxies) {
+    Map<String, String> annotations =
+        proxies.getSpec().getTemplate().getMetadata().getAnnotations();
+    return annotations != null && GZIP.equals(annotations.get(SHARD_ENCODING));
+  }
+
+  /** The annotations of the proxies' pod template: they read gzip'd line shards. */
+  static Map<String, String> proxyPodAnnotations() {
+    return Map.of(SHARD_ENCODING, GZIP);
   }
 
   /**

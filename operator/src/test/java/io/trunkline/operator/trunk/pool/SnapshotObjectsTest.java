@@ -9,7 +9,10 @@ import io.fabric8.kubernetes.api.model.SecretVolumeSourceBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.trunkline.api.config.LineShard;
 import io.trunkline.api.config.LineShards;
+import io.trunkline.api.config.LineShards.Encoding;
 import io.trunkline.api.config.TrunkConfigJson;
 import io.trunkline.api.config.TrunkCredentials;
 import io.trunkline.api.config.TrunkCredentials.DigestSecret;
@@ -17,6 +20,7 @@ import io.trunkline.api.config.TrunkCredentials.Login;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -100,5 +104,49 @@ class SnapshotObjectsTest {
                   new SecretVolumeSourceBuilder().withSecretName("acme-credentials").build());
             });
     assertThat(SnapshotObjects.readsShards(proxies)).isFalse();
+  }
+
+  /** Gzip only once every pod reads it (decision 0032), and for good once written so. */
+  @Test
+  void shardsAreGzippedOnceEveryProxyReadsThemSoAndStaySo() {
+    LineShard lines = LineShard.of(List.of(), Map.of());
+    Secret plain = SnapshotObjects.lineShardSecret(trunk, 0, lines, Encoding.JSON);
+    Secret gzipped = SnapshotObjects.lineShardSecret(trunk, 0, lines, Encoding.GZIP);
+    // As made, never changed: no pod of another template ever ran.
+    Deployment made = proxies(1, null);
+    Deployment rolling = proxies(3, 2L);
+    Deployment rolled = proxies(3, 3L);
+    Deployment older = proxies(1, null);
+    older.getSpec().getTemplate().getMetadata().setAnnotations(null);
+
+    assertThat(SnapshotObjects.encoding(plain)).isEqualTo(Encoding.JSON);
+    assertThat(SnapshotObjects.encoding(gzipped)).isEqualTo(Encoding.GZIP);
+    assertThat(SnapshotObjects.lineShardVersion(gzipped)).contains(lines.version() + "+gzip");
+    assertThat(SnapshotObjects.shardEncoding(Optional.of(made), List.of(plain)))
+        .isEqualTo(Encoding.GZIP);
+    assertThat(SnapshotObjects.shardEncoding(Optional.of(rolling), List.of(plain)))
+        .isEqualTo(Encoding.JSON);
+    assertThat(SnapshotObjects.shardEncoding(Optional.of(rolled), List.of(plain)))
+        .isEqualTo(Encoding.GZIP);
+    assertThat(SnapshotObjects.shardEncoding(Optional.of(older), List.of()))
+        .isEqualTo(Encoding.JSON);
+    assertThat(SnapshotObjects.shardEncoding(Optional.empty(), List.of())).isEqualTo(Encoding.JSON);
+    assertThat(SnapshotObjects.shardEncoding(Optional.of(rolling), List.of(plain, gzipped)))
+        .isEqualTo(Encoding.GZIP);
+  }
+
+  /** The trunk's proxy Deployment at a generation, its controller having seen {@code observed}. */
+  private Deployment proxies(long generation, Long observed) {
+    Deployment proxies = ProxyPool.deployment(trunk, TestTrunks.SETTINGS, 2, Optional.empty());
+    proxies.getMetadata().setGeneration(generation);
+    if (observed != null) {
+      proxies.setStatus(
+          new DeploymentStatusBuilder()
+              .withObservedGeneration(observed)
+              .withReplicas(2)
+              .withUpdatedReplicas(2)
+              .build());
+    }
+    return proxies;
   }
 }
