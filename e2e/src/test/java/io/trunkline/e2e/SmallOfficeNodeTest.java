@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.trunkline.api.config.LineShards;
+import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.testing.kube.KubeNode;
 import io.trunkline.testing.kube.TestBinaries;
@@ -19,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -158,6 +161,20 @@ class SmallOfficeNodeTest {
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofSeconds(5))
         .until(() -> phones().tryRegister("frank", port).allCallsSucceeded());
+    // The pod read frank from a gzip'd shard: its pool has rolled out, so every proxy reads them
+    // so (decision 0032).
+    byte[] shard =
+        Base64.getDecoder()
+            .decode(
+                client
+                    .secrets()
+                    .inNamespace(NAMESPACE)
+                    .withName("office-lines-1")
+                    .get()
+                    .getData()
+                    .get(LineShards.fileName(1)));
+    assertThat(shard).startsWith(0x1f, 0x8b);
+    assertThat(LineShards.read(shard).lines()).extracting(TrunkConfig.Line::name).contains("frank");
 
     Pod after = onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
     assertThat(after.getMetadata().getUid()).isEqualTo(proxy.getMetadata().getUid());
