@@ -477,7 +477,14 @@ spec:
     - -c
     - |
       set -e
-      nslookup kubernetes.default.svc.cluster.local
+      # kube-proxy programs the DNS Service's endpoint a moment after CoreDNS turns Ready, and
+      # rejects queries to it until then (CI run 64: "Connection refused" 3 s after Ready).
+      resolved=
+      for i in \$(seq 1 30); do
+        if nslookup kubernetes.default.svc.cluster.local; then resolved=yes; break; fi
+        sleep 1
+      done
+      [ -n "\$resolved" ]
       # (busybox 1.35 wget segfaults with -T: timeout instead)
       for i in \$(seq 1 30); do timeout 3 wget -q -O - http://web/ && exit 0; sleep 1; done
       exit 1
