@@ -1,24 +1,19 @@
 package io.trunkline.relay.control;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
-import java.net.PortUnreachableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +39,9 @@ import java.util.function.Function;
  *
  * <p>The socket is connected to the relay, so the kernel drops datagrams from anyone else and an
  * ICMP port unreachable from a dead relay fails the outstanding requests at once. Requests are
- * signed and replies checked with the trunk's key ({@link ControlSigner}): a reply that fails the
- * check is dropped, whoever forged it, so it cannot steer media or fail a call; the request goes on
- * waiting for the relay's own reply.
- *
- * <p>Over 400 lines, and one job: the requests in flight, their retransmission and the replies that
- * end them share one table and one event loop; split, each half would reach into the other's state.
- * The pace of the refusal log, which shares neither, is {@link RefusalLog}'s.
+ * signed and replies checked with the trunk's key ({@link ControlSigner}, by its {@link
+ * ReplyReader}): a reply that fails the check is dropped, whoever forged it, so it cannot steer
+ * media or fail a call; the request goes on waiting for the relay's own reply.
  */
 public final class RelayClient implements AutoCloseable {
 
@@ -59,11 +50,6 @@ public final class RelayClient implements AutoCloseable {
 
   /** With the default interval, a relay that does not answer is given up after one second. */
   public static final int DEFAULT_ATTEMPTS = 4;
-
-  /** Refused replies are logged at most this often, with their count ({@link RefusalLog}). */
-  static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
-
-  private static final System.Logger LOG = System.getLogger(RelayClient.class.getName());
 
   private final InetSocketAddress relay;
   private final Channel channel;
@@ -108,7 +94,7 @@ public final class RelayClient implements AutoCloseable {
                 ChannelOption.RCVBUF_ALLOCATOR,
                 new FixedRecvByteBufAllocator(
                     ControlSigner.MAX_SIGNATURE_BYTES + codec.maxDatagramBytes()))
-            .handler(new Inbound())
+            .handler(new ReplyReader(relay, signer, codec, new Answers()))
             .connect(relay)
             .sync()
             .channel();
@@ -355,64 +341,27 @@ public final class RelayClient implements AutoCloseable {
     }
   }
 
-  private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
-
-    /** Touched on the channel's loop only. */
-    private final RefusalLog refusals = new RefusalLog(REFUSAL_LOG_INTERVAL, System.nanoTime());
-
+  /** Ends the requests the relay's replies answer. */
+  private final class Answers implements ReplyReader.Replies {
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-      byte[] datagram = ByteBufUtil.getBytes(packet.content());
-      ControlSigner.Verification verification = signer.verifyReply(datagram, 0, datagram.length);
-      if (verification instanceof ControlSigner.Verification.Refused refusal) {
-        refused(refusal);
-        return;
-      }
-      ControlSigner.Verification.Authentic json =
-          (ControlSigner.Verification.Authentic) verification;
-      Decoded<ControlReply> decoded = codec.decodeReply(datagram, json.offset(), json.length());
-      if (decoded instanceof Decoded.Valid<ControlReply> valid) {
-        Pending<?> request = pending.remove(valid.message().cookie());
-        if (request != null) {
-          request.complete(valid.message());
-        }
-        return;
-      }
-      Decoded.Invalid<ControlReply> invalid = (Decoded.Invalid<ControlReply>) decoded;
-      LOG.log(
-          System.Logger.Level.WARNING,
-          () -> "unreadable reply from relay " + relay + ": " + invalid.problem());
-      Pending<?> request = invalid.cookie() == null ? null : pending.remove(invalid.cookie());
+    public void reply(ControlReply reply) {
+      Pending<?> request = pending.remove(reply.cookie());
       if (request != null) {
-        request.fail(new RelayException(ControlError.MALFORMED, invalid.problem()));
+        request.complete(reply);
       }
-    }
-
-    private void refused(ControlSigner.Verification.Refused refusal) {
-      long count = refusals.refused(System.nanoTime());
-      if (count == 0) {
-        return;
-      }
-      LOG.log(
-          System.Logger.Level.WARNING,
-          () ->
-              count
-                  + " reply datagram(s) from "
-                  + relay
-                  + " refused, "
-                  + refusal.refusal()
-                  + " ("
-                  + refusal.problem()
-                  + "): forged, or damaged on the way");
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      if (cause instanceof PortUnreachableException) {
-        failAll("relay " + relay + " refused the request (ICMP port unreachable)");
-        return;
+    public void unreadable(String cookie, String problem) {
+      Pending<?> request = cookie == null ? null : pending.remove(cookie);
+      if (request != null) {
+        request.fail(new RelayException(ControlError.MALFORMED, problem));
       }
-      LOG.log(System.Logger.Level.DEBUG, () -> "relay client socket: " + cause);
+    }
+
+    @Override
+    public void unreachable(String why) {
+      failAll(why);
     }
   }
 }

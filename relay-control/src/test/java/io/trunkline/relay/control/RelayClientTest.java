@@ -132,6 +132,28 @@ class RelayClientTest {
     }
   }
 
+  /** An authentic reply that does not decode ends the request it names at once, as malformed. */
+  @Test
+  void anUnreadableReplyFailsTheRequestItNamesAsMalformed() throws Exception {
+    try (DatagramSocket relay = new DatagramSocket(new InetSocketAddress(ADDRESS, 0));
+        RelayClient client =
+            RelayClient.open(
+                (InetSocketAddress) relay.getLocalSocketAddress(),
+                group,
+                Duration.ofSeconds(30),
+                1,
+                SIGNER)) {
+      relay.setSoTimeout(5_000);
+      CompletableFuture<RelayHealth> ping = client.ping();
+      DatagramPacket request = new DatagramPacket(new byte[4096], 4096);
+      relay.receive(request);
+      reply(relay, request, "{\"cookie\":\"" + cookie(request) + "\",\"result\":\"maybe\"}");
+
+      // Well before the one attempt's 30 s would run out.
+      assertThat(errorOf(ping)).isEqualTo(ControlError.MALFORMED);
+    }
+  }
+
   @Test
   void aListOfSilentSessionsThatFillsTheWholeDatagramArrivesWhole() throws Exception {
     try (DatagramSocket relay = new DatagramSocket(new InetSocketAddress(ADDRESS, 0));
