@@ -41,13 +41,7 @@ class RelayClientTest {
   @Test
   void retransmitsTheSameRequestThenTimesOut() throws Exception {
     try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(ADDRESS, 0));
-        RelayClient client =
-            RelayClient.open(
-                (InetSocketAddress) silent.getLocalSocketAddress(),
-                group,
-                Duration.ofMillis(50),
-                3,
-                SIGNER)) {
+        RelayClient client = clientOf(silent, Duration.ofMillis(50), 3)) {
       silent.setSoTimeout(5_000);
       CompletableFuture<RelayHealth> ping = client.ping();
 
@@ -136,13 +130,7 @@ class RelayClientTest {
   @Test
   void anUnreadableReplyFailsTheRequestItNamesAsMalformed() throws Exception {
     try (DatagramSocket relay = new DatagramSocket(new InetSocketAddress(ADDRESS, 0));
-        RelayClient client =
-            RelayClient.open(
-                (InetSocketAddress) relay.getLocalSocketAddress(),
-                group,
-                Duration.ofSeconds(30),
-                1,
-                SIGNER)) {
+        RelayClient client = clientOf(relay, Duration.ofSeconds(30), 1)) {
       relay.setSoTimeout(5_000);
       CompletableFuture<RelayHealth> ping = client.ping();
       DatagramPacket request = new DatagramPacket(new byte[4096], 4096);
@@ -251,12 +239,17 @@ class RelayClientTest {
 
   /** A client of {@code relay} on the test's event loop, with the default retransmissions. */
   private RelayClient clientOf(DatagramSocket relay) throws InterruptedException {
+    return clientOf(relay, RelayClient.DEFAULT_RETRANSMIT_INTERVAL, RelayClient.DEFAULT_ATTEMPTS);
+  }
+
+  /**
+   * A client of {@code relay} on the test's event loop, sending each request {@code attempts}
+   * times.
+   */
+  private RelayClient clientOf(DatagramSocket relay, Duration interval, int attempts)
+      throws InterruptedException {
     return RelayClient.open(
-        (InetSocketAddress) relay.getLocalSocketAddress(),
-        group,
-        RelayClient.DEFAULT_RETRANSMIT_INTERVAL,
-        RelayClient.DEFAULT_ATTEMPTS,
-        SIGNER);
+        (InetSocketAddress) relay.getLocalSocketAddress(), group, interval, attempts, SIGNER);
   }
 
   private static void send(DatagramSocket relay, DatagramPacket request, byte[] datagram)
