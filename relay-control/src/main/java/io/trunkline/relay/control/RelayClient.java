@@ -233,7 +233,6 @@ public final class RelayClient implements AutoCloseable {
    */
   private <R extends ControlReply, T> CompletableFuture<T> send(
       ControlRequest request, Class<R> expected, Function<R, T> accept) {
-    // Signed once: a retransmission is the same datagram, which the relay answers from its cache.
     Function<ControlReply, T> answer =
         reply -> {
           if (expected.isInstance(reply)) {
@@ -241,6 +240,7 @@ public final class RelayClient implements AutoCloseable {
           }
           throw unexpected(reply);
         };
+    // Signed once: a retransmission is the same datagram, which the relay answers from its cache.
     Pending<T> outstanding =
         new Pending<>(request.cookie(), signer.signRequest(codec.encode(request)), answer);
     pending.put(request.cookie(), outstanding);
