@@ -7,13 +7,17 @@
 # three sip-proxies (127.0.0.21-23) sharing one, the load sent to the first, which hands two
 # thirds of the calls to their owners (as one PBX's flow reaches one pod behind a Service).
 #
+# Each Trunkline target then runs one more step at Kamailio's highest passing rate, unless its ramp
+# measured that rate, so setup time and CPU per call compare at one rate both were asked to carry.
+#
 # Usage: bench/sip-cps.sh [--skip-build] [--step-seconds N] [--start-cps N] [--max-cps N]
 #                         [--only baseline,kamailio,trunkline,store,pool]
 # The same settings as environment variables: SIP_BENCH_STEP_SECONDS (10), SIP_BENCH_START_CPS
-# (100), SIP_BENCH_MAX_CPS (25600), SIP_BENCH_ONLY; further SIP_BENCH_REFINE (bisection steps
-# after the first failure, 2), SIP_BENCH_PORT_BASE (15060), SIP_BENCH_KAMAILIO_CHILDREN (4),
-# SIP_BENCH_JAVA_OPTS (-Xms512m -Xmx512m), SIP_BENCH_UAS_ADDRESS (127.0.0.2), SIP_BENCH_KEEP
-# (non-empty: keep the per-step sipp logs).
+# (100), SIP_BENCH_MAX_CPS (25600), SIP_BENCH_ONLY; further SIP_BENCH_RESOLUTION (bisect after the
+# first failure until the failing rate is within this percentage of the passing one, 5),
+# SIP_BENCH_PORT_BASE (15060), SIP_BENCH_KAMAILIO_CHILDREN (4), SIP_BENCH_JAVA_OPTS (-Xms512m
+# -Xmx512m), SIP_BENCH_UAS_ADDRESS (127.0.0.2), SIP_BENCH_KEEP (non-empty: keep the per-step sipp
+# logs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -21,14 +25,14 @@ ROOT=$PWD
 STEP_SECONDS=${SIP_BENCH_STEP_SECONDS:-10}
 START_CPS=${SIP_BENCH_START_CPS:-100}
 MAX_CPS=${SIP_BENCH_MAX_CPS:-25600}
-REFINE=${SIP_BENCH_REFINE:-2}
+RESOLUTION=${SIP_BENCH_RESOLUTION:-5}
 ONLY=${SIP_BENCH_ONLY:-baseline,kamailio,trunkline}
 PORT_BASE=${SIP_BENCH_PORT_BASE:-15060}
 KAMAILIO_CHILDREN=${SIP_BENCH_KAMAILIO_CHILDREN:-4}
 JAVA_OPTS=${SIP_BENCH_JAVA_OPTS:--Xms512m -Xmx512m}
 BUILD=yes
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-64}"; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-64}"; }
 while (($#)); do
   case $1 in
     --skip-build) BUILD=no ;;
@@ -138,6 +142,7 @@ group_ticks() {
 
 # --- results of the last step (run_step sets these) ---
 STEP_PASS=no; STEP_OK=0; STEP_FAILED=0; STEP_ACHIEVED=0; STEP_P50=-; STEP_P95=-; STEP_P99=-
+STEP_CPU=-
 STEP_REASON=""
 
 # One step: sipp UAS (fresh), sipp UAC at RATE for SECONDS towards TARGET (address:port).
@@ -246,6 +251,11 @@ run_step() {
   [[ $proxy_pgid != - ]] &&
     proxy_cpu=$(awk -v a="$proxy_before" -v b="$proxy_after" -v w="$wall" 'BEGIN { printf "%.2f", (b - a) / 100 / w }')
 
+  STEP_CPU=$proxy_cpu
+  if ((STEP_FAILED == 0)) &&
+    awk -v a="$STEP_ACHIEVED" -v r="$rate" -v m="$MIN_ACHIEVED_PERCENT" 'BEGIN { exit !(a * 100 < r * m) }'; then
+    STEP_REASON="placed only $STEP_ACHIEVED/s"
+  fi
   STEP_PASS=no
   if ((STEP_FAILED * 1000 < calls * PASS_PER_MILLE)) &&
     awk -v a="$STEP_ACHIEVED" -v r="$rate" -v m="$MIN_ACHIEVED_PERCENT" 'BEGIN { exit !(a * 100 >= r * m) }'; then
@@ -259,9 +269,14 @@ run_step() {
 
 # --- results per target ---
 declare -A BEST BEST_P50 BEST_P95 BEST_P99 NOTE
+# Every counted step, by "target rate": "pass|FAIL p50 p95 p99 proxy-cores".
+declare -A MEASURED
+record_step() { MEASURED["$1 $2"]="$([[ $STEP_PASS == yes ]] && echo pass || echo FAIL) $STEP_P50 $STEP_P95 $STEP_P99 $STEP_CPU"; }
 
-# Ramp: START_CPS doubled while steps pass (up to MAX_CPS), then REFINE bisections between the
-# last passing and the first failing rate. START_FN starts the proxy (setting PROXY_PID, its
+# Ramp: START_CPS doubled while steps pass (up to MAX_CPS), then bisections between the last
+# passing and the first failing rate until the two are within RESOLUTION percent: a ceiling read
+# off the doubling grid alone could be up to a fourth too low, and one target's more than
+# another's. START_FN starts the proxy (setting PROXY_PID, its
 # process group, and PROXY_AT) or returns non-zero with NOTE set; a failed step leaves the proxy
 # full of transactions whose retransmissions would reach the next step's UAS, so the proxy is
 # restarted after each failure and warmed up again at the last passing rate for a step's length:
@@ -288,6 +303,7 @@ ramp() {
       return 2
     fi
     run_step "$name" "$1" "$STEP_SECONDS" "$PROXY_AT" "$PROXY_PID"
+    record_step "$name" "$1"
     sleep "$SETTLE_SECONDS"
     if [[ $STEP_PASS == yes ]]; then
       best=$1
@@ -312,8 +328,9 @@ ramp() {
     NOTE[$name]="every step failed; at $START_CPS cps: ${failed_reason:-see the step line}"
   else
     failed_at=$rate
-    local i mid reason=$failed_reason
-    for ((i = 0; i < REFINE; i++)); do
+    local mid reason=$failed_reason
+    # The gap halves each time round, so this ends; rates in tens of calls/s.
+    while (((failed_at - best) * 100 > best * RESOLUTION)); do
       mid=$(((best + failed_at) / 2 / 10 * 10))
       ((mid > best && mid < failed_at)) || break
       step "$mid" && outcome=0 || outcome=$?
@@ -325,6 +342,21 @@ ramp() {
     ((outcome == 2)) || NOTE[$name]="fails at $failed_at cps${reason:+: $reason}"
   fi
   [[ $PROXY_PID != - ]] && stop_group "$PROXY_PID"
+  PROXY_PID=-
+}
+
+# One counted step of NAME at RATE on a fresh proxy, warmed up first at RATE (or at the target's
+# highest passing rate if that is lower) for two steps' length: its CPU per call is compared with
+# Kamailio's, and a JVM still compiling would spend more than it does warm.
+at_rate() {
+  local name=$1 start_fn=$2 rate=$3 warm_rate
+  "$start_fn" || return 0
+  warm_rate=$((BEST[$name] < rate ? BEST[$name] : rate))
+  run_step "$name" "$warm_rate" $((STEP_SECONDS * 2)) "$PROXY_AT" "$PROXY_PID" >/dev/null # not counted
+  sleep "$SETTLE_SECONDS"
+  run_step "$name" "$rate" "$STEP_SECONDS" "$PROXY_AT" "$PROXY_PID"
+  record_step "$name" "$rate"
+  stop_group "$PROXY_PID"
   PROXY_PID=-
 }
 
@@ -387,7 +419,7 @@ wants() { [[ ,$ONLY, == *,$1,* ]]; }
 
 echo "sip-cps: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $(sipp -v 2>&1 | grep -o 'SIPp v[^ ]*' | head -1)," \
   "$(kamailio -v 2>/dev/null | head -1 | grep -o 'kamailio [0-9.]*'), $(java -version 2>&1 | head -1)"
-echo "sip-cps: UDP on loopback (PBX and proxies 127.0.0.1, carrier $UAS_ADDR); $STEP_SECONDS s steps from $START_CPS cps (x2, then $REFINE bisections, at most $MAX_CPS);" \
+echo "sip-cps: UDP on loopback (PBX and proxies 127.0.0.1, carrier $UAS_ADDR); $STEP_SECONDS s steps from $START_CPS cps (x2 up to $MAX_CPS, then bisected to within $RESOLUTION%);" \
   "a step passes with under 0.1% failed calls and ${MIN_ACHIEVED_PERCENT}% of the rate placed"
 
 if wants store || wants pool; then
@@ -455,6 +487,18 @@ if wants pool && [[ -n $TRUNKLINE_CP ]]; then
   ramp pool start_pool
 fi
 
+# --- each Trunkline target at Kamailio's highest passing rate, where its ramp did not ask that ---
+PEER_RATE=0
+wants kamailio && PEER_RATE=${BEST[kamailio]:-0}
+if ((PEER_RATE > 0)); then
+  for name in trunkline store pool; do
+    wants "$name" && [[ -n $TRUNKLINE_CP ]] && ((${BEST[$name]:-0} > 0)) || continue
+    [[ -n ${MEASURED["$name $PEER_RATE"]:-} ]] && continue
+    echo "sip-cps: $name at Kamailio's highest passing rate, $PEER_RATE cps"
+    at_rate "$name" "start_$name" "$PEER_RATE"
+  done
+fi
+
 # --- summary ---
 echo
 echo "Highest sustained calls/s (under 0.1% failed), setup time INVITE -> 200 OK at that rate."
@@ -482,6 +526,17 @@ for name in store pool; do
     printf '%s/trunkline: %s\n' "$name" "$(awk -v t="${BEST[$name]:-0}" -v k="${BEST[trunkline]}" 'BEGIN { printf "%.2f", t / k }')"
   fi
 done
+if ((PEER_RATE > 0)); then
+  echo
+  echo "At Kamailio's highest passing rate, $PEER_RATE cps: setup time (ms) and the proxy's CPU per call."
+  printf '%-11s %7s %7s %7s %7s %12s  %s\n' target p50 p95 p99 cores "CPU ms/call" step
+  for name in kamailio trunkline store pool; do
+    wants "$name" && [[ -n ${MEASURED["$name $PEER_RATE"]:-} ]] || continue
+    read -r verdict p50 p95 p99 cores <<<"${MEASURED["$name $PEER_RATE"]}"
+    printf '%-11s %7s %7s %7s %7s %12s  %s\n' "$name" "$p50" "$p95" "$p99" "$cores" \
+      "$(awk -v c="$cores" -v r="$PEER_RATE" 'BEGIN { if (c == "-") print "-"; else printf "%.3f", c * 1000 / r }')" "$verdict"
+  done
+fi
 if wants baseline && wants kamailio && [[ ${NOTE[baseline]:-} == fails* ]] &&
   ((${BEST[kamailio]:-0} * 10 > ${BEST[baseline]:-0} * 8)); then
   echo "Note: Kamailio came within 80% of sipp's own ceiling; the load generator may be what limits it."
