@@ -29,7 +29,7 @@ final class InDialogForwarder {
 
   void forward(ServerTransaction tx) {
     SIPRequest request = tx.request();
-    String callId = request.getCallId().getCallId();
+    String callId = tx.callId();
     Dialogs dialogs = forwarding.dialogs();
     Dialog dialog = dialogs.get(callId);
     if (Request.BYE.equals(request.getMethod()) && dialogs.end(callId) != null) {

@@ -45,6 +45,14 @@ public final class ServerTransaction {
     return (SIPRequest) inbound.message();
   }
 
+  /**
+   * The request's Call-ID. JAIN-SIP writes the header's value out anew on every read; what lingers
+   * with the transaction shares this one.
+   */
+  public String callId() {
+    return callId;
+  }
+
   /** The request as it came; its message is null once the final response is sent. */
   public synchronized InboundMessage inbound() {
     return inbound;

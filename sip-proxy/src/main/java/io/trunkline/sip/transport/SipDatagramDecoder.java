@@ -16,6 +16,7 @@ import java.util.List;
 public final class SipDatagramDecoder extends MessageToMessageDecoder<DatagramPacket> {
 
   private final TransportStats stats;
+  private final PeerAddresses peers = new PeerAddresses();
 
   public SipDatagramDecoder(TransportStats stats) {
     this.stats = stats;
@@ -33,7 +34,7 @@ public final class SipDatagramDecoder extends MessageToMessageDecoder<DatagramPa
         new SipFrame(
             bytes,
             Transport.UDP,
-            packet.sender(),
+            peers.shared(packet.sender()),
             (InetSocketAddress) ctx.channel().localAddress(),
             ctx.channel()));
   }
