@@ -187,7 +187,7 @@ public final class ClientTransaction {
           state = State.COMPLETED;
           cancelTimers();
           // RFC 6026 §8.4 Timer M: stay to pass on 2xx retransmissions.
-          layer.schedule(callId, this::terminate, layer.timers().timeoutMillis());
+          layer.linger(this::terminate, layer.timers().timeoutMillis());
         }
       } else {
         deliver = state.compareTo(State.COMPLETED) < 0;
@@ -205,7 +205,7 @@ public final class ClientTransaction {
               transport.reliable()
                   ? 0
                   : invite ? layer.timers().timeoutMillis() : layer.timers().t4().toMillis();
-          layer.schedule(callId, this::terminate, linger);
+          layer.linger(this::terminate, linger);
         }
       }
     }
@@ -286,7 +286,7 @@ public final class ClientTransaction {
     }
     // A late provisional response must still be able to trigger the CANCEL, so the transaction
     // stays matchable until the network has settled.
-    layer.schedule(callId, this::terminate, layer.timers().timeoutMillis());
+    layer.linger(this::terminate, layer.timers().timeoutMillis());
   }
 
   private void sendCancel() {

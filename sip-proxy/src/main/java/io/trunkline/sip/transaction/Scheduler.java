@@ -20,6 +20,9 @@ public interface Scheduler extends AutoCloseable {
   /** Runs {@code task} once {@code delayMillis} have passed, on the worker of {@code callId}. */
   Timer after(String callId, long delayMillis, Runnable task);
 
+  /** The clock the timers run by, in milliseconds from an arbitrary origin. */
+  long millis();
+
   @Override
   void close();
 
@@ -45,6 +48,11 @@ public interface Scheduler extends AutoCloseable {
             wheel.newTimeout(
                 t -> workerOf.apply(callId).execute(task), delayMillis, TimeUnit.MILLISECONDS);
         return timeout::cancel;
+      }
+
+      @Override
+      public long millis() {
+        return System.nanoTime() / 1_000_000;
       }
 
       @Override

@@ -91,10 +91,10 @@ public final class ServerTransaction {
         scheduleRetransmission(layer.timers().t1().toMillis());
       }
       // Timer H: give up waiting for the ACK; the transaction ends either way.
-      layer.schedule(callId, this::terminate, layer.timers().timeoutMillis());
+      layer.linger(this::terminate, layer.timers().timeoutMillis());
     } else {
       // 2xx to INVITE: RFC 6026 §7.1 Accepted state; others: Timer J.
-      layer.schedule(callId, this::terminate, invite ? layer.timers().timeoutMillis() : linger);
+      layer.linger(this::terminate, invite ? layer.timers().timeoutMillis() : linger);
     }
   }
 
@@ -123,8 +123,7 @@ public final class ServerTransaction {
       }
     }
     // Timer I absorbs ACK retransmissions for T4 over UDP.
-    layer.schedule(
-        callId, this::terminate, transport.reliable() ? 0 : layer.timers().t4().toMillis());
+    layer.linger(this::terminate, transport.reliable() ? 0 : layer.timers().t4().toMillis());
   }
 
   private synchronized void scheduleRetransmission(long delay) {

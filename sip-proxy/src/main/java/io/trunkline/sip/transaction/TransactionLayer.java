@@ -24,6 +24,7 @@ public final class TransactionLayer implements AutoCloseable {
   private final SipSender sender;
   private final TransactionTimers timers;
   private final Scheduler scheduler;
+  private final Lingering lingering;
   private final Map<String, ServerTransaction> servers = new ConcurrentHashMap<>();
   private final Map<String, ClientTransaction> clients = new ConcurrentHashMap<>();
 
@@ -31,6 +32,7 @@ public final class TransactionLayer implements AutoCloseable {
     this.sender = sender;
     this.timers = timers;
     this.scheduler = scheduler;
+    this.lingering = new Lingering(scheduler);
   }
 
   /** What became of an incoming request at the transaction layer. */
@@ -140,6 +142,14 @@ public final class TransactionLayer implements AutoCloseable {
       return null;
     }
     return scheduler.after(callId, delayMillis, task);
+  }
+
+  /**
+   * Runs a transaction's {@code end} after it has lingered {@code delayMillis}, at once when that
+   * is 0, on any thread.
+   */
+  void linger(Runnable end, long delayMillis) {
+    lingering.end(end, delayMillis);
   }
 
   /** Runs {@code task} soon on the worker of {@code callId}, from any thread. */

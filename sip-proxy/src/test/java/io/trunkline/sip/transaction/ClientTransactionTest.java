@@ -32,12 +32,12 @@ class ClientTransactionTest {
       new ClientTransaction.Listener() {
         @Override
         public void onResponse(ClientTransaction transaction, SIPResponse response) {
-          heard.add(clock.now() + " " + response.getStatusCode());
+          heard.add(clock.millis() + " " + response.getStatusCode());
         }
 
         @Override
         public void onTimeout(ClientTransaction transaction, boolean provisional) {
-          heard.add(clock.now() + (provisional ? " no provisional" : " timeout"));
+          heard.add(clock.millis() + (provisional ? " no provisional" : " timeout"));
         }
       };
 

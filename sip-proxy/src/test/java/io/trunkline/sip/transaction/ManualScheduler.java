@@ -49,7 +49,8 @@ public final class ManualScheduler implements Scheduler {
     now = until;
   }
 
-  long now() {
+  @Override
+  public long millis() {
     return now;
   }
 

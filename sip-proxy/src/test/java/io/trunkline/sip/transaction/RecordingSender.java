@@ -33,7 +33,7 @@ final class RecordingSender implements SipSender {
   }
 
   private void record(String text) {
-    sent.add(new Sent(clock.now(), text.substring(0, text.indexOf('\r'))));
+    sent.add(new Sent(clock.millis(), text.substring(0, text.indexOf('\r'))));
   }
 
   /** When each message starting with {@code firstLine} went, in order. */
