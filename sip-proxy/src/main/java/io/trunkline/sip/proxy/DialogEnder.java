@@ -83,10 +83,9 @@ final class DialogEnder {
 
   /** As the caller would send it: towards the callee's Contact, through the routes after ours. */
   SIPRequest byeToCallee(Dialog dialog) {
-    SIPRequest invite = dialog.invite();
-    SIPResponse answer = dialog.answer();
+    Dialog.Parties parties = dialog.parties();
     List<RecordRoute> downstream = new ArrayList<>();
-    RecordRouteList recorded = answer.getRecordRouteHeaders();
+    RecordRouteList recorded = parties.calleeRoutes();
     if (recorded != null) {
       // The 2xx lists the proxies nearest the callee first; ours marks where they end.
       for (RecordRoute entry : recorded) {
@@ -98,31 +97,32 @@ final class DialogEnder {
     }
     Collections.reverse(downstream);
     return bye(
-        remoteTarget(answer.getContactHeader(), invite.getRequestURI()),
+        remoteTarget(parties.calleeContact(), parties.requestUri()),
         dialog,
         dialog.calleeTransport(),
-        (FromHeader) invite.getFrom().clone(),
-        (ToHeader) answer.getTo().clone(),
+        (FromHeader) parties.caller().clone(),
+        (ToHeader) parties.callee().clone(),
         dialog.callerCseq().incrementAndGet(),
         downstream);
   }
 
   /** As the callee would send it: towards the caller's Contact, through the caller's proxies. */
   SIPRequest byeToCaller(Dialog dialog) {
-    SIPRequest invite = dialog.invite();
-    SIPResponse answer = dialog.answer();
+    Dialog.Parties parties = dialog.parties();
     List<RecordRoute> upstream = new ArrayList<>();
-    RecordRouteList recorded = invite.getRecordRouteHeaders();
+    RecordRouteList recorded = parties.callerRoutes();
     if (recorded != null) {
       recorded.forEach(upstream::add);
     }
     try {
       FromHeader from =
-          SipHeaders.FACTORY.createFromHeader(answer.getTo().getAddress(), answer.getToTag());
+          SipHeaders.FACTORY.createFromHeader(
+              parties.callee().getAddress(), parties.callee().getTag());
       ToHeader to =
-          SipHeaders.FACTORY.createToHeader(invite.getFrom().getAddress(), invite.getFromTag());
+          SipHeaders.FACTORY.createToHeader(
+              parties.caller().getAddress(), parties.caller().getTag());
       return bye(
-          remoteTarget(invite.getContactHeader(), invite.getFrom().getAddress().getURI()),
+          remoteTarget(parties.callerContact(), parties.caller().getAddress().getURI()),
           dialog,
           dialog.callerTransport(),
           from,

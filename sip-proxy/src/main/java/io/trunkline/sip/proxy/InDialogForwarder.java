@@ -73,8 +73,7 @@ final class InDialogForwarder {
       return; // an ACK for a transaction long gone
     }
     Dialog dialog = forwarding.dialogs().get(request.getCallId().getCallId());
-    if (dialog != null
-        && request.getCSeq().getSeqNumber() < dialog.invite().getCSeq().getSeqNumber()) {
+    if (dialog != null && request.getCSeq().getSeqNumber() < dialog.parties().inviteCseq()) {
       // The ACK of a final response before the dialog's INVITE (a 407 challenge): hop by hop
       // (§17.1.1.3), its transaction's; reaching here, it came by a path that transaction did
       // not (another member of the pool), and the callee must never see it.

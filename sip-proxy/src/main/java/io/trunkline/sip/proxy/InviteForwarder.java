@@ -335,8 +335,7 @@ final class InviteForwarder implements ClientTransaction.Listener {
         cseqOffset,
         channels,
         forwarding.clock().instant(),
-        invite,
-        answer,
+        Dialog.Parties.of(invite, answer),
         new AtomicLong(callerCseq + cseqOffset),
         new AtomicLong());
   }

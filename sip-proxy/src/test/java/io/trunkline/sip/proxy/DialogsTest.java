@@ -61,7 +61,6 @@ class DialogsTest {
         channels,
         started,
         null,
-        null,
         new AtomicLong(),
         new AtomicLong());
   }

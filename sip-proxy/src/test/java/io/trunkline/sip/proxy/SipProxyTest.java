@@ -418,6 +418,20 @@ class SipProxyTest {
   }
 
   /**
+   * A call that is up holds none of its messages either: its dialog keeps only the headers that
+   * ending it takes (decision 0033), where it held the INVITE and the 2xx for the call's length.
+   */
+  @Test
+  void anAnsweredCallHoldsNoneOfItsMessagesWhileItIsUp() {
+    answeredCall();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(harness.receivedStillHeld()).isZero());
+    assertThat(harness.proxy.activeDialogs()).isOne();
+  }
+
+  /**
    * A call's transactions linger for 64 x T1 after it ends (Timers J and M; RFC 6026 §8.4), far
    * longer than the call took: they keep what answering retransmissions takes, never the call's
    * parsed messages, which at a thousand calls a second filled the heap (decision 0026).
