@@ -47,8 +47,7 @@ record Dialog(
   /**
    * Each party as the INVITE and its 2xx named it (RFC 3261 §12.1): these headers alone, so the
    * rest of both messages (Vias, bodies, every other header) goes once the call is answered. A
-   * dialog lives as long as its call, and the two messages were about 8 KB of it (decision
-   * 0033).
+   * dialog lives as long as its call, and the two messages were about 8 KB of it (decision 0033).
    *
    * @param inviteCseq the INVITE's CSeq as the caller sent it
    * @param requestUri the INVITE's Request-URI, the callee's target when its 2xx has no Contact
