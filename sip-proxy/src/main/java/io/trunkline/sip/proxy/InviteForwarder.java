@@ -151,11 +151,11 @@ final class InviteForwarder implements ClientTransaction.Listener {
         branches.keySet().stream().filter(t -> t != transaction).forEach(ClientTransaction::cancel);
         forwarding.metrics().response(status);
         ended.run();
-        // What is left is passing on 2xx responses; the dialog holds the INVITE and the channels
-        // from now on, and the other branches' answers to their CANCELs change nothing. This
-        // lingers with the INVITE's client transaction (Timer M, 32 s over UDP), a heap's worth
-        // at thousands of calls a second: what it no longer needs goes, and an emptied map would
-        // keep its table.
+        // What is left is passing on 2xx responses; the dialog holds the call's parties and
+        // channels from now on, and the other branches' answers to their CANCELs change nothing.
+        // This lingers with the INVITE's client transaction (Timer M, 32 s over UDP), a heap's
+        // worth at thousands of calls a second: what it no longer needs goes, and an emptied map
+        // would keep its table.
         invite = null;
         groups = List.of();
         branches = new HashMap<>();
