@@ -32,7 +32,7 @@ KAMAILIO_CHILDREN=${SIP_BENCH_KAMAILIO_CHILDREN:-4}
 JAVA_OPTS=${SIP_BENCH_JAVA_OPTS:--Xms512m -Xmx512m}
 BUILD=yes
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-64}"; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-64}"; }
 while (($#)); do
   case $1 in
     --skip-build) BUILD=no ;;
