@@ -1,5 +1,6 @@
 package io.trunkline.sip.message;
 
+import gov.nist.core.ParserCore;
 import gov.nist.javax.sip.address.AddressImpl;
 import gov.nist.javax.sip.address.SipUri;
 import gov.nist.javax.sip.header.Contact;
@@ -8,6 +9,8 @@ import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.parser.StringMsgParser;
 import io.trunkline.sip.transaction.TransactionLayer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.text.ParseException;
 import java.util.Optional;
 import javax.sip.address.Address;
@@ -23,6 +26,19 @@ public final class SipParser {
 
   /** Default limit of header lines, well above real traffic and below abuse. */
   public static final int DEFAULT_MAX_HEADERS = 128;
+
+  /**
+   * JAIN-SIP's parsers keep a debugging depth in one static int, {@code ParserCore.nesting_level},
+   * and, debugging or not, build a string of that many characters on entering and on leaving the
+   * rule of every address header (From, To, Contact, Route, Record-Route). Workers parsing at once
+   * race on it, so it drifts with uptime (usnistgov/jsip#46; RestComm/jain-sip#187 saw it wrap and
+   * build a string of two billion). In one bench run it had drifted far enough that those strings
+   * were a fifth of all the proxy allocated. Pinned far below zero before each message, the loops
+   * that build them never run, and no message's parse can drift it back to zero.
+   */
+  private static final VarHandle NESTING_LEVEL = nestingLevel();
+
+  private static final int NO_NESTING = Integer.MIN_VALUE / 2;
 
   private final int maxMessageBytes;
   private final int maxHeaders;
@@ -53,6 +69,7 @@ public final class SipParser {
       return new ParseResult.Malformed(reason, RawHeaders.scan(bytes).versionNotSupported(reason));
     }
     SIPMessage message;
+    NESTING_LEVEL.set(NO_NESTING);
     try {
       // StringMsgParser keeps state between lines, so one per message; it is cheap to make. Left
       // alone it skips headers it cannot parse; a proxy must not forward what it did not read.
@@ -110,6 +127,15 @@ public final class SipParser {
         && written.getAddressType() == AddressImpl.ADDRESS_SPEC
         && written.getURI() instanceof SipUri uri
         && uri.getHeaderNames().hasNext();
+  }
+
+  static VarHandle nestingLevel() {
+    try {
+      return MethodHandles.privateLookupIn(ParserCore.class, MethodHandles.lookup())
+          .findStaticVarHandle(ParserCore.class, "nesting_level", int.class);
+    } catch (NoSuchFieldException | IllegalAccessException e) {
+      throw new IllegalStateException("JAIN-SIP's parser is not the version this proxy pins", e);
+    }
   }
 
   private static void refuse(

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import io.trunkline.sip.SampleMessages;
+import java.lang.invoke.VarHandle;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +24,33 @@ class SipParserTest {
     assertThat(request.getMethod()).isEqualTo("INVITE");
     assertThat(request.getCallId().getCallId()).isEqualTo("3848276298220188511@127.0.0.2");
     assertThat(request.getTopmostVia().getBranch()).isEqualTo("z9hG4bK-74bf9");
+  }
+
+  /**
+   * Concurrent parsing drifts JAIN-SIP's static nesting level, and each address header's parse then
+   * builds two strings that long; at a million, an INVITE's From, To and Contact would allocate
+   * megabytes.
+   */
+  @Test
+  void parsesAtItsUsualCostWhereverTheParsersSharedDepthHasDrifted() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+    VarHandle level = SipParser.nestingLevel();
+    // The parser's classes load, and their tables fill, at the first parse: not counted.
+    parser.parse(bytes(SampleMessages.INVITE));
+    try {
+      level.set(1_000_000);
+      long before = threads.getThreadAllocatedBytes(thread);
+
+      ParseResult result = parser.parse(bytes(SampleMessages.INVITE));
+
+      long allocated = threads.getThreadAllocatedBytes(thread) - before;
+      assertThat(result).isInstanceOf(ParseResult.Parsed.class);
+      assertThat(allocated).isLessThan(256 * 1024);
+    } finally {
+      level.set(0);
+    }
   }
 
   @Test
