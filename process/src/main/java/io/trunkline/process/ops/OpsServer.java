@@ -2,6 +2,8 @@ package io.trunkline.process.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +19,10 @@ import java.util.function.BooleanSupplier;
  * probes and PodMonitor treat every pod alike: {@code /q/metrics} (Prometheus text), {@code
  * /q/health/live} and {@code /q/health/ready} (503 while not ready). The JDK's HTTP server keeps
  * the engines free of a web framework; scrapes and probes are a few requests a minute.
+ *
+ * <p>The metrics include the JVM's heap and its collector's pauses ({@code jvm_memory_*}, {@code
+ * jvm_gc_*}): a pause stops every worker at once, so it is where a proxy's setup-time tail comes
+ * from (docs/decisions/0035-the-proxy-pod-runs-g1.md).
  */
 public final class OpsServer implements AutoCloseable {
 
@@ -30,10 +36,12 @@ public final class OpsServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
+  private final JvmGcMetrics collector;
 
-  private OpsServer(HttpServer server, ExecutorService executor) {
+  private OpsServer(HttpServer server, ExecutorService executor, JvmGcMetrics collector) {
     this.server = server;
     this.executor = executor;
+    this.collector = collector;
   }
 
   /**
@@ -63,8 +71,11 @@ public final class OpsServer implements AutoCloseable {
           boolean isReady = ready.getAsBoolean();
           respond(exchange, isReady ? 200 : 503, "application/json", isReady ? UP : DOWN);
         });
+    new JvmMemoryMetrics().bindTo(registry);
+    JvmGcMetrics collector = new JvmGcMetrics();
+    collector.bindTo(registry);
     server.start();
-    return new OpsServer(server, executor);
+    return new OpsServer(server, executor, collector);
   }
 
   public InetSocketAddress address() {
@@ -73,6 +84,8 @@ public final class OpsServer implements AutoCloseable {
 
   @Override
   public void close() {
+    // Its listeners on the collector's notifications outlive the server otherwise.
+    collector.close();
     server.stop(0);
     executor.shutdown();
     try {

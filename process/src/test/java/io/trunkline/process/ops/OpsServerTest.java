@@ -1,6 +1,7 @@
 package io.trunkline.process.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -45,6 +46,23 @@ class OpsServerTest {
     assertThat(response.headers().firstValue("Content-Type"))
         .contains("text/plain; version=0.0.4; charset=utf-8");
     assertThat(response.body()).contains("trunkline_calls_total{trunk=\"acme\"} 3.0");
+  }
+
+  @Test
+  void servesTheHeapAndTheCollectorsPauses() throws Exception {
+    String before = get("/q/metrics", "GET").body();
+    assertThat(before).containsPattern("jvm_memory_max_bytes\\{area=\"heap\",id=\"[^\"]+\"\\}");
+
+    // A collection the test asks for, so that a pause is on record whatever ran before.
+    System.gc();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(get("/q/metrics", "GET").body())
+                    .containsPattern(
+                        "jvm_gc_pause_seconds_count\\{[^}]*cause=\"System.gc\\(\\)\""));
   }
 
   @Test
