@@ -15,9 +15,10 @@
 # The same settings as environment variables: SIP_BENCH_STEP_SECONDS (10), SIP_BENCH_START_CPS
 # (100), SIP_BENCH_MAX_CPS (25600), SIP_BENCH_ONLY; further SIP_BENCH_RESOLUTION (bisect after the
 # first failure until the failing rate is within this percentage of the passing one, 5),
-# SIP_BENCH_PORT_BASE (15060), SIP_BENCH_KAMAILIO_CHILDREN (4), SIP_BENCH_JAVA_OPTS (-Xms512m
-# -Xmx512m), SIP_BENCH_UAS_ADDRESS (127.0.0.2), SIP_BENCH_KEEP (non-empty: keep the per-step sipp
-# logs).
+# SIP_BENCH_PORT_BASE (15060), SIP_BENCH_KAMAILIO_CHILDREN (4), SIP_BENCH_JAVA_OPTS (the proxy
+# image's collector and heap at a pod's 512Mi limit: -XX:MaxRAM=512m -XX:MaxRAMPercentage=60
+# -XX:+UseG1GC), SIP_BENCH_UAS_ADDRESS (127.0.0.2), SIP_BENCH_KEEP (non-empty: keep the per-step
+# sipp logs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -29,10 +30,11 @@ RESOLUTION=${SIP_BENCH_RESOLUTION:-5}
 ONLY=${SIP_BENCH_ONLY:-baseline,kamailio,trunkline}
 PORT_BASE=${SIP_BENCH_PORT_BASE:-15060}
 KAMAILIO_CHILDREN=${SIP_BENCH_KAMAILIO_CHILDREN:-4}
-JAVA_OPTS=${SIP_BENCH_JAVA_OPTS:--Xms512m -Xmx512m}
+# The flags of sip-proxy/pom.xml's image, with MaxRAM standing for the pod's memory limit.
+JAVA_OPTS=${SIP_BENCH_JAVA_OPTS:--XX:MaxRAM=512m -XX:MaxRAMPercentage=60 -XX:+UseG1GC}
 BUILD=yes
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-64}"; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-64}"; }
 while (($#)); do
   case $1 in
     --skip-build) BUILD=no ;;

@@ -1,6 +1,7 @@
 package io.trunkline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
@@ -152,6 +153,12 @@ class GrowingBusinessNodeTest {
     assertThat(client.services().inNamespace(NAMESPACE).withName("acme-sip").get().getSpec())
         .satisfies(spec -> assertThat(spec.getType()).isEqualTo("NodePort"))
         .satisfies(spec -> assertThat(spec.getExternalTrafficPolicy()).isEqualTo("Local"));
+    // At its 512Mi limit a proxy runs G1 with a heap of 60% of it, not the serial collector the
+    // JVM would pick there on its own (decision 0035).
+    for (Pod proxy : readyProxies()) {
+      assertThat(sample(proxy, "jvm_memory_max_bytes", "id=\"G1 Old Gen\""))
+          .isCloseTo(0.60 * 512 * 1024 * 1024, within(4.0 * 1024 * 1024));
+    }
   }
 
   /**
