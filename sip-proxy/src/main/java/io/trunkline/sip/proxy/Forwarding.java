@@ -28,10 +28,17 @@ record Forwarding(
     Clock clock) {
 
   /**
-   * Passes a response back towards the sender of a request: a copy without this proxy's Via (§16.7
-   * step 9). When {@code anchorAnswer} and it carries SDP, that answer names the far end's media,
-   * so the relay session of the call and of the request's sender ({@code fromTag}) anchors it first
-   * (RFC 3264) and {@code send} gets the copy on the call's worker once the relay has answered.
+   * Passes a response back towards the sender of a request without this proxy's Via (§16.7 step 9).
+   * When {@code anchorAnswer} and it carries SDP, that answer names the far end's media, so the
+   * relay session of the call and of the request's sender ({@code fromTag}) anchors it first (RFC
+   * 3264) and {@code send} gets the response on the call's worker once the relay has answered.
+   *
+   * <p>The response itself is changed and sent on, not a copy: each one is parsed for this one
+   * forwarding (a retransmission is parsed anew), and its transaction has read what it needs by the
+   * time it is delivered ({@link
+   * io.trunkline.sip.transaction.ClientTransaction.Listener#onResponse}). A dialog keeps the
+   * answer's To, Contact and Record-Route, which this leaves as they are. A copy was about 4 KB a
+   * response, 7% of what a call allocated.
    */
   void upstream(
       SIPResponse response,
@@ -39,21 +46,20 @@ record Forwarding(
       String fromTag,
       boolean anchorAnswer,
       Consumer<SIPResponse> send) {
-    SIPResponse upstream = (SIPResponse) response.clone();
-    upstream.removeFirst(ViaHeader.NAME);
-    String answer = anchorAnswer ? SipHeaders.sdp(upstream) : null;
+    response.removeFirst(ViaHeader.NAME);
+    String answer = anchorAnswer ? SipHeaders.sdp(response) : null;
     if (answer == null) {
-      send.accept(upstream);
+      send.accept(response);
       return;
     }
     media
-        .answer(callId, fromTag, upstream.getToTag(), answer)
+        .answer(callId, fromTag, response.getToTag(), answer)
         .whenCompleteAsync(
             (anchored, failure) -> {
               if (anchored != null) {
-                SipHeaders.setSdp(upstream, anchored);
+                SipHeaders.setSdp(response, anchored);
               }
-              send.accept(upstream);
+              send.accept(response);
             },
             workers.of(callId));
   }

@@ -24,7 +24,10 @@ public final class ClientTransaction {
   /** What the proxy hears from a client transaction; called outside its lock. */
   public interface Listener {
 
-    /** A response, including each retransmitted 2xx of an INVITE (§13.3.1.4). */
+    /**
+     * A response, including each retransmitted 2xx of an INVITE (§13.3.1.4). It is the listener's
+     * to change: the transaction has read what it needs and keeps no part of it.
+     */
     void onResponse(ClientTransaction transaction, SIPResponse response);
 
     /**
