@@ -2,6 +2,7 @@ package io.trunkline.sip.transaction;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
+import io.trunkline.sip.message.SipEncoder;
 import io.trunkline.sip.transport.InboundMessage;
 import io.trunkline.sip.transport.Transport;
 import javax.sip.message.Request;
@@ -65,7 +66,7 @@ public final class ServerTransaction {
 
   /** Sends a response upstream; the first final response moves the transaction to completion. */
   public void respond(SIPResponse response) {
-    byte[] bytes = response.encodeAsBytes(transport.name());
+    byte[] bytes = SipEncoder.encode(response, transport.name());
     int status = response.getStatusCode();
     boolean first;
     InboundMessage back;

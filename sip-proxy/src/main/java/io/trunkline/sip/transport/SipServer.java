@@ -28,6 +28,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.trunkline.sip.message.SipEncoder;
 import io.trunkline.sip.message.SipParser;
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -216,7 +217,7 @@ public final class SipServer implements SipSender, AutoCloseable {
 
   @Override
   public void send(SIPMessage message, Transport transport, InetSocketAddress destination) {
-    write(transport, destination, message.encodeAsBytes(transport.name()), NOBODY);
+    write(transport, destination, SipEncoder.encode(message, transport.name()), NOBODY);
   }
 
   /**
@@ -229,7 +230,7 @@ public final class SipServer implements SipSender, AutoCloseable {
       Transport transport,
       InetSocketAddress destination,
       Runnable unreachable) {
-    write(transport, destination, message.encodeAsBytes(transport.name()), unreachable);
+    write(transport, destination, SipEncoder.encode(message, transport.name()), unreachable);
   }
 
   private static final Runnable NOBODY = () -> {};
