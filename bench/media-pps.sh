@@ -12,7 +12,8 @@
 # The same settings as environment variables: MEDIA_BENCH_STEP_SECONDS (10), MEDIA_BENCH_START_CALLS
 # (50), MEDIA_BENCH_MAX_CALLS (6400), MEDIA_BENCH_FIXED_CALLS, MEDIA_BENCH_ONLY; further
 # MEDIA_BENCH_REFINE (bisections after the first failure, 2), MEDIA_BENCH_PORT_BASE (22220),
-# MEDIA_BENCH_THREADS (generator event loops, 2), MEDIA_BENCH_RELAY_JAVA_OPTS (-Xms512m -Xmx512m),
+# MEDIA_BENCH_THREADS (generator event loops, 2), MEDIA_BENCH_RELAY_JAVA_OPTS (the relay image's
+# flags at a pod's 512Mi limit: -XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC),
 # MEDIA_BENCH_RTPENGINE_THREADS (2); MEDIA_BENCH_RELAY_CLASSPATH to measure another build's relay.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +27,9 @@ FIXED_CALLS=${MEDIA_BENCH_FIXED_CALLS:-}
 ONLY=${MEDIA_BENCH_ONLY:-baseline,rtpengine,trunkline}
 PORT_BASE=${MEDIA_BENCH_PORT_BASE:-22220}
 THREADS=${MEDIA_BENCH_THREADS:-2}
-RELAY_JAVA_OPTS=${MEDIA_BENCH_RELAY_JAVA_OPTS:--Xms512m -Xmx512m}
+# The flags of media-relay/pom.xml's image, with MaxRAM standing for the pod's memory limit and
+# the collector the JVM picks itself in that limit on 2 cores (decision 0036).
+RELAY_JAVA_OPTS=${MEDIA_BENCH_RELAY_JAVA_OPTS:--XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC}
 RTPENGINE_THREADS=${MEDIA_BENCH_RTPENGINE_THREADS:-2}
 BUILD=yes
 
