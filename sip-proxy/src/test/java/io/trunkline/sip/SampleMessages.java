@@ -1,5 +1,10 @@
 package io.trunkline.sip;
 
+import gov.nist.javax.sip.message.SIPMessage;
+import io.trunkline.sip.message.ParseResult;
+import io.trunkline.sip.message.SipParser;
+import java.nio.charset.StandardCharsets;
+
 /** SIP messages the tests send, written out as they appear on the wire. */
 public final class SampleMessages {
 
@@ -15,6 +20,16 @@ public final class SampleMessages {
           + "Contact: <sip:alice@127.0.0.2:5070>\r\n"
           + "Content-Length: 0\r\n"
           + "\r\n";
+
+  /** {@code text} as the proxy parses it; a text that does not parse fails the test using it. */
+  public static SIPMessage parsed(String text) {
+    ParseResult result = new SipParser().parse(text.getBytes(StandardCharsets.UTF_8));
+    if (result instanceof ParseResult.Parsed parsed) {
+      return parsed.message();
+    }
+    throw new AssertionError(
+        "does not parse (" + ((ParseResult.Malformed) result).reason() + "):\n" + text);
+  }
 
   private SampleMessages() {}
 }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gov.nist.javax.sip.header.Via;
 import gov.nist.javax.sip.message.SIPResponse;
-import io.trunkline.sip.message.ParseResult;
-import io.trunkline.sip.message.SipParser;
-import java.nio.charset.StandardCharsets;
+import io.trunkline.sip.SampleMessages;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,8 +43,6 @@ class ForwardingTest {
   }
 
   private static SIPResponse parse(String text) {
-    ParseResult result = new SipParser().parse(text.getBytes(StandardCharsets.UTF_8));
-    assertThat(result).isInstanceOf(ParseResult.Parsed.class);
-    return (SIPResponse) ((ParseResult.Parsed) result).message();
+    return (SIPResponse) SampleMessages.parsed(text);
   }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gov.nist.javax.sip.message.SIPRequest;
 import io.trunkline.sip.SampleMessages;
-import io.trunkline.sip.message.ParseResult;
-import io.trunkline.sip.message.SipParser;
 import io.trunkline.sip.pool.HandOverSeal;
 import io.trunkline.sip.pool.Members;
 import io.trunkline.sip.transaction.ManualScheduler;
@@ -14,7 +12,6 @@ import io.trunkline.sip.transaction.TransactionTimers;
 import io.trunkline.sip.transport.InboundMessage;
 import io.trunkline.sip.transport.Transport;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -230,8 +227,6 @@ class OwnershipTest {
   }
 
   private static SIPRequest parse(String text) {
-    ParseResult result = new SipParser().parse(text.getBytes(StandardCharsets.UTF_8));
-    assertThat(result).as(text).isInstanceOf(ParseResult.Parsed.class);
-    return (SIPRequest) ((ParseResult.Parsed) result).message();
+    return (SIPRequest) SampleMessages.parsed(text);
   }
 }

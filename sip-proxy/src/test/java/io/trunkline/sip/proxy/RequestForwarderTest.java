@@ -6,13 +6,10 @@ import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.trunkline.sip.SampleMessages;
-import io.trunkline.sip.message.ParseResult;
-import io.trunkline.sip.message.SipParser;
 import io.trunkline.sip.pool.HandOverSeal;
 import io.trunkline.sip.pool.Members;
 import io.trunkline.sip.transport.Transport;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -153,8 +150,6 @@ class RequestForwarderTest {
   }
 
   private static SIPMessage parseMessage(String text) {
-    ParseResult result = new SipParser().parse(text.getBytes(StandardCharsets.UTF_8));
-    assertThat(result).isInstanceOf(ParseResult.Parsed.class);
-    return ((ParseResult.Parsed) result).message();
+    return SampleMessages.parsed(text);
   }
 }

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import io.trunkline.sip.SampleMessages;
-import io.trunkline.sip.message.ParseResult;
-import io.trunkline.sip.message.SipParser;
 import io.trunkline.sip.transport.Transport;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -247,9 +244,7 @@ class ClientTransactionTest {
   }
 
   static SIPRequest parse(String text) {
-    ParseResult result = new SipParser().parse(text.getBytes(StandardCharsets.UTF_8));
-    assertThat(result).isInstanceOf(ParseResult.Parsed.class);
-    return (SIPRequest) ((ParseResult.Parsed) result).message();
+    return (SIPRequest) SampleMessages.parsed(text);
   }
 
   private static SIPResponse withToTag(SIPResponse response) {
