@@ -23,6 +23,9 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Applies 1,000 SipLines (with their Secrets) across 10 SipTrunks to a real kube-apiserver, with
@@ -57,7 +60,17 @@ public final class OperatorScaleBench {
                 .build());
     server.start();
     Path kubeconfig = Files.createTempFile("bench-kubeconfig", ".yaml");
-    Process operator = null;
+    AtomicReference<Process> started = new AtomicReference<>();
+    AtomicBoolean stopped = new AtomicBoolean();
+    Runnable stop =
+        () -> {
+          if (stopped.compareAndSet(false, true)) {
+            stopAll(started.get(), server, kubeconfig);
+          }
+        };
+    // Ctrl-C or a timeout's SIGTERM skips the finally below, and left the API server, etcd and
+    // the operator running; the JVM's exit runs this hook whichever way it ends.
+    Runtime.getRuntime().addShutdownHook(new Thread(stop));
     try (KubernetesClient client =
         new KubernetesClientBuilder()
             .withConfig(Config.fromKubeconfig(server.getKubeConfigYaml()))
@@ -66,7 +79,8 @@ public final class OperatorScaleBench {
       ApiServerResources.installCrds(client);
       String namespace = ApiServerResources.freshNamespace(client);
       helmReleases(client, namespace, helmReleases);
-      operator = startOperator(operatorJar, kubeconfig);
+      Process operator = startOperator(operatorJar, kubeconfig);
+      started.set(operator);
 
       // The other processes' share of the machine, which the figures depend on.
       String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
@@ -98,12 +112,29 @@ public final class OperatorScaleBench {
           changes.wallMillis(),
           CHANGES);
     } finally {
-      if (operator != null) {
-        operator.destroy();
-        operator.waitFor();
+      // Here, not only at the JVM's exit: Maven's exec:java waits for the threads reading the API
+      // server's and etcd's output, which end with them.
+      stop.run();
+    }
+  }
+
+  private static void stopAll(Process operator, KubeAPIServer server, Path kubeconfig) {
+    if (operator != null) {
+      operator.destroy();
+      try {
+        if (!operator.waitFor(10, TimeUnit.SECONDS)) {
+          operator.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        operator.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
-      server.stop();
+    }
+    server.stop();
+    try {
       Files.deleteIfExists(kubeconfig);
+    } catch (IOException e) {
+      System.err.println("operator-scale: " + kubeconfig + " left behind: " + e);
     }
   }
 
