@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.trunkline.api.v1alpha1.trunk.EngineResources;
+import io.trunkline.api.v1alpha1.trunk.PodResources;
+import io.trunkline.api.v1alpha1.trunk.ResourceAmounts;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.testing.kube.KubeNode;
 import io.trunkline.testing.kube.OutsideNetwork;
@@ -56,6 +59,10 @@ class GrowingBusinessNodeTest {
   private static final int NODE_PORT = 30060;
   private static final String NATIONAL = "+4930555000";
   private static final Duration POD_START = Duration.ofMinutes(5);
+
+  /** The proxies' memory limit in MiB: more than the default 512Mi. */
+  private static final int PROXY_MEMORY_LIMIT_MI = 640;
+
   private static final Map<String, String> PROXIES = Map.of("app.kubernetes.io/name", "sip-proxy");
 
   /** A Prometheus sample line of a metric with labels: {@code name{labels} value}. */
@@ -115,6 +122,9 @@ class GrowingBusinessNodeTest {
             .unmarshal(Files.readString(EXAMPLE.resolve("trunk.yaml")), SipTrunk.class);
     trunk.getSpec().getPbx().setSources(List.of(pbx + "/32"));
     trunk.getSpec().getCarriers().get(0).setAddress(carrier + ":" + carrierPort);
+    // A team sizing its proxies for more calls: the limit reaches the kubelet, and the JVM's heap
+    // follows it (decision 0037).
+    trunk.getSpec().setResources(proxyMemoryLimit(PROXY_MEMORY_LIMIT_MI + "Mi"));
     client.resource(trunk).inNamespace(NAMESPACE).createOr(NonDeletingOperation::update);
   }
 
@@ -153,11 +163,11 @@ class GrowingBusinessNodeTest {
     assertThat(client.services().inNamespace(NAMESPACE).withName("acme-sip").get().getSpec())
         .satisfies(spec -> assertThat(spec.getType()).isEqualTo("NodePort"))
         .satisfies(spec -> assertThat(spec.getExternalTrafficPolicy()).isEqualTo("Local"));
-    // At its 512Mi limit a proxy runs G1 with a heap of 60% of it, not the serial collector the
-    // JVM would pick there on its own (decision 0035).
+    // At the limit its trunk gives it a proxy runs G1 with a heap of 60% of it, not the serial
+    // collector the JVM would pick there on its own (decisions 0035, 0037).
     for (Pod proxy : readyProxies()) {
       assertThat(sample(proxy, "jvm_memory_max_bytes", "id=\"G1 Old Gen\""))
-          .isCloseTo(0.60 * 512 * 1024 * 1024, within(4.0 * 1024 * 1024));
+          .isCloseTo(0.60 * PROXY_MEMORY_LIMIT_MI * 1024 * 1024, within(4.0 * 1024 * 1024));
     }
   }
 
@@ -341,5 +351,15 @@ class GrowingBusinessNodeTest {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  private static PodResources proxyMemoryLimit(String memory) {
+    ResourceAmounts limits = new ResourceAmounts();
+    limits.setMemory(memory);
+    EngineResources proxy = new EngineResources();
+    proxy.setLimits(limits);
+    PodResources resources = new PodResources();
+    resources.setProxy(proxy);
+    return resources;
   }
 }

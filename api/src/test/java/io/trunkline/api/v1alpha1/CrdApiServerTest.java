@@ -123,6 +123,25 @@ class CrdApiServerTest {
   }
 
   @Test
+  void acceptsEngineResourcesInTheUnitsPodsTake() {
+    create(
+        "SipTrunk",
+        "sized",
+        "{channels: 20, carriers: [{name: a, address: 127.0.0.1}], resources: {proxy: {requests:"
+            + " {cpu: '1', memory: 1G}, limits: {cpu: 1500m, memory: 1Gi}}, relay: {limits:"
+            + " {memory: '1073741824'}}}}");
+
+    SipTrunk stored =
+        client.resources(SipTrunk.class).inNamespace(namespace).withName("sized").get();
+
+    assertThat(stored.getSpec().getResources().getProxy().getRequests().getMemory())
+        .isEqualTo("1G");
+    assertThat(stored.getSpec().getResources().getProxy().getLimits().getCpu()).isEqualTo("1500m");
+    assertThat(stored.getSpec().getResources().getRelay().getLimits().getMemory())
+        .isEqualTo("1073741824");
+  }
+
+  @Test
   void acceptsCarriersAtAHostNameAnIpv4AndAnIpv6Literal() {
     create(
         "SipTrunk",
@@ -272,6 +291,11 @@ class CrdApiServerTest {
           trunk REGISTER rate too high | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], registration: {perTrunkPerSecond: 10001}} | spec.registration.perTrunkPerSecond | should be less than or equal to 10000
           trunk REGISTER burst too high | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], registration: {perTrunkBurst: 100001}} | spec.registration.perTrunkBurst     | should be less than or equal to 100000
           overload backlog below ten  | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], overload: {maxBacklog: 9}}      | spec.overload.maxBacklog | should be greater than or equal to 10
+          memory not a quantity       | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], resources: {proxy: {limits: {memory: lots}}}} | spec.resources.proxy.limits.memory | should match
+          CEL memory request over limit | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], resources: {proxy: {requests: {memory: 1Gi}, limits: {memory: 768Mi}}}} | spec.resources.proxy.requests.memory | requests.memory must not exceed limits.memory
+          CEL memory request over the default limit | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], resources: {relay: {requests: {memory: 1Gi}}}} | spec.resources.relay.requests.memory | requests.memory must not exceed limits.memory (512Mi if unset)
+          CEL cpu limit under the default request | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], resources: {proxy: {limits: {cpu: 100m}}}} | spec.resources.proxy.limits.cpu | limits.cpu must not be under requests.cpu (250m if unset)
+          CEL memory limit too small  | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], resources: {relay: {limits: {memory: 128Mi}}}} | spec.resources.relay.limits.memory | limits.memory must be at least 256Mi
           emergency without numbers   | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], emergency: {carriers: [a]}}                   | spec.emergency.numbers       | Required value
           emergency number with letters | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], emergency: {numbers: ["112", "11a"], carriers: [a]}} | spec.emergency.numbers[1] | should match
           emergency extra negative    | SipTrunk | {channels: 20, carriers: [{name: a, address: 127.0.0.1}], emergency: {numbers: ["112"], carriers: [a], extraChannels: -1}} | spec.emergency.extraChannels | should be greater than or equal to 0

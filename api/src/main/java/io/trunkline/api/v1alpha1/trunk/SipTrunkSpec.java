@@ -64,6 +64,18 @@ public class SipTrunkSpec {
           + " them.")
   private Store store;
 
+  @JsonPropertyDescription(
+      "CPU and memory of the proxies' and relays' containers (on Kubernetes; standalone mode"
+          + " ignores it). Unset: each asks for "
+          + Defaults.POD_CPU_REQUEST
+          + " and "
+          + Defaults.POD_MEMORY_REQUEST
+          + " and is limited to "
+          + Defaults.POD_MEMORY_LIMIT
+          + ". A proxy taking more than about 2,500 new calls a second wants a larger memory"
+          + " limit.")
+  private PodResources resources;
+
   @JsonPropertyDescription("Where the trunk's proxies take SIP.")
   private SipListener sip;
 
@@ -111,6 +123,14 @@ public class SipTrunkSpec {
       "Longest call in seconds; a dialog whose BYE never comes is released after it, so lost"
           + " BYEs cannot leak channels.")
   private Integer maxCallDurationSeconds;
+
+  public PodResources getResources() {
+    return resources;
+  }
+
+  public void setResources(PodResources resources) {
+    this.resources = resources;
+  }
 
   public Integer getChannels() {
     return channels;

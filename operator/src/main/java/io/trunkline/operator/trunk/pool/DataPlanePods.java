@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -32,10 +34,15 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.trunkline.api.v1alpha1.Defaults;
+import io.trunkline.api.v1alpha1.trunk.EngineResources;
+import io.trunkline.api.v1alpha1.trunk.PodResources;
+import io.trunkline.api.v1alpha1.trunk.ResourceAmounts;
 import io.trunkline.api.v1alpha1.trunk.Scaling;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * What the proxy and relay pods have in common: the account they run as, where they may be
@@ -140,18 +147,18 @@ public final class DataPlanePods {
         .build();
   }
 
-  /** An engine's container without its ports and settings. */
-  static ContainerBuilder engineContainer(String name, String image) {
+  /**
+   * An engine's container without its ports and settings.
+   *
+   * @param resources what the trunk asks for this engine, null for the defaults
+   */
+  static ContainerBuilder engineContainer(String name, String image, EngineResources resources) {
     return new ContainerBuilder()
         .withName(name)
         .withImage(image)
         .withLivenessProbe(probe(DataPlane.LIVE_PATH))
         .withReadinessProbe(probe(DataPlane.READY_PATH))
-        .withNewResources()
-        .addToRequests("cpu", new Quantity("250m"))
-        .addToRequests("memory", new Quantity("256Mi"))
-        .addToLimits("memory", new Quantity("512Mi"))
-        .endResources()
+        .withResources(resources(resources))
         .withNewSecurityContext()
         .withAllowPrivilegeEscalation(false)
         .withReadOnlyRootFilesystem(true)
@@ -159,6 +166,43 @@ public final class DataPlanePods {
         .withDrop("ALL")
         .endCapabilities()
         .endSecurityContext();
+  }
+
+  /**
+   * The trunk's requests and limits for an engine, each one not given at its default (decision
+   * 0037). The memory limit is always set: the engine's JVM sizes its heap from it, and without one
+   * it would size it from the node's memory.
+   */
+  static ResourceRequirements resources(EngineResources given) {
+    ResourceAmounts requests = given == null ? null : given.getRequests();
+    ResourceAmounts limits = given == null ? null : given.getLimits();
+    ResourceRequirementsBuilder built =
+        new ResourceRequirementsBuilder()
+            .addToRequests(
+                "cpu",
+                quantity(requests == null ? null : requests.getCpu(), Defaults.POD_CPU_REQUEST))
+            .addToRequests(
+                "memory",
+                quantity(
+                    requests == null ? null : requests.getMemory(), Defaults.POD_MEMORY_REQUEST))
+            .addToLimits(
+                "memory",
+                quantity(limits == null ? null : limits.getMemory(), Defaults.POD_MEMORY_LIMIT));
+    if (limits != null && limits.getCpu() != null) {
+      built.addToLimits("cpu", new Quantity(limits.getCpu()));
+    }
+    return built.build();
+  }
+
+  /** What the trunk asks for one pool's engine; null when it asks nothing. */
+  static EngineResources engineResources(
+      SipTrunk trunk, Function<PodResources, EngineResources> pool) {
+    PodResources resources = trunk.getSpec().getResources();
+    return resources == null ? null : pool.apply(resources);
+  }
+
+  private static Quantity quantity(String given, String otherwise) {
+    return new Quantity(given == null ? otherwise : given);
   }
 
   private static Probe probe(String path) {

@@ -35,6 +35,7 @@ import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.v1alpha1.Defaults;
 import io.trunkline.api.v1alpha1.trunk.CarrierCa;
+import io.trunkline.api.v1alpha1.trunk.PodResources;
 import io.trunkline.api.v1alpha1.trunk.Scaling;
 import io.trunkline.api.v1alpha1.trunk.ScalingMode;
 import io.trunkline.api.v1alpha1.trunk.SipTransport;
@@ -178,7 +179,10 @@ public final class ProxyPool {
     env.add(fieldEnv("POD_IP", "status.podIP"));
     env.add(fieldEnv("POD_NAME", "metadata.name"));
     Container container =
-        DataPlanePods.engineContainer(PROXY, settings.proxyImage())
+        DataPlanePods.engineContainer(
+                PROXY,
+                settings.proxyImage(),
+                DataPlanePods.engineResources(trunk, PodResources::getProxy))
             .withPorts(ports)
             .withEnv(env)
             .withVolumeMounts(mounts)

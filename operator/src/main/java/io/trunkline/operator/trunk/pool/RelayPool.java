@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.trunkline.api.config.TrunkCompiler;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.api.v1alpha1.trunk.Media;
+import io.trunkline.api.v1alpha1.trunk.PodResources;
 import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 
 /**
@@ -49,7 +50,10 @@ public final class RelayPool {
     Media spec = trunk.getSpec().getMedia();
     boolean hostNetwork = spec == null || !Boolean.FALSE.equals(spec.getHostNetwork());
     Container container =
-        DataPlanePods.engineContainer(RELAY, settings.relayImage())
+        DataPlanePods.engineContainer(
+                RELAY,
+                settings.relayImage(),
+                DataPlanePods.engineResources(trunk, PodResources::getRelay))
             .withPorts(
                 DataPlanePods.port(CONTROL, DataPlane.RELAY_CONTROL_PORT, "UDP"),
                 DataPlanePods.opsPort())
