@@ -2,6 +2,7 @@ package io.trunkline.operator.trunk;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.trunkline.api.config.Compilation;
@@ -35,6 +36,11 @@ final class TrunkStatusAggregator {
    * Reasons of false conditions that are no fault, so no Event: pods still starting, and a pool
    * without a store, which the spec chose.
    */
+  /** Ready's reason when the API server refuses a pool's pods: a fault, unlike pods starting. */
+  static final String PODS_REFUSED = "PodsRefused";
+
+  private static final String REPLICA_FAILURE = "ReplicaFailure";
+
   private static final Set<String> NOT_FAULTS = Set.of("PoolsNotReady", SharedState.SHARES);
 
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
@@ -114,14 +120,15 @@ final class TrunkStatusAggregator {
           Conditions.of(
               Conditions.READY, false, trunkProblems.get(0).reason(), snapshot.getMessage());
     } else if (!poolsReady) {
+      String counts =
+          "ready proxies: " + proxiesReady + (relayNeeded ? ", ready relays: " + relaysReady : "");
+      Optional<String> refused =
+          refusal(proxy, TrunkMetadata.PROXY)
+              .or(() -> relayNeeded ? refusal(relay, TrunkMetadata.RELAY) : Optional.empty());
       ready =
-          Conditions.of(
-              Conditions.READY,
-              false,
-              "PoolsNotReady",
-              "ready proxies: "
-                  + proxiesReady
-                  + (relayNeeded ? ", ready relays: " + relaysReady : ""));
+          refused.isPresent()
+              ? Conditions.of(Conditions.READY, false, PODS_REFUSED, counts + "; " + refused.get())
+              : Conditions.of(Conditions.READY, false, "PoolsNotReady", counts);
     } else {
       ready =
           Conditions.of(
@@ -168,6 +175,19 @@ final class TrunkStatusAggregator {
         events.warning(trunk, condition.getReason(), condition.getMessage());
       }
     }
+  }
+
+  /**
+   * Why a pool's pods cannot be made, as its Deployment tells: the deployment controller copies the
+   * ReplicaSet's ReplicaFailure there, with the API server's refusal (a ResourceQuota the trunk's
+   * resources exceed, a LimitRange, an admission policy). Pods that merely start slowly have none.
+   */
+  private static Optional<String> refusal(Optional<Deployment> deployment, String pool) {
+    return deployment.map(Deployment::getStatus).map(DeploymentStatus::getConditions).stream()
+        .flatMap(List::stream)
+        .filter(c -> REPLICA_FAILURE.equals(c.getType()) && Conditions.TRUE.equals(c.getStatus()))
+        .findFirst()
+        .map(c -> pool + " pods refused: " + c.getMessage());
   }
 
   private static int ready(Optional<Deployment> deployment) {

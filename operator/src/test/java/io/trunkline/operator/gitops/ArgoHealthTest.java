@@ -40,6 +40,7 @@ class ArgoHealthTest {
           """
           trunk ready               | 2 | 2 | True  | PoolsReady     | 2 proxies and 1 relays ready  | Healthy     | 2 proxies and 1 relays ready
           trunk pods starting       | 1 | 1 | False | PoolsNotReady  | ready proxies: 0              | Progressing | ready proxies: 0
+          trunk pods refused        | 1 | 1 | False | PodsRefused    | ready proxies: 0; sip-proxy pods refused: exceeded quota | Degraded | PodsRefused: ready proxies: 0; sip-proxy pods refused: exceeded quota
           trunk change not seen yet | 3 | 2 | True  | PoolsReady     | 2 proxies ready               | Progressing | Waiting for the operator to observe generation 3
           line of a missing trunk   | 1 | 1 | False | TrunkNotFound  | SipTrunk acme does not exist  | Degraded    | TrunkNotFound: SipTrunk acme does not exist
           policy with a bad carrier | 1 | 1 | False | InvalidRoute   | carrier b is not a carrier    | Degraded    | InvalidRoute: carrier b is not a carrier

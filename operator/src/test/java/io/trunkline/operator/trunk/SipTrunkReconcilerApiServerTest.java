@@ -246,6 +246,45 @@ class SipTrunkReconcilerApiServerTest {
   }
 
   @Test
+  void podsTheApiServerRefusesTurnTheTrunkNotReadyInTheRefusalsWords() {
+    apply(
+        TestNamespace.trunkManifest(
+            "office", "media: {mode: Bypass}\nresources: {proxy: {limits: {memory: 1Gi}}}"));
+    Deployment proxies = awaitResource(Deployment.class, "office-sip-proxy");
+    assertThat(proxies.getSpec().getTemplate().getSpec().getContainers().get(0).getResources())
+        .satisfies(r -> assertThat(r.getLimits().get("memory")).hasToString("1Gi"))
+        .satisfies(r -> assertThat(r.getRequests().get("memory")).hasToString("256Mi"));
+
+    // What the deployment controller writes when a ResourceQuota refuses the pods.
+    String refusal =
+        "pods \"office-sip-proxy-5d8f7\" is forbidden: exceeded quota: compute, requested:"
+            + " limits.memory=1Gi, used: limits.memory=0, limited: limits.memory=512Mi";
+    proxies.setStatus(
+        new DeploymentStatusBuilder()
+            .addNewCondition()
+            .withType("ReplicaFailure")
+            .withStatus("True")
+            .withReason("FailedCreate")
+            .withMessage(refusal)
+            .endCondition()
+            .withObservedGeneration(proxies.getMetadata().getGeneration())
+            .build());
+    client.resource(proxies).inNamespace(namespace).updateStatus();
+
+    await()
+        .atMost(WAIT)
+        .until(() -> reason(trunk("office"), Conditions.READY), "PodsRefused"::equals);
+    assertThat(message(trunk("office"), Conditions.READY))
+        .isEqualTo("ready proxies: 0; sip-proxy pods refused: " + refusal);
+    assertThat(ns.awaitEvent("office", "PodsRefused").getMessage()).contains("exceeded quota");
+
+    markReady("office-sip-proxy", 1);
+    await()
+        .atMost(WAIT)
+        .until(() -> reason(trunk("office"), Conditions.READY), "PoolsReady"::equals);
+  }
+
+  @Test
   void linesAndPoliciesChangeTheSnapshotNotThePods() {
     apply(TestNamespace.trunkManifest("acme", ""));
     Deployment before = awaitResource(Deployment.class, "acme-sip-proxy");
