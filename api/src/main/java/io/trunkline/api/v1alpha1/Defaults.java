@@ -58,7 +58,7 @@ public final class Defaults {
   /**
    * Decision 0037: what an engine's container asks of its node unless the trunk says otherwise. The
    * JVM sizes its heap from the memory limit (60% in a proxy, 75% in a relay), so the limit is what
-   * sizes a pod for its calls: 512Mi carries about 3,000 calls a second per proxy.
+   * sizes a pod for its calls: 512Mi is room for about 2,500 new calls a second per proxy.
    */
   public static final String POD_CPU_REQUEST = "250m";
 
@@ -66,7 +66,7 @@ public final class Defaults {
 
   public static final String POD_MEMORY_LIMIT = "512Mi";
 
-  /** Decision 0037: below this an engine's JVM, its heap a share of the limit, cannot start. */
+  /** Decision 0037: the smallest memory limit a trunk may give, the default request. */
   public static final String POD_MEMORY_LIMIT_MIN = "256Mi";
 
   /** Where cert-manager writes a CA's certificate in a Secret. */

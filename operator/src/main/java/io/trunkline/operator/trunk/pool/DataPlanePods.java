@@ -173,7 +173,7 @@ public final class DataPlanePods {
    * 0037). The memory limit is always set: the engine's JVM sizes its heap from it, and without one
    * it would size it from the node's memory.
    */
-  static ResourceRequirements resources(EngineResources given) {
+  private static ResourceRequirements resources(EngineResources given) {
     ResourceAmounts requests = given == null ? null : given.getRequests();
     ResourceAmounts limits = given == null ? null : given.getLimits();
     ResourceRequirementsBuilder built =
