@@ -288,6 +288,12 @@ failSwapOn: false
 cgroupDriver: cgroupfs
 cgroupsPerQOS: false
 enforceNodeAllocatable: []
+# Without pod cgroups the kubelet's pod cgroup manager is a no-op, and kubelet 1.34's in-place
+# resize dereferences its empty config: a container found without an actuated-resources record
+# (a pod deleted two seconds after it started) sent the kubelet into doPodResizeAction and a nil
+# pointer panic, which stopped every pod after it (kubernetes/kubernetes#137999). Nothing here
+# resizes pods in place.
+featureGates: {InPlacePodVerticalScaling: false}
 localStorageCapacityIsolation: false
 evictionHard: {}
 imageGCHighThresholdPercent: 100
