@@ -308,14 +308,8 @@ class GrowingBusinessNodeTest {
   }
 
   private String trunkCondition(String type) {
-    SipTrunk trunk = client.resources(SipTrunk.class).inNamespace(NAMESPACE).withName("acme").get();
-    if (trunk == null || trunk.getStatus() == null) {
-      return "absent";
-    }
-    return trunk.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
+    return TrunkConditions.of(client, NAMESPACE, "acme", type)
         .map(c -> c.getStatus())
-        .findFirst()
         .orElse("absent");
   }
 

@@ -108,15 +108,8 @@ class NodePortNodeTest {
   }
 
   private String readyCondition() {
-    SipTrunk trunk =
-        client.resources(SipTrunk.class).inNamespace(NAMESPACE).withName("office").get();
-    if (trunk == null || trunk.getStatus() == null) {
-      return "absent";
-    }
-    return trunk.getStatus().getConditions().stream()
-        .filter(c -> "Ready".equals(c.getType()))
+    return TrunkConditions.of(client, NAMESPACE, "office", "Ready")
         .map(c -> c.getStatus())
-        .findFirst()
         .orElse("absent");
   }
 }

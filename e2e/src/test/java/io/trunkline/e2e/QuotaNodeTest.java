@@ -109,13 +109,6 @@ class QuotaNodeTest {
   }
 
   private static Optional<Condition> ready() {
-    SipTrunk trunk =
-        client.resources(SipTrunk.class).inNamespace(NAMESPACE).withName("sized").get();
-    if (trunk == null || trunk.getStatus() == null) {
-      return Optional.empty();
-    }
-    return trunk.getStatus().getConditions().stream()
-        .filter(c -> "Ready".equals(c.getType()))
-        .findFirst();
+    return TrunkConditions.of(client, NAMESPACE, "sized", "Ready");
   }
 }

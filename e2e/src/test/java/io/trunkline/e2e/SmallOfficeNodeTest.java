@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.trunkline.api.config.LineShards;
 import io.trunkline.api.config.TrunkConfig;
-import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.testing.kube.KubeNode;
 import io.trunkline.testing.kube.TestBinaries;
 import io.trunkline.testing.net.LoopbackPorts;
@@ -300,15 +299,8 @@ class SmallOfficeNodeTest {
   }
 
   private String trunkCondition(String type) {
-    SipTrunk trunk =
-        client.resources(SipTrunk.class).inNamespace(NAMESPACE).withName("office").get();
-    if (trunk == null || trunk.getStatus() == null) {
-      return "absent";
-    }
-    return trunk.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()))
+    return TrunkConditions.of(client, NAMESPACE, "office", type)
         .map(c -> c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
-        .findFirst()
         .map(s -> s.startsWith("True") ? "True" : s)
         .orElse("absent");
   }
