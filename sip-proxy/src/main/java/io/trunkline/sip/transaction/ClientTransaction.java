@@ -19,7 +19,7 @@ import javax.sip.message.Request;
  * request go, as {@link ServerTransaction} does, and lingers with what absorbing retransmissions
  * takes.
  */
-public final class ClientTransaction {
+public final class ClientTransaction extends Transaction {
 
   /** What the proxy hears from a client transaction; called outside its lock. */
   public interface Listener {
@@ -54,13 +54,13 @@ public final class ClientTransaction {
 
   private final TransactionLayer layer;
   private final String key;
-  private final String callId;
   private final Transport transport;
   private final InetSocketAddress destination;
   private final Listener listener;
   private final boolean invite;
   private final ArrayList<Scheduler.Timer> timers = new ArrayList<>();
   private SIPRequest request;
+  private String callId;
   private Scheduler.Timer timerC;
   private State state = State.CALLING;
   private boolean cancelWanted;
@@ -151,8 +151,15 @@ public final class ClientTransaction {
 
   /** The transport could not deliver the request; told on any thread, handled on the call's. */
   private void unreachable() {
+    String call;
+    synchronized (this) {
+      call = callId;
+    }
+    if (call == null) {
+      return; // a final response came: a refusal now is a later message's problem
+    }
     layer.onCallWorker(
-        callId,
+        call,
         () -> {
           synchronized (this) {
             // Only before any response: a refusal after one is a later message's problem.
@@ -190,7 +197,7 @@ public final class ClientTransaction {
           state = State.COMPLETED;
           cancelTimers();
           // RFC 6026 §8.4 Timer M: stay to pass on 2xx retransmissions.
-          layer.linger(this::terminate, layer.timers().timeoutMillis());
+          layer.linger(this, layer.timers().timeoutMillis());
         }
       } else {
         deliver = state.compareTo(State.COMPLETED) < 0;
@@ -208,7 +215,7 @@ public final class ClientTransaction {
               transport.reliable()
                   ? 0
                   : invite ? layer.timers().timeoutMillis() : layer.timers().t4().toMillis();
-          layer.linger(this::terminate, linger);
+          layer.linger(this, linger);
         }
       }
     }
@@ -222,9 +229,11 @@ public final class ClientTransaction {
       listener.onResponse(this, response);
     }
     if (status >= 200) {
-      // Delivered: a challenge's answer (§22.2) was built from the request by now.
+      // Delivered: a challenge's answer (§22.2) was built from the request by now, and what
+      // lingers runs on no call's worker, so its own copy of the Call-ID goes too.
       synchronized (this) {
         request = null;
+        callId = null;
       }
     }
   }
@@ -289,7 +298,7 @@ public final class ClientTransaction {
     }
     // A late provisional response must still be able to trigger the CANCEL, so the transaction
     // stays matchable until the network has settled.
-    layer.linger(this::terminate, layer.timers().timeoutMillis());
+    layer.linger(this, layer.timers().timeoutMillis());
   }
 
   private void sendCancel() {
@@ -325,7 +334,8 @@ public final class ClientTransaction {
     }
   }
 
-  private void terminate() {
+  @Override
+  void terminate() {
     synchronized (this) {
       state = State.TERMINATED;
       cancelTimers();

@@ -18,14 +18,14 @@ import javax.sip.message.Request;
  * far longer than most calls take to set up, so at a thousand calls a second the parsed messages
  * they held filled the heap (decision 0026).
  */
-public final class ServerTransaction {
+public final class ServerTransaction extends Transaction {
 
   private final TransactionLayer layer;
   private final String key;
-  private final String callId;
   private final Transport transport;
   private final boolean invite;
   private InboundMessage inbound;
+  private String callId;
   private byte[] lastResponse;
   private int lastStatus;
   private boolean confirmed;
@@ -47,10 +47,11 @@ public final class ServerTransaction {
   }
 
   /**
-   * The request's Call-ID. JAIN-SIP writes the header's value out anew on every read; what lingers
-   * with the transaction shares this one.
+   * The request's Call-ID, until the final response is sent; null after it. JAIN-SIP writes the
+   * header's value out anew on every read, so what stays with the call shares this one; the
+   * lingering transaction itself needs none (Timer G keeps its own).
    */
-  public String callId() {
+  public synchronized String callId() {
     return callId;
   }
 
@@ -70,6 +71,7 @@ public final class ServerTransaction {
     int status = response.getStatusCode();
     boolean first;
     InboundMessage back;
+    String call;
     synchronized (this) {
       first = lastStatus < 200 && status >= 200;
       if (lastStatus < 200 || status >= 200) {
@@ -77,8 +79,10 @@ public final class ServerTransaction {
         lastResponse = invite && status >= 200 && status < 300 ? null : bytes;
         lastStatus = Math.max(lastStatus, status);
       }
+      call = callId;
       if (first) {
         inbound = inbound.withoutMessage();
+        callId = null;
       }
       back = inbound;
     }
@@ -89,13 +93,13 @@ public final class ServerTransaction {
     long linger = transport.reliable() ? 0 : layer.timers().timeoutMillis();
     if (invite && status >= 300) {
       if (!transport.reliable()) {
-        scheduleRetransmission(layer.timers().t1().toMillis());
+        scheduleRetransmission(call, layer.timers().t1().toMillis());
       }
       // Timer H: give up waiting for the ACK; the transaction ends either way.
-      layer.linger(this::terminate, layer.timers().timeoutMillis());
+      layer.linger(this, layer.timers().timeoutMillis());
     } else {
       // 2xx to INVITE: RFC 6026 §7.1 Accepted state; others: Timer J.
-      layer.linger(this::terminate, invite ? layer.timers().timeoutMillis() : linger);
+      layer.linger(this, invite ? layer.timers().timeoutMillis() : linger);
     }
   }
 
@@ -124,16 +128,16 @@ public final class ServerTransaction {
       }
     }
     // Timer I absorbs ACK retransmissions for T4 over UDP.
-    layer.linger(this::terminate, transport.reliable() ? 0 : layer.timers().t4().toMillis());
+    layer.linger(this, transport.reliable() ? 0 : layer.timers().t4().toMillis());
   }
 
-  private synchronized void scheduleRetransmission(long delay) {
+  private synchronized void scheduleRetransmission(String call, long delay) {
     if (confirmed) {
       return;
     }
     retransmission =
         layer.schedule(
-            callId,
+            call,
             () -> {
               byte[] again;
               synchronized (this) {
@@ -142,13 +146,14 @@ public final class ServerTransaction {
               if (again != null) {
                 layer.sender().reply(inbound(), again);
                 // Timer G doubles up to T2 (§17.2.1).
-                scheduleRetransmission(Math.min(2 * delay, layer.timers().t2().toMillis()));
+                scheduleRetransmission(call, Math.min(2 * delay, layer.timers().t2().toMillis()));
               }
             },
             delay);
   }
 
-  private void terminate() {
+  @Override
+  void terminate() {
     synchronized (this) {
       confirmed = true;
       if (retransmission != null) {

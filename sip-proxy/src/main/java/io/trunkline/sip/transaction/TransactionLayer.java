@@ -145,11 +145,11 @@ public final class TransactionLayer implements AutoCloseable {
   }
 
   /**
-   * Runs a transaction's {@code end} after it has lingered {@code delayMillis}, at once when that
-   * is 0, on any thread.
+   * Terminates a transaction after it has lingered {@code delayMillis}, at once when that is 0, on
+   * any thread.
    */
-  void linger(Runnable end, long delayMillis) {
-    lingering.end(end, delayMillis);
+  void linger(Transaction transaction, long delayMillis) {
+    lingering.end(transaction, delayMillis);
   }
 
   /** Runs {@code task} soon on the worker of {@code callId}, from any thread. */

@@ -232,6 +232,35 @@ class ClientTransactionTest {
     assertThat(wire.times("ACK")).containsExactly(0L, 0L);
   }
 
+  /** A refusal the network reports only after the final response changes nothing (§17.1.4). */
+  @Test
+  void ignoresARefusalThatComesAfterTheFinalResponse() {
+    SIPRequest options = options();
+    layer.startClient(options, Transport.UDP, CARRIER, 0, listener);
+    layer.respond(options.createResponse(200));
+
+    wire.refuseAll();
+    clock.advance(5_000);
+
+    assertThat(heard).containsExactly("0 200");
+    assertThat(clock.callIds).doesNotContainNull();
+    assertThat(layer.size()).isZero(); // Timer K, not the refusal, ended it
+  }
+
+  /** A refusal before any response ends the transaction at once, on the call's worker. */
+  @Test
+  void endsAtOnceWhenTheNetworkRefusesTheRequest() {
+    SIPRequest options = options();
+    layer.startClient(options, Transport.UDP, CARRIER, 0, listener);
+
+    wire.refuseAll();
+    clock.advance(0);
+
+    assertThat(heard).containsExactly("0 timeout");
+    assertThat(layer.size()).isZero();
+    assertThat(clock.callIds).last().isEqualTo(options.getCallId().getCallId());
+  }
+
   private static SIPRequest invite() {
     return parse(SampleMessages.INVITE);
   }

@@ -46,6 +46,26 @@ class LingeringTest {
   }
 
   @Test
+  void keepsItsOrderAsItsRingGrowsAroundTheEnd() {
+    // A ring that has wrapped (its oldest entry not in the first slot) grows with the oldest first.
+    for (int i = 0; i < 50; i++) {
+      lingering.end(end("early" + i), 1_000);
+    }
+    clock.advance(1_000);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      lingering.end(end("late" + i), 1_000);
+      expected.add("late" + i + " at 2000");
+    }
+    ended.clear();
+
+    clock.advance(999);
+    assertThat(ended).isEmpty();
+    clock.advance(1);
+    assertThat(ended).containsExactlyElementsOf(expected);
+  }
+
+  @Test
   void endsAtOnceWithoutADelay() {
     // A reliable transport's transactions do not linger (§17.1.1.2, §17.2.2).
     lingering.end(end("A"), 0);
@@ -53,7 +73,12 @@ class LingeringTest {
     assertThat(ended).containsExactly("A at 0");
   }
 
-  private Runnable end(String name) {
-    return () -> ended.add(name + " at " + clock.millis());
+  private Transaction end(String name) {
+    return new Transaction() {
+      @Override
+      void terminate() {
+        ended.add(name + " at " + clock.millis());
+      }
+    };
   }
 }

@@ -1,5 +1,7 @@
 package io.trunkline.sip.transaction;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.PriorityQueue;
 
 /** Transaction timers on a clock the test moves: no threads, no sleeping. */
@@ -29,8 +31,12 @@ public final class ManualScheduler implements Scheduler {
   private long now;
   private long scheduled;
 
+  /** The Call-ID each timer was scheduled for (its worker), in order. */
+  final List<String> callIds = new ArrayList<>();
+
   @Override
   public Timer after(String callId, long delayMillis, Runnable task) {
+    callIds.add(callId);
     Task scheduledTask = new Task(now + delayMillis, scheduled++, task);
     tasks.add(scheduledTask);
     return scheduledTask;

@@ -17,6 +17,7 @@ final class RecordingSender implements SipSender {
 
   private final ManualScheduler clock;
   final List<Sent> sent = new ArrayList<>();
+  private final List<Runnable> refusals = new ArrayList<>();
 
   RecordingSender(ManualScheduler clock) {
     this.clock = clock;
@@ -30,6 +31,23 @@ final class RecordingSender implements SipSender {
   @Override
   public void send(SIPMessage message, Transport transport, InetSocketAddress destination) {
     record(message.encode());
+  }
+
+  @Override
+  public void send(
+      SIPMessage message,
+      Transport transport,
+      InetSocketAddress destination,
+      Runnable unreachable) {
+    send(message, transport, destination);
+    refusals.add(unreachable);
+  }
+
+  /** Tells the senders of everything sent so far that the network refused it. */
+  void refuseAll() {
+    List<Runnable> told = List.copyOf(refusals);
+    refusals.clear();
+    told.forEach(Runnable::run);
   }
 
   private void record(String text) {

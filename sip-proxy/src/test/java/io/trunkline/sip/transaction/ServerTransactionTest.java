@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class ServerTransactionTest {
 
   private static final InetSocketAddress PBX = new InetSocketAddress("127.0.0.2", 5070);
+  private static final String CALL_ID = "3848276298220188511@127.0.0.2";
   private static final String ACK =
       SampleMessages.INVITE
           .replace("INVITE sip:", "ACK sip:")
@@ -112,6 +113,25 @@ class ServerTransactionTest {
     assertThat(wire.times("SIP/2.0 200")).containsExactly(0L);
     assertThat(layer.arrive(inbound(ACK, Transport.UDP)))
         .isInstanceOf(TransactionLayer.Arrival.Stateless.class);
+  }
+
+  /**
+   * The Call-ID goes with the final response, as the request does (decision 0026): the call keeps
+   * one copy for all its lingering transactions. Timer G still runs on the call's worker.
+   */
+  @Test
+  void letsItsCallIdGoWithTheFinalResponseYetRetransmitsOnTheCallsWorker() {
+    ServerTransaction tx = fresh(SampleMessages.INVITE, Transport.UDP);
+    SIPResponse busy = response(tx.request(), 486);
+    tx.respond(tx.request().createResponse(100));
+    assertThat(tx.callId()).isEqualTo(CALL_ID);
+
+    tx.respond(busy);
+    assertThat(tx.callId()).isNull();
+    clock.advance(1_600);
+
+    assertThat(wire.times("SIP/2.0 486")).containsExactly(0L, 500L, 1500L);
+    assertThat(clock.callIds).contains(CALL_ID).doesNotContainNull();
   }
 
   private ServerTransaction fresh(String text, Transport transport) {
