@@ -12,8 +12,8 @@ public class PodResources {
 
   @JsonPropertyDescription(
       "The SIP proxies' container. Its heap is 60% of the memory limit: an ended call is kept"
-          + " 32 s to absorb retransmissions (RFC 3261 Timer J, RFC 6026), about 2 KB each, so a"
-          + " proxy holds some 60 KB per call a second it takes.")
+          + " 32 s to absorb retransmissions (RFC 3261 Timer J, RFC 6026), about 1.5 KB each, so"
+          + " a proxy holds some 50 KB per call a second it takes.")
   private EngineResources proxy;
 
   @JsonPropertyDescription("The media relays' container. Its heap is 75% of the memory limit.")
