@@ -122,6 +122,9 @@ class ChartApiServerTest {
     assertThat(rendered)
         .contains("alert: TrunklineTrunkNearChannelQuota", "alert: TrunklineCarrierDown")
         .contains("alert: TrunklineHighRejectRate", "alert: TrunklineRelayPacketLoss")
+        .contains(
+            "alert: TrunklineProxyHeapTooSmall",
+            "rate(jvm_gc_pause_seconds_sum{container=\"sip-proxy\"}[5m]))\n              > 0.05")
         .contains("kind: ServiceMonitor", "kind: PodMonitor", "grafana_dashboard: \"1\"");
     assertThat(used)
         .isNotEmpty()
