@@ -271,6 +271,12 @@ run_step() {
     "$([[ $STEP_PASS == yes ]] && echo pass || echo FAIL)" "${STEP_REASON:+ ($STEP_REASON)}"
 }
 
+# A step of NAME at RATE for SECONDS that is not counted, then the settling pause.
+warm_up() {
+  run_step "$1" "$2" "$3" "$PROXY_AT" "$PROXY_PID" >/dev/null
+  sleep "$SETTLE_SECONDS"
+}
+
 # --- results per target ---
 declare -A BEST BEST_P50 BEST_P95 BEST_P99 NOTE
 # Every counted step, by "target rate": "pass|FAIL p50 p95 p99 proxy-cores".
@@ -299,8 +305,7 @@ ramp() {
       "$start_fn" || return 2
       local warm_rate=$START_CPS warm_seconds=5
       ((best > 0)) && warm_rate=$best warm_seconds=$STEP_SECONDS
-      run_step "$name" "$warm_rate" "$warm_seconds" "$PROXY_AT" "$PROXY_PID" >/dev/null # not counted
-      sleep "$SETTLE_SECONDS"
+      warm_up "$name" "$warm_rate" "$warm_seconds"
       fresh=yes
     fi
     if [[ $PROXY_PID != - ]] && ! kill -0 "$PROXY_PID" 2>/dev/null; then
@@ -327,8 +332,7 @@ ramp() {
     # linger 32 s, so the first 10 s at a doubled rate still grow the heap (run 27: 0.38 ms of CPU
     # a call, where the next step took 0.33).
     if ((PEER_RATE > best && PEER_RATE < rate)); then
-      run_step "$name" "$PEER_RATE" $((STEP_SECONDS * 2)) "$PROXY_AT" "$PROXY_PID" >/dev/null
-      sleep "$SETTLE_SECONDS"
+      warm_up "$name" "$PEER_RATE" $((STEP_SECONDS * 2))
       step "$PEER_RATE" && outcome=0 || outcome=$?
       if ((outcome != 0)); then
         rate=$PEER_RATE
@@ -371,8 +375,7 @@ at_rate() {
   local name=$1 start_fn=$2 rate=$3 warm_rate
   "$start_fn" || return 0
   warm_rate=$((BEST[$name] < rate ? BEST[$name] : rate))
-  run_step "$name" "$warm_rate" $((STEP_SECONDS * 2)) "$PROXY_AT" "$PROXY_PID" >/dev/null # not counted
-  sleep "$SETTLE_SECONDS"
+  warm_up "$name" "$warm_rate" $((STEP_SECONDS * 2))
   run_step "$name" "$rate" "$STEP_SECONDS" "$PROXY_AT" "$PROXY_PID"
   record_step "$name" "$rate"
   stop_group "$PROXY_PID"
