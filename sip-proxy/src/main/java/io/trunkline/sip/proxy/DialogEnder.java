@@ -2,7 +2,6 @@ package io.trunkline.sip.proxy;
 
 import gov.nist.javax.sip.header.Contact;
 import gov.nist.javax.sip.header.RecordRoute;
-import gov.nist.javax.sip.header.RecordRouteList;
 import gov.nist.javax.sip.message.MessageFactoryImpl;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
@@ -85,23 +84,20 @@ final class DialogEnder {
   SIPRequest byeToCallee(Dialog dialog) {
     Dialog.Parties parties = dialog.parties();
     List<RecordRoute> downstream = new ArrayList<>();
-    RecordRouteList recorded = parties.calleeRoutes();
-    if (recorded != null) {
-      // The 2xx lists the proxies nearest the callee first; ours marks where they end.
-      for (RecordRoute entry : recorded) {
-        if (forwarding.requests().isOwn(entry)) {
-          break;
-        }
-        downstream.add(entry);
+    // The 2xx lists the proxies nearest the callee first; ours marks where they end.
+    for (RecordRoute entry : parties.calleeRoutes()) {
+      if (forwarding.requests().isOwn(entry)) {
+        break;
       }
+      downstream.add(entry);
     }
     Collections.reverse(downstream);
     return bye(
         remoteTarget(parties.calleeContact(), parties.requestUri()),
         dialog,
         dialog.calleeTransport(),
-        (FromHeader) parties.caller().clone(),
-        (ToHeader) parties.callee().clone(),
+        parties.caller(),
+        parties.callee(),
         dialog.callerCseq().incrementAndGet(),
         downstream);
   }
@@ -109,26 +105,19 @@ final class DialogEnder {
   /** As the callee would send it: towards the caller's Contact, through the caller's proxies. */
   SIPRequest byeToCaller(Dialog dialog) {
     Dialog.Parties parties = dialog.parties();
-    List<RecordRoute> upstream = new ArrayList<>();
-    RecordRouteList recorded = parties.callerRoutes();
-    if (recorded != null) {
-      recorded.forEach(upstream::add);
-    }
+    FromHeader caller = parties.caller();
+    ToHeader callee = parties.callee();
     try {
-      FromHeader from =
-          SipHeaders.FACTORY.createFromHeader(
-              parties.callee().getAddress(), parties.callee().getTag());
-      ToHeader to =
-          SipHeaders.FACTORY.createToHeader(
-              parties.caller().getAddress(), parties.caller().getTag());
+      FromHeader from = SipHeaders.FACTORY.createFromHeader(callee.getAddress(), callee.getTag());
+      ToHeader to = SipHeaders.FACTORY.createToHeader(caller.getAddress(), caller.getTag());
       return bye(
-          remoteTarget(parties.callerContact(), parties.caller().getAddress().getURI()),
+          remoteTarget(parties.callerContact(), caller.getAddress().getURI()),
           dialog,
           dialog.callerTransport(),
           from,
           to,
           dialog.calleeCseq().incrementAndGet(),
-          upstream);
+          parties.callerRoutes());
     } catch (ParseException e) {
       throw new IllegalStateException("tags of a parsed dialog always parse", e);
     }
@@ -166,7 +155,7 @@ final class DialogEnder {
   }
 
   private static URI remoteTarget(Contact contact, URI fallback) {
-    return contact != null ? (URI) contact.getAddress().getURI().clone() : fallback;
+    return contact != null ? contact.getAddress().getURI() : fallback;
   }
 
   /** Sent where the dialog says each party is (NAT-safe), as its in-dialog requests go. */

@@ -380,6 +380,52 @@ class SipProxyTest {
     assertThat(harness.metrics.endedCount("drain")).isOne();
   }
 
+  /**
+   * The dialog keeps each party's headers as text (decision 0033) and parses them again to end the
+   * call: each BYE goes through that party's own proxies (§12.2.1.1), the callee's in the 2xx's
+   * order reversed, after this proxy's entry, and the caller's as its INVITE listed them.
+   */
+  @Test
+  void aCallTheProxyEndsGoesThroughEachPartysOwnProxies() throws Exception {
+    String invite =
+        invite("+4930555000", "d1")
+            .replace(
+                "Max-Forwards: 70\n",
+                "Max-Forwards: 70\nRecord-Route: <sip:sbc.pbx.example;lr>,"
+                    + " <sip:edge.pbx.example;lr>\n");
+    Sent forwarded = harness.receive(invite, FROM_PBX).get(1);
+    String answer =
+        carrierOk(
+            forwarded,
+            "1 INVITE",
+            "Record-Route: <sip:inner.carrier.example;lr>, <sip:edge.carrier.example;lr>,"
+                + " <sip:127.0.0.1:5060;lr>, <sip:sbc.pbx.example;lr>,"
+                + " <sip:edge.pbx.example;lr>\n"
+                + "Contact: <sip:carrier@127.0.0.10:5060;transport=udp>\n");
+    harness.receive(answer, new InetSocketAddress(CARRIER_A, 5060));
+    int before = harness.sentCount();
+
+    assertThat(harness.proxy.drain(Duration.ZERO)).isOne();
+
+    List<Sent> byes =
+        harness.sentSince(before).stream().filter(m -> m.firstLine().startsWith("BYE")).toList();
+    Sent toCarrier = byes.stream().filter(b -> !b.to().equals(FROM_PBX)).findFirst().orElseThrow();
+    assertThat(toCarrier.firstLine())
+        .isEqualTo("BYE sip:carrier@127.0.0.10:5060;transport=udp SIP/2.0");
+    assertThat(
+            toCarrier.hasHeader(
+                "Route: <sip:edge.carrier.example;lr>,<sip:inner.carrier.example;lr>"))
+        .isTrue();
+    assertThat(toCarrier.text()).doesNotContain("pbx.example");
+    Sent toPbx = byes.stream().filter(b -> b.to().equals(FROM_PBX)).findFirst().orElseThrow();
+    assertThat(toPbx.firstLine()).isEqualTo("BYE sip:pbx@127.0.0.5:5060 SIP/2.0");
+    assertThat(toPbx.hasHeader("Route: <sip:sbc.pbx.example;lr>,<sip:edge.pbx.example;lr>"))
+        .isTrue();
+    assertThat(toPbx.text()).doesNotContain("carrier.example");
+    assertThat(toPbx.hasHeader("From: <sip:+4930555000@127.0.0.1>;tag=carrier-1")).isTrue();
+    assertThat(toPbx.hasHeader("To: <sip:pbx@127.0.0.5>;tag=f-d1")).isTrue();
+  }
+
   @Test
   void anEmergencyCallIsHeardFromABannedPbxButNotFromABannedScannerElsewhere() {
     InetSocketAddress scanner = new InetSocketAddress("127.0.0.9", 5060);
