@@ -1,6 +1,5 @@
 package io.trunkline.sip.proxy;
 
-import gov.nist.javax.sip.header.Contact;
 import gov.nist.javax.sip.header.RecordRoute;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
@@ -55,97 +54,81 @@ record Dialog(
    * rest of both messages (Vias, bodies, every other header) goes once the call is answered. A
    * dialog lives as long as its call, and the two messages were about 8 KB of it (decision 0033).
    *
-   * <p>The headers are kept as the text they encode to and parsed again only to end the call from
-   * the proxy, which few calls need: parsed, the seven were about 2.5 KB of objects a call, which
-   * the collector copied for as long as the call stayed young, and a pod of 10,000 long calls kept
-   * (decision 0033). Each read is a fresh parse, so a BYE may change what it is given.
+   * @param inviteCseq the INVITE's CSeq as the caller sent it
+   * @param caller as the INVITE named it: From, Contact, Record-Route (the caller's proxies)
+   * @param callee as the 2xx named it: To, Contact (else the INVITE's Request-URI), Record-Route
+   *     (nearest the callee first, this proxy's among them)
    */
-  static final class Parties {
-    private final long inviteCseq;
-    private final String requestUri;
-    private final String caller;
-    private final String callerContact;
-    private final String callerRoutes;
-    private final String callee;
-    private final String calleeContact;
-    private final String calleeRoutes;
-
-    private Parties(SIPRequest invite, SIPResponse answer) {
-      inviteCseq = invite.getCSeq().getSeqNumber();
-      requestUri = invite.getRequestURI().toString();
-      caller = SipHeaders.value(invite.getFrom());
-      callerContact = valueOrNull(invite.getContactHeader());
-      callerRoutes = valueOrNull(invite.getRecordRouteHeaders());
-      callee = SipHeaders.value(answer.getTo());
-      calleeContact = valueOrNull(answer.getContactHeader());
-      calleeRoutes = valueOrNull(answer.getRecordRouteHeaders());
-    }
+  record Parties(long inviteCseq, Party caller, Party callee) {
 
     static Parties of(SIPRequest invite, SIPResponse answer) {
-      return new Parties(invite, answer);
+      return new Parties(
+          invite.getCSeq().getSeqNumber(),
+          new Party(
+              invite.getFrom(),
+              invite.getContactHeader(),
+              invite.getFrom().getAddress().getURI(),
+              invite.getRecordRouteHeaders()),
+          new Party(
+              answer.getTo(),
+              answer.getContactHeader(),
+              invite.getRequestURI(),
+              answer.getRecordRouteHeaders()));
+    }
+  }
+
+  /**
+   * One side of the call, kept as the text its headers encode to and parsed again only when the
+   * proxy ends the call, which few calls need: parsed, the dialog's headers were about 4.5 KB of
+   * objects a call, which the collector copied while the call was young and a pod of 10,000 long
+   * calls kept (decision 0033). Each read is a fresh parse, so a BYE may change what it is given.
+   */
+  static final class Party {
+    private final String identity;
+    private final String target;
+    private final String routes;
+
+    /**
+     * @param identity its From or To, with its tag
+     * @param contact its Contact, whose URI is its remote target (§12.1.1, §12.1.2), or null
+     * @param fallback the target without a Contact
+     * @param routes the Record-Route its message carried, or null
+     */
+    private Party(Header identity, ContactHeader contact, URI fallback, Header routes) {
+      this.identity = SipHeaders.value(identity);
+      this.target = (contact == null ? fallback : contact.getAddress().getURI()).toString();
+      this.routes = routes == null ? null : SipHeaders.value(routes);
     }
 
-    /** The INVITE's CSeq as the caller sent it. */
-    long inviteCseq() {
-      return inviteCseq;
+    /** Its address and tag, as the From of a request it sends. */
+    FromHeader asFrom() {
+      return (FromHeader) SipHeaders.of(FromHeader.NAME, identity);
     }
 
-    /** The INVITE's Request-URI, the callee's target when its 2xx has no Contact. */
-    URI requestUri() {
+    /** Its address and tag, as the To of a request sent to it. */
+    ToHeader asTo() {
+      return (ToHeader) SipHeaders.of(ToHeader.NAME, identity);
+    }
+
+    /** Where a request to it goes: the Request-URI. */
+    URI target() {
       try {
-        return SipHeaders.ADDRESSES.createURI(requestUri);
+        return SipHeaders.ADDRESSES.createURI(target);
       } catch (ParseException e) {
-        throw reparse(requestUri, e);
+        throw reparse(target, e);
       }
     }
 
-    /** The INVITE's From. */
-    FromHeader caller() {
-      return (FromHeader) header(FromHeader.NAME, caller);
-    }
-
-    /** The INVITE's Contact, or null. */
-    Contact callerContact() {
-      return (Contact) header(ContactHeader.NAME, callerContact);
-    }
-
-    /** The INVITE's Record-Route (the caller's proxies), empty when it had none. */
-    List<RecordRoute> callerRoutes() {
-      return routes(callerRoutes);
-    }
-
-    /** The 2xx's To. */
-    ToHeader callee() {
-      return (ToHeader) header(ToHeader.NAME, callee);
-    }
-
-    /** The 2xx's Contact, or null. */
-    Contact calleeContact() {
-      return (Contact) header(ContactHeader.NAME, calleeContact);
-    }
-
-    /** The 2xx's Record-Route, nearest the callee first and this proxy's among them. */
-    List<RecordRoute> calleeRoutes() {
-      return routes(calleeRoutes);
-    }
-
-    private static String valueOrNull(Header header) {
-      return header == null ? null : SipHeaders.value(header);
-    }
-
-    private static Header header(String name, String value) {
-      return value == null ? null : SipHeaders.of(name, value);
-    }
-
+    /** The Record-Route its message carried, empty when none. */
     @SuppressWarnings("unchecked")
-    private static List<RecordRoute> routes(String value) {
-      if (value == null) {
+    List<RecordRoute> routes() {
+      if (routes == null) {
         return List.of();
       }
       try {
-        return SipHeaders.FACTORY.createHeaders(RecordRouteHeader.NAME + ": " + value);
+        return SipHeaders.FACTORY.createHeaders(RecordRouteHeader.NAME + ": " + routes);
       } catch (ParseException e) {
-        throw reparse(value, e);
+        throw reparse(routes, e);
       }
     }
 

@@ -1,6 +1,5 @@
 package io.trunkline.sip.proxy;
 
-import gov.nist.javax.sip.header.Contact;
 import gov.nist.javax.sip.header.RecordRoute;
 import gov.nist.javax.sip.message.MessageFactoryImpl;
 import gov.nist.javax.sip.message.SIPRequest;
@@ -15,10 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import javax.sip.InvalidArgumentException;
 import javax.sip.SipException;
-import javax.sip.address.URI;
-import javax.sip.header.FromHeader;
 import javax.sip.header.RouteHeader;
-import javax.sip.header.ToHeader;
 import javax.sip.message.Request;
 
 /**
@@ -80,67 +76,49 @@ final class DialogEnder {
         reason);
   }
 
-  /** As the caller would send it: towards the callee's Contact, through the routes after ours. */
+  /** As the caller would send it: towards the callee's target, through the routes after ours. */
   SIPRequest byeToCallee(Dialog dialog) {
-    Dialog.Parties parties = dialog.parties();
+    Dialog.Party callee = dialog.parties().callee();
     List<RecordRoute> downstream = new ArrayList<>();
     // The 2xx lists the proxies nearest the callee first; ours marks where they end.
-    for (RecordRoute entry : parties.calleeRoutes()) {
+    for (RecordRoute entry : callee.routes()) {
       if (forwarding.requests().isOwn(entry)) {
         break;
       }
       downstream.add(entry);
     }
     Collections.reverse(downstream);
+    long cseq = dialog.callerCseq().incrementAndGet();
     return bye(
-        remoteTarget(parties.calleeContact(), parties.requestUri()),
-        dialog,
-        dialog.calleeTransport(),
-        parties.caller(),
-        parties.callee(),
-        dialog.callerCseq().incrementAndGet(),
-        downstream);
+        dialog, dialog.parties().caller(), callee, cseq, dialog.calleeTransport(), downstream);
   }
 
-  /** As the callee would send it: towards the caller's Contact, through the caller's proxies. */
+  /** As the callee would send it: towards the caller's target, through the caller's proxies. */
   SIPRequest byeToCaller(Dialog dialog) {
-    Dialog.Parties parties = dialog.parties();
-    FromHeader caller = parties.caller();
-    ToHeader callee = parties.callee();
-    try {
-      FromHeader from = SipHeaders.FACTORY.createFromHeader(callee.getAddress(), callee.getTag());
-      ToHeader to = SipHeaders.FACTORY.createToHeader(caller.getAddress(), caller.getTag());
-      return bye(
-          remoteTarget(parties.callerContact(), caller.getAddress().getURI()),
-          dialog,
-          dialog.callerTransport(),
-          from,
-          to,
-          dialog.calleeCseq().incrementAndGet(),
-          parties.callerRoutes());
-    } catch (ParseException e) {
-      throw new IllegalStateException("tags of a parsed dialog always parse", e);
-    }
+    Dialog.Party caller = dialog.parties().caller();
+    long cseq = dialog.calleeCseq().incrementAndGet();
+    return bye(
+        dialog, dialog.parties().callee(), caller, cseq, dialog.callerTransport(), caller.routes());
   }
 
+  /** A BYE from {@code from} to {@code to}, with CSeq {@code cseq} (after {@code from}'s last). */
   private SIPRequest bye(
-      URI target,
       Dialog dialog,
-      Transport transport,
-      FromHeader from,
-      ToHeader to,
+      Dialog.Party from,
+      Dialog.Party to,
       long cseq,
+      Transport transport,
       List<RecordRoute> route) {
     try {
       SIPRequest bye =
           (SIPRequest)
               MESSAGES.createRequest(
-                  target,
+                  to.target(),
                   Request.BYE,
                   SipHeaders.FACTORY.createCallIdHeader(dialog.callId()),
                   SipHeaders.FACTORY.createCSeqHeader(cseq, Request.BYE),
-                  from,
-                  to,
+                  from.asFrom(),
+                  to.asTo(),
                   List.of(forwarding.requests().via(transport, RequestForwarder.freshBranch())),
                   SipHeaders.FACTORY.createMaxForwardsHeader(MAX_FORWARDS));
       for (RecordRoute entry : route) {
@@ -152,10 +130,6 @@ final class DialogEnder {
     } catch (ParseException | InvalidArgumentException | SipException e) {
       throw new IllegalStateException("a BYE from a parsed dialog always builds", e);
     }
-  }
-
-  private static URI remoteTarget(Contact contact, URI fallback) {
-    return contact != null ? contact.getAddress().getURI() : fallback;
   }
 
   /** Sent where the dialog says each party is (NAT-safe), as its in-dialog requests go. */
