@@ -55,7 +55,8 @@ record Dialog(
    * dialog lives as long as its call, and the two messages were about 8 KB of it (decision 0033).
    *
    * @param inviteCseq the INVITE's CSeq as the caller sent it
-   * @param caller as the INVITE named it: From, Contact, Record-Route (the caller's proxies)
+   * @param caller as the INVITE named it: From, Contact (else the From's URI), Record-Route (the
+   *     caller's proxies)
    * @param callee as the 2xx named it: To, Contact (else the INVITE's Request-URI), Record-Route
    *     (nearest the callee first, this proxy's among them)
    */
