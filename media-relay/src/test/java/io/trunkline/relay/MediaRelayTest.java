@@ -18,6 +18,8 @@ import io.trunkline.relay.control.RelayException;
 import io.trunkline.relay.control.RelayHealth;
 import io.trunkline.relay.control.SessionReport;
 import io.trunkline.relay.session.Ticker;
+import io.trunkline.testing.metrics.DocumentedMetrics;
+import io.trunkline.testing.metrics.Series;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -29,6 +31,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -495,6 +498,14 @@ class MediaRelayTest {
             "trunkline_relay_control_dropped_total{reason=\"malformed\",trunk=\"acme\"} 0",
             "trunkline_relay_control_dropped_total{reason=\"unauthenticated\",trunk=\"acme\"} 0",
             "trunkline_relay_control_dropped_total{reason=\"stale\",trunk=\"acme\"} 0");
+    // Every relay metric docs/metrics.md documents is served from the start, each series with
+    // its documented labels: the contract the chart's alerts are tested on.
+    DocumentedMetrics contract = DocumentedMetrics.read();
+    List<Series> served = Series.ofScrape(registry.scrape());
+    assertThat(contract.departures(served, Set.of())).isEmpty();
+    assertThat(served.stream().map(Series::name).map(contract::metricOf).flatMap(Optional::stream))
+        .containsAll(
+            contract.names().stream().filter(name -> name.startsWith("trunkline_relay_")).toList());
   }
 
   /** Where each party sends: the addresses the proxy writes into the SDP it forwards. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.trunkline.testing.kube.TestBinaries;
+import io.trunkline.testing.metrics.DocumentedMetrics;
+import io.trunkline.testing.metrics.Series;
 import io.trunkline.testing.process.Commands;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The chart's alerts evaluated, not only rendered: Prometheus's own {@code promtool test rules}
  * runs the rendered PrometheusRule over the series a Prometheus holds after scraping the pods
  * ({@code chart/alerts.test.yaml}), and each alert must fire where it should, after its {@code
- * for}, with the labels and text a platform team receives, and stay quiet in the close cases.
+ * for}, with the labels and text a platform team receives, and stay quiet in the close cases. The
+ * series are held to docs/metrics.md, which {@code ProxyPodSippTest} holds a proxy's scrape to.
  */
 class ChartAlertsPromtoolTest {
 
@@ -28,6 +33,11 @@ class ChartAlertsPromtoolTest {
 
   /** Debian's prometheus package; the root pom's test-peers install it. */
   private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+
+  /** The labels the chart's PodMonitor adds to what a pod serves. */
+  private static final Set<String> SCRAPE_LABELS = Set.of("namespace", "pod", "container");
+
+  private static final Pattern SERIES = Pattern.compile("(?m)^\\s+- series: (.+)$");
 
   @TempDir Path work;
 
@@ -76,6 +86,10 @@ class ChartAlertsPromtoolTest {
     assertThat(alertNames(spec))
         .hasSize(5)
         .allSatisfy(name -> assertThat(cases).contains("alertname: " + name));
+    List<Series> series =
+        SERIES.matcher(cases).results().map(m -> Series.parse(m.group(1))).toList();
+    assertThat(series).hasSizeGreaterThan(20);
+    assertThat(DocumentedMetrics.read().departures(series, SCRAPE_LABELS)).isEmpty();
   }
 
   private static List<String> alertNames(Map<?, ?> spec) {
