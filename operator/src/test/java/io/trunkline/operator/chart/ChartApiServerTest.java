@@ -10,13 +10,13 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.trunkline.testing.kube.TestBinaries;
+import io.trunkline.testing.metrics.DocumentedMetrics;
 import io.trunkline.testing.process.Commands;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,12 +112,13 @@ class ChartApiServerTest {
             "metrics.serviceMonitor.enabled=true",
             "--set",
             "metrics.grafanaDashboard.enabled=true");
-    String documented = Files.readString(TestBinaries.repositoryRoot().resolve("docs/metrics.md"));
-    Matcher metric = Pattern.compile("trunkline_[a-z_]+").matcher(rendered);
-    List<String> used = new ArrayList<>();
-    while (metric.find()) {
-      used.add(metric.group().replaceAll("_bucket$", ""));
-    }
+    DocumentedMetrics documented = DocumentedMetrics.read();
+    List<String> used =
+        Pattern.compile("trunkline_[a-z_]+")
+            .matcher(rendered)
+            .results()
+            .map(m -> m.group())
+            .toList();
 
     assertThat(rendered)
         .contains("alert: TrunklineTrunkNearChannelQuota", "alert: TrunklineCarrierDown")
@@ -128,7 +129,7 @@ class ChartApiServerTest {
         .contains("kind: ServiceMonitor", "kind: PodMonitor", "grafana_dashboard: \"1\"");
     assertThat(used)
         .isNotEmpty()
-        .allSatisfy(name -> assertThat(documented).contains("`" + name + "`"));
+        .allSatisfy(name -> assertThat(documented.metricOf(name)).as(name).isPresent());
     var dashboard =
         new ObjectMapper()
             .readTree(Files.readString(CHART.resolve("dashboards/trunkline-trunks.json")));
