@@ -1,9 +1,6 @@
 package io.trunkline.sip.transaction;
 
-import io.netty.util.HashedWheelTimer;
-import io.netty.util.Timeout;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -12,7 +9,7 @@ import java.util.function.Function;
  */
 public interface Scheduler extends AutoCloseable {
 
-  /** A scheduled task, which may be cancelled until it has run. */
+  /** A scheduled task, which may be cancelled until it has run: cancelled, it never runs. */
   interface Timer {
     void cancel();
   }
@@ -26,39 +23,8 @@ public interface Scheduler extends AutoCloseable {
   @Override
   void close();
 
-  /**
-   * One timer wheel thread for every timer of every transaction, with 10 ms ticks (far finer than
-   * T1); what it fires runs on the Call-ID's worker, like the call's messages.
-   */
+  /** The transaction timers the proxy runs: a timer wheel, firing on each call's worker. */
   static Scheduler wheel(Function<String, Executor> workerOf) {
-    HashedWheelTimer wheel =
-        new HashedWheelTimer(
-            r -> {
-              Thread thread = new Thread(r, "sip-transaction-timers");
-              thread.setDaemon(true);
-              return thread;
-            },
-            10,
-            TimeUnit.MILLISECONDS,
-            1024);
-    return new Scheduler() {
-      @Override
-      public Timer after(String callId, long delayMillis, Runnable task) {
-        Timeout timeout =
-            wheel.newTimeout(
-                t -> workerOf.apply(callId).execute(task), delayMillis, TimeUnit.MILLISECONDS);
-        return timeout::cancel;
-      }
-
-      @Override
-      public long millis() {
-        return System.nanoTime() / 1_000_000;
-      }
-
-      @Override
-      public void close() {
-        wheel.stop();
-      }
-    };
+    return new WheelScheduler(workerOf);
   }
 }
