@@ -237,6 +237,7 @@ class CallScenariosSippTest {
                 PBX);
     List<String> toPbx = new ArrayList<>();
     int invitesAtCarrier;
+    int invitesBeforeCopies;
     try (DatagramSocket pbx = new DatagramSocket(new InetSocketAddress(PBX, 0));
         RingingCarrier carrier = new RingingCarrier(CARRIER_A, trunk.carrierA)) {
       CompletableFuture<Integer> invites =
@@ -266,6 +267,9 @@ class CallScenariosSippTest {
       pbx.send(new DatagramPacket(bytes, bytes.length, proxy));
       toPbx.add(statusLine(pbx));
       toPbx.add(statusLine(pbx));
+      // The proxy may have sent the INVITE again (Timer A) had the 180 reached it late; that is
+      // the same transaction. What must not reach the carrier is anything sent from here on.
+      invitesBeforeCopies = carrier.invitesSoFar();
       for (int i = 0; i < 2; i++) {
         pbx.send(new DatagramPacket(bytes, bytes.length, proxy));
         toPbx.add(statusLine(pbx));
@@ -273,7 +277,8 @@ class CallScenariosSippTest {
       invitesAtCarrier = invites.get(10, TimeUnit.SECONDS);
     }
 
-    assertThat(invitesAtCarrier).isEqualTo(1);
+    assertThat(invitesBeforeCopies).isPositive();
+    assertThat(invitesAtCarrier).isEqualTo(invitesBeforeCopies);
     assertThat(toPbx)
         .containsExactly(
             "SIP/2.0 100 Trying",

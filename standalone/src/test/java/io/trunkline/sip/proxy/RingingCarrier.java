@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A carrier that rings and never answers, counting the INVITEs it receives; it answers the proxy's
@@ -19,6 +20,7 @@ import java.time.Instant;
 final class RingingCarrier implements AutoCloseable {
 
   private final DatagramSocket socket;
+  private final AtomicInteger invites = new AtomicInteger();
 
   RingingCarrier(String address, int port) throws IOException {
     socket = new DatagramSocket(new InetSocketAddress(address, port));
@@ -26,7 +28,6 @@ final class RingingCarrier implements AutoCloseable {
 
   /** Answers each INVITE with 180, and each OPTIONS, for {@code window}; returns the INVITEs. */
   int invitesWithin(Duration window) {
-    int invites = 0;
     Instant end = Instant.now().plus(window);
     SipParser parser = new SipParser();
     try {
@@ -42,7 +43,7 @@ final class RingingCarrier implements AutoCloseable {
         if (parser.parse(bytes) instanceof ParseResult.Parsed parsed
             && parsed.message() instanceof SIPRequest request) {
           if ("INVITE".equals(request.getMethod())) {
-            invites++;
+            invites.incrementAndGet();
             send(request.createResponse(180).encodeAsBytes("UDP"), packet);
           } else if ("OPTIONS".equals(request.getMethod())) {
             send(request.createResponse(200).encodeAsBytes("UDP"), packet);
@@ -52,7 +53,12 @@ final class RingingCarrier implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return invites;
+    return invites.get();
+  }
+
+  /** The INVITEs received so far, while {@link #invitesWithin} runs on another thread. */
+  int invitesSoFar() {
+    return invites.get();
   }
 
   private void send(byte[] response, DatagramPacket request) throws IOException {
