@@ -204,9 +204,14 @@ class MediaRelayTest {
     ticker.advance(Duration.ofSeconds(11));
 
     // The relay sweeps once a second; the silent call is 31 s quiet, the other 11 s.
-    // Ports return once the reaped session's sockets are closed, just after it leaves the table.
-    waiting().until(() -> relay.sessions() == 1 && relay.portsInUse() == 4);
-    assertThat(counter("trunkline.relay.sessions.ended", "reason", "idle")).isEqualTo(1);
+    // Ports return once the reaped session's sockets are closed, just after it leaves the table;
+    // the session is counted last.
+    waiting()
+        .until(
+            () ->
+                relay.sessions() == 1
+                    && relay.portsInUse() == 4
+                    && counter("trunkline.relay.sessions.ended", "reason", "idle") == 1);
     assertThat(errorOf(client.delete("silent", "caller-tag")))
         .isEqualTo(ControlError.UNKNOWN_SESSION);
     assertThat(client.delete("talking", "caller-tag").get(5, TimeUnit.SECONDS).caller().packets())
