@@ -63,6 +63,12 @@ class EmergencyCallSippTest {
         SippResult emergency = annaCalls("112", 500).await();
         SippResult banned = refused(403, NATIONAL, ANNA_PHONE, "anna");
         double overRateMeanwhile = metrics.rejected(RejectReason.CPS);
+        // The flood goes on after 112 has connected, still refused over the rate; it ends when
+        // that is seen, not after a count a slow machine might have spent already.
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> metrics.rejected(RejectReason.CPS) > overRateMeanwhile);
+        flood.stopCalling();
         SippResult flooded = flood.await();
 
         assertThat(guesses.allCallsSucceeded()).as(guesses.toString()).isTrue();
@@ -71,7 +77,6 @@ class EmergencyCallSippTest {
         // Every call of the PBX's flood got 503, over the rate or over the channels, before,
         // while and after 112 connected.
         assertThat(flooded.allCallsSucceeded()).as(flooded.toString()).isTrue();
-        assertThat(metrics.rejected(RejectReason.CPS)).isGreaterThan(overRateMeanwhile);
         assertThat(metrics.rejected(RejectReason.QUOTA)).isPositive();
       }
       assertThat(held.await().allCallsSucceeded()).isTrue();
@@ -137,7 +142,7 @@ class EmergencyCallSippTest {
             TestTrunk.withStatus("refused", 503, work.resolve("scenarios")).named("flood"),
             PBX,
             SippTransport.UDP)
-        .calls(150)
+        .calls(1000)
         .rate(50)
         .variable("dest", NATIONAL)
         .option("-s", "pbx")
