@@ -237,13 +237,14 @@ class MediaAnchoringSippTest {
             new SlowRelayLink(
                 new InetSocketAddress("127.0.0.21", LoopbackPorts.freePort("127.0.0.21")),
                 relay.controlAddress(),
-                600)) {
+                300)) {
       trunk.relayMedia = true;
       trunk.relays = List.of(slow.address());
       trunk.start(work.resolve("trunk"));
 
-      // The CANCEL follows the 100 at once, while the relay holds the offer for 600 ms: the call
-      // exists already, so the CANCEL gets 200 and the INVITE 487, and nothing reaches a carrier.
+      // The CANCEL follows the 100 at once, while the link holds the offer for 300 ms (of the
+      // relay client's 1 s for an answer): the call exists already, so the CANCEL gets 200 and
+      // the INVITE 487, and nothing reaches a carrier.
       SippResult cancelled =
           trunk
               .towardsProxy(Sipp.bundled("cancel-at-once"), PBX, SippTransport.UDP)
