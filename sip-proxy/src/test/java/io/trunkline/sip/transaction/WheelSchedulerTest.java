@@ -27,9 +27,7 @@ class WheelSchedulerTest {
     AtomicInteger ran = new AtomicInteger();
     scheduler.after("call-1", 20, ran::incrementAndGet);
 
-    Runnable due = worker.poll(5, TimeUnit.SECONDS);
-    assertThat(due).as("handed to the worker").isNotNull();
-    due.run();
+    handedToTheWorker().run();
 
     assertThat(ran).hasValue(1);
   }
@@ -42,8 +40,7 @@ class WheelSchedulerTest {
   void aTimerCancelledOnceDueButBeforeItsWorkerRanItDoesNothing() throws Exception {
     AtomicInteger ran = new AtomicInteger();
     Scheduler.Timer timer = scheduler.after("call-1", 0, ran::incrementAndGet);
-    Runnable due = worker.poll(5, TimeUnit.SECONDS);
-    assertThat(due).as("handed to the worker").isNotNull();
+    Runnable due = handedToTheWorker();
 
     timer.cancel();
     due.run();
@@ -59,11 +56,16 @@ class WheelSchedulerTest {
     // A later timer on the same call marks when the first would long have fallen due.
     scheduler.after("call-1", 400, () -> {});
 
-    Runnable next = worker.poll(5, TimeUnit.SECONDS);
-    assertThat(next).isNotNull();
-    next.run();
+    handedToTheWorker().run();
 
     assertThat(worker).isEmpty();
     assertThat(ran).hasValue(0);
+  }
+
+  /** The next task the wheel handed to the worker, waiting for it a bounded time. */
+  private Runnable handedToTheWorker() throws InterruptedException {
+    Runnable due = worker.poll(5, TimeUnit.SECONDS);
+    assertThat(due).as("handed to the worker").isNotNull();
+    return due;
   }
 }
