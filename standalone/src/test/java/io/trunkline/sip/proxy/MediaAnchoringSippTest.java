@@ -233,18 +233,21 @@ class MediaAnchoringSippTest {
   void endsACallCancelledWhileItsRelayIsStillBeingAsked() throws Exception {
     SimpleMeterRegistry relayMetrics = new SimpleMeterRegistry();
     try (MediaRelay relay = relay("127.0.0.20", "zone-a", relayMetrics);
-        SlowRelayLink slow =
-            new SlowRelayLink(
+        HeldRelayLink held =
+            new HeldRelayLink(
                 new InetSocketAddress("127.0.0.21", LoopbackPorts.freePort("127.0.0.21")),
                 relay.controlAddress(),
-                300)) {
+                () -> trunk.proxy().channelsInUse() == 0,
+                Duration.ofMillis(900))) {
       trunk.relayMedia = true;
-      trunk.relays = List.of(slow.address());
+      trunk.relays = List.of(held.address());
       trunk.start(work.resolve("trunk"));
 
-      // The CANCEL follows the 100 at once, while the link holds the offer for 300 ms (of the
-      // relay client's 1 s for an answer): the call exists already, so the CANCEL gets 200 and
-      // the INVITE 487, and nothing reaches a carrier.
+      // The call holds its channel while its offer is out. The link passes the offer on only once
+      // the channel is back, that is once the CANCEL, which follows the 100 at once, has ended
+      // the call: the CANCEL gets 200 and the INVITE 487 while the relay is still being asked,
+      // and nothing reaches a carrier. (The link gives up holding after 900 ms of the relay
+      // client's 1 s, so a proxy that waited for the relay would fail below, not time out.)
       SippResult cancelled =
           trunk
               .towardsProxy(Sipp.bundled("cancel-at-once"), PBX, SippTransport.UDP)
@@ -255,8 +258,8 @@ class MediaAnchoringSippTest {
               .await();
 
       assertThat(cancelled.allCallsSucceeded()).as(cancelled.toString() + trunk.log()).isTrue();
-      // Released just after the 487 goes out.
       await().atMost(Duration.ofSeconds(5)).until(() -> trunk.proxy().channelsInUse() == 0);
+      assertThat(held.passedOnUnmet()).as("the offer outlived the call it was for").isFalse();
       // The session the late offer opened is deleted as soon as its answer comes (not reaped
       // idle: that takes the relay 60 s).
       await()

@@ -5,22 +5,32 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
- * Stands between the proxy and a relay's control port and holds each request for a while before
- * passing it on: a relay that answers slowly. Answers go back at once.
+ * Stands between the proxy and a relay's control port and holds each request until the test's
+ * condition holds, or at most a given time, before passing it on: a relay that answers only once
+ * something else has happened. Answers go back at once.
+ *
+ * <p>Holding until a condition, not for a fixed time, keeps the test's order whatever the machine's
+ * speed, and spends only as much of the relay client's budget as the condition takes.
  */
-final class SlowRelayLink implements AutoCloseable {
+final class HeldRelayLink implements AutoCloseable {
+
+  private static final long POLL_MILLIS = 5;
 
   private final DatagramSocket towardsProxy;
   private final DatagramSocket towardsRelay;
-  private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor();
+  private final ScheduledExecutorService holds = Executors.newSingleThreadScheduledExecutor();
   private volatile InetSocketAddress proxy;
+  private volatile boolean passedOnUnmet;
 
-  SlowRelayLink(InetSocketAddress listen, InetSocketAddress relay, long delayMillis)
+  HeldRelayLink(
+      InetSocketAddress listen, InetSocketAddress relay, BooleanSupplier passOn, Duration atMost)
       throws SocketException {
     towardsProxy = new DatagramSocket(listen);
     towardsRelay = new DatagramSocket(new InetSocketAddress(listen.getAddress(), 0));
@@ -30,10 +40,9 @@ final class SlowRelayLink implements AutoCloseable {
         packet -> {
           proxy = (InetSocketAddress) packet.getSocketAddress();
           byte[] request = copy(packet);
-          delays.schedule(
-              () -> send(towardsRelay, new DatagramPacket(request, request.length)),
-              delayMillis,
-              TimeUnit.MILLISECONDS);
+          long deadline = System.nanoTime() + atMost.toNanos();
+          holds.execute(
+              () -> passOnWhen(passOn, deadline, new DatagramPacket(request, request.length)));
         });
     pump(
         towardsRelay,
@@ -43,6 +52,23 @@ final class SlowRelayLink implements AutoCloseable {
             send(towardsProxy, new DatagramPacket(answer, answer.length, proxy));
           }
         });
+  }
+
+  private void passOnWhen(BooleanSupplier passOn, long deadline, DatagramPacket request) {
+    if (passOn.getAsBoolean()) {
+      send(towardsRelay, request);
+    } else if (System.nanoTime() - deadline >= 0) {
+      passedOnUnmet = true;
+      send(towardsRelay, request);
+    } else {
+      holds.schedule(
+          () -> passOnWhen(passOn, deadline, request), POLL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Whether a request was passed on at its time limit, its condition still unmet. */
+  boolean passedOnUnmet() {
+    return passedOnUnmet;
   }
 
   InetSocketAddress address() {
@@ -89,7 +115,7 @@ final class SlowRelayLink implements AutoCloseable {
 
   @Override
   public void close() {
-    delays.shutdownNow();
+    holds.shutdownNow();
     towardsProxy.close();
     towardsRelay.close();
   }
