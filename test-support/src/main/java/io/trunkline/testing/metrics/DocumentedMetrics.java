@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +18,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The engines' metrics contract as docs/metrics.md states it: each {@code trunkline_} metric and
- * the labels its series carry. Tests hold what the engines serve, and what the chart's alerts are
- * tested on, to it.
+ * The engines' metrics contract as docs/metrics.md states it: where the pods serve it, each {@code
+ * trunkline_} metric, its type and the labels its series carry. Tests hold what the engines serve,
+ * what the operator reads and what the chart's alerts are tested on, to it.
  */
 public final class DocumentedMetrics {
 
@@ -30,17 +29,25 @@ public final class DocumentedMetrics {
           "^\\| `(trunkline_[a-z_]+)` \\| (gauge|counter|histogram|summary) \\| ([a-z, ]+) \\|",
           Pattern.MULTILINE);
 
+  /** Where every data-plane pod serves them, as the page's opening sentence says. */
+  private static final Pattern ENDPOINT =
+      Pattern.compile("serves Prometheus text on `(:[0-9]+/[^`]+)`");
+
   /** The series a histogram or summary is served as, beside its own name (OpenMetrics). */
   private static final Pattern SERIES_SUFFIX = Pattern.compile("_(bucket|count|sum|max)$");
 
-  private final Map<String, Set<String>> labels;
+  private record Metric(String type, Set<String> labels) {
+    boolean distribution() {
+      return type.equals("histogram") || type.equals("summary");
+    }
+  }
 
-  /** The histograms and summaries among them, served as several series. */
-  private final Set<String> distributions;
+  private final Map<String, Metric> metrics;
+  private final String endpoint;
 
-  private DocumentedMetrics(Map<String, Set<String>> labels, Set<String> distributions) {
-    this.labels = labels;
-    this.distributions = distributions;
+  private DocumentedMetrics(Map<String, Metric> metrics, String endpoint) {
+    this.metrics = metrics;
+    this.endpoint = endpoint;
   }
 
   /** Reads docs/metrics.md from the checkout the tests run in. */
@@ -53,28 +60,35 @@ public final class DocumentedMetrics {
   }
 
   static DocumentedMetrics parse(String markdown) {
-    Map<String, Set<String>> labels = new LinkedHashMap<>();
-    Set<String> distributions = new HashSet<>();
+    Map<String, Metric> metrics = new LinkedHashMap<>();
     Matcher row = ROW.matcher(markdown);
     while (row.find()) {
-      if (row.group(2).equals("histogram") || row.group(2).equals("summary")) {
-        distributions.add(row.group(1));
-      }
-      labels.put(
+      metrics.put(
           row.group(1),
-          Arrays.stream(row.group(3).split(","))
-              .map(String::strip)
-              .collect(Collectors.toUnmodifiableSet()));
+          new Metric(
+              row.group(2),
+              Arrays.stream(row.group(3).split(","))
+                  .map(String::strip)
+                  .collect(Collectors.toUnmodifiableSet())));
     }
-    if (labels.isEmpty()) {
+    if (metrics.isEmpty()) {
       throw new IllegalStateException("no trunkline_ metric rows in docs/metrics.md");
     }
-    return new DocumentedMetrics(Map.copyOf(labels), Set.copyOf(distributions));
+    Matcher endpoint = ENDPOINT.matcher(markdown);
+    if (!endpoint.find()) {
+      throw new IllegalStateException("docs/metrics.md does not say where the pods serve them");
+    }
+    return new DocumentedMetrics(Map.copyOf(metrics), endpoint.group(1));
+  }
+
+  /** The port and path every data-plane pod serves its metrics on, as {@code :8080/q/metrics}. */
+  public String endpoint() {
+    return endpoint;
   }
 
   /** Every documented metric's name. */
   public Set<String> names() {
-    return labels.keySet();
+    return metrics.keySet();
   }
 
   /**
@@ -82,11 +96,12 @@ public final class DocumentedMetrics {
    * summary's {@code _bucket}, {@code _count}, {@code _sum} or {@code _max} series, theirs.
    */
   public Optional<String> metricOf(String series) {
-    if (labels.containsKey(series)) {
+    if (metrics.containsKey(series)) {
       return Optional.of(series);
     }
     String base = SERIES_SUFFIX.matcher(series).replaceFirst("");
-    return distributions.contains(base) ? Optional.of(base) : Optional.empty();
+    Metric metric = metrics.get(base);
+    return metric != null && metric.distribution() ? Optional.of(base) : Optional.empty();
   }
 
   /**
@@ -120,7 +135,16 @@ public final class DocumentedMetrics {
 
   /** The labels a documented metric's series carry (a histogram's buckets add {@code le}). */
   public Set<String> labelsOf(String metric) {
-    Set<String> documented = labels.get(metric);
+    return documented(metric).labels();
+  }
+
+  /** A documented metric's type: gauge, counter, histogram or summary. */
+  public String typeOf(String metric) {
+    return documented(metric).type();
+  }
+
+  private Metric documented(String metric) {
+    Metric documented = metrics.get(metric);
     if (documented == null) {
       throw new IllegalArgumentException(metric + " is not in docs/metrics.md");
     }

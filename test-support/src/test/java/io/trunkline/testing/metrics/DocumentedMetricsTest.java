@@ -13,6 +13,8 @@ class DocumentedMetricsTest {
   private final DocumentedMetrics contract =
       DocumentedMetrics.parse(
           """
+          Every data-plane pod serves Prometheus text on `:8080/q/metrics`.
+
           | metric | type | labels | meaning |
           |---|---|---|---|
           | `trunkline_sessions` | gauge | trunk | channels held |
@@ -21,7 +23,7 @@ class DocumentedMetricsTest {
           """);
 
   @Test
-  void readsEachRowsMetricAndLabels() {
+  void readsEachRowsMetricTypeAndLabelsAndWhereTheyAreServed() {
     assertThat(contract.names())
         .containsExactlyInAnyOrder(
             "trunkline_sessions",
@@ -32,6 +34,11 @@ class DocumentedMetricsTest {
     assertThat(contract.metricOf("trunkline_relay_jitter_seconds_bucket"))
         .contains("trunkline_relay_jitter_seconds");
     assertThat(contract.metricOf("trunkline_sessions_bucket")).isEmpty();
+    assertThat(contract.typeOf("trunkline_sessions")).isEqualTo("gauge");
+    assertThat(contract.typeOf("trunkline_relay_jitter_seconds")).isEqualTo("histogram");
+    assertThat(contract.endpoint()).isEqualTo(":8080/q/metrics");
+    assertThatThrownBy(() -> contract.typeOf("trunkline_calls_total"))
+        .hasMessageContaining("trunkline_calls_total");
   }
 
   @Test

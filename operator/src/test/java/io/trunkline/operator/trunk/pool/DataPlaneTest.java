@@ -2,26 +2,22 @@ package io.trunkline.operator.trunk.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trunkline.testing.kube.TestBinaries;
-import java.nio.file.Files;
+import io.trunkline.testing.metrics.DocumentedMetrics;
 import org.junit.jupiter.api.Test;
 
 /** The operator reads what docs/metrics.md, the engines' contract, says they serve. */
 class DataPlaneTest {
 
-  @Test
-  void theGaugesItReadsAndWhereTheyAreServedAreTheDocumentedOnes() throws Exception {
-    String documented = Files.readString(TestBinaries.repositoryRoot().resolve("docs/metrics.md"));
+  private final DocumentedMetrics contract = DocumentedMetrics.read();
 
-    assertThat(documented)
-        .contains(":" + DataPlane.OPS_PORT + DataPlane.METRICS_PATH)
-        .contains("| `" + DataPlane.SESSIONS_METRIC + "` | gauge |")
-        .contains(
-            "| `"
-                + DataPlane.CARRIER_UP_METRIC
-                + "` | gauge | trunk, "
-                + DataPlane.CARRIER_LABEL
-                + " |")
-        .contains("| `" + DataPlane.STORE_SHARED_METRIC + "` | gauge | trunk |");
+  @Test
+  void theGaugesItReadsAndWhereTheyAreServedAreTheDocumentedOnes() {
+    assertThat(contract.endpoint()).isEqualTo(":" + DataPlane.OPS_PORT + DataPlane.METRICS_PATH);
+    assertThat(contract.typeOf(DataPlane.SESSIONS_METRIC)).isEqualTo("gauge");
+    assertThat(contract.typeOf(DataPlane.CARRIER_UP_METRIC)).isEqualTo("gauge");
+    assertThat(contract.labelsOf(DataPlane.CARRIER_UP_METRIC))
+        .containsExactlyInAnyOrder("trunk", DataPlane.CARRIER_LABEL);
+    assertThat(contract.typeOf(DataPlane.STORE_SHARED_METRIC)).isEqualTo("gauge");
+    assertThat(contract.labelsOf(DataPlane.STORE_SHARED_METRIC)).containsExactly("trunk");
   }
 }
