@@ -1,6 +1,7 @@
 package io.trunkline.operator.rbac;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
@@ -72,7 +73,16 @@ class LeastPrivilegeApiServerTest {
     ns.await(ConfigMap.class, "acme-config");
     ns.awaitReady(SipLine.class, "alice", Problem.CREDENTIALS_NOT_FOUND);
     ns.awaitEvent("alice", Problem.CREDENTIALS_NOT_FOUND);
-    assertThat(ns.get(SipTrunk.class, "acme").getStatus().getSnapshotVersion()).isNotBlank();
+    // The trunk's status is written once its whole reconciliation is done, after the dependents.
+    await()
+        .atMost(TestNamespace.WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(ns.get(SipTrunk.class, "acme").getStatus())
+                    .isNotNull()
+                    .extracting(status -> status.getSnapshotVersion())
+                    .asString()
+                    .isNotBlank());
     assertThat(
             admin
                 .resources(Lease.class)

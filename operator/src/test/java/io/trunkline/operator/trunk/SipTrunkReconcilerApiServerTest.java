@@ -348,12 +348,17 @@ class SipTrunkReconcilerApiServerTest {
     await()
         .atMost(WAIT)
         .until(() -> trunkJson("acme").lines().size() == 2 && snapshot("acme").lines().size() == 2);
-    assertThat(credentialsJson("acme")).contains("\"bob\"");
+    // The credentials Secret is a dependent of its own, written beside the ConfigMap, not before.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(credentialsJson("acme")).contains("\"bob\""));
 
     markReady("acme-sip-proxy", 1);
     await().atMost(WAIT).until(() -> trunkJson("acme").lines().isEmpty());
     assertThat(snapshot("acme").lines()).hasSize(2);
-    assertThat(credentialsJson("acme")).doesNotContain("\"bob\"");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(credentialsJson("acme")).doesNotContain("\"bob\""));
   }
 
   @Test
@@ -483,7 +488,7 @@ class SipTrunkReconcilerApiServerTest {
         .atMost(WAIT)
         .until(
             () ->
-                snapshot("acme").lines().size() == 5
+                snapshotHolds("acme", config -> config.lines().size() == 5)
                     && trunk("acme").getStatus() != null
                     && snapshot("acme")
                         .version()
@@ -783,6 +788,8 @@ class SipTrunkReconcilerApiServerTest {
     await()
         .atMost(WAIT)
         .until(() -> client.services().inNamespace(namespace).withName("acme-relay").get() == null);
+    // The autoscaler depends on the proxy's Deployment, so once it exists the proxy is updated too.
+    HorizontalPodAutoscaler hpa = awaitResource(HorizontalPodAutoscaler.class, "acme-sip-proxy");
     assertThat(
             client
                 .apps()
@@ -798,7 +805,6 @@ class SipTrunkReconcilerApiServerTest {
                 .getEnv())
         .extracting(e -> e.getName())
         .doesNotContain("TRUNKLINE_RELAYS");
-    HorizontalPodAutoscaler hpa = awaitResource(HorizontalPodAutoscaler.class, "acme-sip-proxy");
     assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(8);
     assertThat(hpa.getSpec().getMetrics().get(0).getPods().getMetric().getName())
