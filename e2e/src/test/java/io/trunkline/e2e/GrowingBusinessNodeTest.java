@@ -211,7 +211,8 @@ class GrowingBusinessNodeTest {
   @Order(3)
   void aRollingUpgradeAndAScaleDownUnderLoadFailNoCallAndCutNone() throws Exception {
     try (SippProcess load =
-        pbxCalls(5_000, 3_000).rate(3).timeout(Duration.ofMinutes(8)).start(work)) {
+        // Bounded past the waits below (4 + 5 + 5 min at most): stopCalling() ends it sooner.
+        pbxCalls(5_000, 3_000).rate(3).timeout(Duration.ofMinutes(16)).start(work)) {
       await().atMost(Duration.ofSeconds(30)).until(() -> answered(load) >= 10);
 
       node.kubectl("rollout", "restart", "deployment/acme-sip-proxy", "--namespace", NAMESPACE);

@@ -42,9 +42,15 @@ class OperatorImageTest {
 
   @Test
   void startsItsThreeControllersAsItsNonRootUser() {
-    assertThat(operator.getLogs())
-        .contains("Starting 'siptrunk' controller")
-        .containsPattern("Starting '(sipline|routepolicy)' controller");
+    // The container counts as started at the first controller's line; JOSDK starts its
+    // controllers in parallel, so the others may log a moment later.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(operator.getLogs())
+                    .contains("Starting 'siptrunk' controller")
+                    .containsPattern("Starting '(sipline|routepolicy)' controller"));
     assertThat(operator.getContainerInfo().getConfig().getUser()).isEqualTo("65532:65532");
     assertThat(operator.getContainerInfo().getHostConfig().getReadonlyRootfs()).isTrue();
   }

@@ -115,7 +115,9 @@ class SmallOfficeNodeTest {
     try (RtpPhone benMedia = new RtpPhone(address, 0x2222);
         Tshark sip = Tshark.capture("udp port 5060", 6, Duration.ofSeconds(40), "ip.dsfield.dscp");
         SippProcess ben = phones().benAnswers(benPort, benMedia.port());
-        SippProcess anna = phones().annaCallsBen(6000)) {
+        // Held 15 s: the capture below may take seconds to start on a busy node, and the echo
+        // needs the call up until its last packet is back.
+        SippProcess anna = phones().annaCallsBen(15_000)) {
       InetSocketAddress relayForBen = audioAfter(ben.messageLog(), "INVITE sip:");
       try (Tshark rtp =
           Tshark.capture(
