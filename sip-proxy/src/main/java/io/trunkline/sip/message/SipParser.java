@@ -5,8 +5,10 @@ import gov.nist.javax.sip.address.AddressImpl;
 import gov.nist.javax.sip.address.SipUri;
 import gov.nist.javax.sip.header.Contact;
 import gov.nist.javax.sip.header.ContactList;
+import gov.nist.javax.sip.header.SIPHeader;
 import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.parser.ParseExceptionListener;
 import gov.nist.javax.sip.parser.StringMsgParser;
 import io.trunkline.sip.transaction.TransactionLayer;
 import java.lang.invoke.MethodHandles;
@@ -16,8 +18,10 @@ import java.util.Optional;
 import javax.sip.address.Address;
 
 /**
- * Parses one SIP message with JAIN-SIP's parser, within limits, and never throws: bad input is a
- * {@link ParseResult.Malformed}, with a 400 Bad Request when one can be addressed.
+ * Parses one SIP message into JAIN-SIP's model, within limits, and never throws: bad input is a
+ * {@link ParseResult.Malformed}, with a 400 Bad Request when one can be addressed. JAIN-SIP's
+ * parser reads it, but for the plain forms of the common headers, which {@link PlainHeaders} reads
+ * into the same objects (decision 0008).
  */
 public final class SipParser {
 
@@ -71,9 +75,9 @@ public final class SipParser {
     SIPMessage message;
     NESTING_LEVEL.set(NO_NESTING);
     try {
-      // StringMsgParser keeps state between lines, so one per message; it is cheap to make. Left
-      // alone it skips headers it cannot parse; a proxy must not forward what it did not read.
-      message = new StringMsgParser().parseSIPMessage(bytes, true, false, SipParser::refuse);
+      // Left alone, JAIN-SIP's parser skips headers it cannot parse; a proxy must not forward what
+      // it did not read.
+      message = new MessageReader().parseSIPMessage(bytes, true, false, SipParser::refuse);
     } catch (ParseException | RuntimeException e) {
       // JAIN-SIP signals some syntax errors with unchecked exceptions; none may escape.
       return malformed(bytes, "unparsable: " + e.getMessage());
@@ -135,6 +139,26 @@ public final class SipParser {
           .findStaticVarHandle(ParserCore.class, "nesting_level", int.class);
     } catch (NoSuchFieldException | IllegalAccessException e) {
       throw new IllegalStateException("JAIN-SIP's parser is not the version this proxy pins", e);
+    }
+  }
+
+  /**
+   * JAIN-SIP's message parser, its framing, start line and every header, but for the plain forms of
+   * the common headers, which {@link PlainHeaders} reads into the same objects more cheaply. Holds
+   * no state of its own; JAIN-SIP's keeps none between messages.
+   */
+  private static final class MessageReader extends StringMsgParser {
+
+    @Override
+    protected void processHeader(
+        String header, SIPMessage message, ParseExceptionListener listener, byte[] rawMessage)
+        throws ParseException {
+      SIPHeader plain = PlainHeaders.read(header);
+      if (plain == null) {
+        super.processHeader(header, message, listener, rawMessage);
+      } else {
+        message.attachHeader(plain, false);
+      }
     }
   }
 

@@ -1,0 +1,310 @@
+package io.trunkline.sip.message;
+
+import gov.nist.core.Host;
+import gov.nist.core.HostPort;
+import gov.nist.core.NameValue;
+import gov.nist.javax.sip.address.AddressImpl;
+import gov.nist.javax.sip.address.SipUri;
+import gov.nist.javax.sip.header.AddressParametersHeader;
+import gov.nist.javax.sip.header.Contact;
+import gov.nist.javax.sip.header.ContactList;
+import gov.nist.javax.sip.header.From;
+import gov.nist.javax.sip.header.RecordRoute;
+import gov.nist.javax.sip.header.RecordRouteList;
+import gov.nist.javax.sip.header.Route;
+import gov.nist.javax.sip.header.RouteList;
+import gov.nist.javax.sip.header.SIPHeaderList;
+import gov.nist.javax.sip.header.To;
+import java.util.function.Supplier;
+
+/**
+ * Reads the plain form of the address headers, From, To, Contact, Route and Record-Route, for
+ * {@link PlainHeaders}: a name-addr ({@code "Alice" <sip:alice@host:5060;transport=udp>}, with a
+ * quoted or token display name or none) or a SIP addr-spec, then {@code ;name=token} parameters.
+ * Each object is JAIN-SIP's, made through the setters its {@code AddressParser}, {@code URLParser}
+ * and {@code HostNameParser} call, in their order, from the same text. Where JAIN-SIP's grammar
+ * decides a boundary (where a URI's user part ends, whether a host is IPv6), the same characters
+ * decide it here. Not plain, and left to JAIN-SIP: escapes, passwords, URI headers, other schemes
+ * and upper-case ones, IPv6, quoted or bracketed parameter values, quoted pairs, white space inside
+ * the address or between it and its parameters, and Contact's "*".
+ */
+final class PlainAddresses {
+
+  private static final String MARK = "-_.!~*'()";
+
+  /** token (§25.1). */
+  private static final boolean[] TOKEN = alphanumericAnd("-.!%*_+`'~");
+
+  /** What JAIN-SIP's URLParser reads as a user: unreserved (alphanum, mark), user-unreserved. */
+  private static final boolean[] USER = alphanumericAnd(MARK + "&=+$,;?/#");
+
+  /** What JAIN-SIP's URLParser reads as a password. */
+  private static final boolean[] PASSWORD = alphanumericAnd(MARK + "&=+$,");
+
+  /** paramchar (§25.1) as JAIN-SIP's URLParser reads it, but for escapes. */
+  private static final boolean[] PARAM = alphanumericAnd(MARK + "[]/:&+$");
+
+  private final String line;
+  private int at;
+
+  private PlainAddresses(String line, int start) {
+    this.line = line;
+    this.at = start;
+  }
+
+  static From from(String line, int start) {
+    return new PlainAddresses(line, start).single(new From());
+  }
+
+  static To to(String line, int start) {
+    return new PlainAddresses(line, start).single(new To());
+  }
+
+  static ContactList contacts(String line, int start) {
+    return new PlainAddresses(line, start).list(new ContactList(), Contact::new);
+  }
+
+  static RouteList routes(String line, int start) {
+    return new PlainAddresses(line, start).list(new RouteList(), Route::new);
+  }
+
+  static RecordRouteList recordRoutes(String line, int start) {
+    return new PlainAddresses(line, start).list(new RecordRouteList(), RecordRoute::new);
+  }
+
+  private <H extends AddressParametersHeader> H single(H header) {
+    return addressWithParameters(header) && at == line.length() ? header : null;
+  }
+
+  /** RFC 3261 §20.10, §20.30, §20.34: one or more addresses with parameters, comma-separated. */
+  private <H extends AddressParametersHeader, L extends SIPHeaderList<H>> L list(
+      L list, Supplier<H> element) {
+    while (true) {
+      H header = element.get();
+      if (!addressWithParameters(header)) {
+        return null;
+      }
+      list.add(header);
+      if (at == line.length()) {
+        return list;
+      }
+      at = skipWhiteSpace(at);
+      if (!at(',')) {
+        return null;
+      }
+      at = skipWhiteSpace(at + 1);
+    }
+  }
+
+  /**
+   * The address, then {@code ;name[=token]} parameters, as JAIN-SIP's ParametersParser sets them.
+   */
+  private boolean addressWithParameters(AddressParametersHeader header) {
+    AddressImpl address = address();
+    if (address == null) {
+      return false;
+    }
+    header.setAddress(address);
+    while (at(';')) {
+      int nameEnd = tokenEnd(at + 1);
+      if (nameEnd == at + 1) {
+        return false;
+      }
+      String name = line.substring(at + 1, nameEnd);
+      at = nameEnd;
+      if (at('=')) {
+        int valueEnd = tokenEnd(at + 1);
+        if (valueEnd == at + 1) {
+          return false;
+        }
+        header.setParameter(new NameValue(name, line.substring(at + 1, valueEnd), false));
+        at = valueEnd;
+      } else {
+        header.setParameter(new NameValue(name, "", true));
+      }
+    }
+    return at == line.length() || at(',') || isWhiteSpace(at);
+  }
+
+  /** §25.1: name-addr or addr-spec; as JAIN-SIP's AddressParser builds them. */
+  private AddressImpl address() {
+    if (line.startsWith("sip:", at) || line.startsWith("sips:", at)) {
+      AddressImpl address = new AddressImpl();
+      SipUri uri = sipUri(false);
+      if (uri == null) {
+        return null;
+      }
+      address.setAddressType(AddressImpl.ADDRESS_SPEC);
+      address.setURI(uri);
+      return address;
+    }
+    if (at('<')) {
+      at++;
+      SipUri uri = sipUri(true);
+      if (uri == null || !at('>')) {
+        return null;
+      }
+      at++;
+      AddressImpl address = new AddressImpl();
+      address.setAddressType(AddressImpl.NAME_ADDR);
+      address.setURI(uri);
+      return address;
+    }
+    String displayName = displayName();
+    if (displayName == null || !at('<')) {
+      return null;
+    }
+    AddressImpl address = new AddressImpl();
+    address.setAddressType(AddressImpl.NAME_ADDR);
+    address.setDisplayName(displayName.trim());
+    at++;
+    SipUri uri = sipUri(true);
+    if (uri == null || !at('>')) {
+      return null;
+    }
+    at++;
+    address.setURI(uri);
+    return address;
+  }
+
+  /** A quoted string without quoted pairs, or tokens and white space, up to the "<". */
+  private String displayName() {
+    int start = at;
+    if (at('"')) {
+      int close = line.indexOf('"', at + 1);
+      if (close < 0 || line.lastIndexOf('\\', close) > at) {
+        return null;
+      }
+      at = skipWhiteSpace(close + 1);
+      return line.substring(start + 1, close);
+    }
+    while (at < line.length() && (at(TOKEN) || isWhiteSpace(at))) {
+      at++;
+    }
+    return at == start ? null : line.substring(start, at);
+  }
+
+  /**
+   * §19.1.1: sip:[user@]host[:port][;uri-parameters], as JAIN-SIP's URLParser.sipURL reads it;
+   * {@code inBrackets} is whether the URI's own parameters belong to it (§20.10: in an addr-spec
+   * they are the header's).
+   */
+  private SipUri sipUri(boolean inBrackets) {
+    boolean sips = line.startsWith("sips:", at);
+    if (!sips && !line.startsWith("sip:", at)) {
+      return null;
+    }
+    SipUri uri = new SipUri();
+    uri.setScheme(sips ? "sips" : "sip");
+    at += sips ? 5 : 4;
+    // JAIN-SIP reads a user, and a password after ":", and keeps them only if "@" follows.
+    int userEnd = scan(at, USER);
+    if (at(userEnd, '%')) {
+      return null;
+    }
+    if (at(userEnd, ':')) {
+      int passwordEnd = scan(userEnd + 1, PASSWORD);
+      if (at(passwordEnd, '@') || at(passwordEnd, '%')) {
+        return null;
+      }
+    } else if (at(userEnd, '@')) {
+      if (userEnd == at) {
+        return null;
+      }
+      uri.setUser(line.substring(at, userEnd));
+      at = userEnd + 1;
+    }
+    HostPort hostPort = hostPort();
+    if (hostPort == null) {
+      return null;
+    }
+    uri.setHostPort(hostPort);
+    if (inBrackets) {
+      while (at(';')) {
+        int nameEnd = scan(at + 1, PARAM);
+        if (nameEnd == at + 1) {
+          return null;
+        }
+        String name = line.substring(at + 1, nameEnd);
+        at = nameEnd;
+        if (at('=')) {
+          int valueEnd = scan(at + 1, PARAM);
+          if (valueEnd == at + 1) {
+            return null;
+          }
+          uri.setUriParameter(new NameValue(name, line.substring(at + 1, valueEnd), false));
+          at = valueEnd;
+        } else {
+          uri.setUriParameter(new NameValue(name, "", true));
+        }
+      }
+    }
+    return at('?') || at('%') ? null : uri;
+  }
+
+  /** An IPv4 address or host name, and a port: JAIN-SIP's HostNameParser.hostPort(false). */
+  private HostPort hostPort() {
+    int hostEnd = PlainHeaders.hostEnd(line, at);
+    if (hostEnd == at) {
+      return null;
+    }
+    HostPort hostPort = new HostPort();
+    hostPort.setHost(new Host(line.substring(at, hostEnd)));
+    at = hostEnd;
+    if (at(':')) {
+      int portEnd = PlainHeaders.digitsEnd(line, at + 1, 5);
+      if (portEnd < 0) {
+        return null;
+      }
+      hostPort.setPort(Integer.parseInt(line, at + 1, portEnd, 10));
+      at = portEnd;
+    }
+    return at == line.length() || at(';') || at('>') || at(',') || at('?') ? hostPort : null;
+  }
+
+  /** Where a run of the characters {@code chars} marks, from start, ends. */
+  private int scan(int start, boolean[] chars) {
+    int end = start;
+    while (end < line.length() && line.charAt(end) < 128 && chars[line.charAt(end)]) {
+      end++;
+    }
+    return end;
+  }
+
+  private int tokenEnd(int start) {
+    return scan(start, TOKEN);
+  }
+
+  private int skipWhiteSpace(int start) {
+    int end = start;
+    while (isWhiteSpace(end)) {
+      end++;
+    }
+    return end;
+  }
+
+  private boolean isWhiteSpace(int index) {
+    return index < line.length() && (line.charAt(index) == ' ' || line.charAt(index) == '\t');
+  }
+
+  private boolean at(boolean[] chars) {
+    return at < line.length() && line.charAt(at) < 128 && chars[line.charAt(at)];
+  }
+
+  private boolean at(char c) {
+    return at(at, c);
+  }
+
+  private boolean at(int index, char c) {
+    return index < line.length() && line.charAt(index) == c;
+  }
+
+  /** The ASCII characters that are letters, digits or one of {@code others}. */
+  private static boolean[] alphanumericAnd(String others) {
+    boolean[] chars = new boolean[128];
+    for (char c = 0; c < 128; c++) {
+      chars[c] = PlainHeaders.isAsciiLetterOrDigit(c) || others.indexOf(c) >= 0;
+    }
+    return chars;
+  }
+}
