@@ -166,7 +166,10 @@ class PlainHeadersTest {
             "a?b@",
             "a.b_c-d~!*'()@",
             "a&=+$,/#@",
-            "@");
+            "@",
+            "a[b@",
+            "a<b@",
+            "a\"b@");
     List<String> hosts =
         List.of(
             "127.0.0.1",
