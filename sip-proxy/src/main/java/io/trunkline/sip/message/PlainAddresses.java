@@ -106,22 +106,11 @@ final class PlainAddresses {
     }
     header.setAddress(address);
     while (at(';')) {
-      int nameEnd = tokenEnd(at + 1);
-      if (nameEnd == at + 1) {
+      NameValue parameter = parameter(TOKEN);
+      if (parameter == null) {
         return false;
       }
-      String name = line.substring(at + 1, nameEnd);
-      at = nameEnd;
-      if (at('=')) {
-        int valueEnd = tokenEnd(at + 1);
-        if (valueEnd == at + 1) {
-          return false;
-        }
-        header.setParameter(new NameValue(name, line.substring(at + 1, valueEnd), false));
-        at = valueEnd;
-      } else {
-        header.setParameter(new NameValue(name, "", true));
-      }
+      header.setParameter(parameter);
     }
     return at == line.length() || at(',') || isWhiteSpace(at);
   }
@@ -221,25 +210,38 @@ final class PlainAddresses {
     uri.setHostPort(hostPort);
     if (inBrackets) {
       while (at(';')) {
-        int nameEnd = scan(at + 1, PARAM);
-        if (nameEnd == at + 1) {
+        NameValue parameter = parameter(PARAM);
+        if (parameter == null) {
           return null;
         }
-        String name = line.substring(at + 1, nameEnd);
-        at = nameEnd;
-        if (at('=')) {
-          int valueEnd = scan(at + 1, PARAM);
-          if (valueEnd == at + 1) {
-            return null;
-          }
-          uri.setUriParameter(new NameValue(name, line.substring(at + 1, valueEnd), false));
-          at = valueEnd;
-        } else {
-          uri.setUriParameter(new NameValue(name, "", true));
-        }
+        uri.setUriParameter(parameter);
       }
     }
     return at('?') || at('%') ? null : uri;
+  }
+
+  /**
+   * The parameter after the ";" here, {@code name[=value]} of {@code chars}, as JAIN-SIP makes a
+   * header's (ParserCore.nameValue) and a URI's (URLParser.uriParam): a value, or a flag with "";
+   * null when the name or a value after "=" is empty.
+   */
+  private NameValue parameter(boolean[] chars) {
+    int nameEnd = scan(at + 1, chars);
+    if (nameEnd == at + 1) {
+      return null;
+    }
+    String name = line.substring(at + 1, nameEnd);
+    at = nameEnd;
+    if (!at('=')) {
+      return new NameValue(name, "", true);
+    }
+    int valueEnd = scan(at + 1, chars);
+    if (valueEnd == at + 1) {
+      return null;
+    }
+    String value = line.substring(at + 1, valueEnd);
+    at = valueEnd;
+    return new NameValue(name, value, false);
   }
 
   /** An IPv4 address or host name, and a port: JAIN-SIP's HostNameParser.hostPort(false). */
@@ -269,10 +271,6 @@ final class PlainAddresses {
       end++;
     }
     return end;
-  }
-
-  private int tokenEnd(int start) {
-    return scan(start, TOKEN);
   }
 
   private int skipWhiteSpace(int start) {
