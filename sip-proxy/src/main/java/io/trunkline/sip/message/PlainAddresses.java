@@ -32,17 +32,14 @@ final class PlainAddresses {
 
   private static final String MARK = "-_.!~*'()";
 
-  /** token (§25.1). */
-  private static final boolean[] TOKEN = alphanumericAnd("-.!%*_+`'~");
-
   /** What JAIN-SIP's URLParser reads as a user: unreserved (alphanum, mark), user-unreserved. */
-  private static final boolean[] USER = alphanumericAnd(MARK + "&=+$,;?/#");
+  private static final boolean[] USER = PlainHeaders.alphanumericAnd(MARK + "&=+$,;?/#");
 
   /** What JAIN-SIP's URLParser reads as a password. */
-  private static final boolean[] PASSWORD = alphanumericAnd(MARK + "&=+$,");
+  private static final boolean[] PASSWORD = PlainHeaders.alphanumericAnd(MARK + "&=+$,");
 
   /** paramchar (§25.1) as JAIN-SIP's URLParser reads it, but for escapes. */
-  private static final boolean[] PARAM = alphanumericAnd(MARK + "[]/:&+$");
+  private static final boolean[] PARAM = PlainHeaders.alphanumericAnd(MARK + "[]/:&+$");
 
   private final String line;
   private int at;
@@ -106,7 +103,7 @@ final class PlainAddresses {
     }
     header.setAddress(address);
     while (at(';')) {
-      NameValue parameter = parameter(TOKEN);
+      NameValue parameter = parameter(PlainHeaders.TOKEN);
       if (parameter == null) {
         return false;
       }
@@ -167,7 +164,7 @@ final class PlainAddresses {
       at = skipWhiteSpace(close + 1);
       return line.substring(start + 1, close);
     }
-    while (at < line.length() && (at(TOKEN) || isWhiteSpace(at))) {
+    while (at < line.length() && (at(PlainHeaders.TOKEN) || isWhiteSpace(at))) {
       at++;
     }
     return at == start ? null : line.substring(start, at);
@@ -295,14 +292,5 @@ final class PlainAddresses {
 
   private boolean at(int index, char c) {
     return index < line.length() && line.charAt(index) == c;
-  }
-
-  /** The ASCII characters that are letters, digits or one of {@code others}. */
-  private static boolean[] alphanumericAnd(String others) {
-    boolean[] chars = new boolean[128];
-    for (char c = 0; c < 128; c++) {
-      chars[c] = PlainHeaders.isAsciiLetterOrDigit(c) || others.indexOf(c) >= 0;
-    }
-    return chars;
   }
 }

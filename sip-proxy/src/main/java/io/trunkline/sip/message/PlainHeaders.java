@@ -54,6 +54,12 @@ final class PlainHeaders {
           "MESSAGE",
           "PUBLISH");
 
+  /** token (RFC 3261 §25.1), as JAIN-SIP's lexer reads it, with ASCII letters and digits only. */
+  static final boolean[] TOKEN = alphanumericAnd("-.!%*_+`'~");
+
+  /** What JAIN-SIP's HostNameParser reads as a host name or IPv4 address, ASCII only. */
+  private static final boolean[] HOST = alphanumericAnd("-._");
+
   private PlainHeaders() {}
 
   /**
@@ -263,28 +269,23 @@ final class PlainHeaders {
     return index < line.length() && line.charAt(index) == c;
   }
 
-  /** Where a run of token characters (§25.1; ASCII letters and digits only) from start ends. */
+  /** Where a run of {@link #TOKEN} characters from start ends. */
   private static int tokenEnd(String line, int start) {
     int at = start;
-    while (at < line.length() && isTokenChar(line.charAt(at))) {
+    while (at < line.length() && line.charAt(at) < 128 && TOKEN[line.charAt(at)]) {
       at++;
     }
     return at;
   }
 
   /**
-   * Where a host name or IPv4 address (ASCII letters, digits, "-", "." and "_") ends. Read here, a
-   * host is followed by at most a port and then ";", ">", "," or the line's end, so JAIN-SIP's test
-   * for an IPv6 address without brackets (two colons before the next ";", "?" or ",") never holds
-   * for it.
+   * Where a run of {@link #HOST} characters from start ends. Read here, a host is followed by at
+   * most a port and then ";", ">", "," or the line's end, so JAIN-SIP's test for an IPv6 address
+   * without brackets (two colons before the next ";", "?" or ",") never holds for it.
    */
   static int hostEnd(String line, int start) {
     int at = start;
-    while (at < line.length()) {
-      char c = line.charAt(at);
-      if (!isAsciiLetterOrDigit(c) && c != '-' && c != '.' && c != '_') {
-        break;
-      }
+    while (at < line.length() && line.charAt(at) < 128 && HOST[line.charAt(at)]) {
       at++;
     }
     return at;
@@ -311,12 +312,16 @@ final class PlainHeaders {
     return c == ' ' || c == '\t';
   }
 
-  /** token (RFC 3261 §25.1), as JAIN-SIP's lexer reads it, ASCII letters and digits only. */
-  static boolean isTokenChar(char c) {
-    return isAsciiLetterOrDigit(c) || "-.!%*_+`'~".indexOf(c) >= 0;
+  /** The ASCII characters that are letters, digits or one of {@code others}. */
+  static boolean[] alphanumericAnd(String others) {
+    boolean[] chars = new boolean[128];
+    for (char c = 0; c < 128; c++) {
+      chars[c] = isAsciiLetterOrDigit(c) || others.indexOf(c) >= 0;
+    }
+    return chars;
   }
 
-  static boolean isAsciiLetterOrDigit(char c) {
+  private static boolean isAsciiLetterOrDigit(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   }
 }
