@@ -1,6 +1,5 @@
 package io.trunkline.sip.message;
 
-import gov.nist.core.Host;
 import gov.nist.core.HostPort;
 import gov.nist.core.NameValue;
 import gov.nist.javax.sip.address.AddressImpl;
@@ -243,43 +242,25 @@ final class PlainAddresses {
 
   /** An IPv4 address or host name, and a port: JAIN-SIP's HostNameParser.hostPort(false). */
   private HostPort hostPort() {
-    int hostEnd = PlainHeaders.hostEnd(line, at);
-    if (hostEnd == at) {
+    HostPort hostPort = new HostPort();
+    int end = PlainHeaders.hostPort(line, at, hostPort);
+    if (end < 0) {
       return null;
     }
-    HostPort hostPort = new HostPort();
-    hostPort.setHost(new Host(line.substring(at, hostEnd)));
-    at = hostEnd;
-    if (at(':')) {
-      int portEnd = PlainHeaders.digitsEnd(line, at + 1, 5);
-      if (portEnd < 0) {
-        return null;
-      }
-      hostPort.setPort(Integer.parseInt(line, at + 1, portEnd, 10));
-      at = portEnd;
-    }
+    at = end;
     return at == line.length() || at(';') || at('>') || at(',') || at('?') ? hostPort : null;
   }
 
-  /** Where a run of the characters {@code chars} marks, from start, ends. */
   private int scan(int start, boolean[] chars) {
-    int end = start;
-    while (end < line.length() && line.charAt(end) < 128 && chars[line.charAt(end)]) {
-      end++;
-    }
-    return end;
+    return PlainHeaders.end(line, start, chars);
   }
 
   private int skipWhiteSpace(int start) {
-    int end = start;
-    while (isWhiteSpace(end)) {
-      end++;
-    }
-    return end;
+    return PlainHeaders.skipWhiteSpace(line, start);
   }
 
   private boolean isWhiteSpace(int index) {
-    return index < line.length() && (line.charAt(index) == ' ' || line.charAt(index) == '\t');
+    return index < line.length() && PlainHeaders.isWhiteSpace(line.charAt(index));
   }
 
   private boolean at(boolean[] chars) {
@@ -291,6 +272,6 @@ final class PlainAddresses {
   }
 
   private boolean at(int index, char c) {
-    return index < line.length() && line.charAt(index) == c;
+    return PlainHeaders.at(line, index, c);
   }
 }

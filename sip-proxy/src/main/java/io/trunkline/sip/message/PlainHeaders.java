@@ -158,20 +158,10 @@ final class PlainHeaders {
     protocol.setTransport(line.substring(versionEnd + 1, transportEnd));
     via.setSentProtocol(protocol);
 
-    int hostEnd = hostEnd(line, hostStart);
-    if (hostEnd == hostStart) {
-      return -1;
-    }
     HostPort sentBy = new HostPort();
-    sentBy.setHost(new Host(line.substring(hostStart, hostEnd)));
-    int at = hostEnd;
-    if (at(line, at, ':')) {
-      int portEnd = digitsEnd(line, at + 1, 5);
-      if (portEnd < 0) {
-        return -1;
-      }
-      sentBy.setPort(Integer.parseInt(line, at + 1, portEnd, 10));
-      at = portEnd;
+    int at = hostPort(line, hostStart, sentBy);
+    if (at < 0) {
+      return -1;
     }
     via.setSentBy(sentBy);
 
@@ -265,34 +255,50 @@ final class PlainHeaders {
             && line.regionMatches(true, 0, compact, 0, nameEnd));
   }
 
-  private static boolean at(String line, int index, char c) {
+  static boolean at(String line, int index, char c) {
     return index < line.length() && line.charAt(index) == c;
   }
 
   /** Where a run of {@link #TOKEN} characters from start ends. */
   private static int tokenEnd(String line, int start) {
+    return end(line, start, TOKEN);
+  }
+
+  /** Where a run of the characters {@code chars} marks, from start, ends. */
+  static int end(String line, int start, boolean[] chars) {
     int at = start;
-    while (at < line.length() && line.charAt(at) < 128 && TOKEN[line.charAt(at)]) {
+    while (at < line.length() && line.charAt(at) < 128 && chars[line.charAt(at)]) {
       at++;
     }
     return at;
   }
 
   /**
-   * Where a run of {@link #HOST} characters from start ends. Read here, a host is followed by at
-   * most a port and then ";", ">", "," or the line's end, so JAIN-SIP's test for an IPv6 address
-   * without brackets (two colons before the next ";", "?" or ",") never holds for it.
+   * host [":" port] from start into {@code hostPort}, as JAIN-SIP's HostNameParser.hostPort reads
+   * it (a host name or IPv4 address of {@link #HOST} characters): where it ends, or -1. Read here,
+   * a host is followed by at most a port and then ";", ">", "," or the line's end, so JAIN-SIP's
+   * test for an IPv6 address without brackets (two colons before the next ";", "?" or ",") never
+   * holds for it.
    */
-  static int hostEnd(String line, int start) {
-    int at = start;
-    while (at < line.length() && line.charAt(at) < 128 && HOST[line.charAt(at)]) {
-      at++;
+  static int hostPort(String line, int start, HostPort hostPort) {
+    int hostEnd = end(line, start, HOST);
+    if (hostEnd == start) {
+      return -1;
     }
-    return at;
+    hostPort.setHost(new Host(line.substring(start, hostEnd)));
+    if (!at(line, hostEnd, ':')) {
+      return hostEnd;
+    }
+    int portEnd = digitsEnd(line, hostEnd + 1, 5);
+    if (portEnd < 0) {
+      return -1;
+    }
+    hostPort.setPort(Integer.parseInt(line, hostEnd + 1, portEnd, 10));
+    return portEnd;
   }
 
   /** Where 1 to {@code most} digits from start end, or -1 when there are none or more. */
-  static int digitsEnd(String line, int start, int most) {
+  private static int digitsEnd(String line, int start, int most) {
     int at = start;
     while (at < line.length() && line.charAt(at) >= '0' && line.charAt(at) <= '9') {
       at++;
@@ -300,7 +306,7 @@ final class PlainHeaders {
     return at == start || at - start > most ? -1 : at;
   }
 
-  private static int skipWhiteSpace(String line, int start) {
+  static int skipWhiteSpace(String line, int start) {
     int at = start;
     while (at < line.length() && isWhiteSpace(line.charAt(at))) {
       at++;
@@ -308,7 +314,7 @@ final class PlainHeaders {
     return at;
   }
 
-  private static boolean isWhiteSpace(char c) {
+  static boolean isWhiteSpace(char c) {
     return c == ' ' || c == '\t';
   }
 
