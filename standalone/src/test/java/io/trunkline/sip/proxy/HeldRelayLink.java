@@ -26,12 +26,16 @@ final class HeldRelayLink implements AutoCloseable {
   private final DatagramSocket towardsProxy;
   private final DatagramSocket towardsRelay;
   private final ScheduledExecutorService holds = Executors.newSingleThreadScheduledExecutor();
+  private final BooleanSupplier passOn;
+  private final Duration atMost;
   private volatile InetSocketAddress proxy;
   private volatile boolean passedOnUnmet;
 
   HeldRelayLink(
       InetSocketAddress listen, InetSocketAddress relay, BooleanSupplier passOn, Duration atMost)
       throws SocketException {
+    this.passOn = passOn;
+    this.atMost = atMost;
     towardsProxy = new DatagramSocket(listen);
     towardsRelay = new DatagramSocket(new InetSocketAddress(listen.getAddress(), 0));
     towardsRelay.connect(relay);
@@ -41,8 +45,7 @@ final class HeldRelayLink implements AutoCloseable {
           proxy = (InetSocketAddress) packet.getSocketAddress();
           byte[] request = copy(packet);
           long deadline = System.nanoTime() + atMost.toNanos();
-          holds.execute(
-              () -> passOnWhen(passOn, deadline, new DatagramPacket(request, request.length)));
+          holds.execute(() -> passOnWhen(deadline, new DatagramPacket(request, request.length)));
         });
     pump(
         towardsRelay,
@@ -54,15 +57,14 @@ final class HeldRelayLink implements AutoCloseable {
         });
   }
 
-  private void passOnWhen(BooleanSupplier passOn, long deadline, DatagramPacket request) {
+  private void passOnWhen(long deadline, DatagramPacket request) {
     if (passOn.getAsBoolean()) {
       send(towardsRelay, request);
     } else if (System.nanoTime() - deadline >= 0) {
       passedOnUnmet = true;
       send(towardsRelay, request);
     } else {
-      holds.schedule(
-          () -> passOnWhen(passOn, deadline, request), POLL_MILLIS, TimeUnit.MILLISECONDS);
+      holds.schedule(() -> passOnWhen(deadline, request), POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 
