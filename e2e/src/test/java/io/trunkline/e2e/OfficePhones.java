@@ -1,11 +1,13 @@
 package io.trunkline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.trunkline.testing.net.LoopbackPorts;
 import io.trunkline.testing.sipp.Sipp;
 import io.trunkline.testing.sipp.SippProcess;
 import io.trunkline.testing.sipp.SippResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -39,6 +41,16 @@ record OfficePhones(String address, int trunkPort, Path work) {
     assertThat(registered.allCallsSucceeded()).as(registered.toString()).isTrue();
   }
 
+  /** Waits until the answering phone has sent its 200 OK: the call is up. */
+  static void awaitAnswered(SippProcess phone) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Files.exists(phone.messageLog())
+                    && Files.readString(phone.messageLog()).contains("SIP/2.0 200 OK"));
+  }
+
   /** Ben's phone on the port it registered from, its media on {@code rtpPort}. */
   SippProcess benAnswers(int port, int rtpPort) {
     return Sipp.bundled("answer-media")
@@ -56,12 +68,17 @@ record OfficePhones(String address, int trunkPort, Path work) {
    * reaches its media port.
    */
   SippProcess annaCallsBen(int holdMillis) {
+    return annaCalls(BEN, holdMillis);
+  }
+
+  /** Anna calls {@code number} as she calls Ben. */
+  SippProcess annaCalls(String number, int holdMillis) {
     return Sipp.bundled("call-auth")
         .named("anna")
         .local(address, LoopbackPorts.freePort(address))
         .remote(address, trunkPort)
         .calls(1)
-        .variable("dest", BEN)
+        .variable("dest", number)
         .option(
             "-s",
             "anna",

@@ -3,7 +3,6 @@ package io.trunkline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.trunkline.api.config.LineShards;
@@ -76,9 +75,10 @@ class SmallOfficeNodeTest {
   @Test
   @Order(1)
   void theOperatorRunsFromTheImageThisBuildMade() {
-    Pod operator = onlyPod(OPERATOR_NAMESPACE, "app.kubernetes.io/name", "trunkline-operator");
+    Pod operator =
+        NodePods.only(client, OPERATOR_NAMESPACE, "app.kubernetes.io/name", "trunkline-operator");
 
-    assertThat(ready(operator)).as(operator.getStatus().toString()).isTrue();
+    assertThat(NodePods.ready(operator)).as(operator.getStatus().toString()).isTrue();
     assertThat(operator.getSpec().getContainers().get(0).getImage())
         .isEqualTo(
             System.getProperty("trunkline.image.registry")
@@ -93,8 +93,9 @@ class SmallOfficeNodeTest {
         node,
         POD_START,
         () ->
-            ready(onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy"))
-                && ready(onlyPod(NAMESPACE, "app.kubernetes.io/name", "media-relay"))
+            NodePods.ready(NodePods.only(client, NAMESPACE, "app.kubernetes.io/name", "sip-proxy"))
+                && NodePods.ready(
+                    NodePods.only(client, NAMESPACE, "app.kubernetes.io/name", "media-relay"))
                 && "True".equals(trunkCondition("Ready")),
         NAMESPACE,
         OPERATOR_NAMESPACE);
@@ -145,7 +146,7 @@ class SmallOfficeNodeTest {
   @Test
   @Order(4)
   void aNewLineRegistersWithoutAnyPodRestarting() throws IOException {
-    Pod proxy = onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
+    Pod proxy = NodePods.only(client, NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
     assertThat(client.secrets().inNamespace(NAMESPACE).withName("office-lines-1").get()).isNull();
     node.kubectl("apply", "--namespace", NAMESPACE, "-f", lineManifest());
 
@@ -177,7 +178,7 @@ class SmallOfficeNodeTest {
     assertThat(shard).startsWith(0x1f, 0x8b);
     assertThat(LineShards.read(shard).lines()).extracting(TrunkConfig.Line::name).contains("frank");
 
-    Pod after = onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
+    Pod after = NodePods.only(client, NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
     assertThat(after.getMetadata().getUid()).isEqualTo(proxy.getMetadata().getUid());
     assertThat(after.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
   }
@@ -185,22 +186,25 @@ class SmallOfficeNodeTest {
   @Test
   @Order(5)
   void aCallGoesOnWhileTheOperatorPodIsReplacedAndANewCallSucceedsAfter() throws Exception {
-    Pod proxy = onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
-    Pod operator = onlyPod(OPERATOR_NAMESPACE, "app.kubernetes.io/name", "trunkline-operator");
+    Pod proxy = NodePods.only(client, NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
+    Pod operator =
+        NodePods.only(client, OPERATOR_NAMESPACE, "app.kubernetes.io/name", "trunkline-operator");
     int benPort = LoopbackPorts.stablePort(node.address());
     phones().register("ben", benPort);
 
     try (SippProcess ben = phones().benAnswers(benPort, LoopbackPorts.freePort(node.address()));
         SippProcess anna = phones().annaCallsBen(20_000)) {
-      awaitAnswered(ben);
+      OfficePhones.awaitAnswered(ben);
       client.resource(operator).delete();
       NodeWait.until(
           node,
           POD_START,
           () -> {
-            Pod next = onlyPod(OPERATOR_NAMESPACE, "app.kubernetes.io/name", "trunkline-operator");
+            Pod next =
+                NodePods.only(
+                    client, OPERATOR_NAMESPACE, "app.kubernetes.io/name", "trunkline-operator");
             return !next.getMetadata().getUid().equals(operator.getMetadata().getUid())
-                && ready(next);
+                && NodePods.ready(next);
           },
           OPERATOR_NAMESPACE);
 
@@ -208,7 +212,7 @@ class SmallOfficeNodeTest {
       assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
       assertThat(ben.await().allCallsSucceeded()).isTrue();
     }
-    Pod after = onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
+    Pod after = NodePods.only(client, NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
     assertThat(after.getMetadata().getUid()).isEqualTo(proxy.getMetadata().getUid());
     assertCallCompletes(benPort, 1_000);
   }
@@ -221,13 +225,13 @@ class SmallOfficeNodeTest {
   @Test
   @Order(6)
   void aDeletedProxyPodDrainsItsLiveCallAndItsReplacementTakesNewCalls() throws Exception {
-    Pod proxy = onlyPod(NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
+    Pod proxy = NodePods.only(client, NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
     int benPort = LoopbackPorts.stablePort(node.address());
     phones().register("ben", benPort);
 
     try (SippProcess ben = phones().benAnswers(benPort, LoopbackPorts.freePort(node.address()));
         SippProcess anna = phones().annaCallsBen(15_000)) {
-      awaitAnswered(ben);
+      OfficePhones.awaitAnswered(ben);
       client.resource(proxy).withGracePeriod(60).delete();
 
       SippResult call = anna.await();
@@ -247,7 +251,7 @@ class SmallOfficeNodeTest {
                   .getItems();
           return pods.size() == 1
               && !pods.get(0).getMetadata().getUid().equals(proxy.getMetadata().getUid())
-              && ready(pods.get(0));
+              && NodePods.ready(pods.get(0));
         },
         NAMESPACE);
     phones().register("ben", benPort);
@@ -261,16 +265,6 @@ class SmallOfficeNodeTest {
       assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
       assertThat(ben.await().allCallsSucceeded()).isTrue();
     }
-  }
-
-  /** Waits until the answering phone has sent its 200 OK: the call is up. */
-  private static void awaitAnswered(SippProcess phone) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                Files.exists(phone.messageLog())
-                    && Files.readString(phone.messageLog()).contains("SIP/2.0 200 OK"));
   }
 
   private String lineManifest() throws IOException {
@@ -305,21 +299,6 @@ class SmallOfficeNodeTest {
         .map(c -> c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
         .map(s -> s.startsWith("True") ? "True" : s)
         .orElse("absent");
-  }
-
-  private static Pod onlyPod(String namespace, String label, String value) {
-    List<Pod> pods =
-        client.pods().inNamespace(namespace).withLabel(label, value).list().getItems().stream()
-            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-            .toList();
-    assertThat(pods).as(label + "=" + value + " in " + namespace).hasSize(1);
-    return pods.get(0);
-  }
-
-  private static boolean ready(Pod pod) {
-    return pod.getStatus().getContainerStatuses() != null
-        && !pod.getStatus().getContainerStatuses().isEmpty()
-        && pod.getStatus().getContainerStatuses().stream().allMatch(ContainerStatus::getReady);
   }
 
   /** The relay's address in the first SDP after {@code start} in a sipp message log. */
