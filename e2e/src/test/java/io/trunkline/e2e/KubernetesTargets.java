@@ -109,13 +109,7 @@ record KubernetesTargets(Path pods, Path endpoints) {
     labels.put("__meta_kubernetes_pod_ip", pod.getStatus().getPodIP());
     labels.put("__meta_kubernetes_pod_node_name", nonNull(pod.getSpec().getNodeName()));
     labels.put("__meta_kubernetes_pod_phase", pod.getStatus().getPhase());
-    pod.getMetadata()
-        .getLabels()
-        .forEach(
-            (name, value) -> {
-              labels.put("__meta_kubernetes_pod_label_" + labelName(name), value);
-              labels.put("__meta_kubernetes_pod_labelpresent_" + labelName(name), "true");
-            });
+    putLabels(labels, "__meta_kubernetes_pod_label", pod.getMetadata().getLabels());
     return labels;
   }
 
@@ -133,14 +127,20 @@ record KubernetesTargets(Path pods, Path endpoints) {
   private static Map<String, String> serviceLabels(Service service) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("__meta_kubernetes_service_name", service.getMetadata().getName());
-    Optional.ofNullable(service.getMetadata().getLabels())
+    putLabels(labels, "__meta_kubernetes_service_label", service.getMetadata().getLabels());
+    return labels;
+  }
+
+  /** An object's Kubernetes labels, each with its value and as present. */
+  private static void putLabels(
+      Map<String, String> labels, String prefix, Map<String, String> objectLabels) {
+    Optional.ofNullable(objectLabels)
         .orElse(Map.of())
         .forEach(
             (name, value) -> {
-              labels.put("__meta_kubernetes_service_label_" + labelName(name), value);
-              labels.put("__meta_kubernetes_service_labelpresent_" + labelName(name), "true");
+              labels.put(prefix + "_" + labelName(name), value);
+              labels.put(prefix + "present_" + labelName(name), "true");
             });
-    return labels;
   }
 
   /** An endpoint's pod, and its container whose port the endpoint is (by number). */

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.trunkline.testing.kube.KubeNode;
-import io.trunkline.testing.kube.TestBinaries;
 import io.trunkline.testing.net.LoopbackPorts;
 import io.trunkline.testing.sipp.SippProcess;
 import io.trunkline.testing.sipp.SippResult;
@@ -32,11 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The chart's monitoring as a platform team's Prometheus runs it, against the pods the operator
- * runs on a real node: a real Prometheus discovers them through the API server with the chart's
- * PodMonitor and ServiceMonitor (as the Prometheus Operator turns them into scrape jobs, {@link
- * ChartMonitors}), scrapes them and evaluates the chart's PrometheusRule. What {@code promtool}
- * cannot show: that the selectors find the pods, that their ports are named as the monitors say,
- * and that the alerts' expressions meet the series and labels live pods serve.
+ * runs on a real node: a real Prometheus picks them with the chart's PodMonitor and ServiceMonitor
+ * (as the Prometheus Operator turns them into scrape jobs, {@link ChartMonitors}) from what the API
+ * server holds ({@link KubernetesTargets}), scrapes them and evaluates the chart's PrometheusRule.
+ * What {@code promtool} cannot show: that the selectors find the pods, that their ports are named
+ * as the monitors say, and that the alerts' expressions meet the series and labels live pods serve.
  *
  * <p>The trunk is examples/small-office with one channel, so one call uses all of it; its carrier's
  * name resolves nowhere here, so the carrier is out of rotation; its RoutePolicy refuses calls
@@ -45,7 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MonitoringNodeTest {
 
-  private static final Path ROOT = TestBinaries.repositoryRoot();
   private static final String NAMESPACE = "monitored";
   private static final Duration POD_START = Duration.ofMinutes(5);
 
@@ -66,10 +64,7 @@ class MonitoringNodeTest {
   static void installTheExampleAndAPrometheus() throws Exception {
     node = KubeNode.shared();
     client = node.client();
-    OperatorInstall.onto(node);
-    node.namespace(NAMESPACE);
-    node.kubectl(
-        "apply", "--namespace", NAMESPACE, "-f", ROOT.resolve("examples/small-office").toString());
+    OperatorInstall.example(node, "small-office", NAMESPACE);
     node.kubectl(
         "patch",
         "siptrunk",
@@ -130,9 +125,9 @@ class MonitoringNodeTest {
         .pollInterval(Duration.ofSeconds(2))
         .untilAsserted(
             () -> {
-              List<JsonNode> targets = targets();
+              List<JsonNode> active = activeTargets();
               Set<Map<String, String>> scraped =
-                  targets.stream()
+                  active.stream()
                       .filter(t -> NAMESPACE.equals(t.at("/labels/namespace").asText()))
                       .filter(t -> "up".equals(t.path("health").asText()))
                       .map(
@@ -142,8 +137,8 @@ class MonitoringNodeTest {
                                   "pod", t.at("/labels/pod").asText(),
                                   "container", t.at("/labels/container").asText()))
                       .collect(Collectors.toSet());
-              assertThat(scraped).as(targets.toString()).isEqualTo(pods);
-              assertThat(targets)
+              assertThat(scraped).as(active.toString()).isEqualTo(pods);
+              assertThat(active)
                   .as("the operator, through the ServiceMonitor")
                   .anySatisfy(
                       t -> {
@@ -203,26 +198,14 @@ class MonitoringNodeTest {
   @Test
   @Order(3)
   void aCarrierOutOfRotationRaisesTrunklineCarrierDown() {
-    await()
-        .atMost(Duration.ofMinutes(2))
-        .pollInterval(Duration.ofSeconds(2))
-        .untilAsserted(
-            () ->
-                assertThat(alerts("TrunklineCarrierDown"))
-                    .singleElement()
-                    .satisfies(
-                        alert -> {
-                          assertThat(labels(alert.get("labels")))
-                              .containsAllEntriesOf(
-                                  Map.of(
-                                      "namespace", NAMESPACE,
-                                      "trunk", "office",
-                                      "carrier", "itsp",
-                                      "severity", "critical"));
-                          assertThat(alert.at("/annotations/summary").asText())
-                              .isEqualTo("Carrier itsp of trunk office does not answer OPTIONS");
-                          assertThat(alert.path("state").asText()).isIn("pending", "firing");
-                        }));
+    awaitAlert(
+        "TrunklineCarrierDown",
+        Duration.ofMinutes(2),
+        Map.of(
+            "namespace", NAMESPACE, "trunk", "office", "carrier", "itsp", "severity", "critical"),
+        "Carrier itsp of trunk office does not answer OPTIONS",
+        "pending",
+        "firing");
   }
 
   @Test
@@ -249,26 +232,13 @@ class MonitoringNodeTest {
     try (SippProcess ben = phones.benAnswers(benPort, LoopbackPorts.freePort(node.address()));
         SippProcess anna = phones.annaCallsBen(30_000)) {
       OfficePhones.awaitAnswered(ben);
-      await()
-          .atMost(Duration.ofSeconds(25))
-          .pollInterval(Duration.ofSeconds(1))
-          .untilAsserted(
-              () ->
-                  assertThat(alerts("TrunklineTrunkNearChannelQuota"))
-                      .singleElement()
-                      .satisfies(
-                          alert -> {
-                            assertThat(labels(alert.get("labels")))
-                                .containsAllEntriesOf(
-                                    Map.of(
-                                        "namespace", NAMESPACE,
-                                        "trunk", "office",
-                                        "severity", "warning"));
-                            assertThat(alert.at("/annotations/summary").asText())
-                                .isEqualTo("Trunk office uses over 90% of its channels");
-                            // Its "for" is ten minutes: pending, not firing, for a 30 s call.
-                            assertThat(alert.path("state").asText()).isEqualTo("pending");
-                          }));
+      // Its "for" is ten minutes: pending, not firing, for a 30 s call.
+      awaitAlert(
+          "TrunklineTrunkNearChannelQuota",
+          Duration.ofSeconds(25),
+          Map.of("namespace", NAMESPACE, "trunk", "office", "severity", "warning"),
+          "Trunk office uses over 90% of its channels",
+          "pending");
       SippResult call = anna.await();
       assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
       assertThat(ben.await().allCallsSucceeded()).isTrue();
@@ -296,25 +266,12 @@ class MonitoringNodeTest {
                 !prometheus.query("trunkline_calls_rejected_total{reason=\"blocked\"}").isEmpty());
     callAbroadAndBeRefused(phones);
 
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofSeconds(1))
-        .untilAsserted(
-            () ->
-                assertThat(alerts("TrunklineHighRejectRate"))
-                    .singleElement()
-                    .satisfies(
-                        alert -> {
-                          assertThat(labels(alert.get("labels")))
-                              .containsAllEntriesOf(
-                                  Map.of(
-                                      "namespace", NAMESPACE,
-                                      "trunk", "office",
-                                      "severity", "warning"));
-                          assertThat(alert.at("/annotations/summary").asText())
-                              .isEqualTo("Trunk office rejects over 5% of new calls");
-                          assertThat(alert.path("state").asText()).isEqualTo("pending");
-                        }));
+    awaitAlert(
+        "TrunklineHighRejectRate",
+        Duration.ofSeconds(30),
+        Map.of("namespace", NAMESPACE, "trunk", "office", "severity", "warning"),
+        "Trunk office rejects over 5% of new calls",
+        "pending");
   }
 
   /** examples/small-office's RoutePolicy blocks calls abroad with 403. */
@@ -326,8 +283,29 @@ class MonitoringNodeTest {
     }
   }
 
-  private static List<JsonNode> targets() {
+  private static List<JsonNode> activeTargets() {
     return stream(prometheus.data("targets?state=active").get("activeTargets")).toList();
+  }
+
+  /**
+   * Waits until alert {@code name} is active once, in one of {@code states}, with {@code labels}
+   * among its labels and its summary expanded to {@code summary}.
+   */
+  private static void awaitAlert(
+      String name, Duration limit, Map<String, String> labels, String summary, String... states) {
+    await()
+        .atMost(limit)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                assertThat(alerts(name))
+                    .singleElement()
+                    .satisfies(
+                        alert -> {
+                          assertThat(labels(alert.get("labels"))).containsAllEntriesOf(labels);
+                          assertThat(alert.at("/annotations/summary").asText()).isEqualTo(summary);
+                          assertThat(alert.path("state").asText()).isIn((Object[]) states);
+                        }));
   }
 
   private static List<JsonNode> alerts(String name) {

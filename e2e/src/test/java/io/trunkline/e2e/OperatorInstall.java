@@ -49,6 +49,18 @@ final class OperatorInstall {
     installed = true;
   }
 
+  /** The operator, then examples/{@code example} applied in {@code namespace}. */
+  static void example(KubeNode node, String example, String namespace) {
+    onto(node);
+    node.namespace(namespace);
+    node.kubectl(
+        "apply",
+        "--namespace",
+        namespace,
+        "-f",
+        TestBinaries.repositoryRoot().resolve("examples").resolve(example).toString());
+  }
+
   /**
    * Removes a test's example and closes its client, whatever else failed: its pods hold host ports
    * and node ports another test's trunk may need on this one node.

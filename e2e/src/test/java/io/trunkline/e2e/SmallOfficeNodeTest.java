@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.trunkline.api.config.LineShards;
 import io.trunkline.api.config.TrunkConfig;
 import io.trunkline.testing.kube.KubeNode;
-import io.trunkline.testing.kube.TestBinaries;
 import io.trunkline.testing.net.LoopbackPorts;
 import io.trunkline.testing.rtp.RtpPhone;
 import io.trunkline.testing.sipp.SippProcess;
@@ -44,7 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SmallOfficeNodeTest {
 
-  private static final Path ROOT = TestBinaries.repositoryRoot();
   private static final String NAMESPACE = "office";
   private static final String OPERATOR_NAMESPACE = OperatorInstall.NAMESPACE;
   private static final Duration POD_START = Duration.ofMinutes(5);
@@ -61,10 +59,7 @@ class SmallOfficeNodeTest {
   static void installTheChartAndTheExample() {
     node = KubeNode.shared();
     client = node.client();
-    OperatorInstall.onto(node);
-    node.namespace(NAMESPACE);
-    node.kubectl(
-        "apply", "--namespace", NAMESPACE, "-f", ROOT.resolve("examples/small-office").toString());
+    OperatorInstall.example(node, "small-office", NAMESPACE);
   }
 
   @AfterAll
