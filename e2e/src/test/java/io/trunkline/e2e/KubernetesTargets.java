@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.EndpointPort;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The targets Prometheus's Kubernetes service discovery finds, written as its file discovery reads
@@ -52,7 +54,31 @@ record KubernetesTargets(Path pods, Path endpoints) {
   /** Writes what the API server holds now; Prometheus reads the files again when they change. */
   void discover(KubernetesClient client) throws IOException {
     List<Pod> allPods = client.pods().inAnyNamespace().list().getItems();
-    List<Map<String, Object>> podTargets = new ArrayList<>();
+    Map<String, Service> services =
+        client.services().inAnyNamespace().list().getItems().stream()
+            .collect(Collectors.toMap(s -> key(s.getMetadata()), s -> s));
+    List<Map<String, Object>> endpointTargets = new ArrayList<>();
+    for (Endpoints endpoints : client.endpoints().inAnyNamespace().list().getItems()) {
+      Optional<Service> service = Optional.ofNullable(services.get(key(endpoints.getMetadata())));
+      for (EndpointSubset subset : endpoints.getSubsets()) {
+        for (EndpointAddress address : subset.getAddresses()) {
+          for (EndpointPort port : subset.getPorts()) {
+            endpointTargets.add(
+                target(
+                    address.getIp(),
+                    port.getPort(),
+                    endpointLabels(endpoints.getMetadata(), service, address, port, allPods)));
+          }
+        }
+      }
+    }
+    write(pods, podTargets(allPods));
+    write(endpoints, endpointTargets);
+  }
+
+  /** One target per container port of every pod that has an address. */
+  private static List<Map<String, Object>> podTargets(List<Pod> allPods) {
+    List<Map<String, Object>> targets = new ArrayList<>();
     for (Pod pod : allPods) {
       if (pod.getStatus().getPodIP() == null) {
         continue;
@@ -61,45 +87,40 @@ record KubernetesTargets(Path pods, Path endpoints) {
         for (ContainerPort port : container.getPorts()) {
           Map<String, String> labels = podLabels(pod);
           labels.putAll(containerLabels(container, port));
-          podTargets.add(target(pod.getStatus().getPodIP(), port.getContainerPort(), labels));
+          targets.add(target(pod.getStatus().getPodIP(), port.getContainerPort(), labels));
         }
       }
     }
-    List<Map<String, Object>> endpointTargets = new ArrayList<>();
-    for (Endpoints endpoints : client.endpoints().inAnyNamespace().list().getItems()) {
-      ObjectMeta meta = endpoints.getMetadata();
-      Optional<Service> service =
-          Optional.ofNullable(
-              client.services().inNamespace(meta.getNamespace()).withName(meta.getName()).get());
-      for (EndpointSubset subset : endpoints.getSubsets()) {
-        for (EndpointAddress address : subset.getAddresses()) {
-          for (EndpointPort port : subset.getPorts()) {
-            Map<String, String> labels = new LinkedHashMap<>();
-            labels.put("__meta_kubernetes_namespace", meta.getNamespace());
-            labels.put("__meta_kubernetes_endpoints_name", meta.getName());
-            labels.put("__meta_kubernetes_endpoint_ready", "true");
-            labels.put("__meta_kubernetes_endpoint_port_name", nonNull(port.getName()));
-            labels.put("__meta_kubernetes_endpoint_port_protocol", port.getProtocol());
-            service.ifPresent(s -> labels.putAll(serviceLabels(s)));
-            if (address.getTargetRef() != null) {
-              labels.put(
-                  "__meta_kubernetes_endpoint_address_target_kind",
-                  address.getTargetRef().getKind());
-              labels.put(
-                  "__meta_kubernetes_endpoint_address_target_name",
-                  address.getTargetRef().getName());
-              allPods.stream()
-                  .filter(p -> p.getMetadata().getUid().equals(address.getTargetRef().getUid()))
-                  .findFirst()
-                  .ifPresent(pod -> labels.putAll(endpointPodLabels(pod, port)));
-            }
-            endpointTargets.add(target(address.getIp(), port.getPort(), labels));
-          }
-        }
-      }
+    return targets;
+  }
+
+  private static Map<String, String> endpointLabels(
+      ObjectMeta meta,
+      Optional<Service> service,
+      EndpointAddress address,
+      EndpointPort port,
+      List<Pod> allPods) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("__meta_kubernetes_namespace", meta.getNamespace());
+    labels.put("__meta_kubernetes_endpoints_name", meta.getName());
+    labels.put("__meta_kubernetes_endpoint_ready", "true");
+    labels.put("__meta_kubernetes_endpoint_port_name", nonNull(port.getName()));
+    labels.put("__meta_kubernetes_endpoint_port_protocol", port.getProtocol());
+    service.ifPresent(s -> labels.putAll(serviceLabels(s)));
+    ObjectReference target = address.getTargetRef();
+    if (target != null) {
+      labels.put("__meta_kubernetes_endpoint_address_target_kind", target.getKind());
+      labels.put("__meta_kubernetes_endpoint_address_target_name", target.getName());
+      allPods.stream()
+          .filter(p -> p.getMetadata().getUid().equals(target.getUid()))
+          .findFirst()
+          .ifPresent(pod -> labels.putAll(endpointPodLabels(pod, port)));
     }
-    write(pods, podTargets);
-    write(endpoints, endpointTargets);
+    return labels;
+  }
+
+  private static String key(ObjectMeta meta) {
+    return meta.getNamespace() + "/" + meta.getName();
   }
 
   private static Map<String, String> podLabels(Pod pod) {
