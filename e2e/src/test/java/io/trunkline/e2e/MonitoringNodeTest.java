@@ -8,8 +8,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.trunkline.testing.kube.KubeNode;
 import io.trunkline.testing.net.LoopbackPorts;
+import io.trunkline.testing.rtp.RtpPhone;
 import io.trunkline.testing.sipp.SippProcess;
 import io.trunkline.testing.sipp.SippResult;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The trunk is examples/small-office with one channel, so one call uses all of it; its carrier's
  * name resolves nowhere here, so the carrier is out of rotation; its RoutePolicy refuses calls
- * abroad.
+ * abroad; its calls' media goes through its relay.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MonitoringNodeTest {
@@ -271,6 +273,34 @@ class MonitoringNodeTest {
         Duration.ofSeconds(30),
         Map.of("namespace", NAMESPACE, "trunk", "office", "severity", "warning"),
         "Trunk office rejects over 5% of new calls",
+        "pending");
+  }
+
+  @Test
+  @Order(6)
+  void mediaLostBeforeTheRelayRaisesTrunklineRelayPacketLoss() throws Exception {
+    assertThat(alerts("TrunklineRelayPacketLoss")).isEmpty();
+    OfficePhones phones = new OfficePhones(node.address(), 5060, work);
+    int benPort = LoopbackPorts.stablePort(node.address());
+    phones.register("ben", benPort);
+
+    try (RtpPhone benMedia = new RtpPhone(node.address(), 0x3333);
+        SippProcess ben = phones.benAnswers(benPort, benMedia.port());
+        SippProcess anna = phones.annaCallsBen(10_000)) {
+      InetSocketAddress relayForBen = OfficePhones.audioAfter(ben.messageLog(), "INVITE sip:");
+      // Every tenth packet of Ben's 100 lost on its way: the relay counts the gaps in sequence
+      // numbers when the call's session ends (RFC 3550 §6.4.1).
+      benMedia.send(relayForBen, 90, Set.of(9, 19, 29, 39, 49, 59, 69, 79, 89, 99));
+      SippResult call = anna.await();
+      assertThat(call.allCallsSucceeded()).as(call.toString()).isTrue();
+      assertThat(ben.await().allCallsSucceeded()).isTrue();
+    }
+
+    awaitAlert(
+        "TrunklineRelayPacketLoss",
+        Duration.ofSeconds(30),
+        Map.of("namespace", NAMESPACE, "trunk", "office", "severity", "warning"),
+        "Relays of trunk office see over 1% RTP loss",
         "pending");
   }
 

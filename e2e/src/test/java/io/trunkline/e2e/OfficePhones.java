@@ -7,9 +7,12 @@ import io.trunkline.testing.net.LoopbackPorts;
 import io.trunkline.testing.sipp.Sipp;
 import io.trunkline.testing.sipp.SippProcess;
 import io.trunkline.testing.sipp.SippResult;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The phones of examples/small-office's lines, as sipp on this machine's side of the node: they
@@ -22,6 +25,9 @@ record OfficePhones(String address, int trunkPort, Path work) {
 
   /** Ben's number, which Anna calls. */
   static final String BEN = "+4930123402";
+
+  private static final Pattern AUDIO =
+      Pattern.compile("c=IN IP4 ([0-9.]+)\\r?\\n(?:.*\\r?\\n)*?m=audio ([0-9]+)");
 
   /** Registers {@code user} with the example's password (examples/small-office/secrets.yaml). */
   SippResult tryRegister(String user, int port) {
@@ -93,5 +99,23 @@ record OfficePhones(String address, int trunkPort, Path work) {
             "-rtp_echo")
         .timeout(Duration.ofSeconds(60))
         .start(work);
+  }
+
+  /** The relay's address in the first SDP after {@code start} in a sipp message log. */
+  static InetSocketAddress audioAfter(Path log, String start) throws Exception {
+    Duration limit = Duration.ofSeconds(30);
+    long end = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < end) {
+      String text = Files.exists(log) ? Files.readString(log) : "";
+      int from = text.indexOf(start);
+      if (from >= 0) {
+        Matcher audio = AUDIO.matcher(text.substring(from));
+        if (audio.find()) {
+          return new InetSocketAddress(audio.group(1), Integer.parseInt(audio.group(2)));
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no SDP after " + start + " in " + log + " within " + limit);
   }
 }

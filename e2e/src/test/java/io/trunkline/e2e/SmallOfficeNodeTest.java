@@ -21,8 +21,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -46,9 +44,6 @@ class SmallOfficeNodeTest {
   private static final String NAMESPACE = "office";
   private static final String OPERATOR_NAMESPACE = OperatorInstall.NAMESPACE;
   private static final Duration POD_START = Duration.ofMinutes(5);
-
-  private static final Pattern AUDIO =
-      Pattern.compile("c=IN IP4 ([0-9.]+)\\r?\\n(?:.*\\r?\\n)*?m=audio ([0-9]+)");
 
   private static KubeNode node;
   private static KubernetesClient client;
@@ -114,7 +109,7 @@ class SmallOfficeNodeTest {
         // Held 15 s: the capture below may take seconds to start on a busy node, and the echo
         // needs the call up until its last packet is back.
         SippProcess anna = phones().annaCallsBen(15_000)) {
-      InetSocketAddress relayForBen = audioAfter(ben.messageLog(), "INVITE sip:");
+      InetSocketAddress relayForBen = OfficePhones.audioAfter(ben.messageLog(), "INVITE sip:");
       try (Tshark rtp =
           Tshark.capture(
               "udp and src port " + relayForBen.getPort(),
@@ -294,23 +289,5 @@ class SmallOfficeNodeTest {
         .map(c -> c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
         .map(s -> s.startsWith("True") ? "True" : s)
         .orElse("absent");
-  }
-
-  /** The relay's address in the first SDP after {@code start} in a sipp message log. */
-  private static InetSocketAddress audioAfter(Path log, String start) throws Exception {
-    Duration limit = Duration.ofSeconds(30);
-    long end = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < end) {
-      String text = Files.exists(log) ? Files.readString(log) : "";
-      int from = text.indexOf(start);
-      if (from >= 0) {
-        Matcher audio = AUDIO.matcher(text.substring(from));
-        if (audio.find()) {
-          return new InetSocketAddress(audio.group(1), Integer.parseInt(audio.group(2)));
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no SDP after " + start + " in " + log + " within " + limit);
   }
 }
