@@ -18,14 +18,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,8 +44,6 @@ class SipProxyImageTest {
   private static final String PHONES = ImageNetwork.GATEWAY;
   private static final int RELAY_CONTROL = 2223;
   private static final String BEN = "+4930123402";
-  private static final Pattern AUDIO =
-      Pattern.compile("c=IN IP4 ([0-9.]+)\\r?\\n(?:.*\\r?\\n)*?m=audio ([0-9]+)");
 
   private static Path work;
   private static Network network;
@@ -186,7 +181,7 @@ class SipProxyImageTest {
                     "-rtp_echo")
                 .timeout(Duration.ofSeconds(60))
                 .start(work)) {
-      InetSocketAddress relayForBen = audioAfter(ben.messageLog(), "INVITE sip:");
+      InetSocketAddress relayForBen = OfficePhones.audioAfter(ben.messageLog(), "INVITE sip:");
       assertThat(relayForBen.getHostString()).isEqualTo(RELAY);
 
       // Anna's sipp echoes what reaches it: Ben's packets go through the relay's container to
@@ -239,24 +234,6 @@ class SipProxyImageTest {
         """
             .formatted(name, number, name, name),
         SipLine.class);
-  }
-
-  /** The relay's address in the first SDP after {@code start} in a sipp message log. */
-  private static InetSocketAddress audioAfter(Path log, String start) throws Exception {
-    Duration limit = Duration.ofSeconds(30);
-    long end = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < end) {
-      String text = Files.exists(log) ? Files.readString(log) : "";
-      int from = text.indexOf(start);
-      if (from >= 0) {
-        Matcher audio = AUDIO.matcher(text.substring(from));
-        if (audio.find()) {
-          return new InetSocketAddress(audio.group(1), Integer.parseInt(audio.group(2)));
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no SDP after " + start + " in " + log + " within " + limit);
   }
 
   private static HttpResponse<String> get(GenericContainer<?> container, String path)
