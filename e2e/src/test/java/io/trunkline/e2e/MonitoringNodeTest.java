@@ -159,7 +159,7 @@ class MonitoringNodeTest {
     // What each alert's expression yields without its threshold, from the series the pods serve:
     // one series per trunk, carrier or proxy, with the labels the alert groups by and its text
     // names. TrunklineHighRejectRate is not among them: its calls_rejected_total has no series
-    // until a call is refused (the last test refuses some).
+    // until a call is refused (the refusal test below makes some).
     Map<String, Map<String, String>> grouped =
         Map.of(
             "TrunklineTrunkNearChannelQuota", Map.of("namespace", NAMESPACE, "trunk", "office"),
