@@ -48,25 +48,19 @@ for tool in sipp java ss setsid timeout awk; do
 done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/carrier-failover.XXXXXX")
-PIDS=()
+# shellcheck source=lib/process-groups.sh
+source "$ROOT/bench/lib/process-groups.sh"
 cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
-  sleep 0.5
-  for pid in "${PIDS[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  stop_groups
   [[ -n ${FAILOVER_BENCH_KEEP:-} ]] && echo "carrier-failover: logs kept in $WORK" || rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Starts "$@" in its own session; its pid (and process group) is in STARTED.
+# Starts "$@" as start_group does, without a job notice when it is killed on purpose below.
 start() {
-  local log=$1
-  shift
-  setsid "$@" >"$log" 2>&1 </dev/null &
-  STARTED=$!
-  disown "$STARTED" # killed on purpose below: no job notice
-  PIDS+=("$STARTED")
+  start_group "$@"
+  disown "$STARTED"
 }
 
 wait_udp() {

@@ -84,36 +84,15 @@ ulimit -Hn 65536 2>/dev/null || true
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/media-pps.XXXXXX")
-GROUPS_STARTED=()               # process groups (setsid) of everything started here
-
-stop_group() {
-  local pgid=$1 kept=() g
-  for g in "${GROUPS_STARTED[@]}"; do [[ $g == "$pgid" ]] || kept+=("$g"); done
-  GROUPS_STARTED=("${kept[@]}")
-  kill -TERM -- "-$pgid" 2>/dev/null || return 0
-  for _ in 1 2 3 4 5 6 7 8 9 10; do
-    kill -0 -- "-$pgid" 2>/dev/null || return 0
-    sleep 0.2
-  done
-  kill -KILL -- "-$pgid" 2>/dev/null || true
-}
+# shellcheck source=lib/process-groups.sh
+source "$ROOT/bench/lib/process-groups.sh"
 
 cleanup() {
-  local pgid
-  for pgid in "${GROUPS_STARTED[@]}"; do stop_group "$pgid"; done
+  stop_groups
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# Starts "$@" in its own session (so its children are stopped with it); the pid is in STARTED.
-start_group() {
-  local log=$1
-  shift
-  setsid "$@" >"$log" 2>&1 </dev/null &
-  STARTED=$!
-  GROUPS_STARTED+=("$STARTED")
-}
 
 wait_udp() {
   local port=$1 pid=$2
