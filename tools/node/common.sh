@@ -22,6 +22,10 @@ state="${TRUNKLINE_NODE_DIR:-/tmp/trunkline-node}"
 NODE_NAME=trunkline-node
 NODE_IF=tlnode0          # portless bridge holding the node IP (no dummy driver here)
 NODE_IP=10.250.0.1
+# A load balancer's address, on the node's interface beside its IP: a test writes it into a
+# LoadBalancer Service's status as a cloud's controller or MetalLB would, and kube-proxy takes
+# what arrives there to the Service's pods, as on a node behind a real balancer.
+BALANCER_IP=10.250.0.2
 BRIDGE=tlnode-br0        # CNI bridge; its address 10.244.0.1 is the pods' gateway
 POD_CIDR=10.244.0.0/24
 SERVICE_CIDR=10.96.0.0/16

@@ -7,7 +7,8 @@
 #
 # Network (all on this machine):
 #   node IP 10.250.0.1/32 on tlnode0, an empty bridge standing in for a dummy interface (this
-#   kernel has no dummy driver, nor modprobe) (apiserver :6443, kubelet :10250);
+#   kernel has no dummy driver, nor modprobe) (apiserver :6443, kubelet :10250), and beside it
+#   10.250.0.2/32, the address tests give a LoadBalancer Service;
 #   pods 10.244.0.0/24 on bridge tlnode-br0 (gateway 10.244.0.1), CNI bridge+host-local+portmap;
 #   services 10.96.0.0/16 (routed into tlnode0 so unused service IPs never leave the machine),
 #   kubernetes 10.96.0.1, kube-dns 10.96.0.10; iptables-legacy for kube-proxy and CNI.
@@ -43,6 +44,7 @@ healthy() { # the last up.sh completed (up.ok) and everything still answers
   local d
   [[ -f $state/up.ok ]] || return 1
   ip netns exec "$OUTSIDE_NS" true 2>/dev/null || return 1
+  [[ -n $(ip -o addr show dev "$NODE_IF" to "$BALANCER_IP/32" 2>/dev/null) ]] || return 1
   for d in "${daemons[@]}"; do pid_alive "$d" || return 1; done
   "$bin_dir/kubectl" --kubeconfig "$kubeconfig" --request-timeout=5s get --raw /readyz >/dev/null 2>&1 || return 1
   [[ "$(kubectl get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" == True ]] || return 1
@@ -120,9 +122,10 @@ for t in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tab
   ln -sf "/usr/sbin/${t/tables/tables-legacy}" "$state/bin/$t"
 done
 
-log "network: $NODE_IF $NODE_IP, services $SERVICE_CIDR, pods $POD_CIDR on $BRIDGE"
+log "network: $NODE_IF $NODE_IP and a balancer's $BALANCER_IP, services $SERVICE_CIDR, pods $POD_CIDR on $BRIDGE"
 ip link add "$NODE_IF" type bridge # portless: a local address, and a sink for unused service IPs
 ip addr add "$NODE_IP/32" dev "$NODE_IF"
+ip addr add "$BALANCER_IP/32" dev "$NODE_IF"
 ip link set "$NODE_IF" up
 ip route add "$SERVICE_CIDR" dev "$NODE_IF"
 ip netns add "$OUTSIDE_NS"

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.testing.kube.KubeNode;
-import io.trunkline.testing.kube.TestBinaries;
 import io.trunkline.testing.net.LoopbackPorts;
 import io.trunkline.testing.sipp.SippProcess;
 import io.trunkline.testing.sipp.SippResult;
@@ -26,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NodePortNodeTest {
 
-  private static final Path ROOT = TestBinaries.repositoryRoot();
   private static final String NAMESPACE = "edge";
   private static final int NODE_PORT = 30062;
 
@@ -39,39 +35,10 @@ class NodePortNodeTest {
   static void installTheChartAndATrunkOnANodePort() {
     node = KubeNode.shared();
     client = node.client();
-    OperatorInstall.onto(node);
-    node.namespace(NAMESPACE);
-    // The small office's lines, secrets and routes, with a trunk of the same name on a node port
-    // from the start and its media straight between the phones: relays and proxies on the host
-    // network of the one node are the office trunk's (SmallOfficeNodeTest).
-    for (String file : new String[] {"secrets.yaml", "lines.yaml", "routes.yaml"}) {
-      node.kubectl(
-          "apply",
-          "--namespace",
-          NAMESPACE,
-          "-f",
-          ROOT.resolve("examples/small-office").resolve(file).toString());
-    }
-    client
-        .resource(
-            client
-                .getKubernetesSerialization()
-                .unmarshal(
-                    """
-                apiVersion: trunkline.io/v1alpha1
-                kind: SipTrunk
-                metadata: {name: office}
-                spec:
-                  channels: 5
-                  carriers: [{name: itsp, address: sip.itsp.example.net, credentialsSecret: itsp-login}]
-                  sip: {exposure: {type: NodePort, nodePort: %d}}
-                  media: {mode: Bypass}
-                  scaling: {minReplicas: 1, maxReplicas: 1}
-                """
-                        .formatted(NODE_PORT),
-                    SipTrunk.class))
-        .inNamespace(NAMESPACE)
-        .createOr(NonDeletingOperation::update);
+    // On the node port from the start: a trunk leaving HostNetwork waits on the one node for its
+    // old proxy to go (decision 0017).
+    OperatorInstall.officeExposed(
+        node, client, NAMESPACE, "{type: NodePort, nodePort: %d}".formatted(NODE_PORT));
   }
 
   @AfterAll

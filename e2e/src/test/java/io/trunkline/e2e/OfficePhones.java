@@ -3,6 +3,7 @@ package io.trunkline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.trunkline.testing.kube.OutsideNetwork;
 import io.trunkline.testing.net.LoopbackPorts;
 import io.trunkline.testing.sipp.Sipp;
 import io.trunkline.testing.sipp.SippProcess;
@@ -11,17 +12,44 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The phones of examples/small-office's lines, as sipp on this machine's side of the node: they
- * send to the address and port peers outside the cluster use, never to a pod or a Service.
+ * The phones of examples/small-office's lines, as sipp: they send to the address and port peers
+ * outside the cluster use, never to a pod or a Service.
  *
- * @param address the node's address, which the phones bind and send to
+ * @param address the address the phones bind
+ * @param trunkAddress the address the trunk is reached at
  * @param trunkPort the port the trunk is reached on there
+ * @param networkNamespace where the phones run; null for this machine's side of the node
+ * @param ports the ports the phones bind, one per call
  */
-record OfficePhones(String address, int trunkPort, Path work) {
+record OfficePhones(
+    String address,
+    String trunkAddress,
+    int trunkPort,
+    String networkNamespace,
+    IntSupplier ports,
+    Path work) {
+
+  /** Phones on this machine's side of the node, bound to the address they send to. */
+  OfficePhones(String address, int trunkPort, Path work) {
+    this(address, address, trunkPort, null, () -> LoopbackPorts.freePort(address), work);
+  }
+
+  /** Phones outside the cluster, as on another host: their packets reach the node from a wire. */
+  static OfficePhones outside(
+      OutsideNetwork outside, String trunkAddress, int trunkPort, Path work) {
+    return new OfficePhones(
+        outside.addresses().get(0),
+        trunkAddress,
+        trunkPort,
+        outside.namespace(),
+        outside::port,
+        work);
+  }
 
   /** Ben's number, which Anna calls. */
   static final String BEN = "+4930123402";
@@ -33,8 +61,9 @@ record OfficePhones(String address, int trunkPort, Path work) {
   SippResult tryRegister(String user, int port) {
     return Sipp.bundled("register")
         .named("register-" + user)
+        .inNetworkNamespace(networkNamespace)
         .local(address, port)
-        .remote(address, trunkPort)
+        .remote(trunkAddress, trunkPort)
         .calls(1)
         .option("-s", user, "-au", user, "-ap", "change-me-" + user)
         .timeout(Duration.ofSeconds(30))
@@ -61,6 +90,7 @@ record OfficePhones(String address, int trunkPort, Path work) {
   SippProcess benAnswers(int port, int rtpPort) {
     return Sipp.bundled("answer-media")
         .named("ben")
+        .inNetworkNamespace(networkNamespace)
         .local(address, port)
         .calls(1)
         .variable("rtp_port", Integer.toString(rtpPort))
@@ -81,8 +111,9 @@ record OfficePhones(String address, int trunkPort, Path work) {
   SippProcess annaCalls(String number, int holdMillis) {
     return Sipp.bundled("call-auth")
         .named("anna")
-        .local(address, LoopbackPorts.freePort(address))
-        .remote(address, trunkPort)
+        .inNetworkNamespace(networkNamespace)
+        .local(address, ports.getAsInt())
+        .remote(trunkAddress, trunkPort)
         .calls(1)
         .variable("dest", number)
         .option(
@@ -95,7 +126,7 @@ record OfficePhones(String address, int trunkPort, Path work) {
             "-d",
             Integer.toString(holdMillis),
             "-mp",
-            Integer.toString(LoopbackPorts.freePort(address)),
+            Integer.toString(ports.getAsInt()),
             "-rtp_echo")
         .timeout(Duration.ofSeconds(60))
         .start(work);

@@ -1,6 +1,8 @@
 package io.trunkline.e2e;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.trunkline.api.v1alpha1.trunk.SipTrunk;
 import io.trunkline.testing.kube.KubeNode;
 import io.trunkline.testing.kube.TestBinaries;
 import java.nio.file.Path;
@@ -59,6 +61,44 @@ final class OperatorInstall {
         namespace,
         "-f",
         TestBinaries.repositoryRoot().resolve("examples").resolve(example).toString());
+  }
+
+  /**
+   * The operator, then examples/small-office's lines, Secrets and routes in {@code namespace}, with
+   * a trunk of the same name exposed as {@code exposure} (YAML of its {@code spec.sip.exposure}):
+   * for a test of one way peers outside reach the office's trunk. Its media goes straight between
+   * the phones: relays on the host network of the one node are the office trunk's
+   * (SmallOfficeNodeTest).
+   */
+  static void officeExposed(
+      KubeNode node, KubernetesClient client, String namespace, String exposure) {
+    onto(node);
+    node.namespace(namespace);
+    for (String file : new String[] {"secrets.yaml", "lines.yaml", "routes.yaml"}) {
+      node.kubectl(
+          "apply",
+          "--namespace",
+          namespace,
+          "-f",
+          TestBinaries.repositoryRoot().resolve("examples/small-office").resolve(file).toString());
+    }
+    String trunk =
+        """
+        apiVersion: trunkline.io/v1alpha1
+        kind: SipTrunk
+        metadata: {name: office}
+        spec:
+          channels: 5
+          carriers: [{name: itsp, address: sip.itsp.example.net, credentialsSecret: itsp-login}]
+          sip: {exposure: %s}
+          media: {mode: Bypass}
+          scaling: {minReplicas: 1, maxReplicas: 1}
+        """
+            .formatted(exposure);
+    client
+        .resource(client.getKubernetesSerialization().unmarshal(trunk, SipTrunk.class))
+        .inNamespace(namespace)
+        .createOr(NonDeletingOperation::update);
   }
 
   /**
