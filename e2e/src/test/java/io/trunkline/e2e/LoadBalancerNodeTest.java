@@ -62,14 +62,14 @@ class LoadBalancerNodeTest {
     NodeWait.until(
         node,
         Duration.ofMinutes(5),
-        () -> service() != null && proxyReady() != null,
+        () -> service() != null && NodePods.ready(proxy()),
         NAMESPACE,
         OperatorInstall.NAMESPACE);
     Service service = service();
     assertThat(service.getSpec().getType()).isEqualTo("LoadBalancer");
     assertThat(service.getSpec().getExternalTrafficPolicy()).isEqualTo("Local");
     // Before the balancer has an address, the proxy advertises the Service's name.
-    assertThat(advertised(proxyReady())).isEqualTo("office-sip." + NAMESPACE + ".svc");
+    assertThat(advertised(proxy())).isEqualTo("office-sip." + NAMESPACE + ".svc");
 
     client
         .services()
@@ -89,7 +89,10 @@ class LoadBalancerNodeTest {
     NodeWait.until(
         node,
         Duration.ofMinutes(3),
-        () -> BALANCER.equals(advertised(proxyReady())),
+        () -> {
+          Pod proxy = proxy();
+          return NodePods.ready(proxy) && BALANCER.equals(advertised(proxy));
+        },
         NAMESPACE,
         OperatorInstall.NAMESPACE);
 
@@ -125,19 +128,9 @@ class LoadBalancerNodeTest {
     return client.services().inNamespace(NAMESPACE).withName("office-sip").get();
   }
 
-  /** The trunk's one proxy pod once it is ready and alone; null before. */
-  private static Pod proxyReady() {
-    List<Pod> pods =
-        client
-            .pods()
-            .inNamespace(NAMESPACE)
-            .withLabel("app.kubernetes.io/name", "sip-proxy")
-            .list()
-            .getItems()
-            .stream()
-            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-            .toList();
-    return pods.size() == 1 && NodePods.ready(pods.get(0)) ? pods.get(0) : null;
+  /** The trunk's one proxy pod; an assertion fails while another is still there. */
+  private static Pod proxy() {
+    return NodePods.only(client, NAMESPACE, "app.kubernetes.io/name", "sip-proxy");
   }
 
   /** The address {@code proxy} writes into Via and Record-Route. */
