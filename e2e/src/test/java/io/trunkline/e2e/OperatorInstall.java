@@ -51,7 +51,7 @@ final class OperatorInstall {
     installed = true;
   }
 
-  /** The operator, then examples/{@code example} applied in {@code namespace}. */
+  /** The operator, then examples/{@code example} (a folder or a file) in {@code namespace}. */
   static void example(KubeNode node, String example, String namespace) {
     onto(node);
     node.namespace(namespace);
@@ -72,15 +72,8 @@ final class OperatorInstall {
    */
   static void officeExposed(
       KubeNode node, KubernetesClient client, String namespace, String exposure) {
-    onto(node);
-    node.namespace(namespace);
     for (String file : new String[] {"secrets.yaml", "lines.yaml", "routes.yaml"}) {
-      node.kubectl(
-          "apply",
-          "--namespace",
-          namespace,
-          "-f",
-          TestBinaries.repositoryRoot().resolve("examples/small-office").resolve(file).toString());
+      example(node, "small-office/" + file, namespace);
     }
     String trunk =
         """
